@@ -1,0 +1,555 @@
+"""Repeated-game strategies, vectorised over independent runs.
+
+In every period each coalition member either *holds* its measures (cooperates, ``C``) or *eases*
+them (defects, ``D``). A strategy object plays one rule in ``n_runs`` independent runs at once and
+keeps its per-run state in numpy arrays, so that the Monte Carlo engine and the tournament call
+it once per period, not once per run.
+
+The protocol, for one game (one match, one simulated history) in every run:
+
+* ``Strategy(n_runs, rng=None, game=None)`` builds the player. ``rng`` is the only source of
+  randomness (stochastic strategies refuse to be built without one); ``game`` holds the
+  stage-game payoffs, read by the strategies whose metadata say ``uses_game``.
+* ``first()`` starts a new game in every run (it resets all per-run state) and returns the first
+  moves: a boolean array of shape ``(n_runs,)``, ``True`` meaning hold / cooperate.
+* ``next(own_last, observed_other_last, own_payoff_last=None)`` returns the following moves from
+  what happened in the last period, per run: the player's own last move, the *observed* last move
+  of the other side, and, for strategies that learn from payoffs, the player's last payoff. In the
+  two-player game the observation is the opponent's move; in an n-member coalition the engine
+  passes whether the rest of the coalition was observed holding. Strategies never see an opponent
+  object, only observations, which is what makes them usable in both settings.
+
+Arrays passed to ``next`` are read, never modified, and may be views; arrays returned may be
+read-only and must be copied before being written to.
+
+The rules follow ``axelrod`` 4.13.1's strategies of the same names exactly (the test suite checks
+every deterministic pairing against ``axelrod.Match`` scores). The class names are axelrod's
+class names; ``label`` is axelrod's display name.
+
+>>> import numpy as np
+>>> tft = TitForTat(n_runs=3)
+>>> tft.first()
+array([ True,  True,  True])
+>>> tft.next(np.array([True, True, True]), np.array([True, False, True]))
+array([ True, False,  True])
+>>> sorted(strategy_names(stochastic=True))
+['GTFT', 'Random']
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import ClassVar
+
+import numpy as np
+import numpy.typing as npt
+
+from sanctionsim.errors import InputError
+
+BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class PDPayoffs:
+    """Payoffs of the two-action stage game, named as in the prisoner's dilemma.
+
+    ``R`` (reward) when both hold, ``P`` (punishment) when both ease, ``S`` (sucker) to the one
+    who holds while the other eases, ``T`` (temptation) to the one who eases while the other
+    holds. The defaults are Axelrod's (1984) tournament values, also ``axelrod.Game()``'s.
+
+    >>> PDPayoffs().payoff(own_holds=True, other_holds=False)
+    0.0
+    """
+
+    R: float = 3.0
+    P: float = 1.0
+    S: float = 0.0
+    T: float = 5.0
+
+    def __post_init__(self) -> None:
+        for name in ("R", "P", "S", "T"):
+            value = getattr(self, name)
+            if not math.isfinite(value):
+                raise ValueError(f"payoff {name} must be a finite number, got {value!r}")
+            # Stored as float so that totals and JSON are float whatever the caller passed.
+            object.__setattr__(self, name, float(value))
+
+    def payoff(self, own_holds: bool, other_holds: bool) -> float:
+        """The payoff to a player who held or eased, given what the other side did."""
+        return float(self.table()[2 * int(own_holds) + int(other_holds)])
+
+    def table(self) -> FloatArray:
+        """Payoffs indexed by ``2 * own + other`` (1 = hold): ``[P, T, S, R]``.
+
+        A flat table lets the engines look up a whole array of outcomes in one indexing step.
+        """
+        return np.array([self.P, self.T, self.S, self.R], dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class StrategyMetadata:
+    """What a strategy needs and does, for filtering sets and choosing fast paths.
+
+    The typed counterpart of axelrod's ``classifier`` dictionary.
+
+    Attributes:
+        memory_depth: how many past periods the rule reads (``math.inf``: unbounded history).
+        stochastic: whether moves are drawn from the ``rng`` (deterministic strategies make every
+            run of a pairing identical, so engines may play one run and copy it).
+        uses_game: whether the rule is computed from the stage-game payoffs at construction.
+        uses_payoffs: whether ``next`` reads the realised ``own_payoff_last``.
+    """
+
+    memory_depth: float
+    stochastic: bool
+    uses_game: bool = False
+    uses_payoffs: bool = False
+
+
+class Strategy(ABC):
+    """Base class: one rule played in ``n_runs`` independent runs.
+
+    Subclasses set ``name`` (the registry key, axelrod's class name), ``label`` (axelrod's display
+    name) and ``metadata``, and implement ``first`` and ``next`` (see the module docstring).
+    """
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    metadata: ClassVar[StrategyMetadata]
+
+    def __init__(
+        self,
+        n_runs: int,
+        rng: np.random.Generator | None = None,
+        game: PDPayoffs | None = None,
+    ) -> None:
+        if n_runs < 1:
+            raise ValueError(f"n_runs must be at least 1, got {n_runs}")
+        if self.metadata.stochastic and rng is None:
+            raise ValueError(
+                f"{self.name} is stochastic: pass an explicit numpy.random.Generator as rng"
+            )
+        self.n_runs = n_runs
+        self.rng = rng
+        self.game = game if game is not None else PDPayoffs()
+
+    @abstractmethod
+    def first(self) -> BoolArray:
+        """Start a new game in every run; return the first moves (``True`` = hold)."""
+
+    @abstractmethod
+    def next(
+        self,
+        own_last: BoolArray,
+        observed_other_last: BoolArray,
+        own_payoff_last: FloatArray | None = None,
+    ) -> BoolArray:
+        """Return the next moves, per run, from the last period's own move and observation."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(n_runs={self.n_runs})"
+
+    def _constant(self, holds: bool) -> BoolArray:
+        # One shared read-only array: constant strategies allocate nothing per period.
+        moves = np.full(self.n_runs, holds, dtype=np.bool_)
+        moves.flags.writeable = False
+        return moves
+
+    def _draw(self, p_hold: float) -> BoolArray:
+        """Hold with probability ``p_hold`` in each run, independently.
+
+        Like axelrod's ``random_choice``, no number is drawn when ``p_hold`` is 0 or 1, so a
+        degenerate rule consumes no randomness. ``random() < p`` is axelrod's comparison too.
+        """
+        if p_hold <= 0.0:
+            return np.zeros(self.n_runs, dtype=np.bool_)
+        if p_hold >= 1.0:
+            return np.ones(self.n_runs, dtype=np.bool_)
+        assert self.rng is not None  # guaranteed by __init__ for stochastic strategies
+        moves: BoolArray = self.rng.random(self.n_runs) < p_hold
+        return moves
+
+
+class Cooperator(Strategy):
+    """Always holds (ALLC). Axelrod (1984), *The Evolution of Cooperation*."""
+
+    name = "Cooperator"
+    label = "Cooperator"
+    metadata = StrategyMetadata(memory_depth=0, stochastic=False)
+
+    def __init__(
+        self, n_runs: int, rng: np.random.Generator | None = None, game: PDPayoffs | None = None
+    ) -> None:
+        super().__init__(n_runs, rng, game)
+        self._moves = self._constant(True)
+
+    def first(self) -> BoolArray:
+        """Hold in every run."""
+        return self._moves
+
+    def next(
+        self,
+        own_last: BoolArray,
+        observed_other_last: BoolArray,
+        own_payoff_last: FloatArray | None = None,
+    ) -> BoolArray:
+        """Hold in every run, whatever happened."""
+        return self._moves
+
+
+class Defector(Strategy):
+    """Always eases (ALLD). Axelrod (1984), *The Evolution of Cooperation*."""
+
+    name = "Defector"
+    label = "Defector"
+    metadata = StrategyMetadata(memory_depth=0, stochastic=False)
+
+    def __init__(
+        self, n_runs: int, rng: np.random.Generator | None = None, game: PDPayoffs | None = None
+    ) -> None:
+        super().__init__(n_runs, rng, game)
+        self._moves = self._constant(False)
+
+    def first(self) -> BoolArray:
+        """Ease in every run."""
+        return self._moves
+
+    def next(
+        self,
+        own_last: BoolArray,
+        observed_other_last: BoolArray,
+        own_payoff_last: FloatArray | None = None,
+    ) -> BoolArray:
+        """Ease in every run, whatever happened."""
+        return self._moves
+
+
+class TitForTat(Strategy):
+    """Hold first, then copy the other side's last observed move.
+
+    Rapoport's entry, winner of Axelrod's first tournament: Axelrod (1980), "Effective choice in
+    the prisoner's dilemma", *J. Conflict Resolution* 24(1).
+    """
+
+    name = "TitForTat"
+    label = "Tit For Tat"
+    metadata = StrategyMetadata(memory_depth=1, stochastic=False)
+
+    def first(self) -> BoolArray:
+        """Hold in every run."""
+        return np.ones(self.n_runs, dtype=np.bool_)
+
+    def next(
+        self,
+        own_last: BoolArray,
+        observed_other_last: BoolArray,
+        own_payoff_last: FloatArray | None = None,
+    ) -> BoolArray:
+        """Do what the other side was observed doing."""
+        return observed_other_last.copy()
+
+
+class Grudger(Strategy):
+    """Hold until the other side is first observed easing, then ease for ever (grim trigger).
+
+    Friedman's entry in Axelrod's first tournament: Axelrod (1980); Friedman (1971), "A
+    non-cooperative equilibrium for supergames", *Review of Economic Studies* 38(1).
+    """
+
+    name = "Grudger"
+    label = "Grudger"
+    metadata = StrategyMetadata(memory_depth=math.inf, stochastic=False)
+
+    def __init__(
+        self, n_runs: int, rng: np.random.Generator | None = None, game: PDPayoffs | None = None
+    ) -> None:
+        super().__init__(n_runs, rng, game)
+        self._grudge = np.zeros(n_runs, dtype=np.bool_)
+
+    def first(self) -> BoolArray:
+        """Forget every grudge and hold in every run."""
+        self._grudge = np.zeros(self.n_runs, dtype=np.bool_)
+        return np.ones(self.n_runs, dtype=np.bool_)
+
+    def next(
+        self,
+        own_last: BoolArray,
+        observed_other_last: BoolArray,
+        own_payoff_last: FloatArray | None = None,
+    ) -> BoolArray:
+        """Hold only in the runs where the other side has never been observed easing."""
+        self._grudge |= ~observed_other_last
+        return ~self._grudge
+
+
+class TitFor2Tats(Strategy):
+    """Hold unless the other side was observed easing in each of the last two periods.
+
+    John Maynard Smith's entry in Axelrod's second tournament: Axelrod (1980b), "More effective
+    choice in the prisoner's dilemma", *J. Conflict Resolution* 24(3); Axelrod (1984).
+    """
+
+    name = "TitFor2Tats"
+    label = "Tit For 2 Tats"
+    metadata = StrategyMetadata(memory_depth=2, stochastic=False)
+
+    def __init__(
+        self, n_runs: int, rng: np.random.Generator | None = None, game: PDPayoffs | None = None
+    ) -> None:
+        super().__init__(n_runs, rng, game)
+        self._other_eased_before = np.zeros(n_runs, dtype=np.bool_)
+
+    def first(self) -> BoolArray:
+        """Hold in every run (no history yet, so no two defections)."""
+        self._other_eased_before = np.zeros(self.n_runs, dtype=np.bool_)
+        return np.ones(self.n_runs, dtype=np.bool_)
+
+    def next(
+        self,
+        own_last: BoolArray,
+        observed_other_last: BoolArray,
+        own_payoff_last: FloatArray | None = None,
+    ) -> BoolArray:
+        """Ease only where the other side eased in the last two periods."""
+        eased_now = ~observed_other_last
+        retaliate = eased_now & self._other_eased_before
+        self._other_eased_before = eased_now
+        return ~retaliate
+
+
+class SuspiciousTitForTat(Strategy):
+    """Ease first, then copy the other side's last observed move (Mistrust).
+
+    Beaufils, Delahaye & Mathieu (1997), "Our meeting with gradual", *Artificial Life V*; Hilbe,
+    Nowak & Sigmund (2013), *PNAS* 110(17).
+    """
+
+    name = "SuspiciousTitForTat"
+    label = "Suspicious Tit For Tat"
+    metadata = StrategyMetadata(memory_depth=1, stochastic=False)
+
+    def first(self) -> BoolArray:
+        """Ease in every run."""
+        return np.zeros(self.n_runs, dtype=np.bool_)
+
+    def next(
+        self,
+        own_last: BoolArray,
+        observed_other_last: BoolArray,
+        own_payoff_last: FloatArray | None = None,
+    ) -> BoolArray:
+        """Do what the other side was observed doing."""
+        return observed_other_last.copy()
+
+
+class WinStayLoseShift(Strategy):
+    """Win-Stay Lose-Shift (Pavlov): repeat the last move after a win, switch after a loss.
+
+    Nowak & Sigmund (1993), "A strategy of win-stay, lose-shift that outperforms tit-for-tat in
+    the Prisoner's Dilemma game", *Nature* 364; Kraines & Kraines (1989), *Theory and Decision*
+    26. With the prisoner's dilemma ordering a win is ``T`` or ``R`` (the other side held), so the
+    rule needs no payoffs: hold exactly when both sides did the same last period (axelrod's
+    memory-one vector ``(1, 0, 0, 1)``). It holds first, as axelrod's does.
+    """
+
+    name = "WinStayLoseShift"
+    label = "Win-Stay Lose-Shift"
+    metadata = StrategyMetadata(memory_depth=1, stochastic=False)
+
+    def first(self) -> BoolArray:
+        """Hold in every run."""
+        return np.ones(self.n_runs, dtype=np.bool_)
+
+    def next(
+        self,
+        own_last: BoolArray,
+        observed_other_last: BoolArray,
+        own_payoff_last: FloatArray | None = None,
+    ) -> BoolArray:
+        """Hold after mutual holding or mutual easing; ease otherwise."""
+        same: BoolArray = own_last == observed_other_last
+        return same
+
+
+class Alternator(Strategy):
+    """Hold, ease, hold, ease, ... whatever the other side does.
+
+    Axelrod (1984), *The Evolution of Cooperation*; "periodic player CD" in Mittal & Deb (2009),
+    *IEEE Trans. Evolutionary Computation* 13(3).
+    """
+
+    name = "Alternator"
+    label = "Alternator"
+    metadata = StrategyMetadata(memory_depth=1, stochastic=False)
+
+    def first(self) -> BoolArray:
+        """Hold in every run."""
+        return np.ones(self.n_runs, dtype=np.bool_)
+
+    def next(
+        self,
+        own_last: BoolArray,
+        observed_other_last: BoolArray,
+        own_payoff_last: FloatArray | None = None,
+    ) -> BoolArray:
+        """Do the opposite of the own last move."""
+        return ~own_last
+
+
+class GTFT(Strategy):
+    """Generous Tit For Tat: copy a hold; forgive an observed ease with probability ``p``.
+
+    Molander (1985), "The optimal level of generosity in a selfish, uncertain environment",
+    *J. Conflict Resolution* 29(4); Nowak & Sigmund (1992), "Tit for tat in heterogeneous
+    populations", *Nature* 355. Unless given, the generosity is computed from the stage game as
+    axelrod does: ``p = min(1 - (T - R) / (R - S), (R - P) / (T - P))``, which is 1/3 for the
+    default payoffs. Holds first.
+
+    >>> round(GTFT(1, rng=np.random.default_rng(0)).generosity, 6)
+    0.333333
+    """
+
+    name = "GTFT"
+    label = "GTFT"
+    metadata = StrategyMetadata(memory_depth=1, stochastic=True, uses_game=True)
+
+    def __init__(
+        self,
+        n_runs: int,
+        rng: np.random.Generator | None = None,
+        game: PDPayoffs | None = None,
+        *,
+        generosity: float | None = None,
+    ) -> None:
+        super().__init__(n_runs, rng, game)
+        if generosity is None:
+            g = self.game
+            if g.R == g.S or g.T == g.P:
+                raise ValueError("GTFT's generosity is undefined when R == S or T == P")
+            generosity = min(1 - (g.T - g.R) / (g.R - g.S), (g.R - g.P) / (g.T - g.P))
+        if not 0.0 <= generosity <= 1.0:
+            raise ValueError(f"GTFT's generosity must lie in [0, 1], got {generosity}")
+        self.generosity = generosity
+
+    def first(self) -> BoolArray:
+        """Hold in every run."""
+        return np.ones(self.n_runs, dtype=np.bool_)
+
+    def next(
+        self,
+        own_last: BoolArray,
+        observed_other_last: BoolArray,
+        own_payoff_last: FloatArray | None = None,
+    ) -> BoolArray:
+        """Hold where the other side held; elsewhere hold with probability ``generosity``.
+
+        One number is drawn per run every period, whatever was observed, so that run ``i``'s
+        random stream does not depend on what happens in the other runs.
+        """
+        return observed_other_last | self._draw(self.generosity)
+
+
+class Random(Strategy):
+    """Hold with probability ``p`` (0.5 unless given) in every period, independently.
+
+    Axelrod (1980): the RANDOM entry of the first tournament; "Lunatic" in Tzafestas (2000).
+    """
+
+    name = "Random"
+    label = "Random"
+    metadata = StrategyMetadata(memory_depth=0, stochastic=True)
+
+    def __init__(
+        self,
+        n_runs: int,
+        rng: np.random.Generator | None = None,
+        game: PDPayoffs | None = None,
+        *,
+        p: float = 0.5,
+    ) -> None:
+        super().__init__(n_runs, rng, game)
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"Random's p must lie in [0, 1], got {p}")
+        self.p = p
+
+    def first(self) -> BoolArray:
+        """Hold with probability ``p`` in each run."""
+        return self._draw(self.p)
+
+    def next(
+        self,
+        own_last: BoolArray,
+        observed_other_last: BoolArray,
+        own_payoff_last: FloatArray | None = None,
+    ) -> BoolArray:
+        """Hold with probability ``p`` in each run, ignoring the past."""
+        return self._draw(self.p)
+
+
+STRATEGIES: Mapping[str, type[Strategy]] = MappingProxyType(
+    {
+        cls.name: cls
+        for cls in (
+            Cooperator,
+            Defector,
+            TitForTat,
+            Grudger,
+            TitFor2Tats,
+            SuspiciousTitForTat,
+            WinStayLoseShift,
+            Alternator,
+            GTFT,
+            Random,
+        )
+    }
+)
+"""Every strategy by name (axelrod's class name), in a fixed documented order. Read-only."""
+
+
+def strategy_names(
+    *,
+    stochastic: bool | None = None,
+    max_memory_depth: float | None = None,
+    uses_game: bool | None = None,
+    uses_payoffs: bool | None = None,
+) -> tuple[str, ...]:
+    """Names of the registered strategies whose metadata match every given filter.
+
+    ``None`` leaves a field unfiltered; ``max_memory_depth`` keeps depths ``<=`` it.
+
+    >>> strategy_names(stochastic=False, max_memory_depth=0)
+    ('Cooperator', 'Defector')
+    """
+    names = []
+    for name, cls in STRATEGIES.items():
+        meta = cls.metadata
+        if stochastic is not None and meta.stochastic != stochastic:
+            continue
+        if max_memory_depth is not None and meta.memory_depth > max_memory_depth:
+            continue
+        if uses_game is not None and meta.uses_game != uses_game:
+            continue
+        if uses_payoffs is not None and meta.uses_payoffs != uses_payoffs:
+            continue
+        names.append(name)
+    return tuple(names)
+
+
+def get_strategy(name: str) -> type[Strategy]:
+    """The strategy class registered as ``name``.
+
+    Raises:
+        InputError: ``name`` is not a registered strategy (the message lists the known ones).
+    """
+    try:
+        return STRATEGIES[name]
+    except KeyError:
+        known = ", ".join(STRATEGIES)
+        raise InputError.single(
+            "strategy", f"unknown strategy {name!r}; choose from {known}"
+        ) from None
