@@ -239,6 +239,18 @@ def _normalised_scores(
     return {name: total / (len(names) - 1) for name, total in sums.items()}
 
 
+def _children(seq: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:
+    """The first ``n`` children ``seq.spawn(n)`` would give a fresh ``seq``, without spawning.
+
+    ``spawn`` counts the children already handed out, so calling it on a caller's sequence would
+    change that sequence and make a second play of the same seed differ.
+    """
+    return [
+        np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, i), pool_size=seq.pool_size)
+        for i in range(n)
+    ]
+
+
 class _Batch:
     """The matches of one call, laid out as slots (one per match, side and run) in flat arrays.
 
@@ -270,7 +282,7 @@ class _Batch:
         owners: dict[object, list[tuple[int, int]]] = {}
         owner_seed: dict[object, np.random.SeedSequence | None] = {}
         for k, (pair, match_seed) in enumerate(zip(pairings, seeds, strict=True)):
-            side_seeds = match_seed.spawn(2)
+            side_seeds = _children(match_seed, 2)
             for side, name in enumerate(pair):
                 key: object = name if deterministic(name) else (k, side)
                 owners.setdefault(key, []).append((k, side))
