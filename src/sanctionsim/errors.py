@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Self
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,14 @@ class InputError(SanctionsimError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod
-    def single(cls, file: str, message: str, path: str = "", line: int | None = None,
-               column: int | None = None) -> InputError:
+    def single(
+        cls,
+        file: str,
+        message: str,
+        path: str = "",
+        line: int | None = None,
+        column: int | None = None,
+    ) -> Self:
         """An error with one problem."""
         return cls([Problem(file, line, column, path, message)])
 

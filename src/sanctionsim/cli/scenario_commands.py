@@ -1,9 +1,242 @@
-"""Command group registered by ``sanctionsim.cli`` (filled in by its issue)."""
+"""Scenario commands: ``cases``, ``show``, ``check``, ``schema`` and the main job ``run``."""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from sanctionsim.cli._common import input_errors_exit_2, print_json
+from sanctionsim.errors import InputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from sanctionsim.scenario.schema import Scenario
+    from sanctionsim.scenario.views import Snapshot
+
+DEFAULT_CASE = "dprk-2014"
+
+ScenarioArg = Annotated[
+    str, typer.Argument(help="a built-in case id (see `sanctionsim cases`) or a YAML file")
+]
+AtOption = Annotated[
+    str | None, typer.Option("--at", help="the date to view, YYYY-MM-DD (default: the start)")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
+
+
+def parse_date(text: str, option: str = "--at") -> dt.date:
+    """Parse an ISO date given on the command line, as located bad input when it is not one."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError.single(option, f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def load(reference: str) -> Scenario:
+    """Load a scenario by case id or path (errors become exit status 2)."""
+    from sanctionsim.scenario.loader import load_scenario
+
+    return load_scenario(reference)
+
+
+@input_errors_exit_2
+def cases(json_output: JsonOption = False) -> None:
+    """List the built-in cases."""
+    from sanctionsim.scenario.library import case_ids
+
+    rows = []
+    for case_id in case_ids():
+        scenario = load(case_id)
+        rows.append(
+            {
+                "id": scenario.id,
+                "title": scenario.title,
+                "start": scenario.start.isoformat(),
+                "coalition": [a.id for a in scenario.members],
+                "target": scenario.target.actor,
+            }
+        )
+    if json_output:
+        print_json({"cases": rows})
+        return
+    from rich.table import Table
+
+    table = Table(title="Built-in cases")
+    for column in ("id", "start", "coalition", "target", "title"):
+        table.add_column(column)
+    for row in rows:
+        coalition = ", ".join(row["coalition"])
+        table.add_row(row["id"], row["start"], coalition, row["target"], row["title"])
+    console().print(table)
+
+
+@input_errors_exit_2
+def show(scenario: ScenarioArg, at: AtOption = None, json_output: JsonOption = False) -> None:
+    """Actors, measures in force on a date by imposer and legal basis, deals and levers."""
+    from sanctionsim.scenario.views import snapshot
+
+    loaded = load(scenario)
+    date = parse_date(at) if at else loaded.start
+    view = snapshot(loaded, date)
+    if json_output:
+        print_json(view.to_dict())
+        return
+    _print_snapshot(view)
+
+
+def console() -> Console:
+    """A Rich console on stdout; wide enough for tables when output is not a terminal."""
+    import sys
+
+    from rich.console import Console
+
+    return Console(width=None if sys.stdout.isatty() else 120)
+
+
+def _print_snapshot(view: Snapshot) -> None:
+    from rich import box
+    from rich.table import Table
+
+    out = console()
+    scenario = view.scenario
+    out.print(f"[bold]{scenario.title}[/bold]  ({scenario.id}, as of {view.date})")
+    out.print("Actors: " + ", ".join(f"{a.id} ({a.role})" for a in scenario.actors))
+    table = Table(
+        title=f"Measures imposed by {view.date}, by imposer and legal basis", box=box.SIMPLE
+    )
+    table.add_column("imposer", no_wrap=True)
+    table.add_column("legal basis", no_wrap=True)
+    table.add_column("measure", no_wrap=True)
+    table.add_column("level", justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("since", no_wrap=True)
+    style = {"in force": "green", "eased": "yellow", "suspended": "red", "lifted": "dim"}
+    ordered = sorted(view.measures, key=lambda s: (s.measure.imposer, s.measure.legal_basis))
+    previous = None
+    for item in ordered:
+        m = item.measure
+        if previous is not None and m.imposer != previous:
+            table.add_section()
+        previous = m.imposer
+        table.add_row(
+            m.imposer,
+            m.legal_basis,
+            m.id,
+            f"{item.level:.2f}",
+            f"[{style[item.status]}]{item.status}[/]",
+            item.since.isoformat(),
+        )
+    out.print(table)
+    for deal in view.deals:
+        state = "in effect" if deal.agreed else "not yet agreed"
+        out.print(
+            f"Side deal [bold]{deal.deal.name}[/bold]: {deal.deal.member} with "
+            f"{deal.deal.target}, {state}; {len(deal.deal.stages)} stages, scope "
+            f"{deal.deal.scope}, snap-back {'yes' if deal.deal.snap_back.on_renege else 'no'}"
+        )
+    for lever in view.levers:
+        state = "in force" if lever.in_force else "option"
+        aimed = f" -> {lever.beneficiary}" if lever.beneficiary else ""
+        out.print(f"Lever {lever.id} ({lever.kind}, {lever.holder}{aimed}, {state})")
+    for (first, second), trust in view.trust.items():
+        out.print(f"Trust {first}-{second}: {trust:.2f}")
+
+
+def check(
+    files: Annotated[list[Path], typer.Argument(help="scenario files to validate")],
+) -> None:
+    """Validate scenario files; every problem is reported with its line and column."""
+    from sanctionsim.scenario.loader import load_file
+
+    failed = False
+    for path in files:
+        try:
+            scenario = load_file(path)
+        except InputError as error:
+            failed = True
+            for problem in error.problems:
+                typer.echo(f"error: {problem}", err=True)
+            continue
+        typer.echo(
+            f"ok: {path}: {scenario.id}, {len(scenario.actors)} actors, "
+            f"{len(scenario.measures)} measures, {len(scenario.sources)} sources"
+        )
+    if failed:
+        raise typer.Exit(2)
+
+
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="write to this file instead of stdout")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of scenario files (for editors' autocompletion)."""
+    import json
+
+    from sanctionsim.scenario.schema import json_schema
+
+    text = json.dumps(json_schema(), indent=2) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        _write_atomically(output, text)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file, so a crash never leaves half a file."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@input_errors_exit_2
+def run(
+    out: Annotated[Path, typer.Option("--out", help="folder for the report and results")] = Path(
+        "out"
+    ),
+) -> None:
+    """The main job: summarise the default case (dprk-2014) as of its start date."""
+    from sanctionsim.scenario.views import snapshot
+
+    scenario = load(DEFAULT_CASE)
+    view = snapshot(scenario, scenario.start)
+    _print_snapshot(view)
+    estimates = _count_estimates(scenario)
+    console().print(
+        f"{len(scenario.sources)} sources; {estimates} analyst estimates, each with a range. "
+        f"Forecasts start on {scenario.start}."
+    )
+
+
+def _count_estimates(scenario: Scenario) -> int:
+    def walk(node: object) -> int:
+        if isinstance(node, dict):
+            own = 1 if node.get("analyst_estimate") is True else 0
+            return own + sum(walk(v) for v in node.values())
+        if isinstance(node, list):
+            return sum(walk(v) for v in node)
+        return 0
+
+    return walk(scenario.model_dump())
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.command("run")(run)
+    app.command("cases")(cases)
+    app.command("show")(show)
+    app.command("check")(check)
+    app.command("schema")(schema)

@@ -1,0 +1,194 @@
+"""Load a scenario from a YAML file or a built-in case id, with located errors.
+
+Three passes, each reporting every problem it finds as ``FILE:LINE:COL: field.path: message``:
+safe YAML composition with limits (:mod:`.yaml_source`), the schema (:mod:`.schema`), and the
+cross-field checks (:mod:`.checks`).
+
+>>> from sanctionsim.scenario.loader import load_scenario
+>>> load_scenario("dprk-2014").target.actor
+'PRK'
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from sanctionsim.errors import Problem, ScenarioError
+from sanctionsim.scenario import library
+from sanctionsim.scenario.checks import check_scenario
+from sanctionsim.scenario.schema import Scenario
+from sanctionsim.scenario.yaml_source import Located, PathKey, parse_yaml, read_text
+
+
+def load_scenario(reference: str | Path) -> Scenario:
+    """Load a scenario from a file path or a built-in case id (``dprk-2014``).
+
+    A path that exists wins over a case id of the same name. Raises
+    :class:`~sanctionsim.errors.ScenarioError` with every located problem.
+    """
+    path = Path(reference)
+    if path.exists() or isinstance(reference, Path) or _looks_like_path(str(reference)):
+        return load_file(path)
+    case_path = library.case_path(str(reference))
+    if case_path is None:
+        cases = ", ".join(library.case_ids())
+        raise ScenarioError.single(
+            str(reference), f"no such file, and not a built-in case (built-in cases: {cases})"
+        )
+    return load_file(case_path, display=f"<case {reference}>/{case_path.name}")
+
+
+def _looks_like_path(text: str) -> bool:
+    return "/" in text or "\\" in text or text.endswith((".yaml", ".yml", ".json"))
+
+
+def load_file(path: Path, display: str | None = None) -> Scenario:
+    """Load and validate one scenario file."""
+    name = display or str(path)
+    return load_text(read_text(path, name), name)
+
+
+def load_text(text: str, file: str = "<string>") -> Scenario:
+    """Parse and validate scenario text; ``file`` names it in error messages."""
+    located = parse_yaml(text, file)
+    return validate_data(located)
+
+
+def validate_data(located: Located) -> Scenario:
+    """Validate located YAML data as a scenario, then check it as a whole."""
+    if not isinstance(located.data, dict):
+        raise ScenarioError([located.problem((), "a scenario is a mapping of fields at top level")])
+    try:
+        scenario = Scenario.model_validate(located.data)
+    except ValidationError as error:
+        raise ScenarioError(_schema_problems(error, located)) from None
+    findings = check_scenario(scenario)
+    if findings:
+        raise ScenarioError([located.problem(path, message) for path, message in findings])
+    return scenario
+
+
+def _schema_problems(error: ValidationError, located: Located) -> list[Problem]:
+    """Turn pydantic's errors into located problems: one per field, union noise removed."""
+    by_path: dict[PathKey, list[dict[str, Any]]] = {}
+    for item in error.errors(include_url=False):
+        path = _data_path(item["loc"], located.data, item["type"])
+        by_path.setdefault(path, []).append(dict(item))
+    # A union field given as a mapping fails both as a number (here) and as an estimate
+    # (deeper); the deeper errors say what is wrong, so the shallow "not a number" goes.
+    for path in list(by_path):
+        deeper = any(other[: len(path)] == path and len(other) > len(path) for other in by_path)
+        if deeper and all(i["type"] in _SCALAR_TYPES for i in by_path[path]):
+            del by_path[path]
+    problems = []
+    for path, items in by_path.items():
+        value = _value_at(located.data, path)
+        for message in _best_messages(items, value, located.data, path):
+            problems.append(located.problem(path, message))
+    return problems
+
+
+_SCALAR_TYPES = {"float_type", "int_type", "float_parsing", "int_parsing"}
+_MAPPING_TYPES = {"model_type", "dict_type"}
+
+
+def _data_path(loc: tuple[Any, ...], data: Any, kind: str) -> PathKey:
+    """Keep the parts of pydantic's location that walk the data; drop union and tag labels."""
+    path: list[str | int] = []
+    node = data
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        walks_dict = isinstance(node, dict) and isinstance(part, str) and part in node
+        walks_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if walks_dict or walks_list:
+            path.append(part)
+            node = node[part]
+        elif last and kind == "missing" and isinstance(part, str):
+            path.append(part)
+    return tuple(path)
+
+
+def _value_at(data: Any, path: PathKey) -> Any:
+    node = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _best_messages(items: list[dict[str, Any]], value: Any, data: Any, path: PathKey) -> list[str]:
+    """Choose what to say about one field when a union produced several errors."""
+    kinds = {i["type"] for i in items}
+    if kinds & _SCALAR_TYPES and kinds & _MAPPING_TYPES and not isinstance(value, dict | list):
+        return [
+            f"expected a number or an estimate (value, distribution, ...); got {_describe(value)}"
+        ]
+    if isinstance(value, dict):
+        kept = [i for i in items if i["type"] not in _SCALAR_TYPES]
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        kept = [i for i in items if i["type"] not in _MAPPING_TYPES]
+    else:
+        kept = items
+    kept = kept or items
+    messages: list[str] = []
+    for item in kept:
+        message = _message(item, data, path)
+        if message not in messages:
+            messages.append(message)
+    if len(messages) > 1 and all(i["type"].endswith("_type") for i in kept):
+        return [" or ".join(messages).replace(" or input should be", " or")]
+    return messages
+
+
+def _message(item: dict[str, Any], data: Any, path: PathKey) -> str:
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        key = path[-1] if path else "?"
+        parent = _value_at(data, path[:-1])
+        allowed = _allowed_keys(item, parent)
+        hint = difflib.get_close_matches(str(key), allowed, n=1)
+        suffix = f"; did you mean {hint[0]!r}?" if hint else ""
+        return f"unknown key {key!r}{suffix}"
+    if kind == "missing":
+        return "required field is missing"
+    message = str(item["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            message = message[len(prefix) :]
+    if kind in {"float_type", "int_type", "bool_type", "string_type", "date_type", "list_type"}:
+        message += f" (got {_describe(item.get('input'))})"
+    return message[0].lower() + message[1:] if message else kind
+
+
+def _allowed_keys(item: dict[str, Any], parent: Any) -> list[str]:
+    # pydantic does not list the allowed keys; the close-match hint draws on the field names
+    # of every model, which is enough to catch a typo.
+    from pydantic import BaseModel
+
+    from sanctionsim.scenario import schema
+
+    names: set[str] = set()
+    for model in vars(schema).values():
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            names.update(model.model_fields)
+    return sorted(names)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return f"text {value!r}" if len(value) < 40 else "text"
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    return repr(value)

@@ -1,0 +1,169 @@
+"""The state of a scenario on a date: measures in force, deals, levers, trust.
+
+These are the "as of DATE" views behind ``sanctionsim show``. They read the scenario's dated
+facts only; nothing is simulated.
+
+>>> import datetime as dt
+>>> from sanctionsim.scenario.loader import load_scenario
+>>> view = snapshot(load_scenario("dprk-2014"), dt.date(2014, 7, 5))
+>>> [m.measure.id for m in view.measures if m.since == dt.date(2014, 7, 4)][:2]
+['jpn-dprk-ship-port-ban', 'jpn-entry-ban']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sanctionsim.scenario.schema import Lever, Measure, Scenario, SideDeal, central
+
+Status = Literal["in force", "eased", "suspended", "lifted"]
+
+
+@dataclass(frozen=True)
+class MeasureStatus:
+    """One measure's standing on a date."""
+
+    measure: Measure
+    level: float
+    status: Status
+    since: dt.date
+    note: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready record."""
+        m = self.measure
+        return {
+            "id": m.id,
+            "name": m.name,
+            "imposer": m.imposer,
+            "kind": m.kind,
+            "legal_basis": m.legal_basis,
+            "level": self.level,
+            "status": self.status,
+            "since": self.since.isoformat(),
+            "note": self.note,
+            "sources": list(m.sources),
+        }
+
+
+def measure_status(measure: Measure, date: dt.date) -> MeasureStatus | None:
+    """The standing of ``measure`` on ``date``; None before it was imposed."""
+    if date < measure.imposed:
+        return None
+    if measure.lifted is not None and date >= measure.lifted:
+        return MeasureStatus(measure, 0.0, "lifted", measure.lifted, measure.note)
+    level, since, note = measure.level, measure.imposed, measure.note
+    peak = measure.level
+    status: Status = "in force"
+    for change in measure.changes:
+        if change.date > date:
+            break
+        if change.level == 0.0:
+            status = "suspended"
+        elif change.level < peak:
+            status = "eased"
+        else:
+            status = "in force"
+        peak = max(peak, change.level)
+        level, since, note = change.level, change.date, change.note
+    return MeasureStatus(measure, level, status, since, note)
+
+
+@dataclass(frozen=True)
+class DealStatus:
+    """A side deal on a date: agreed or not yet."""
+
+    deal: SideDeal
+    agreed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready record."""
+        d = self.deal
+        return {
+            "id": d.id,
+            "name": d.name,
+            "member": d.member,
+            "target": d.target,
+            "agreed": d.agreed.isoformat(),
+            "in_effect": self.agreed,
+            "scope": d.scope,
+            "first_mover": d.first_mover,
+            "snap_back": d.snap_back.on_renege,
+            "stages": [
+                {
+                    "id": s.id,
+                    "target_delivers": s.target_delivers,
+                    "member_eases": [e.measure for e in s.member_eases],
+                    "due": s.due.isoformat() if s.due else None,
+                }
+                for s in d.stages
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything ``show`` reports for one date."""
+
+    scenario: Scenario
+    date: dt.date
+    measures: list[MeasureStatus]
+    deals: list[DealStatus]
+    levers: list[Lever]
+    trust: dict[tuple[str, str], float]
+
+    def in_force(self) -> list[MeasureStatus]:
+        """Measures with a positive level on the date."""
+        return [m for m in self.measures if m.level > 0]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``sanctionsim show --json``."""
+        return {
+            "scenario": self.scenario.id,
+            "title": self.scenario.title,
+            "date": self.date.isoformat(),
+            "actors": [{"id": a.id, "name": a.name, "role": a.role} for a in self.scenario.actors],
+            "measures": [m.to_dict() for m in self.measures],
+            "side_deals": [d.to_dict() for d in self.deals],
+            "levers": [
+                {
+                    "id": lever.id,
+                    "kind": lever.kind,
+                    "holder": lever.holder,
+                    "beneficiary": lever.beneficiary,
+                    "in_force": lever.in_force,
+                    "description": lever.description,
+                }
+                for lever in self.levers
+            ],
+            "relations": [
+                {"between": list(pair), "trust": value} for pair, value in self.trust.items()
+            ],
+        }
+
+
+def trust_on(scenario: Scenario, date: dt.date) -> dict[tuple[str, str], float]:
+    """Central trust between each related pair on ``date``."""
+    result: dict[tuple[str, str], float] = {}
+    for relation in scenario.relations:
+        value = central(relation.trust)
+        for change in relation.changes:
+            if change.date <= date:
+                value = central(change.trust)
+        first, second = relation.between
+        result[(first, second)] = value
+    return result
+
+
+def snapshot(scenario: Scenario, date: dt.date) -> Snapshot:
+    """The state of ``scenario`` on ``date``: measures imposed by then, deals, levers, trust."""
+    statuses = [s for m in scenario.measures if (s := measure_status(m, date)) is not None]
+    deals = [DealStatus(d, d.agreed <= date) for d in scenario.side_deals]
+    levers = [
+        lever
+        for lever in scenario.levers
+        if lever.available_from is None or lever.available_from <= date
+    ]
+    return Snapshot(scenario, date, statuses, deals, levers, trust_on(scenario, date))

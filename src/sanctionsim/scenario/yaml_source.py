@@ -1,0 +1,213 @@
+"""Read YAML safely into plain Python data, remembering where every value came from.
+
+Only the YAML *composer* is used: it turns text into a node graph without constructing any
+object, so no tag can run code. We then build plain ``dict``/``list``/scalars ourselves, record
+each value's line and column under its path, and enforce limits against hostile files:
+file size, nesting depth and the number of nodes after alias expansion (a "billion laughs"
+alias bomb composes into a few nodes but expands exponentially; we count expansions and stop).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sanctionsim.errors import Problem, ScenarioError
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+
+PathKey = tuple[str | int, ...]
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class Located:
+    """Plain data read from YAML plus the 1-based (line, column) of every path in it."""
+
+    data: Any
+    file: str
+    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: PathKey) -> tuple[int | None, int | None]:
+        """Position of ``path``, or of its closest recorded ancestor."""
+        for end in range(len(path), -1, -1):
+            prefix = path[:end]
+            if end == len(path) and prefix in self.key_positions:
+                return self.key_positions[prefix]
+            if prefix in self.positions:
+                return self.positions[prefix]
+        return None, None
+
+    def problem(self, path: PathKey, message: str) -> Problem:
+        """A located problem at ``path``."""
+        line, column = self.where(path)
+        return Problem(self.file, line, column, dotted(path), message)
+
+
+def dotted(path: PathKey) -> str:
+    """Render a path as ``measures[3].level``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + part
+    return text
+
+
+def read_text(path: Path, display: str | None = None) -> str:
+    """Read a scenario file as UTF-8 text, refusing what is not a small text file."""
+    name = display or str(path)
+
+    def bad(message: str) -> ScenarioError:
+        return ScenarioError.single(name, message)
+
+    if not path.exists():
+        raise bad("no such file")
+    if path.is_dir():
+        raise bad("is a directory, not a scenario file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise bad(
+                f"file is {size / 1e6:.1f} MB; scenario files are limited to "
+                f"{MAX_FILE_BYTES / 1e6:.0f} MB"
+            )
+        raw = path.read_bytes()
+    except OSError as error:
+        raise bad(f"cannot read file: {error.strerror or error}") from None
+    if not raw.strip():
+        raise bad("file is empty")
+    if b"\x00" in raw:
+        raise bad("binary file (contains NUL bytes); expected YAML text")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise bad(f"not UTF-8 text (invalid byte at offset {error.start})") from None
+
+
+def parse_yaml(text: str, file: str) -> Located:
+    """Compose ``text`` and convert it to plain data with positions (safe: no object tags)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise ScenarioError.single(file, f"text larger than {MAX_FILE_BYTES / 1e6:.0f} MB")
+    if not text.strip():
+        raise ScenarioError.single(file, "file is empty")
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        root = yaml.compose(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        column = mark.column + 1 if mark is not None else None
+        message = f"invalid YAML: {error.problem or error.context or 'syntax error'}"
+        raise ScenarioError.single(file, message, line=line, column=column) from None
+    except (YAMLError, RecursionError, ValueError) as error:
+        raise ScenarioError.single(file, f"invalid YAML: {error}") from None
+    if root is None:
+        raise ScenarioError.single(file, "file holds no YAML document")
+    located = Located(data=None, file=file)
+    builder = _Builder(located)
+    located.data = builder.build(root, (), 0)
+    return located
+
+
+class _Builder:
+    def __init__(self, located: Located) -> None:
+        self.located = located
+        self.count = 0
+
+    def fail(self, node: Any, message: str, path: PathKey = ()) -> ScenarioError:
+        mark = node.start_mark
+        return ScenarioError.single(
+            self.located.file, message, dotted(path), line=mark.line + 1, column=mark.column + 1
+        )
+
+    def build(self, node: Any, path: PathKey, depth: int) -> Any:
+        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(
+                node,
+                f"document expands to more than {MAX_NODES:,} values "
+                "(an alias bomb?); refusing to read it",
+            )
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels", path)
+        self.located.positions.setdefault(
+            path, (node.start_mark.line + 1, node.start_mark.column + 1)
+        )
+        tag = str(node.tag)
+        if isinstance(node, MappingNode):
+            if tag != _MAP:
+                raise self.fail(node, f"YAML tag {tag!r} is not allowed", path)
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    raise self.fail(key_node, "mapping keys must be plain strings", path)
+                key = str(key_node.value)
+                if key == "<<":
+                    raise self.fail(key_node, "YAML merge keys ('<<') are not supported", path)
+                if key in result:
+                    raise self.fail(key_node, f"duplicate key {key!r}", (*path, key))
+                self.located.key_positions[(*path, key)] = (
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
+                )
+                result[key] = self.build(value_node, (*path, key), depth + 1)
+            return result
+        if isinstance(node, SequenceNode):
+            if tag != _SEQ:
+                raise self.fail(node, f"YAML tag {tag!r} is not allowed", path)
+            return [
+                self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)
+            ]
+        return self.scalar(node, tag, path)
+
+    def scalar(self, node: Any, tag: str, path: PathKey) -> Any:
+        value = str(node.value)
+        if tag == _STR:
+            return value
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return value.lower() == "true"
+        if tag == _INT:
+            try:
+                return int(value.replace("_", ""), 0)
+            except ValueError:
+                raise self.fail(node, f"not an integer: {value!r}", path) from None
+        if tag == _FLOAT:
+            text = value.replace("_", "").lower()
+            if text in {".nan", ".inf", "-.inf", "+.inf"}:
+                raise self.fail(node, f"non-finite number {value!r} is not allowed", path)
+            try:
+                return float(text)
+            except ValueError:
+                raise self.fail(node, f"not a number: {value!r}", path) from None
+        if tag == _TIMESTAMP:
+            if not _DATE_RE.match(value):
+                raise self.fail(node, f"expected a date YYYY-MM-DD, got {value!r}", path)
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError as error:
+                raise self.fail(node, f"impossible date {value!r}: {error}", path) from None
+        raise self.fail(node, f"YAML tag {tag!r} is not allowed", path)
