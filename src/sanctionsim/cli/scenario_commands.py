@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -48,7 +48,7 @@ def cases(json_output: JsonOption = False) -> None:
     """List the built-in cases."""
     from sanctionsim.scenario.library import case_ids
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for case_id in case_ids():
         scenario = load(case_id)
         rows.append(
