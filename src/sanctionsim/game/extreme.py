@@ -1,0 +1,330 @@
+"""All extreme Nash equilibria of a two-player game, by vertex enumeration of the
+best-response polytopes (also correct on degenerate games).
+
+After shifting and scaling the payoffs so that ``A, B > 0`` (equilibria are invariant under
+positive affine maps of each player's payoffs), the best-response polytopes are
+
+    P = {x in R^m : x >= 0, B^T x <= 1},        Q = {y in R^n : A y <= 1, y >= 0}
+
+(Nisan, Roughgarden, Tardos & Vazirani 2007, *Algorithmic Game Theory*, ch. 3.5; Avis,
+Rosenberg, Savani & von Stengel 2010, "Enumeration of Nash equilibria for two-player games",
+*Economic Theory* 42). A point carries label ``i`` (row strategy ``i``) when ``x_i = 0`` or
+row ``i`` is a best reply to ``y``, and label ``m + j`` when ``y_j = 0`` or column ``j`` is a
+best reply to ``x``. The *extreme* equilibria are exactly the completely labelled vertex pairs
+``(x, y) != (0, 0)``, normalised to probabilities; in a degenerate game they are the vertices
+of the equilibrium components, which is what Gambit's ``enummixed`` reports and what support
+enumeration can miss (Nashpy issue #82).
+
+Vertex enumeration here is a breadth-first search over the *feasible bases* of each polytope,
+pivoting on every tied leaving variable so that the search also crosses degenerate vertices
+(the feasible-basis graph is connected: any feasible basis reaches the slack basis by the
+simplex method with Bland's rule, Avis & Fukuda 1992, "A pivoting algorithm for convex hulls
+and vertex enumeration", *Discrete Comput. Geom.* 8). Each BFS layer is processed in one batch
+with numpy, and every basis is solved from scratch from the original matrix (no accumulated
+pivoting error). Zero tests use an absolute tolerance ``tol`` on payoffs scaled to ``[1, 2]``;
+``rational=True`` recomputes each equilibrium exactly with fractions from its labels and
+verifies it exactly (an inconsistency raises :class:`SolverLimitError` rather than returning a
+doubtful answer).
+
+>>> import numpy as np
+>>> A = np.array([[1.0, 0.0], [0.0, 1.0]])   # coordination game
+>>> eqs = extreme_equilibria(A, A)
+>>> [[p.tolist() for p in eq] for eq in eqs]
+[[[0.0, 1.0], [0.0, 1.0]], [[0.5, 0.5], [0.5, 0.5]], [[1.0, 0.0], [1.0, 0.0]]]
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sanctionsim.errors import SolverLimitError
+
+MixedProfile = tuple[NDArray[np.float64], ...]
+ExactProfile = tuple[tuple[Fraction, ...], ...]
+
+DEFAULT_TOL = 1e-9
+MAX_BASES = 2_000_000
+BRUTE_FORCE_BASES = 4000
+SINGULAR_TOL = 1e-13
+REGULAR_TOL = 1e-8
+
+
+def scale_positive(M: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Map payoffs affinely onto ``[1, 2]`` (all ones for a constant matrix)."""
+    lo, hi = float(M.min()), float(M.max())
+    if hi - lo <= 0:
+        return np.ones_like(M, dtype=np.float64)
+    return 1.0 + (M - lo) / (hi - lo)
+
+
+@functools.lru_cache(maxsize=64)
+def _all_bases(width: int, k: int) -> NDArray[np.intp]:
+    return np.array(list(itertools.combinations(range(width), k)), dtype=np.intp).reshape(-1, k)
+
+
+def _dedupe_vertices(vertices: NDArray[np.float64]) -> NDArray[np.float64]:
+    # A vertex is determined by its set of tight constraints, so deduplicate on that pattern.
+    tight = vertices == 0.0
+    if tight.shape[1] <= 62:
+        keys = tight @ (1 << np.arange(tight.shape[1], dtype=np.int64))
+        _, first = np.unique(keys, return_index=True)
+    else:
+        _, first = np.unique(np.packbits(tight, axis=1), axis=0, return_index=True)
+    return vertices[np.sort(first)]
+
+
+def polytope_vertices(
+    C: NDArray[np.float64],
+    tol: float = DEFAULT_TOL,
+    max_bases: int = MAX_BASES,
+    method: str = "auto",
+) -> NDArray[np.float64]:
+    """All vertices of ``{v >= 0 : C v <= 1}`` for ``C > 0``, with slacks appended.
+
+    Returns an array of shape ``(V, d + k)`` for ``C`` of shape ``(k, d)``: the ``d``
+    coordinates then the ``k`` slacks ``1 - C v`` of each vertex (exact zeros where tight).
+    ``method`` is ``"bases"`` (solve every basis in one batch: fastest for small games),
+    ``"bfs"`` (pivot from the slack basis through feasible bases only) or ``"auto"``.
+    """
+    k, d = C.shape
+    if method == "auto":
+        method = "bases" if math.comb(d + k, k) <= BRUTE_FORCE_BASES else "bfs"
+    if method == "bases":
+        vertices = _vertices_by_bases(C, tol)
+        if vertices is not None:
+            return vertices
+        method = "bfs"  # ill-conditioned: let the pivoting search decide
+    if method != "bfs":
+        raise ValueError(f"unknown vertex enumeration method {method!r}")
+    return _vertices_by_bfs(C, tol, max_bases)
+
+
+def _vertices_by_bases(C: NDArray[np.float64], tol: float) -> NDArray[np.float64] | None:
+    """Every basis solved at once; singular ones dropped, infeasible ones filtered out.
+
+    Singularity is judged by the Hadamard ratio ``|det| / prod(column norms)`` (1 for
+    orthogonal columns, round-off ~1e-16 for exactly singular ones). When some basis falls in
+    the grey zone between ``SINGULAR_TOL`` and ``REGULAR_TOL`` the decision would be a guess,
+    so ``None`` is returned and the caller pivots instead.
+    """
+    k, d = C.shape
+    width = d + k
+    M = np.hstack([C, np.eye(k)])
+    bases = _all_bases(width, k)
+    matrices = np.moveaxis(M[:, bases], 1, 0)
+    ratio = np.abs(np.linalg.det(matrices)) / np.prod(np.linalg.norm(matrices, axis=1), axis=1)
+    regular = ratio > REGULAR_TOL
+    if np.any(~regular & (ratio > SINGULAR_TOL)):
+        return None
+    bases = bases[regular]
+    rhs = np.linalg.solve(matrices[regular], np.ones((len(bases), k, 1)))[:, :, 0]
+    feasible = (rhs >= -tol).all(axis=1)
+    rhs = rhs[feasible]
+    rhs[rhs < tol] = 0.0
+    vertices = np.zeros((len(rhs), width))
+    np.put_along_axis(vertices, bases[feasible], rhs, axis=1)
+    return _dedupe_vertices(vertices)
+
+
+def _vertices_by_bfs(C: NDArray[np.float64], tol: float, max_bases: int) -> NDArray[np.float64]:
+    """Breadth-first search over feasible bases, one numpy batch per layer."""
+    k, d = C.shape
+    width = d + k
+    M = np.hstack([C, np.eye(k)])
+    start = np.zeros((1, width), dtype=bool)
+    start[0, d:] = True
+    seen: set[bytes] = {np.packbits(start[0]).tobytes()}
+    frontier = start
+    layers: list[NDArray[np.float64]] = []
+    while len(frontier):
+        count = len(frontier)
+        basis = np.nonzero(frontier)[1].reshape(count, k)
+        # M[:, basis] has shape (k, count, k); one (k x k) basis matrix per frontier entry.
+        inverse = np.linalg.inv(np.moveaxis(M[:, basis], 1, 0))
+        rhs = inverse.sum(axis=2)
+        rhs[rhs < tol] = 0.0  # round-off around degenerate zeros; feasibility is kept by BFS
+        z = np.zeros((count, width))
+        np.put_along_axis(z, basis, rhs, axis=1)
+        layers.append(z)
+        tableau = inverse @ M
+        # Entering columns must be nonbasic; a pivot needs a positive entry (ratio test).
+        positive = (tableau > tol) & ~frontier[:, None, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(positive, rhs[:, :, None] / np.where(positive, tableau, 1.0), np.inf)
+        best = ratio.min(axis=1, keepdims=True)
+        # Every row tied for the minimum ratio is a valid leaving variable: taking them all is
+        # what lets the search walk through the bases of a degenerate vertex.
+        which, row, entering = np.nonzero(positive & (ratio <= best + tol))
+        if len(which) == 0:
+            break
+        new = frontier[which].copy()
+        new[np.arange(len(which)), basis[which, row]] = False
+        new[np.arange(len(which)), entering] = True
+        packed = np.packbits(new, axis=1)
+        fresh: list[int] = []
+        for index, key in enumerate(map(bytes, packed)):
+            if key not in seen:
+                seen.add(key)
+                fresh.append(index)
+        if len(seen) > max_bases:
+            raise SolverLimitError(
+                f"vertex enumeration visited more than {max_bases:,} feasible bases "
+                f"(a highly degenerate or large game); not supported for this size"
+            )
+        frontier = new[fresh]
+    return _dedupe_vertices(np.concatenate(layers))
+
+
+def _label_bytes(labels: NDArray[np.bool_]) -> NDArray[np.uint8]:
+    return np.packbits(labels, axis=1)
+
+
+def extreme_vertex_pairs(
+    A: NDArray[np.float64], B: NDArray[np.float64], tol: float = DEFAULT_TOL
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Completely labelled vertex pairs, unnormalised: ``(VP, VQ)`` with one row per extreme
+    equilibrium; ``VP[e] = (x, 1 - B'^T x)`` and ``VQ[e] = (y, 1 - A' y)`` (slacks are exact
+    zeros where the corresponding strategy is a best reply)."""
+    A = np.asarray(A, dtype=np.float64)
+    B = np.asarray(B, dtype=np.float64)
+    m, n = A.shape
+    vp = polytope_vertices(scale_positive(B).T, tol)  # x (m) then column slacks (n)
+    vq = polytope_vertices(scale_positive(A), tol)  # y (n) then row slacks (m)
+    # Drop the origin: it is the artificial equilibrium of the polytopes.
+    vp = vp[vp[:, :m].sum(axis=1) > 0]
+    vq = vq[vq[:, :n].sum(axis=1) > 0]
+    # Global labels 0..m-1 (rows), m..m+n-1 (columns).
+    bp = _label_bytes(vp == 0.0)
+    bq = _label_bytes(np.concatenate([vq[:, n:], vq[:, :n]], axis=1) == 0.0)
+    full = _label_bytes(np.ones((1, m + n), dtype=bool))[0]
+    xs: list[int] = []
+    ys: list[int] = []
+    chunk = max(1, 4_000_000 // max(1, len(vq) * bp.shape[1]))
+    for start in range(0, len(vp), chunk):
+        union = bp[start : start + chunk, None, :] | bq[None, :, :]
+        i, j = np.nonzero((union == full).all(axis=2))
+        xs.extend((i + start).tolist())
+        ys.extend(j.tolist())
+    return vp[xs], vq[ys]
+
+
+def extreme_equilibria(
+    A: NDArray[np.float64], B: NDArray[np.float64], tol: float = DEFAULT_TOL
+) -> list[MixedProfile]:
+    """All extreme Nash equilibria of the bimatrix game ``(A, B)`` as float probability
+    vectors, sorted lexicographically (row player's strategy first)."""
+    m, n = np.shape(A)
+    VP, VQ = extreme_vertex_pairs(A, B, tol)
+    X = VP[:, :m] / VP[:, :m].sum(axis=1, keepdims=True)
+    Y = VQ[:, :n] / VQ[:, :n].sum(axis=1, keepdims=True)
+    pairs = sorted(zip(X.tolist(), Y.tolist(), strict=True))
+    return [(np.array(x), np.array(y)) for x, y in pairs]
+
+
+# ----------------------------------------------------------------------------- exact
+
+
+def solve_exact(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
+    """The unique solution of a consistent linear system over the rationals, else ``None``.
+
+    Gauss–Jordan elimination with exact fractions; overdetermined consistent systems (which
+    degenerate vertices produce) are accepted.
+    """
+    n_vars = len(rows[0]) if rows else 0
+    matrix = [list(r) + [b] for r, b in zip(rows, rhs, strict=True)]
+    pivot_row = 0
+    pivots: list[int] = []
+    for col in range(n_vars):
+        found = next((r for r in range(pivot_row, len(matrix)) if matrix[r][col] != 0), None)
+        if found is None:
+            return None  # not determined: the labels do not pin down a vertex
+        matrix[pivot_row], matrix[found] = matrix[found], matrix[pivot_row]
+        pivot = matrix[pivot_row][col]
+        matrix[pivot_row] = [v / pivot for v in matrix[pivot_row]]
+        for r in range(len(matrix)):
+            if r != pivot_row and matrix[r][col] != 0:
+                factor = matrix[r][col]
+                matrix[r] = [
+                    a - factor * b for a, b in zip(matrix[r], matrix[pivot_row], strict=True)
+                ]
+        pivots.append(col)
+        pivot_row += 1
+    if any(matrix[r][-1] != 0 for r in range(pivot_row, len(matrix))):
+        return None
+    return [matrix[r][-1] for r in range(n_vars)]
+
+
+def _exact_strategy(
+    payoff_t: NDArray[Any], support: list[int], best: list[int]
+) -> tuple[Fraction, ...] | None:
+    """Mixed strategy with the given support making every column in ``best`` indifferent.
+
+    ``payoff_t[j][i]`` is the opponent's payoff for her strategy ``j`` against our ``i``.
+    Unknowns: the probabilities on ``support`` and the opponent's value ``v``.
+    """
+    rows = [[Fraction(1)] * len(support) + [Fraction(0)]]
+    rhs = [Fraction(1)]
+    for j in best:
+        rows.append([payoff_t[j][i] for i in support] + [Fraction(-1)])
+        rhs.append(Fraction(0))
+    solution = solve_exact(rows, rhs)
+    if solution is None:
+        return None
+    size = len(payoff_t[0])
+    sigma = [Fraction(0)] * size
+    for i, p in zip(support, solution, strict=False):
+        sigma[i] = p
+    return tuple(sigma)
+
+
+def is_equilibrium_exact(
+    A: NDArray[Any], B: NDArray[Any], x: tuple[Fraction, ...], y: tuple[Fraction, ...]
+) -> bool:
+    """Exact test that ``(x, y)`` is a Nash equilibrium of ``(A, B)`` (Fraction arrays)."""
+    m, n = len(x), len(y)
+    if any(p < 0 for p in x + y) or sum(x) != 1 or sum(y) != 1:
+        return False
+    row_values = [sum((A[i][j] * y[j] for j in range(n)), Fraction(0)) for i in range(m)]
+    col_values = [sum((B[i][j] * x[i] for i in range(m)), Fraction(0)) for j in range(n)]
+    best_row, best_col = max(row_values), max(col_values)
+    return all(row_values[i] == best_row for i in range(m) if x[i] > 0) and all(
+        col_values[j] == best_col for j in range(n) if y[j] > 0
+    )
+
+
+def extreme_equilibria_exact(
+    A_exact: NDArray[Any], B_exact: NDArray[Any], tol: float = DEFAULT_TOL
+) -> list[ExactProfile]:
+    """Extreme equilibria as exact fractions (payoffs given as Fraction object arrays).
+
+    The vertices are found in floating point; each equilibrium is then recomputed exactly from
+    its supports and best-reply sets (its labels) and verified exactly. If that fails, a
+    tolerance decision was wrong and :class:`SolverLimitError` is raised.
+    """
+    m, n = A_exact.shape
+    A = np.array([[float(v) for v in r] for r in A_exact])
+    B = np.array([[float(v) for v in r] for r in B_exact])
+    VP, VQ = extreme_vertex_pairs(A, B, tol)
+    B_t = np.array([[B_exact[i][j] for i in range(m)] for j in range(n)], dtype=object)
+    results: set[ExactProfile] = set()
+    for vp, vq in zip(VP, VQ, strict=True):
+        support_x = [i for i in range(m) if vp[i] > 0]
+        best_cols = [j for j in range(n) if vp[m + j] == 0]
+        support_y = [j for j in range(n) if vq[j] > 0]
+        best_rows = [i for i in range(m) if vq[n + i] == 0]
+        xe = _exact_strategy(B_t, support_x, best_cols)
+        ye = _exact_strategy(A_exact, support_y, best_rows)
+        if xe is None or ye is None or not is_equilibrium_exact(A_exact, B_exact, xe, ye):
+            raise SolverLimitError(
+                "could not confirm an extreme equilibrium exactly (a floating-point tolerance "
+                "decision failed); use rational=False for the float answer"
+            )
+        results.add((xe, ye))
+    return sorted(results)
