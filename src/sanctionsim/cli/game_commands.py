@@ -1,9 +1,107 @@
-"""Command group registered by ``sanctionsim.cli`` (filled in by its issue)."""
+"""``sanctionsim game ...``: strategic-form games (Gambit ``.nfg``) and their equilibria.
+
+The commands only parse flags, call the library and print; the library is imported inside
+each command so that ``sanctionsim --help`` stays fast.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from sanctionsim.cli._common import input_errors_exit_2, print_json
+
+if TYPE_CHECKING:
+    from sanctionsim.game.normal_form import Game
+
+game_app = typer.Typer(
+    name="game",
+    help="Strategic-form games: read Gambit .nfg files and compute their equilibria.",
+    no_args_is_help=True,
+)
+
+
+def _solve_document(game: Game) -> dict[str, Any]:
+    """The stable JSON contract of ``game solve --json`` (see docs/cli.md)."""
+    document: dict[str, Any] = {
+        "title": game.title,
+        "players": game.n_players,
+        "shape": list(game.shape),
+        "pure": [list(profile) for profile in game.pure_equilibria()],
+    }
+    if game.n_players == 2:
+        floats = game.extreme_equilibria(rational=False)
+        document["mixed"] = [[[float(p) for p in strategy] for strategy in eq] for eq in floats]
+        if game.is_rational:
+            exact = game.extreme_equilibria(rational=True)
+            document["mixed_exact"] = [[[str(p) for p in strategy] for strategy in eq]
+                                       for eq in exact]
+    return document
+
+
+@game_app.command("solve")
+@input_errors_exit_2
+def solve(
+    file: Annotated[Path, typer.Argument(help="A Gambit strategic-form game (.nfg).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Every pure Nash equilibrium and, for two players, every extreme mixed equilibrium."""
+    from sanctionsim.errors import SolverLimitError
+    from sanctionsim.game.nfg import read_nfg
+
+    game = read_nfg(file)
+    try:
+        document = _solve_document(game)
+    except SolverLimitError as error:
+        typer.echo(f"error: {file}: {error}", err=True)
+        raise typer.Exit(1) from None
+    if as_json:
+        print_json(document)
+        return
+    _print_tables(game, document)
+
+
+def _print_tables(game: Game, document: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    shape = " x ".join(str(k) for k in game.shape)
+    console.print(f"[bold]{game.title or '(untitled game)'}[/bold]: {game.n_players} players, "
+                  f"{shape} strategies")
+    pure = Table(title="Pure Nash equilibria")
+    for player in game.players:
+        pure.add_column(player)
+    for profile in document["pure"]:
+        pure.add_row(*(game.strategies[i][s] for i, s in enumerate(profile)))
+    if not document["pure"]:
+        pure.add_row(*(["(none)"] + [""] * (game.n_players - 1)))
+    console.print(pure)
+    if "mixed" in document:
+        mixed = Table(title="Extreme Nash equilibria (mixed)")
+        mixed.add_column("#", justify="right")
+        for player in game.players:
+            mixed.add_column(player)
+        rows = document.get("mixed_exact", document["mixed"])
+        for k, eq in enumerate(rows, start=1):
+            cells = []
+            for i, strategy in enumerate(eq):
+                cells.append(", ".join(
+                    f"{game.strategies[i][s]}: {p if isinstance(p, str) else f'{p:.6g}'}"
+                    for s, p in enumerate(strategy)
+                    if (p != "0" if isinstance(p, str) else p != 0.0)
+                ))
+            mixed.add_row(str(k), *cells)
+        console.print(mixed)
+
+
+# `game export SCENARIO [--at DATE] -o FILE.nfg` (the scenario's derived stage game as a
+# Gambit file) belongs here; another engineer builds it on top of
+# `sanctionsim.game.nfg.write_nfg`. Register it on `game_app` with `@game_app.command("export")`.
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add the ``game`` command group to ``app``."""
+    app.add_typer(game_app, name="game")

@@ -215,15 +215,50 @@ def extreme_vertex_pairs(
     return vp[xs], vq[ys]
 
 
+def polish(payoff_t: NDArray[np.float64], support: NDArray[np.bool_],
+           best: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """Recompute mixed strategies from their labels on the original payoffs.
+
+    Row ``e`` of ``support`` marks the strategies played at equilibrium ``e`` and row ``e`` of
+    ``best`` the opponent's best replies, which must be indifferent:
+    ``(payoff_t[j] - payoff_t[j0]) . sigma = 0`` for best replies ``j``, and
+    ``sum(sigma) = 1``. Eliminating the value and normalising rows keeps ill-conditioned
+    games (payoffs ~1e6, nearly parallel columns) accurate to ~1e-11 where the scaled
+    polytope coordinates are only good to ~1e-9. Systems of the same shape are solved in one
+    batch (a pseudo-inverse, since degenerate vertices give overdetermined, consistent
+    systems).
+    """
+    count, size = support.shape
+    result = np.zeros((count, size))
+    k_of = support.sum(axis=1)
+    r_of = best.sum(axis=1)
+    for k, r in {(int(a), int(b)) for a, b in zip(k_of, r_of, strict=True)}:
+        rows = np.nonzero((k_of == k) & (r_of == r))[0]
+        cols = np.nonzero(support[rows])[1].reshape(len(rows), k)
+        replies = np.nonzero(best[rows])[1].reshape(len(rows), r)
+        block = payoff_t[replies[:, :, None], cols[:, None, :]]  # (E, r, k)
+        system = np.concatenate([np.ones((len(rows), 1, k)), block[:, 1:] - block[:, :1]], 1)
+        norms = np.linalg.norm(system, axis=2, keepdims=True)
+        norms[norms == 0] = 1.0
+        system = system / norms
+        rhs = np.zeros((len(rows), r, 1))
+        rhs[:, 0, 0] = 1.0 / norms[:, 0, 0]
+        solution = (np.linalg.pinv(system) @ rhs)[:, :, 0]
+        result[rows[:, None], cols] = solution
+    return result
+
+
 def extreme_equilibria(
     A: NDArray[np.float64], B: NDArray[np.float64], tol: float = DEFAULT_TOL
 ) -> list[MixedProfile]:
     """All extreme Nash equilibria of the bimatrix game ``(A, B)`` as float probability
     vectors, sorted lexicographically (row player's strategy first)."""
-    m, n = np.shape(A)
+    A = np.asarray(A, dtype=np.float64)
+    B = np.asarray(B, dtype=np.float64)
+    m, n = A.shape
     VP, VQ = extreme_vertex_pairs(A, B, tol)
-    X = VP[:, :m] / VP[:, :m].sum(axis=1, keepdims=True)
-    Y = VQ[:, :n] / VQ[:, :n].sum(axis=1, keepdims=True)
+    X = polish(B.T, VP[:, :m] > 0, VP[:, m:] == 0)
+    Y = polish(A, VQ[:, :n] > 0, VQ[:, n:] == 0)
     pairs = sorted(zip(X.tolist(), Y.tolist(), strict=True))
     return [(np.array(x), np.array(y)) for x, y in pairs]
 

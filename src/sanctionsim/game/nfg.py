@@ -317,11 +317,11 @@ def parse_nfg(text: str, file: str = "<string>") -> Game:
     try:
         return _Parser(text, file).parse()
     except RecursionError:  # pragma: no cover - the grammar is not recursive
-        raise GameFormatError.single(file, "input nests too deeply") from None
+        raise GameFormatError.single(file, "input nests too deeply", line=1, column=1) from None
     except (ValueError, OverflowError) as exc:
         # Game() validates shapes and finiteness; surface anything it rejects as a format
         # error rather than a bare ValueError.
-        raise GameFormatError.single(file, str(exc)) from None
+        raise GameFormatError.single(file, str(exc), line=1, column=1) from None
 
 
 def read_nfg(path: str | Path) -> Game:
@@ -330,7 +330,8 @@ def read_nfg(path: str | Path) -> Game:
     file = Path(path)
     try:
         if file.is_dir():
-            raise GameFormatError.single(name, "is a directory, not a .nfg file")
+            raise GameFormatError.single(name, "is a directory, not a .nfg file", line=1,
+                                         column=1)
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
             raise GameFormatError.single(
@@ -338,9 +339,10 @@ def read_nfg(path: str | Path) -> Game:
             )
         data = file.read_bytes()
     except FileNotFoundError:
-        raise GameFormatError.single(name, "no such file") from None
+        raise GameFormatError.single(name, "no such file", line=1, column=1) from None
     except OSError as exc:
-        raise GameFormatError.single(name, f"cannot read file: {exc.strerror or exc}") from None
+        raise GameFormatError.single(name, f"cannot read file: {exc.strerror or exc}", line=1,
+                                     column=1) from None
     if b"\x00" in data:
         raise GameFormatError.single(name, "binary file, not a .nfg text file", line=1, column=1)
     try:
