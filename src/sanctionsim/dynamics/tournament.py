@@ -154,8 +154,8 @@ def play_matches(
     if len(seeds) != len(pairings):
         raise ValueError(f"need one seed per pairing: {len(pairings)} pairings, {len(seeds)} seeds")
     _check_counts(turns, repetitions)
-    for a, b in pairings:
-        get_strategy(a), get_strategy(b)
+    for name in {name for pair in pairings for name in pair}:
+        get_strategy(name)  # an unknown name becomes an InputError before any work
     return _Batch(pairings, seeds, turns, repetitions, game or PDPayoffs()).play()
 
 
