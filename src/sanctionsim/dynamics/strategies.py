@@ -155,7 +155,7 @@ class Strategy(ABC):
         return f"{type(self).__name__}(n_runs={self.n_runs})"
 
     def _constant(self, holds: bool) -> BoolArray:
-        # One shared read-only array: constant strategies allocate nothing per period.
+        # One shared read-only array: constant rules allocate nothing per period.
         moves = np.full(self.n_runs, holds, dtype=np.bool_)
         moves.flags.writeable = False
         return moves
@@ -175,58 +175,47 @@ class Strategy(ABC):
         return moves
 
 
-class Cooperator(Strategy):
+class _Constant(Strategy):
+    """A rule that ignores the past: the same move in every run and period."""
+
+    holds: ClassVar[bool]
+
+    def __init__(
+        self, n_runs: int, rng: np.random.Generator | None = None, game: PDPayoffs | None = None
+    ) -> None:
+        super().__init__(n_runs, rng, game)
+        self._moves = self._constant(self.holds)
+
+    def first(self) -> BoolArray:
+        """The constant move in every run."""
+        return self._moves
+
+    def next(
+        self,
+        own_last: BoolArray,
+        observed_other_last: BoolArray,
+        own_payoff_last: FloatArray | None = None,
+    ) -> BoolArray:
+        """The constant move in every run, whatever happened."""
+        return self._moves
+
+
+class Cooperator(_Constant):
     """Always holds (ALLC). Axelrod (1984), *The Evolution of Cooperation*."""
 
     name = "Cooperator"
     label = "Cooperator"
     metadata = StrategyMetadata(memory_depth=0, stochastic=False)
-
-    def __init__(
-        self, n_runs: int, rng: np.random.Generator | None = None, game: PDPayoffs | None = None
-    ) -> None:
-        super().__init__(n_runs, rng, game)
-        self._moves = self._constant(True)
-
-    def first(self) -> BoolArray:
-        """Hold in every run."""
-        return self._moves
-
-    def next(
-        self,
-        own_last: BoolArray,
-        observed_other_last: BoolArray,
-        own_payoff_last: FloatArray | None = None,
-    ) -> BoolArray:
-        """Hold in every run, whatever happened."""
-        return self._moves
+    holds = True
 
 
-class Defector(Strategy):
+class Defector(_Constant):
     """Always eases (ALLD). Axelrod (1984), *The Evolution of Cooperation*."""
 
     name = "Defector"
     label = "Defector"
     metadata = StrategyMetadata(memory_depth=0, stochastic=False)
-
-    def __init__(
-        self, n_runs: int, rng: np.random.Generator | None = None, game: PDPayoffs | None = None
-    ) -> None:
-        super().__init__(n_runs, rng, game)
-        self._moves = self._constant(False)
-
-    def first(self) -> BoolArray:
-        """Ease in every run."""
-        return self._moves
-
-    def next(
-        self,
-        own_last: BoolArray,
-        observed_other_last: BoolArray,
-        own_payoff_last: FloatArray | None = None,
-    ) -> BoolArray:
-        """Ease in every run, whatever happened."""
-        return self._moves
+    holds = False
 
 
 class TitForTat(Strategy):
@@ -322,7 +311,7 @@ class TitFor2Tats(Strategy):
         return ~retaliate
 
 
-class SuspiciousTitForTat(Strategy):
+class SuspiciousTitForTat(TitForTat):
     """Ease first, then copy the other side's last observed move (Mistrust).
 
     Beaufils, Delahaye & Mathieu (1997), "Our meeting with gradual", *Artificial Life V*; Hilbe,
@@ -336,15 +325,6 @@ class SuspiciousTitForTat(Strategy):
     def first(self) -> BoolArray:
         """Ease in every run."""
         return np.zeros(self.n_runs, dtype=np.bool_)
-
-    def next(
-        self,
-        own_last: BoolArray,
-        observed_other_last: BoolArray,
-        own_payoff_last: FloatArray | None = None,
-    ) -> BoolArray:
-        """Do what the other side was observed doing."""
-        return observed_other_last.copy()
 
 
 class WinStayLoseShift(Strategy):
