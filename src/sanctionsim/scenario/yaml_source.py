@@ -85,8 +85,8 @@ def read_text(path: Path, display: str | None = None) -> str:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise bad(
-                f"file is {size / 1e6:.1f} MB; scenario files are limited to "
-                f"{MAX_FILE_BYTES / 1e6:.0f} MB"
+                f"file is {size / 2**20:.1f} MiB; scenario files are limited to "
+                f"{MAX_FILE_BYTES / 2**20:.0f} MiB"
             )
         raw = path.read_bytes()
     except OSError as error:
@@ -107,7 +107,7 @@ def parse_yaml(text: str, file: str) -> Located:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
-        raise ScenarioError.single(file, f"text larger than {MAX_FILE_BYTES / 1e6:.0f} MB")
+        raise ScenarioError.single(file, f"text larger than {MAX_FILE_BYTES / 2**20:.0f} MiB")
     if not text.strip():
         raise ScenarioError.single(file, "file is empty")
     yaml = YAML(typ="safe", pure=True)
