@@ -49,7 +49,11 @@ when ``0 < q < 1`` and ``k > 0`` (solved exactly).
 
 Edge cases: ``δ* ≤ 0`` (holding already pays in the stage game, ``G ≤ 0``) returns ``0``; when no
 ``δ < 1`` sustains holding (``q = 0``, or a collapse costs the member nothing, ``L ≤ 0``) the
-threshold is ``math.inf`` with the reason. Holding at exactly ``δ*`` is (weakly) optimal.
+threshold is ``math.inf`` with the reason. Holding at exactly ``δ*`` is (weakly) optimal. With
+``T > R > P > S`` and ``q > 0`` a finite threshold always exists; for other stage games the
+discount factors that sustain holding may form an interval stopping short of 1, and then there
+is no threshold ``δ*`` above which holding is *always* sustained: that is reported as
+``math.inf`` too.
 
 References: Friedman, J. W. (1971) "A non-cooperative equilibrium for supergames", *Review of
 Economic Studies* 38(1), 1–12. Fudenberg, D. & Tirole, J. (1991) *Game Theory*, MIT Press, §4.2,
