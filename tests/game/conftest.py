@@ -21,8 +21,14 @@ def corpus_params() -> list[Any]:
     """Corpus files as pytest params, or one skipped param explaining why."""
     files = corpus_files()
     if not files:
-        return [pytest.param(None, marks=pytest.mark.skip(
-            reason=f"Gambit corpus not found at {CORPUS} (../shared/data is optional)"))]
+        return [
+            pytest.param(
+                None,
+                marks=pytest.mark.skip(
+                    reason=f"Gambit corpus not found at {CORPUS} (../shared/data is optional)"
+                ),
+            )
+        ]
     return [pytest.param(f, id=f.name) for f in files]
 
 

@@ -32,9 +32,7 @@ def _distinct(equilibria: list[Any], tol: float) -> list[Any]:
 def same_set(ours: list[Any], theirs: list[Any], tol: float = 1e-9) -> bool:
     """Whether two lists of mixed profiles are equal as sets, entries within ``tol``."""
     a, b = _distinct(ours, tol), _distinct(theirs, tol)
-    return len(a) == len(b) and all(
-        any(np.allclose(x, y, atol=tol, rtol=0) for y in b) for x in a
-    )
+    return len(a) == len(b) and all(any(np.allclose(x, y, atol=tol, rtol=0) for y in b) for x in a)
 
 
 @pytest.mark.parametrize("path", corpus_params())
@@ -59,8 +57,10 @@ def test_extreme_equals_gambit(path: Path, expected: dict[str, Any]) -> None:
     if game.n_players != 2:
         assert "extreme_mixed" not in expected[path.name]
         return
-    want = [[[Fraction(p) for p in strategy] for strategy in eq]
-            for eq in expected[path.name]["extreme_mixed"]]
+    want = [
+        [[Fraction(p) for p in strategy] for strategy in eq]
+        for eq in expected[path.name]["extreme_mixed"]
+    ]
     ours = extreme_equilibria(game.payoffs[..., 0], game.payoffs[..., 1])
     assert same_set(ours, want)
     exact = extreme_equilibria_exact(game.exact_array(0), game.exact_array(1))

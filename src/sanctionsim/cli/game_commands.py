@@ -36,8 +36,9 @@ def _solve_document(game: Game) -> dict[str, Any]:
         document["mixed"] = [[[float(p) for p in strategy] for strategy in eq] for eq in floats]
         if game.is_rational:
             exact = game.extreme_equilibria(rational=True)
-            document["mixed_exact"] = [[[str(p) for p in strategy] for strategy in eq]
-                                       for eq in exact]
+            document["mixed_exact"] = [
+                [[str(p) for p in strategy] for strategy in eq] for eq in exact
+            ]
     return document
 
 
@@ -69,8 +70,10 @@ def _print_tables(game: Game, document: dict[str, Any]) -> None:
 
     console = Console()
     shape = " x ".join(str(k) for k in game.shape)
-    console.print(f"[bold]{game.title or '(untitled game)'}[/bold]: {game.n_players} players, "
-                  f"{shape} strategies")
+    console.print(
+        f"[bold]{game.title or '(untitled game)'}[/bold]: {game.n_players} players, "
+        f"{shape} strategies"
+    )
     pure = Table(title="Pure Nash equilibria")
     for player in game.players:
         pure.add_column(player)
@@ -88,11 +91,13 @@ def _print_tables(game: Game, document: dict[str, Any]) -> None:
         for k, eq in enumerate(rows, start=1):
             cells = []
             for i, strategy in enumerate(eq):
-                cells.append(", ".join(
-                    f"{game.strategies[i][s]}: {p if isinstance(p, str) else f'{p:.6g}'}"
-                    for s, p in enumerate(strategy)
-                    if (p != "0" if isinstance(p, str) else p != 0.0)
-                ))
+                cells.append(
+                    ", ".join(
+                        f"{game.strategies[i][s]}: {p if isinstance(p, str) else f'{p:.6g}'}"
+                        for s, p in enumerate(strategy)
+                        if (p != "0" if isinstance(p, str) else p != 0.0)
+                    )
+                )
             mixed.add_row(str(k), *cells)
         console.print(mixed)
 

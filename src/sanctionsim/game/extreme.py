@@ -215,8 +215,9 @@ def extreme_vertex_pairs(
     return vp[xs], vq[ys]
 
 
-def polish(payoff_t: NDArray[np.float64], support: NDArray[np.bool_],
-           best: NDArray[np.bool_]) -> NDArray[np.float64]:
+def polish(
+    payoff_t: NDArray[np.float64], support: NDArray[np.bool_], best: NDArray[np.bool_]
+) -> NDArray[np.float64]:
     """Recompute mixed strategies from their labels on the original payoffs.
 
     Row ``e`` of ``support`` marks the strategies played at equilibrium ``e`` and row ``e`` of
@@ -243,7 +244,13 @@ def polish(payoff_t: NDArray[np.float64], support: NDArray[np.bool_],
         system = system / norms
         rhs = np.zeros((len(rows), r, 1))
         rhs[:, 0, 0] = 1.0 / norms[:, 0, 0]
-        solution = (np.linalg.pinv(system) @ rhs)[:, :, 0]
+        try:
+            if r != k:
+                raise np.linalg.LinAlgError("overdetermined")
+            # the nondegenerate case: square and regular, solve directly
+            solution = np.linalg.solve(system, rhs)[:, :, 0]
+        except np.linalg.LinAlgError:
+            solution = (np.linalg.pinv(system) @ rhs)[:, :, 0]
         result[rows[:, None], cols] = solution
     return result
 
@@ -273,7 +280,7 @@ def solve_exact(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fractio
     degenerate vertices produce) are accepted.
     """
     n_vars = len(rows[0]) if rows else 0
-    matrix = [list(r) + [b] for r, b in zip(rows, rhs, strict=True)]
+    matrix = [[*r, b] for r, b in zip(rows, rhs, strict=True)]
     pivot_row = 0
     pivots: list[int] = []
     for col in range(n_vars):

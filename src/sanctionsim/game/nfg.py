@@ -177,9 +177,9 @@ class _Parser:
         payoffs = floats.reshape((n_profiles, n)).reshape((*shape, n), order="F")
         exact_values: tuple[Fraction, ...] | None = None
         if exact:
-            order = np.arange(n_profiles * n).reshape((n_profiles, n))
-            order = order.reshape((*shape, n), order="F").ravel()
-            exact_values = tuple(values[k] for k in order)  # type: ignore[misc]
+            grid = np.arange(n_profiles * n).reshape((n_profiles, n))
+            order = grid.reshape((*shape, n), order="F").ravel()
+            exact_values = tuple(Fraction(values[k]) for k in order)
         return Game(
             payoffs,
             players=players,
@@ -207,11 +207,11 @@ class _Parser:
         if self.at("open"):
             while self.at("open"):
                 self.pos += 1
-                names: list[str] = []
+                labels: list[str] = []
                 while not self.at("close"):
-                    names.append(self.string("a strategy name (a quoted string) or '}'"))
+                    labels.append(self.string("a strategy name (a quoted string) or '}'"))
                 self.pos += 1
-                strategies.append(tuple(names))
+                strategies.append(tuple(labels))
             self.expect("close", "'}' closing the strategy lists")
         else:
             while not self.at("close"):
@@ -330,8 +330,7 @@ def read_nfg(path: str | Path) -> Game:
     file = Path(path)
     try:
         if file.is_dir():
-            raise GameFormatError.single(name, "is a directory, not a .nfg file", line=1,
-                                         column=1)
+            raise GameFormatError.single(name, "is a directory, not a .nfg file", line=1, column=1)
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
             raise GameFormatError.single(
@@ -341,8 +340,9 @@ def read_nfg(path: str | Path) -> Game:
     except FileNotFoundError:
         raise GameFormatError.single(name, "no such file", line=1, column=1) from None
     except OSError as exc:
-        raise GameFormatError.single(name, f"cannot read file: {exc.strerror or exc}", line=1,
-                                     column=1) from None
+        raise GameFormatError.single(
+            name, f"cannot read file: {exc.strerror or exc}", line=1, column=1
+        ) from None
     if b"\x00" in data:
         raise GameFormatError.single(name, "binary file, not a .nfg text file", line=1, column=1)
     try:
@@ -373,11 +373,10 @@ def write_nfg(game: Game) -> str:
     """
     shape = game.shape
     n = game.n_players
+    kind = "R" if game.exact is not None else "D"
+    players = " ".join(_quote(p) for p in game.players)
     lines = [
-        f"NFG 1 {'R' if game.exact is not None else 'D'} {_quote(game.title)} "
-        + "{ "
-        + " ".join(_quote(p) for p in game.players)
-        + " }",
+        f"NFG 1 {kind} {_quote(game.title)} {{ {players} }}",
         "",
         "{ "
         + "\n  ".join("{ " + " ".join(_quote(s) for s in names) + " }" for names in game.strategies)
