@@ -1,0 +1,110 @@
+"""Pressure, third-party leakage, the concession hazard and each member's payoff per month.
+
+All functions are pure and vectorised: ``holds`` has shape ``(runs, members)`` with 1 = the
+member holds its easable measures at their current level and 0 = it eases them fully (values in
+between are graded easing). ``docs/model.md`` derives each formula; the skeleton is
+``domain/formal-models.md`` A0 and ``domain/MODEL.md`` §2:
+
+    u_i = beta_i * h(P) - c_i * hold_i + (1 - hold_i) * (g_i(P) + q_T * d_i)
+          - (1 - hold_i) * (kappa_i * UN_i + k_i * q_i) + hold_i * s_i
+
+>>> import numpy as np
+>>> from sanctionsim.scenario.loader import load_scenario
+>>> from sanctionsim.coalition.parameters import central_parameters
+>>> p = central_parameters(load_scenario("dprk-2014"))
+>>> all_hold = np.ones((1, p.members))
+>>> bool(net_pressure(p, all_hold)[0] > net_pressure(p, np.zeros((1, p.members)))[0])
+True
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from sanctionsim.coalition.parameters import CoalitionParameters
+
+    Array = NDArray[np.float64]
+
+
+def gross_pressure(params: CoalitionParameters, holds: Array) -> Array:
+    """Pressure before leakage: fixed measures plus each member's held or eased measures.
+
+    P_gross = fixed + sum_i [hold_i * held_i + (1 - hold_i) * eased_i]   (shape ``(runs,)``)
+    """
+    member_part = holds * params.held_pressure + (1.0 - holds) * params.eased_pressure
+    result: Array = params.fixed_pressure + member_part.sum(axis=-1)
+    return result
+
+
+def leakage(params: CoalitionParameters, pressure: Array) -> Array:
+    """Share of the pressure that third parties replace (Early 2015, *Busted Sanctions*).
+
+    Each third party j supplies ``capacity_j * min(1, willingness_j + rent_j * P)`` of the
+    target's sanctioned revenue: willingness rises with the sanctions rents that pressure
+    creates. The total is capped at 1 (no third party can more than undo the sanctions).
+    """
+    willing = np.minimum(1.0, params.willingness + params.rent_sensitivity * pressure[..., None])
+    result: Array = np.minimum(1.0, (params.substitution_capacity * willing).sum(axis=-1))
+    return result
+
+
+def net_pressure(params: CoalitionParameters, holds: Array) -> Array:
+    """Pressure the target feels: gross pressure less third-party leakage."""
+    gross = gross_pressure(params, holds)
+    result: Array = gross * (1.0 - leakage(params, gross))
+    return result
+
+
+def concession_hazard(params: CoalitionParameters, pressure: Array) -> Array:
+    """Monthly chance that the target concedes, rising with pressure relative to resolve.
+
+    h(P) = base + (max - base) * logistic(steepness * (P - resolve)): the TIES logic (Morgan,
+    Bapat & Kobayashi 2014) that a target gives in once resisting costs more than its resolve,
+    smoothed because the target's cost and resolve are known only roughly.
+    """
+    logistic = 1.0 / (1.0 + np.exp(-params.hazard_steepness * (pressure - params.resolve)))
+    result: Array = params.hazard_base + (params.hazard_max - params.hazard_base) * logistic
+    return result
+
+
+def member_payoffs(
+    params: CoalitionParameters, holds: Array, deal_honoured: Array | None = None
+) -> Array:
+    """u_i for every member and run at the profile ``holds`` (shape ``(runs, members)``).
+
+    ``deal_honoured`` is q_T per run (default: the prior mix of types, see
+    :meth:`CoalitionParameters.deal_honoured`); the engine passes members' current beliefs.
+    """
+    pressure = net_pressure(params, holds)
+    hazard = concession_hazard(params, pressure)
+    q_target = params.deal_honoured() if deal_honoured is None else deal_honoured
+    easing = 1.0 - holds
+    premium = params.premium_base + params.premium_slope * pressure[..., None]
+    gain = premium + q_target[..., None] * params.deal_value
+    loss = params.breach_cost * params.un_level_eased + params.expected_penalty()
+    result: Array = (
+        params.concession_value * hazard[..., None]
+        - params.holding_cost * holds
+        + easing * (gain - loss)
+        + holds * params.side_payment
+    )
+    return result
+
+
+def payoff_tensor(params: CoalitionParameters, run: int = 0) -> Array:
+    """The n-member stage game of one run: shape ``(2,) * n + (n,)``, action 0 = hold, 1 = ease.
+
+    Every one of the 2^n profiles is evaluated in one vectorised call.
+    """
+    n = params.members
+    profiles = np.array(np.unravel_index(np.arange(2**n), (2,) * n)).T  # (2^n, n), 1 = ease
+    holds = 1.0 - profiles.astype(float)
+    single = params.take(np.full(len(holds), run))
+    values = member_payoffs(single, holds)
+    result: Array = values.reshape((2,) * n + (n,))
+    return result
