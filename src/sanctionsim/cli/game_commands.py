@@ -74,7 +74,8 @@ def _print_tables(game: Game, document: dict[str, Any]) -> None:
         f"[bold]{game.title or '(untitled game)'}[/bold]: {game.n_players} players, "
         f"{shape} strategies"
     )
-    pure = Table(title="Pure Nash equilibria")
+    console.print("[bold]Pure Nash equilibria[/bold]")
+    pure = Table()
     for player in game.players:
         pure.add_column(player)
     for profile in document["pure"]:
@@ -83,7 +84,8 @@ def _print_tables(game: Game, document: dict[str, Any]) -> None:
         pure.add_row(*(["(none)"] + [""] * (game.n_players - 1)))
     console.print(pure)
     if "mixed" in document:
-        mixed = Table(title="Extreme Nash equilibria (mixed)")
+        console.print("[bold]Extreme Nash equilibria (mixed)[/bold]")
+        mixed = Table()
         mixed.add_column("#", justify="right")
         for player in game.players:
             mixed.add_column(player)
