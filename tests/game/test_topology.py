@@ -338,3 +338,16 @@ def test_bad_input_is_rejected() -> None:
         classify(np.full((2, 2, 2), np.nan))
     with pytest.raises(ValueError, match="player"):
         dominant_action(symmetric_game(3, 0, 5, 1), 2)
+
+
+@pytest.mark.oracle
+def test_pure_equilibria_agree_with_nashpy_on_all_strict_games() -> None:
+    nash = pytest.importorskip("nashpy")
+    for game in ALL_GAMES:
+        oracle = nash.Game(game[:, :, 0], game[:, :, 1])
+        pure = {
+            (int(np.argmax(sigma_r)), int(np.argmax(sigma_c)))
+            for sigma_r, sigma_c in oracle.support_enumeration()
+            if np.isclose(sigma_r.max(), 1.0) and np.isclose(sigma_c.max(), 1.0)
+        }
+        assert set(pure_equilibria(game)) == pure

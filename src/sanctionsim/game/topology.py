@@ -162,7 +162,7 @@ game is an "opposed" game with R and T swapped: Dilemma↔Stag Hunt, Chicken↔C
 Battle↔Harmony, Hero↔Peace, Compromise↔Coordination, Deadlock↔Assurance.
 """
 
-_LAYERS: Final = {1: "opposed", 2: "same row", 3: "same column", 4: "win-win"}
+_LAYERS: Final = MappingProxyType({1: "opposed", 2: "same row", 3: "same column", 4: "win-win"})
 
 
 # --------------------------------------------------------------------------- payoff helpers
@@ -406,15 +406,17 @@ class Tie:
         return f"{who} ties {cells} at {self.value:g}"
 
 
-_TIE_TYPES: Final = {
-    (1, 1, 2): "low",
-    (1, 2, 1): "middle",
-    (2, 1, 1): "high",
-    (2, 2): "double",
-    (3, 1): "triple",
-    (1, 3): "basic",
-    (4,): "zero",
-}
+_TIE_TYPES: Final = MappingProxyType(
+    {
+        (1, 1, 2): "low",
+        (1, 2, 1): "middle",
+        (2, 1, 1): "high",
+        (2, 2): "double",
+        (3, 1): "triple",
+        (1, 3): "basic",
+        (4,): "zero",
+    }
+)
 
 
 @dataclass(frozen=True)
