@@ -21,6 +21,25 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+
+
+def _version(value: bool) -> None:
+    if value:
+        from sanctionsim import __version__
+
+        typer.echo(f"sanctionsim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="print the version and exit"
+    ),
+) -> None:
+    """Model multilateral sanctions coalitions: scenarios, games, forecasts, policies."""
+
+
 scenario_commands.register(app)
 game_commands.register(app)
 dynamics_commands.register(app)
