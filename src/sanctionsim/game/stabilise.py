@@ -16,13 +16,13 @@ least payment makes holding *strictly* better (any ``s > T − R`` does, so the 
 attained); ask for a margin ``epsilon > 0`` to get the least payment with holding better by at
 least ``epsilon``. Hence, with ``g = T − R + ε``:
 
-=====================  ====================  ========================================
-lever                  least value           impossible when
-=====================  ====================  ========================================
-side payment ``s``     ``max(0, g)``         never
-penalty ``k`` (given q)   ``max(0, g/q)``    ``g > 0`` and ``q = 0``
-detection ``q`` (given k) ``max(0, g/k)``    ``g > 0`` and (``k = 0`` or ``g/k > 1``)
-=====================  ====================  ========================================
+===========================  ==================  ==========================================
+lever                        least value         impossible when
+===========================  ==================  ==========================================
+side payment ``s``           ``max(0, g)``       never
+penalty ``k`` (given ``q``)  ``max(0, g/q)``     ``g > 0`` and ``q = 0``
+detection ``q`` (given k)    ``max(0, g/k)``     ``g > 0`` and (``k = 0`` or ``g/k > 1``)
+===========================  ==================  ==========================================
 
 In an n-member game (payoff tensor of shape ``(m_1, ..., m_n, n)``, action 0 = HOLD for all)
 each member's gap is its best deviation gain from all-hold, ``max_a u_i(a, hold_−i) −
