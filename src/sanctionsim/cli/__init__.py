@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import typer
 
-from sanctionsim.cli import dynamics_commands, game_commands, scenario_commands
+from sanctionsim.cli import (
+    analysis_commands,
+    dynamics_commands,
+    game_commands,
+    scenario_commands,
+)
 
 app = typer.Typer(
     name="sanctionsim",
@@ -20,7 +25,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
 
 
 def _version(value: bool) -> None:
@@ -41,6 +45,7 @@ def _root(
 
 
 scenario_commands.register(app)
+analysis_commands.register(app)
 game_commands.register(app)
 dynamics_commands.register(app)
 
