@@ -93,7 +93,8 @@ def test_bad_files_exit_2_with_located_message(
     assert result.exit_code == 2
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
-    assert lines and all(LOCATED.match(line) for line in lines), lines
+    assert lines
+    assert all(LOCATED.match(line) for line in lines), lines
     assert fragment in result.stderr
     assert "Traceback" not in result.stderr
 

@@ -54,7 +54,8 @@ def _gambit_profiles(result: Any) -> list[list[list[Any]]]:
     ]
 
 
-# 5 sizes x 3 kinds x 12 seeds + 3 sizes x 3 kinds x 4 seeds = 216 games against pygambit's exact enummixed.
+# 5 sizes x 3 kinds x 12 seeds + 3 sizes x 3 kinds x 4 seeds = 216 games against
+# pygambit's enummixed.
 @pytest.mark.parametrize("size", SIZES, ids=[f"{m}x{n}" for m, n in SIZES])
 @pytest.mark.parametrize("kind", ["float", "int2", "int4"])
 def test_extreme_equilibria_match_pygambit_enummixed(size: tuple[int, int], kind: str) -> None:

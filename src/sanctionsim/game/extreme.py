@@ -54,6 +54,8 @@ MAX_BASES = 2_000_000
 BRUTE_FORCE_BASES = 4000
 SINGULAR_TOL = 1e-13
 REGULAR_TOL = 1e-8
+GREY = 1e-7
+EXACT_BASES = 5000
 
 
 def scale_positive(M: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -80,30 +82,69 @@ def _dedupe_vertices(vertices: NDArray[np.float64]) -> NDArray[np.float64]:
     return vertices[np.sort(first)]
 
 
+class _AmbiguousError(Exception):
+    """A floating-point decision fell between the zero tolerance and ``GREY``."""
+
+
 def polytope_vertices(
     C: NDArray[np.float64],
     tol: float = DEFAULT_TOL,
     max_bases: int = MAX_BASES,
     method: str = "auto",
 ) -> NDArray[np.float64]:
-    """All vertices of ``{v >= 0 : C v <= 1}`` for ``C > 0``, with slacks appended.
+    """All vertices of ``{v >= 0 : C' v <= 1}``, ``C'`` being ``C`` scaled onto ``[1, 2]``.
 
     Returns an array of shape ``(V, d + k)`` for ``C`` of shape ``(k, d)``: the ``d``
-    coordinates then the ``k`` slacks ``1 - C v`` of each vertex (exact zeros where tight).
+    coordinates then the ``k`` slacks ``1 - C' v`` of each vertex (exact zeros where tight).
     ``method`` is ``"bases"`` (solve every basis in one batch: fastest for small games),
     ``"bfs"`` (pivot from the slack basis through feasible bases only) or ``"auto"``.
+
+    Floating-point decisions that are too close to call (a pivot, ratio or coordinate between
+    ``tol`` and ``GREY``, or a singular basis) switch to exact rational arithmetic on the
+    original payoffs, if the game is small enough (at most ``EXACT_BASES`` bases); otherwise
+    :class:`SolverLimitError` is raised. The answer is never a guess.
     """
     k, d = C.shape
+    scaled = scale_positive(C)
     if method == "auto":
         method = "bases" if math.comb(d + k, k) <= BRUTE_FORCE_BASES else "bfs"
-    if method == "bases":
-        vertices = _vertices_by_bases(C, tol)
-        if vertices is not None:
-            return vertices
-        method = "bfs"  # ill-conditioned: let the pivoting search decide
-    if method != "bfs":
+    if method not in ("bases", "bfs"):
         raise ValueError(f"unknown vertex enumeration method {method!r}")
-    return _vertices_by_bfs(C, tol, max_bases)
+    try:
+        if method == "bases":
+            vertices = _vertices_by_bases(scaled, tol)
+            if vertices is not None:
+                return vertices
+        return _vertices_by_bfs(scaled, tol, max_bases)
+    except _AmbiguousError:
+        if math.comb(d + k, k) > EXACT_BASES:
+            raise SolverLimitError(
+                "vertex enumeration is numerically ambiguous for this game (payoff differences "
+                "near the floating-point tolerance) and too large for the exact fallback: "
+                "not supported for this size"
+            ) from None
+        return _vertices_exact(C)
+
+
+def _vertices_exact(C: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Every basis solved in exact rational arithmetic (floats are exact rationals)."""
+    k, d = C.shape
+    raw = [[Fraction(float(v)) for v in row] for row in C]
+    lo = min(min(row) for row in raw)
+    span = max(max(row) for row in raw) - lo
+    scaled = [[1 + (v - lo) / span if span else Fraction(1) for v in row] for row in raw]
+    columns = [[scaled[r][c] for r in range(k)] for c in range(d)]
+    columns += [[Fraction(int(r == c)) for r in range(k)] for c in range(k)]
+    found = []
+    for basis in _all_bases(d + k, k):
+        rows = [[columns[c][r] for c in basis] for r in range(k)]
+        solution = solve_exact(rows, [Fraction(1)] * k)
+        if solution is None or any(v < 0 for v in solution):
+            continue
+        vertex = np.zeros(d + k)
+        vertex[basis] = [float(v) for v in solution]
+        found.append(vertex)
+    return _dedupe_vertices(np.array(found))
 
 
 def _vertices_by_bases(C: NDArray[np.float64], tol: float) -> NDArray[np.float64] | None:
@@ -125,6 +166,8 @@ def _vertices_by_bases(C: NDArray[np.float64], tol: float) -> NDArray[np.float64
         return None
     bases = bases[regular]
     rhs = np.linalg.solve(matrices[regular], np.ones((len(bases), k, 1)))[:, :, 0]
+    if np.any((np.abs(rhs) > tol) & (np.abs(rhs) < GREY)):
+        raise _AmbiguousError
     feasible = (rhs >= -tol).all(axis=1)
     rhs = rhs[feasible]
     rhs[rhs < tol] = 0.0
@@ -147,18 +190,29 @@ def _vertices_by_bfs(C: NDArray[np.float64], tol: float, max_bases: int) -> NDAr
         count = len(frontier)
         basis = np.nonzero(frontier)[1].reshape(count, k)
         # M[:, basis] has shape (k, count, k); one (k x k) basis matrix per frontier entry.
-        inverse = np.linalg.inv(np.moveaxis(M[:, basis], 1, 0))
+        try:
+            inverse = np.linalg.inv(np.moveaxis(M[:, basis], 1, 0))
+        except np.linalg.LinAlgError:
+            raise _AmbiguousError from None
         rhs = inverse.sum(axis=2)
+        if np.any((np.abs(rhs) > tol) & (np.abs(rhs) < GREY)):
+            raise _AmbiguousError
         rhs[rhs < tol] = 0.0  # round-off around degenerate zeros; feasibility is kept by BFS
         z = np.zeros((count, width))
         np.put_along_axis(z, basis, rhs, axis=1)
         layers.append(z)
         tableau = inverse @ M
         # Entering columns must be nonbasic; a pivot needs a positive entry (ratio test).
-        positive = (tableau > tol) & ~frontier[:, None, :]
+        nonbasic = ~frontier[:, None, :]
+        magnitude = np.abs(tableau)
+        if np.any((magnitude > tol) & (magnitude < GREY) & nonbasic):
+            raise _AmbiguousError
+        positive = (tableau > tol) & nonbasic
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(positive, rhs[:, :, None] / np.where(positive, tableau, 1.0), np.inf)
         best = ratio.min(axis=1, keepdims=True)
+        if np.any(positive & (ratio > best + tol) & (ratio < best + GREY)):
+            raise _AmbiguousError
         # Every row tied for the minimum ratio is a valid leaving variable: taking them all is
         # what lets the search walk through the bases of a degenerate vertex.
         which, row, entering = np.nonzero(positive & (ratio <= best + tol))
@@ -195,8 +249,8 @@ def extreme_vertex_pairs(
     A = np.asarray(A, dtype=np.float64)
     B = np.asarray(B, dtype=np.float64)
     m, n = A.shape
-    vp = polytope_vertices(scale_positive(B).T, tol)  # x (m) then column slacks (n)
-    vq = polytope_vertices(scale_positive(A), tol)  # y (n) then row slacks (m)
+    vp = polytope_vertices(B.T, tol)  # x (m) then column slacks (n)
+    vq = polytope_vertices(A, tol)  # y (n) then row slacks (m)
     # Drop the origin: it is the artificial equilibrium of the polytopes.
     vp = vp[vp[:, :m].sum(axis=1) > 0]
     vq = vq[vq[:, :n].sum(axis=1) > 0]
@@ -216,7 +270,10 @@ def extreme_vertex_pairs(
 
 
 def polish(
-    payoff_t: NDArray[np.float64], support: NDArray[np.bool_], best: NDArray[np.bool_]
+    payoff_t: NDArray[np.float64],
+    support: NDArray[np.bool_],
+    best: NDArray[np.bool_],
+    fallback: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
     """Recompute mixed strategies from their labels on the original payoffs.
 
@@ -227,7 +284,8 @@ def polish(
     games (payoffs ~1e6, nearly parallel columns) accurate to ~1e-11 where the scaled
     polytope coordinates are only good to ~1e-9. Systems of the same shape are solved in one
     batch (a pseudo-inverse, since degenerate vertices give overdetermined, consistent
-    systems).
+    systems). Where the system is inconsistent (payoff differences below the tolerance were
+    treated as ties) the row of ``fallback`` (already normalised) is kept instead.
     """
     count, size = support.shape
     result = np.zeros((count, size))
@@ -251,6 +309,11 @@ def polish(
             solution = np.linalg.solve(system, rhs)[:, :, 0]
         except np.linalg.LinAlgError:
             solution = (np.linalg.pinv(system) @ rhs)[:, :, 0]
+        residual = np.abs(system @ solution[:, :, None] - rhs).max(axis=(1, 2))
+        if fallback is not None and np.any(residual > 1e-9):
+            bad = residual > 1e-9
+            result[rows[bad]] = fallback[rows[bad]]
+            rows, cols, solution = rows[~bad], cols[~bad], solution[~bad]
         result[rows[:, None], cols] = solution
     return result
 
@@ -264,8 +327,10 @@ def extreme_equilibria(
     B = np.asarray(B, dtype=np.float64)
     m, n = A.shape
     VP, VQ = extreme_vertex_pairs(A, B, tol)
-    X = polish(B.T, VP[:, :m] > 0, VP[:, m:] == 0)
-    Y = polish(A, VQ[:, :n] > 0, VQ[:, n:] == 0)
+    X0 = VP[:, :m] / VP[:, :m].sum(axis=1, keepdims=True)
+    Y0 = VQ[:, :n] / VQ[:, :n].sum(axis=1, keepdims=True)
+    X = polish(B.T, VP[:, :m] > 0, VP[:, m:] == 0, X0)
+    Y = polish(A, VQ[:, :n] > 0, VQ[:, n:] == 0, Y0)
     pairs = sorted(zip(X.tolist(), Y.tolist(), strict=True))
     return [(np.array(x), np.array(y)) for x, y in pairs]
 

@@ -78,6 +78,14 @@ class _Tableau:
         self.basis[row] = column
         return self.labels[leaving]
 
+    def point(self) -> NDArray[np.float64]:
+        """The current basic solution's original variables, normalised to probabilities."""
+        values = np.zeros(self.matrix.shape[1] - 1)
+        values[self.basis] = self.matrix[:, -1]
+        v: NDArray[np.float64] = np.clip(values[: self.n_vars], 0.0, None)
+        total = float(v.sum())
+        return v / total
+
     def strategy(self) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
         """Basic original variables (the support) and nonbasic slacks (tight constraints)."""
         rows = self.matrix.shape[0]
@@ -116,6 +124,6 @@ def lemke_howson(
         raise SolverLimitError(f"Lemke-Howson did not finish within max_iter={max_iter} pivots")
     support_x, best_cols = p_side.strategy()
     support_y, best_rows = q_side.strategy()
-    x = polish(B.T, support_x[None, :], best_cols[None, :])[0]
-    y = polish(A, support_y[None, :], best_rows[None, :])[0]
+    x = polish(B.T, support_x[None, :], best_cols[None, :], p_side.point()[None, :])[0]
+    y = polish(A, support_y[None, :], best_rows[None, :], q_side.point()[None, :])[0]
     return x, y

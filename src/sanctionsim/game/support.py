@@ -27,6 +27,8 @@ from numpy.typing import NDArray
 MixedProfile = tuple[NDArray[np.float64], ...]
 
 CHUNK = 20_000
+# relative slack when checking that no pure strategy beats the candidate's payoff
+BEST_REPLY_TOL = 1e-12
 
 
 def _indifference(
@@ -84,8 +86,8 @@ def support_enumeration(
             own_row = (x * row_values).sum(axis=1, keepdims=True)
             own_col = (y * col_values).sum(axis=1, keepdims=True)
             scale = 1.0 + np.abs(A).max() + np.abs(B).max()
-            good = (row_values <= own_row + 1e-9 * scale).all(axis=1) & (
-                col_values <= own_col + 1e-9 * scale
+            good = (row_values <= own_row + BEST_REPLY_TOL * scale).all(axis=1) & (
+                col_values <= own_col + BEST_REPLY_TOL * scale
             ).all(axis=1)
             found.extend(
                 zip(map(tuple, x[good].tolist()), map(tuple, y[good].tolist()), strict=True)
