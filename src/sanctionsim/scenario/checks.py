@@ -34,6 +34,7 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
         *_relations(scenario),
         *_target(scenario),
         *_timeline(scenario),
+        *_recorded_outcome(scenario),
     ]
 
 
@@ -262,3 +263,28 @@ def _timeline(scenario: Scenario) -> Iterator[Finding]:
         for item, actor_id in enumerate(event.actors):
             if actor_id not in known:
                 yield ("timeline", index, "actors", item), f"unknown actor {actor_id!r}"
+
+
+def _recorded_outcome(scenario: Scenario) -> Iterator[Finding]:
+    outcome = scenario.recorded_outcome
+    if outcome is None:
+        return
+    path: PathKey = ("recorded_outcome",)
+    if outcome.end <= scenario.start:
+        yield (*path, "end"), f"end {outcome.end} is not after the start {scenario.start}"
+    if outcome.target_conceded != (outcome.conceded_on is not None):
+        yield (*path, "conceded_on"), "give conceded_on exactly when target_conceded is true"
+    if outcome.conceded_on is not None and not scenario.start <= outcome.conceded_on <= outcome.end:
+        yield (*path, "conceded_on"), "conceded_on must lie between start and end"
+    if outcome.coalition_held and outcome.defections:
+        yield (*path, "coalition_held"), "a coalition with recorded defections did not hold"
+    for index, defection in enumerate(outcome.defections):
+        yield from _expect_actor(
+            scenario,
+            defection.member,
+            (*path, "defections", index, "member"),
+            COALITION_ROLES,
+            "member",
+        )
+        if not scenario.start <= defection.date <= outcome.end:
+            yield (*path, "defections", index, "date"), "defection date outside start..end"

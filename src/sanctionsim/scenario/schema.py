@@ -429,6 +429,34 @@ class Event(_Model):
     confidence: Confidence | None = None
 
 
+class Defection(_Model):
+    """A recorded defection: a member that eased or left the coalition."""
+
+    member: Identifier
+    date: dt.date
+    note: str | None = None
+    sources: list[Identifier] = Field(default_factory=list)
+
+
+class RecordedOutcome(_Model):
+    """What history recorded after ``start``, for scoring forecasts.
+
+    Forecasting code never reads this block (a test alters it and checks the forecast is
+    unchanged); only the history scorer compares it with the forecast.
+    """
+
+    end: dt.date = Field(description="end of the recorded span scored against the forecast")
+    target_conceded: bool
+    conceded_on: dt.date | None = None
+    coalition_held: bool = Field(description="no coalition member eased before `end`")
+    defections: list[Defection] = Field(default_factory=list)
+    deal_delivered: bool | None = Field(
+        default=None, description="the side deal delivered in full (None: no deal)"
+    )
+    sources: list[Identifier] = Field(default_factory=list)
+    note: str | None = None
+
+
 class Scenario(_Model):
     """A whole scenario: the world as data."""
 
@@ -453,6 +481,9 @@ class Scenario(_Model):
     sources: list[Source] = Field(min_length=1)
     assumptions: list[str] = Field(
         default_factory=list, description="the analyst's key assumptions, in plain words"
+    )
+    recorded_outcome: RecordedOutcome | None = Field(
+        default=None, description="what happened after `start` (never read by forecasts)"
     )
 
     # -- lookups ---------------------------------------------------------------------------
