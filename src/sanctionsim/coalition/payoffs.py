@@ -78,14 +78,17 @@ def member_payoffs(
     """u_i for every member and run at the profile ``holds`` (shape ``(runs, members)``).
 
     ``deal_honoured`` is q_T per run (default: the prior mix of types, see
-    :meth:`CoalitionParameters.deal_honoured`); the engine passes members' current beliefs.
+    :meth:`CoalitionParameters.deal_honoured`), or per run and member (shape of ``holds``) when
+    each member has its own belief about the target, as in the engine.
     """
     pressure = net_pressure(params, holds)
     hazard = concession_hazard(params, pressure)
     q_target = params.deal_honoured() if deal_honoured is None else deal_honoured
+    if q_target.ndim < holds.ndim:
+        q_target = q_target[..., None]
     easing = 1.0 - holds
     premium = params.premium_base + params.premium_slope * pressure[..., None]
-    gain = premium + q_target[..., None] * params.deal_value
+    gain = premium + q_target * params.deal_value
     loss = params.breach_cost * params.un_level_eased + params.expected_penalty()
     result: Array = (
         params.concession_value * hazard[..., None]

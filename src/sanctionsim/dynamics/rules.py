@@ -1,0 +1,244 @@
+"""How a coalition member chooses its level each month: one small class per rule.
+
+Every rule sees the same :class:`View` of the month just played, per run, and returns an action
+per run (``HOLD``, ``EASE`` or ``SNAP``; see below). Rules keep any per-run state in numpy arrays,
+so one object plays a member in every run of a chunk at once. The engine
+(:mod:`sanctionsim.dynamics.engine`) turns actions into levels:
+
+* ``HOLD``: keep the level (a binary rule's hold means "back at the level of the start date");
+* ``EASE``: a binary rule eases its whole easable set; staged reciprocity eases the next stage;
+* ``SNAP``: restore the measures a side deal eased, plus the deal's ``widen_by`` (snap-back).
+
+The classic repeated-game strategies of :mod:`sanctionsim.dynamics.strategies` (Axelrod 1984)
+play through :class:`Classic`, which feeds them ``observed_other_last`` = "every other member was
+observed holding last month". The coalition rules of ``domain/MODEL.md`` §4 are
+:class:`BestResponse`, :class:`ConditionalCooperation` and :class:`StagedReciprocity`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+import numpy.typing as npt
+
+from sanctionsim.coalition.payoffs import member_payoffs
+from sanctionsim.dynamics.strategies import STRATEGIES, Strategy
+
+if TYPE_CHECKING:
+    from sanctionsim.coalition.parameters import CoalitionParameters
+
+BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
+ActionArray = npt.NDArray[np.int8]
+
+HOLD, EASE, SNAP = np.int8(0), np.int8(1), np.int8(2)
+
+# A member that no relation describes is weighed (and shares) at this trust: neither trusted
+# nor distrusted. An engine convention, not a fact of any case (docs/model-dynamics.md).
+DEFAULT_TRUST = 0.5
+# Conditional cooperators hold while the trust-weighted share of the others seen holding is at
+# least this (Fischbacher, Gachter & Fehr 2001 find contributions matching beliefs about others'
+# one for one on average; holding on a majority is the binary reading of that).
+COOPERATION_THRESHOLD = 0.5
+
+
+@dataclass
+class View:
+    """What one member knows at the end of a month, per run (arrays of length ``runs``).
+
+    Attributes:
+        member: the member's index (leader first, then members in file order).
+        own_held: whether the member itself held (did not ease below its start level).
+        seen_holding: ``(runs, members)``: which members it saw holding (itself: the truth).
+        payoff: its realised payoff this month (U).
+        belief: its probability that the target is the reliable type.
+        delivered: for a member with a side deal, whether the target has delivered every stage
+            the member has eased (the member may ease the next one); else all False.
+        reneged: for a member with a side deal, whether the target has reneged; else all False.
+    """
+
+    member: int
+    own_held: BoolArray
+    seen_holding: BoolArray
+    payoff: FloatArray
+    belief: FloatArray
+    delivered: BoolArray
+    reneged: BoolArray
+
+
+class Rule:
+    """A member's rule in ``runs`` runs. ``staged`` rules move along a side deal's stages."""
+
+    name: ClassVar[str]
+    staged: ClassVar[bool] = False
+
+    def __init__(self, runs: int, member: int) -> None:
+        self.runs = runs
+        self.member = member
+
+    def first(self) -> ActionArray:
+        """The action for the first month (default: hold everywhere)."""
+        return np.zeros(self.runs, dtype=np.int8)
+
+    def next(self, view: View) -> ActionArray:
+        """The action for the next month, from what the member saw this month."""
+        raise NotImplementedError
+
+
+def _actions(hold: BoolArray) -> ActionArray:
+    result: ActionArray = (~hold).astype(np.int8)
+    return result
+
+
+def others_seen_holding(view: View) -> BoolArray:
+    """Whether every *other* member was seen holding (the classic strategies' observation)."""
+    seen = view.seen_holding.copy()
+    seen[:, view.member] = True
+    result: BoolArray = np.all(seen, axis=1)
+    return result
+
+
+class Classic(Rule):
+    """A classic repeated-game strategy (Axelrod 1984) playing against "the rest of the coalition".
+
+    The wrapped :class:`~sanctionsim.dynamics.strategies.Strategy` sees the member's own last
+    move and whether every other member was observed holding, and its realised payoff.
+    """
+
+    name = "classic"
+
+    def __init__(self, runs: int, member: int, strategy: Strategy) -> None:
+        super().__init__(runs, member)
+        self.strategy = strategy
+
+    def first(self) -> ActionArray:
+        """The strategy's first move."""
+        return _actions(self.strategy.first())
+
+    def next(self, view: View) -> ActionArray:
+        """The strategy's next move given the observation of the others."""
+        move = self.strategy.next(view.own_held, others_seen_holding(view), view.payoff)
+        return _actions(move)
+
+
+class BestResponse(Rule):
+    """Myopic expected-utility best response on the payoffs of ``domain/MODEL.md`` §2.
+
+    Each month the member compares ``u_i(hold)`` and ``u_i(ease)`` from
+    :func:`sanctionsim.coalition.payoffs.member_payoffs`, taking the others' levels to be what it
+    saw (seen holding: their start level; seen easing: eased) and the chance that the target
+    honours a side deal from its own belief about the target's type. It eases only when easing
+    pays strictly more. Myopic best reply as in fictitious-play and best-response dynamics
+    (Fudenberg & Levine 1998, *The Theory of Learning in Games*, ch. 1-2); the payoff is the A0
+    skeleton of ``formal-models.md``. It ignores the future (the discount factor is unused).
+    """
+
+    name = "best_response"
+
+    def __init__(
+        self, runs: int, member: int, params: CoalitionParameters, honoured: HonouredByBelief
+    ) -> None:
+        super().__init__(runs, member)
+        self.params = params
+        self.honoured = honoured
+
+    def choose(self, seen_holding: BoolArray, belief: FloatArray) -> ActionArray:
+        """Ease where easing pays strictly more than holding, given what was seen."""
+        profile = seen_holding.astype(np.float64)
+        profile[:, self.member] = 1.0
+        q_target = self.honoured(belief)
+        hold = member_payoffs(self.params, profile, q_target)[:, self.member]
+        profile[:, self.member] = 0.0
+        ease = member_payoffs(self.params, profile, q_target)[:, self.member]
+        return _actions(~(ease > hold))
+
+    def first(self) -> ActionArray:
+        """Best response to a coalition believed to hold, with the prior belief."""
+        everyone = np.ones((self.runs, self.params.members), dtype=np.bool_)
+        return self.choose(everyone, self.params.reliable_prior)
+
+    def next(self, view: View) -> ActionArray:
+        """Best response to what was seen this month."""
+        return self.choose(view.seen_holding, view.belief)
+
+
+class ConditionalCooperation(Rule):
+    """Hold while enough of the coalition is seen holding, weighted by trust.
+
+    Conditional cooperation (Fischbacher, Gachter & Fehr 2001, *Economics Letters* 71; Keser &
+    van Winden 2000): contribute when others are believed to contribute. Drezner (2000, *IO*
+    54(1)) makes doubt about the others' compliance the driver of backsliding in sanctions
+    coalitions. The member holds next month when the trust-weighted share of the other members
+    it saw holding is at least :data:`COOPERATION_THRESHOLD`; trust comes from the scenario's
+    relations on the start date.
+    """
+
+    name = "conditional_cooperation"
+
+    def __init__(self, runs: int, member: int, weights: FloatArray) -> None:
+        super().__init__(runs, member)
+        w = weights.copy()
+        w[:, member] = 0.0
+        total = w.sum(axis=1, keepdims=True)
+        self.weights = np.where(total > 0, w / np.where(total > 0, total, 1.0), 0.0)
+        self.alone = total[:, 0] <= 0
+
+    def next(self, view: View) -> ActionArray:
+        """Hold where the weighted share seen holding reaches the threshold."""
+        share = (self.weights * view.seen_holding).sum(axis=1)
+        return _actions(self.alone | (share >= COOPERATION_THRESHOLD))
+
+
+class StagedReciprocity(Rule):
+    """Staged reciprocity on a side deal, with snap-back ("action for action").
+
+    Ease the next stage only once the target has delivered every stage eased so far; snap back
+    (restore what the deal eased) once the target is seen reneging, if the deal's terms say so.
+    Reciprocity in stages follows Axelrod (1984) applied to sequential exchange, and the
+    "graduated reciprocation" of Osgood (1962), *An Alternative to War or Surrender*; snap-back
+    is the deal's own term (``snap_back.on_renege``). A member with no side deal holds.
+    """
+
+    name = "staged_reciprocity"
+    staged = True
+
+    def __init__(self, runs: int, member: int, snap_on_renege: bool) -> None:
+        super().__init__(runs, member)
+        self.snap_on_renege = snap_on_renege
+
+    def next(self, view: View) -> ActionArray:
+        """EASE after full delivery, SNAP after reneging, else HOLD."""
+        action = np.where(view.delivered, EASE, HOLD).astype(np.int8)
+        if self.snap_on_renege:
+            action[view.reneged] = SNAP
+        else:
+            action[view.reneged] = HOLD
+        return action
+
+
+class HonouredByBelief:
+    """q_T as a member believes it: the chance a due stage is delivered before a renege.
+
+    :meth:`CoalitionParameters.deal_honoured` with the member's belief in place of the prior.
+    """
+
+    def __init__(self, params: CoalitionParameters) -> None:
+        self.params = params
+
+    def __call__(self, belief: FloatArray) -> FloatArray:
+        """q_T per run for beliefs of shape ``(runs,)``, or per run and member ``(runs, N)``."""
+        # (runs, N) beliefs are passed as (N, runs), which broadcasts against (runs,) arrays.
+        prior = belief.T if belief.ndim == 2 else belief
+        result: FloatArray = dataclasses.replace(self.params, reliable_prior=prior).deal_honoured()
+        return result.T if belief.ndim == 2 else result
+
+
+COALITION_RULES = ("best_response", "conditional_cooperation", "staged_reciprocity")
+
+
+def is_classic(name: str) -> bool:
+    """Whether ``name`` is one of the classic strategies (played through :class:`Classic`)."""
+    return name in STRATEGIES
