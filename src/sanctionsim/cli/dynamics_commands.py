@@ -1,4 +1,12 @@
-"""Dynamics commands: ``tournament`` (``simulate`` and ``run`` join it here later).
+"""Dynamics commands: ``tournament`` and ``simulate``.
+
+``sanctionsim simulate SCENARIO --json`` prints one document with the stable keys ``scenario``,
+``start``, ``runs``, ``horizon``, ``seed``, ``block_size``, ``version``, ``members`` (id ->
+strategy), ``deals``, ``metrics`` (``p_target_concedes``, ``p_member_eases`` per member,
+``p_cascade``, ``p_deal_delivers``, ``p_deal_delivers_by_deal``, ``p_snap_back``,
+``cohesion_final``, ``mean_payoff_per_month`` per member, each ``{"mean", "ci95": [low,
+high]}``; ``months_to_concession`` quantiles) and ``curves`` (month by month). The same seed
+gives byte-identical JSON whatever ``--chunk-size``.
 
 ``sanctionsim tournament --json`` prints one document with the stable keys ``turns``,
 ``repetitions``, ``seed``, ``scores`` (strategy -> mean payoff per turn against the others),
@@ -8,7 +16,8 @@ the first repetition of each pairing, self-play included).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,16 +25,157 @@ from sanctionsim.cli._common import input_errors_exit_2, print_json
 from sanctionsim.errors import InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from contextlib import AbstractContextManager
+
+    from rich.console import Console
+
+    from sanctionsim.dynamics.metrics import SimulationResult
     from sanctionsim.dynamics.tournament import TournamentResult
+    from sanctionsim.scenario.schema import Scenario
 
 DEFAULT_TURNS = 200
 DEFAULT_REPETITIONS = 10
 DEFAULT_SEED = 0
+DEFAULT_RUNS = 10_000
+DEFAULT_CHUNK = 16 * 1024  # = sanctionsim.dynamics.engine.DEFAULT_CHUNK (not imported: startup)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
     app.command("tournament")(tournament)
+    app.command("simulate")(simulate)
+
+
+@input_errors_exit_2
+def simulate(
+    scenario: Annotated[
+        str, typer.Argument(help="a built-in case id (see `sanctionsim cases`) or a YAML file")
+    ],
+    runs: Annotated[int, typer.Option(help="Number of Monte Carlo runs.")] = DEFAULT_RUNS,
+    horizon: Annotated[
+        int | None,
+        typer.Option(help="Months to simulate (1..600; default: the scenario's horizon)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Root seed of every random stream.")] = DEFAULT_SEED,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder for per-run, per-month Parquet files and forecast.json."
+        ),
+    ] = None,
+    chunk_size: Annotated[
+        int,
+        typer.Option(
+            "--chunk-size",
+            help="Runs simulated together (a multiple of 1024); memory, not results.",
+        ),
+    ] = DEFAULT_CHUNK,
+    json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Monte Carlo forecast of a scenario from its start date (MODEL.md §4)."""
+    from sanctionsim.dynamics.engine import check_run_size
+    from sanctionsim.scenario.loader import load_scenario
+
+    if seed < 0:
+        raise InputError.single("--seed", f"must be >= 0, got {seed}")
+    check_run_size(runs, 1 if horizon is None else horizon, chunk_size)
+    loaded = load_scenario(scenario)
+    result = forecast(loaded, runs=runs, horizon=horizon, seed=seed, chunk_size=chunk_size, out=out)
+    if json:
+        print_json(result.to_dict())
+        return
+    from rich.console import Console
+
+    print_forecast(result, Console())
+
+
+def forecast(
+    scenario: Scenario,
+    *,
+    runs: int,
+    horizon: int | None,
+    seed: int,
+    chunk_size: int = DEFAULT_CHUNK,
+    out: Path | None = None,
+) -> SimulationResult:
+    """Simulate with a progress bar on stderr (only when stderr is a terminal); write ``out``."""
+    import json as json_module
+
+    from sanctionsim.dynamics.engine import simulate as run_engine
+    from sanctionsim.dynamics.store import ParquetStore
+
+    store = ParquetStore(out) if out is not None else None
+    with _progress(runs) as advance:
+        result = run_engine(
+            scenario,
+            runs=runs,
+            horizon=horizon,
+            seed=seed,
+            chunk_size=chunk_size,
+            store=store,
+            progress=advance,
+        )
+    if out is not None:
+        from sanctionsim.cli.scenario_commands import _write_atomically
+
+        text = json_module.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
+        _write_atomically(out / "forecast.json", text)
+    return result
+
+
+def _progress(total: int) -> AbstractContextManager[Callable[[int], None]]:
+    """A transient Rich progress bar on stderr, or a no-op when stderr is not a terminal."""
+    import contextlib
+    import sys
+
+    @contextlib.contextmanager
+    def bar() -> Iterator[Callable[[int], None]]:
+        if not sys.stderr.isatty():
+            yield lambda done: None
+            return
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("simulating", total=total)
+            yield lambda done: progress.advance(task, done)
+
+    return bar()
+
+
+def print_forecast(result: SimulationResult, console: Console) -> None:
+    """The forecast as a table: each probability with its 95% interval."""
+    from rich.table import Table
+
+    m = result.metrics
+    table = Table(
+        title=(
+            f"Forecast for {result.scenario_id} from {result.start}: {result.runs:,} runs, "
+            f"{result.horizon} months, seed {result.seed}"
+        ),
+        caption="95% intervals: Wilson for probabilities, normal for means.",
+    )
+    table.add_column("quantity")
+    table.add_column("estimate", justify="right")
+    table.add_column("95% interval", justify="right")
+
+    def row(label: str, value: dict[str, Any], percent: bool = True) -> None:
+        low, high = value["ci95"]
+        if percent:
+            table.add_row(label, f"{value['mean']:.1%}", f"{low:.1%} - {high:.1%}")
+        else:
+            table.add_row(label, f"{value['mean']:.3f}", f"{low:.3f} - {high:.3f}")
+
+    row(f"target concedes within {result.horizon} months", m["p_target_concedes"])
+    for member, strategy in zip(result.members, result.strategies, strict=True):
+        row(f"{member} eases ({strategy})", m["p_member_eases"][member])
+    row("cascade: two or more members ease", m["p_cascade"])
+    for deal, value in m["p_deal_delivers_by_deal"].items():
+        row(f"side deal {deal} delivers in full", value)
+        row(f"side deal {deal}: member snaps back", m["p_snap_back"][deal])
+    row("cohesion at the horizon (pressure / start)", m["cohesion_final"], percent=False)
+    console.print(table)
 
 
 @input_errors_exit_2
