@@ -33,14 +33,23 @@ def analyze(
             help="share of the members' easable pressure the leader's package must keep held",
         ),
     ] = 0.75,
+    policy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--policy", help="a built-in policy id or a policy YAML file, applied in order"
+        ),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Stage-game analysis per member: game type, dominant action, stabilising levers, delta*."""
+    from sanctionsim.experiments.policies import apply_policy, load_policy
     from sanctionsim.game.coalition import analyze as run_analysis
 
     if not 0.0 <= pressure_share <= 1.0:
         raise InputError.single("--pressure-share", f"must lie in [0, 1], got {pressure_share}")
     loaded = load(scenario)
+    for reference in policy or []:
+        loaded = apply_policy(loaded, load_policy(reference))
     date = parse_date(at) if at else None
     result = run_analysis(loaded, date, pressure_share=pressure_share)
     if json_output:

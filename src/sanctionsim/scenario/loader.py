@@ -65,14 +65,14 @@ def validate_data(located: Located) -> Scenario:
     try:
         scenario = Scenario.model_validate(located.data)
     except ValidationError as error:
-        raise ScenarioError(_schema_problems(error, located)) from None
+        raise ScenarioError(schema_problems(error, located)) from None
     findings = check_scenario(scenario)
     if findings:
         raise ScenarioError([located.problem(path, message) for path, message in findings])
     return scenario
 
 
-def _schema_problems(error: ValidationError, located: Located) -> list[Problem]:
+def schema_problems(error: ValidationError, located: Located) -> list[Problem]:
     """Turn pydantic's errors into located problems: one per field, union noise removed."""
     by_path: dict[PathKey, list[dict[str, Any]]] = {}
     for item in error.errors(include_url=False):
