@@ -131,3 +131,14 @@ def test_analyze_accepts_policies_and_rejects_bad_ones() -> None:
     bad = run("--policy", "make-peace")
     assert bad.returncode == 2
     assert bad.stderr.startswith("error: make-peace: unknown policy")
+
+
+def test_the_policy_example_in_the_cli_docs_applies(repo_root: Path, tmp_path: Path) -> None:
+    text = (repo_root / "docs" / "cli.md").read_text(encoding="utf-8")
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    changed = apply_policy(load_scenario("dprk-2014"), load_policy(path))
+    assert changed.measure("new-ban").imposer == "USA"
+    assert changed.measure("kor-may24-measures").lifted is not None
+    assert changed.measure("jpn-import-ban").legal_basis == "unsc:2094"
