@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sanctionsim.coalition.parameters import (
+    CoalitionParameters,
     central_parameters,
     draw_parameters,
     easable_measures,
@@ -89,6 +91,11 @@ def test_payoff_tensor_agrees_with_member_payoffs(dprk: Scenario) -> None:
         assert np.allclose(tensor[profile], member_payoffs(p, holds)[0])
 
 
+@functools.cache
+def fifty_runs() -> CoalitionParameters:
+    return draw_parameters(load_scenario("dprk-2014"), np.random.default_rng(0), 50)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.floats(0, 1), min_size=3, max_size=3),
@@ -96,7 +103,7 @@ def test_payoff_tensor_agrees_with_member_payoffs(dprk: Scenario) -> None:
     st.floats(0.01, 1.0),
 )
 def test_holding_more_never_lowers_pressure(levels: list[float], who: int, more: float) -> None:
-    p = draw_parameters(load_scenario("dprk-2014"), np.random.default_rng(0), 50)
+    p = fifty_runs()
     holds = np.tile(levels, (50, 1))
     raised = holds.copy()
     raised[:, who] = np.minimum(1.0, raised[:, who] + more)
