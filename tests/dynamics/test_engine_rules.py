@@ -169,3 +169,19 @@ def test_histogram_quantiles() -> None:
     counts[1000] = 50  # value ~1.0
     assert histogram_quantile(counts, 0.25) == 0.5005
     assert histogram_quantile(counts, 0.75) == 1.0005
+
+
+def test_member_payoffs_take_one_belief_per_member() -> None:
+    # The smallest fix made in coalition/payoffs.py for the engine: q_T of shape (runs, members).
+    from sanctionsim.coalition.payoffs import member_payoffs
+
+    params = central_parameters(load_scenario("dprk-2014"))
+    holds = np.array([[1.0, 0.0, 1.0]])
+    q = np.array([[0.1, 0.7, 0.4]])
+    together = member_payoffs(params, holds, q)
+    for member in range(3):
+        alone = member_payoffs(params, holds, q[:, member])
+        assert together[0, member] == alone[0, member]
+    assert (
+        member_payoffs(params, holds, q[:, 1])[0, 1] != member_payoffs(params, holds, q[:, 0])[0, 1]
+    )
