@@ -200,15 +200,22 @@ def test_metrics_are_consistent_probabilities(run_folder: tuple[Path, dict]) -> 
 
 def test_beliefs_are_a_martingale_on_average(dprk: Scenario) -> None:
     # When the model is right about the world, the average posterior equals the average prior.
-    result = simulate(dprk, runs=8 * BLOCK, horizon=24, seed=21)
+    # Exactly so for the deal's member, which sees every move; the others update on shared
+    # reports only and ignore what silence implies, a documented simplification (small drift).
+    runs = 8 * BLOCK
+    result = simulate(dprk, runs=runs, horizon=36, seed=21)
     setup = prepare(dprk)
     prior = np.concatenate(
         [draw_block(setup, 21, b, BLOCK).params.reliable_prior for b in range(8)]
     )
-    standard_error = prior.std() / np.sqrt(prior.size)
-    for member, curve in result.curves["mean_belief_reliable"].items():
-        assert curve[-1] == pytest.approx(prior.mean(), abs=6 * standard_error + 0.01), member
-        assert curve[-1] != pytest.approx(prior.mean(), abs=1e-9)  # beliefs did move
+    m = prior.mean()
+    # Var(E[type | data]) <= Var(type) = m (1 - m): a bound on the posterior mean's spread.
+    bound = 4 * np.sqrt(m * (1 - m) / runs)
+    curves = result.curves["mean_belief_reliable"]
+    assert curves["JPN"][-1] == pytest.approx(m, abs=bound)
+    for member in ("USA", "KOR"):
+        assert curves[member][-1] == pytest.approx(m, abs=bound)
+        assert curves[member][-1] != pytest.approx(m, abs=1e-9)  # beliefs did move
 
 
 def test_a_reliable_target_delivers_more_often(dprk: Scenario) -> None:

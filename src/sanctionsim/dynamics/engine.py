@@ -444,6 +444,10 @@ class Kernel:
             self.deliver_p, self.renege_p = tgt.move_probabilities(params, reliable)
             self.lik_reliable, self.lik_opportunist = tgt.type_likelihoods(params)
             self.honoured = HonouredByBelief(params)
+            # constant over months: computed once
+            self.report_reliable = tgt.garbled(self.lik_reliable, false_alarm)
+            self.report_opportunist = tgt.garbled(self.lik_opportunist, false_alarm)
+            self.expected_penalty = params.expected_penalty()
         else:
             self.belief = np.zeros((runs, n))
             self.table = cast(PDPayoffs, game).table()
@@ -468,7 +472,7 @@ class Kernel:
         u = member_payoffs(p, self.frac, q)
         easing = np.maximum(0.0, 1.0 - self.frac)
         charged = easing * p.penalty * seen_by_leader
-        corrected: FloatArray = u + (1.0 - self.frac) * p.expected_penalty() - charged
+        corrected: FloatArray = u + (1.0 - self.frac) * self.expected_penalty - charged
         return corrected
 
     # -- one month ---------------------------------------------------------------------------
@@ -562,8 +566,7 @@ class Kernel:
             due, tgt.bayes_update(self.belief[:, m], lr, lo), self.belief[:, m]
         )
         noise = self.false_alarm
-        g_r = tgt.garbled(self.lik_reliable, noise)
-        g_o = tgt.garbled(self.lik_opportunist, noise)
+        g_r, g_o = self.report_reliable, self.report_opportunist
         for j in range(n):
             if j == m:
                 continue
