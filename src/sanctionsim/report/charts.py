@@ -1,0 +1,278 @@
+"""Interactive charts (Altair, i.e. Vega-Lite specifications) of a scenario and a forecast.
+
+Each function takes the report's data (a scenario, a forecast's ``to_dict()`` document) and
+returns a Vega-Lite specification as a plain dict, ready to embed in a page with vega-embed.
+The same figures, drawn with matplotlib for print, are in :mod:`sanctionsim.report.figures`.
+
+>>> from sanctionsim.scenario.loader import load_scenario
+>>> spec = timeline_chart(load_scenario("dprk-2014"))
+>>> spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sanctionsim.report import data
+from sanctionsim.scenario.schema import Scenario
+
+WIDTH = 740
+ROW_HEIGHT = 17
+
+#: Fixed colours per kind of legal basis: UN obligations dark blue, regional teal, unilateral
+#: orange (chosen from the Tableau 10 palette, distinguishable by colour-blind readers).
+BASIS_COLOURS = {"unsc": "#1f4e9a", "regional": "#2a9d8f", "unilateral": "#e07b00"}
+
+
+def basis_colour(legal_basis: str) -> str:
+    """The colour of a legal basis (all UN resolutions share one colour)."""
+    return BASIS_COLOURS[legal_basis.split(":")[0]]
+
+
+def basis_group(legal_basis: str) -> str:
+    """The legend's name for a legal basis: 'UN Security Council', 'regional: EC', ..."""
+    if legal_basis.startswith("unsc:"):
+        return "UN Security Council"
+    if legal_basis.startswith("regional:"):
+        return "regional (" + legal_basis.split(":", 1)[1].upper() + ")"
+    return "unilateral"
+
+
+def _alt() -> Any:
+    import altair as alt
+
+    return alt
+
+
+def timeline_chart(scenario: Scenario) -> dict[str, Any]:
+    """The measures as Gantt bars by imposer, coloured by legal basis, shaded by level.
+
+    A suspended stretch (level 0) is drawn as an empty outline, an eased one paler with its
+    level written on it; dashed rules mark the dates on which levels change (easing,
+    tightening), a black rule the forecast's start, and the strip below the timeline's events.
+    """
+    alt = _alt()
+    segments = data.timeline_segments(scenario)
+    for row in segments:
+        row["basis"] = basis_group(row["legal_basis"])
+    window_start, window_end = data.timeline_window(scenario)
+    order = list(dict.fromkeys(row["row"] for row in segments))
+    groups = list(dict.fromkeys(row["basis"] for row in segments))
+    colours = [
+        basis_colour(next(r["legal_basis"] for r in segments if r["basis"] == g)) for g in groups
+    ]
+    # Dates are drawn on a numeric axis of fractional years: Vega-Lite merges explicit temporal
+    # domains of layered charts badly (console warnings, stretched axes).
+    for row in segments:
+        row["x0"], row["x1"] = data.decimal_year(row["start"]), data.decimal_year(row["end"])
+    x_scale = alt.Scale(
+        domain=[data.decimal_year(window_start), data.decimal_year(window_end)], nice=False
+    )
+    year_axis = alt.Axis(format="d", tickMinStep=1, grid=True)
+    x = alt.X("x0:Q", scale=x_scale, title=None, axis=year_axis)
+    y = alt.Y(
+        "row:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(labelLimit=330, labelFontSize=11, ticks=False, domain=False),
+    )
+    colour = alt.Color(
+        "basis:N",
+        scale=alt.Scale(domain=groups, range=colours),
+        legend=alt.Legend(title="legal basis", orient="top"),
+    )
+    tooltip = [
+        alt.Tooltip("row:N", title="measure"),
+        alt.Tooltip("legal_basis:N", title="legal basis"),
+        alt.Tooltip("kind:N"),
+        alt.Tooltip("status:N"),
+        alt.Tooltip("level:Q", format=".2f"),
+        alt.Tooltip("since:N", title="from"),
+        alt.Tooltip("end:N", title="until"),
+    ]
+    base = alt.Chart(alt.Data(values=segments))
+    bars = base.mark_bar(clip=True, strokeWidth=1.2, height=ROW_HEIGHT - 5).encode(
+        x=x,
+        x2="x1:Q",
+        y=y,
+        color=colour,
+        stroke=alt.Stroke("basis:N", scale=alt.Scale(domain=groups, range=colours), legend=None),
+        fillOpacity=alt.FillOpacity(
+            "level:Q", scale=alt.Scale(domain=[0, 1], range=[0.0, 0.9]), legend=None
+        ),
+        tooltip=tooltip,
+    )
+    levels = (
+        base.transform_filter("datum.level < 1")
+        .mark_text(align="left", dx=4, fontSize=10, color="#222")
+        .encode(x=x, y=y, text="level_text:N")
+    )
+    clipped = (
+        base.transform_filter("datum.clipped")
+        .mark_text(align="left", dx=3, fontSize=10, color="white")
+        .encode(x=x, y=y, text=alt.value("◂ earlier"))
+    )
+    changes = data.level_changes(scenario)
+    for index, change in enumerate(changes):
+        change["lane"] = index % 3
+        change["x"] = data.decimal_year(change["date"])
+    change_base = alt.Chart(alt.Data(values=changes))
+    change_rules = change_base.mark_rule(strokeDash=[4, 3], strokeWidth=1.5, color="#555").encode(
+        x=alt.X("x:Q", scale=x_scale), tooltip=[alt.Tooltip("label:N", title="change")]
+    )
+    direction = alt.Color(
+        "direction:N",
+        scale=alt.Scale(domain=["eases", "tightens"], range=["#c0392b", "#555555"]),
+        legend=None,
+    )
+    change_strip = (
+        change_base.mark_text(align="left", baseline="middle", dx=3, fontSize=11, fontWeight="bold")
+        .encode(
+            x=alt.X("x:Q", scale=x_scale, title=None, axis=None),
+            y=alt.Y("lane:O", axis=None),
+            text="label:N",
+            color=direction,
+        )
+        .properties(
+            width=WIDTH,
+            height=14 * min(3, max(1, len(changes))),
+            view=alt.ViewBackground(stroke=None),
+        )
+    )
+    change_ticks = change_base.mark_rule(strokeDash=[4, 3], strokeWidth=1.5).encode(
+        x=alt.X("x:Q", scale=x_scale, title=None, axis=None), color=direction
+    )
+    start = alt.Chart(
+        alt.Data(
+            values=[
+                {
+                    "date": scenario.start.isoformat(),
+                    "x": data.decimal_year(scenario.start),
+                    "label": "forecast start",
+                }
+            ]
+        )
+    )
+    start_rule = start.mark_rule(color="black", strokeWidth=2).encode(
+        x=alt.X("x:Q", scale=x_scale), tooltip=[alt.Tooltip("label:N"), alt.Tooltip("date:N")]
+    )
+    gantt = alt.layer(bars, levels, clipped, change_rules, start_rule).properties(
+        width=WIDTH, height=ROW_HEIGHT * len(order)
+    )
+    events = data.timeline_events(scenario)
+    for event in events:
+        event["x"] = data.decimal_year(event["date"])
+    strip = (
+        alt.Chart(alt.Data(values=events))
+        .mark_tick(thickness=2, size=18, color="#444")
+        .encode(
+            x=alt.X("x:Q", scale=x_scale, title=None, axis=alt.Axis(labels=False, ticks=False)),
+            tooltip=[alt.Tooltip("date:N"), alt.Tooltip("description:N", title="event")],
+        )
+        .properties(
+            width=WIDTH,
+            height=22,
+            title=alt.Title("Timeline events (hover for details)", fontSize=11, anchor="start"),
+        )
+    )
+    top = alt.layer(change_ticks, change_strip)
+    parts = [top, gantt, strip] if changes else [gantt, strip]
+    chart = alt.vconcat(
+        *parts,
+        spacing=4,
+        title=alt.Title(
+            "Measures by imposer and legal basis",
+            subtitle=(
+                "bar shade = level (empty = suspended); dashed rules = level changes; "
+                "black rule = forecast start"
+            ),
+            anchor="start",
+        ),
+    ).resolve_scale(color="independent")
+    return dict(chart.to_dict())
+
+
+def fan_chart(simulation: dict[str, Any], curve: str) -> dict[str, Any]:
+    """A fan chart of a quantile curve: the median with its 50% and 90% bands by month."""
+    alt = _alt()
+    title, y_title = data.FAN_CURVES[curve]
+    rows = data.fan_rows(simulation, curve)
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y"))
+    )
+    outer = base.mark_area(color="#9ecae1", opacity=0.6).encode(
+        y=alt.Y("q05:Q", title=y_title), y2="q95:Q"
+    )
+    inner = base.mark_area(color="#3182bd", opacity=0.6).encode(y="q25:Q", y2="q75:Q")
+    median = base.mark_line(color="#08306b", strokeWidth=2).encode(
+        y="q50:Q",
+        tooltip=[
+            alt.Tooltip("date:N"),
+            alt.Tooltip("month:Q"),
+            alt.Tooltip("q50:Q", title="median", format=".3f"),
+            alt.Tooltip("q25:Q", title="25%", format=".3f"),
+            alt.Tooltip("q75:Q", title="75%", format=".3f"),
+            alt.Tooltip("q05:Q", title="5%", format=".3f"),
+            alt.Tooltip("q95:Q", title="95%", format=".3f"),
+        ],
+    )
+    chart = alt.layer(outer, inner, median).properties(
+        width=WIDTH // 2 - 40,
+        height=240,
+        title=alt.Title(
+            title,
+            subtitle=f"median, 50% band (dark) and 90% band (light); {simulation['runs']:,} runs",
+            anchor="start",
+        ),
+    )
+    return dict(chart.to_dict())
+
+
+def easing_chart(simulation: dict[str, Any]) -> dict[str, Any]:
+    """Each member's probability of having eased by each month, and the target's of conceding."""
+    alt = _alt()
+    rows = data.easing_rows(simulation)
+    chart = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=12))
+        .encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y")),
+            y=alt.Y(
+                "probability:Q", title="probability (by month)", scale=alt.Scale(domain=[0, 1])
+            ),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+            strokeDash=alt.condition(
+                "datum.series == 'target has conceded'", alt.value([5, 3]), alt.value([1, 0])
+            ),
+            tooltip=[
+                alt.Tooltip("series:N"),
+                alt.Tooltip("date:N"),
+                alt.Tooltip("probability:Q", format=".1%"),
+            ],
+        )
+        .properties(
+            width=WIDTH // 2 - 40,
+            height=240,
+            title=alt.Title(
+                "Who eases, and when",
+                subtitle="probability that each member has eased by each month",
+                anchor="start",
+            ),
+        )
+    )
+    return dict(chart.to_dict())
+
+
+def report_charts(
+    scenario: Scenario, simulation: dict[str, Any] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Every chart of the report by name: the timeline, and with a forecast its fan charts
+    (each quantile curve the forecast carries) and the easing chart."""
+    charts = {"timeline": timeline_chart(scenario)}
+    if simulation is not None:
+        for curve in data.FAN_CURVES:
+            if curve in simulation["curves"]:
+                charts[curve.removesuffix("_quantiles")] = fan_chart(simulation, curve)
+        charts["easing"] = easing_chart(simulation)
+    return charts
