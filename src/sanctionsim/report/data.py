@@ -42,7 +42,7 @@ def decimal_year(date: dt.date | str) -> float:
     """A date as a fractional year, for time axes drawn on a numeric scale.
 
     >>> decimal_year("2016-07-02")
-    2014.5
+    2016.5
     """
     if isinstance(date, str):
         date = dt.date.fromisoformat(date)
