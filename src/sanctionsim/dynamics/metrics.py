@@ -291,6 +291,9 @@ def summarise(
         "p_deal_delivered_by": {
             d: (delivered_by[:, k] / runs).tolist() for k, d in enumerate(deal_ids)
         },
+        "p_snapped_back_by": {
+            d: (snapped_by[:, k] / runs).tolist() for k, d in enumerate(deal_ids)
+        },
         "cohesion_quantiles": {
             f"q{round(q * 100):02d}": [
                 histogram_quantile(summary.cohesion_hist[t], q) for t in range(h)
