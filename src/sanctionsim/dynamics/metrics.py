@@ -13,7 +13,7 @@ Brown, Cai & DasGupta 2001, *Statistical Science* 16), means the normal interval
 >>> wilson(0, 10)
 (0.0, 0.2775327998628892)
 >>> Interval.of_proportion(5, 10).to_dict()
-{'mean': 0.5, 'ci95': [0.23659309051257278, 0.7634069094874272]}
+{'mean': 0.5, 'ci95': [0.236593090512564, 0.7634069094874361]}
 """
 
 from __future__ import annotations
