@@ -14,6 +14,7 @@ from sanctionsim.cli import (
     analysis_commands,
     dynamics_commands,
     game_commands,
+    report_commands,
     scenario_commands,
 )
 
@@ -48,6 +49,7 @@ scenario_commands.register(app)
 analysis_commands.register(app)
 game_commands.register(app)
 dynamics_commands.register(app)
+report_commands.register(app)
 
 
 def main() -> None:
