@@ -735,6 +735,45 @@ def simulate(
     )
 
 
+@dataclass(frozen=True)
+class RunOutcomes:
+    """Per-run outcomes (months are 1-based, 0 = never): what the summaries are made of."""
+
+    eased_month: Int16Array  # (R, N) first month each member eased
+    conceded_month: Int16Array  # (R,)
+    delivered_month: Int16Array  # (R, D) month every stage had been delivered
+    snapped_month: Int16Array  # (R, D)
+    cohesion_final: FloatArray  # (R,)
+    payoff_mean: FloatArray  # (R, N) realised payoff per month
+
+    @staticmethod
+    def concat(parts: Sequence[RunOutcomes]) -> RunOutcomes:
+        """Runs of several chunks, in order."""
+        return RunOutcomes(
+            *(
+                np.concatenate([getattr(p, f.name) for p in parts])
+                for f in dataclasses.fields(RunOutcomes)
+            )
+        )
+
+
+def run_outcomes(
+    scenario: Scenario, *, runs: int, horizon: int, seed: int, chunk_size: int = DEFAULT_CHUNK
+) -> RunOutcomes:
+    """Every run's outcomes (for tests and benchmarks that compare engines run by run)."""
+    check_run_size(runs, horizon, chunk_size)
+    setup = prepare(scenario)
+    summary = Summary(horizon, len(setup.member_ids), len(setup.deals))
+    parts: list[RunOutcomes] = []
+    n_blocks = -(-runs // BLOCK)
+    per_chunk = chunk_size // BLOCK
+    for first_block in range(0, n_blocks, per_chunk):
+        blocks = list(range(first_block, min(n_blocks, first_block + per_chunk)))
+        sizes = [min(BLOCK, runs - b * BLOCK) for b in blocks]
+        run_chunk(setup, seed, blocks, sizes, horizon, summary, keep=False, collect=parts)
+    return RunOutcomes.concat(parts)
+
+
 def run_chunk(
     setup: Setup,
     seed: int,
@@ -743,8 +782,13 @@ def run_chunk(
     horizon: int,
     summary: Summary,
     keep: bool,
+    collect: list[RunOutcomes] | None = None,
 ) -> list[Month] | None:
-    """Simulate the runs of ``blocks`` together and fold their outcomes into ``summary``."""
+    """Simulate the runs of ``blocks`` together and fold their outcomes into ``summary``.
+
+    Returns the months when ``keep`` (for the Parquet store); appends the per-run outcomes to
+    ``collect`` when given.
+    """
     draws = [draw_block(setup, seed, b, n) for b, n in zip(blocks, sizes, strict=True)]
     params = concat_params([d.params for d in draws])
     trust = np.concatenate([d.trust for d in draws])
@@ -797,6 +841,12 @@ def run_chunk(
         if keep:
             records.append(month)
     payoff_mean = payoff_total / horizon
+    if collect is not None:
+        collect.append(
+            RunOutcomes(
+                eased_month, conceded_month, delivered_month, snapped_month, cohesion, payoff_mean
+            )
+        )
     for b in range(len(blocks)):
         s = slice(bounds[b], bounds[b + 1])
         summary.add_block(
