@@ -51,10 +51,11 @@ ExactProfile = tuple[tuple[Fraction, ...], ...]
 
 DEFAULT_TOL = 1e-9
 MAX_BASES = 2_000_000
-BRUTE_FORCE_BASES = 4000
+BRUTE_FORCE_BASES = 300
 SINGULAR_TOL = 1e-13
 REGULAR_TOL = 1e-8
 GREY = 1e-7
+COND_LIMIT = 1e4
 EXACT_BASES = 5000
 
 
@@ -71,7 +72,10 @@ def _all_bases(width: int, k: int) -> NDArray[np.intp]:
     return np.array(list(itertools.combinations(range(width), k)), dtype=np.intp).reshape(-1, k)
 
 
-def _dedupe_vertices(vertices: NDArray[np.float64]) -> NDArray[np.float64]:
+Vertices = tuple[NDArray[np.float64], NDArray[np.float64]]
+
+
+def _dedupe_vertices(vertices: NDArray[np.float64], cond: NDArray[np.float64]) -> Vertices:
     # A vertex is determined by its set of tight constraints, so deduplicate on that pattern.
     tight = vertices == 0.0
     if tight.shape[1] <= 62:
@@ -79,7 +83,8 @@ def _dedupe_vertices(vertices: NDArray[np.float64]) -> NDArray[np.float64]:
         _, first = np.unique(keys, return_index=True)
     else:
         _, first = np.unique(np.packbits(tight, axis=1), axis=0, return_index=True)
-    return vertices[np.sort(first)]
+    keep = np.sort(first)
+    return vertices[keep], cond[keep]
 
 
 class _AmbiguousError(Exception):
@@ -104,6 +109,14 @@ def polytope_vertices(
     original payoffs, if the game is small enough (at most ``EXACT_BASES`` bases); otherwise
     :class:`SolverLimitError` is raised. The answer is never a guess.
     """
+    return _vertices_with_condition(C, tol, max_bases, method)[0]
+
+
+def _vertices_with_condition(
+    C: NDArray[np.float64], tol: float, max_bases: int, method: str = "auto"
+) -> Vertices:
+    """Vertices plus, for each, ``max |basis inverse|``: a cheap bound on how much round-off
+    its coordinates may carry (1 for exactly computed vertices)."""
     k, d = C.shape
     scaled = scale_positive(C)
     if method == "auto":
@@ -126,7 +139,7 @@ def polytope_vertices(
         return _vertices_exact(C)
 
 
-def _vertices_exact(C: NDArray[np.float64]) -> NDArray[np.float64]:
+def _vertices_exact(C: NDArray[np.float64]) -> Vertices:
     """Every basis solved in exact rational arithmetic (floats are exact rationals)."""
     k, d = C.shape
     raw = [[Fraction(float(v)) for v in row] for row in C]
@@ -144,10 +157,10 @@ def _vertices_exact(C: NDArray[np.float64]) -> NDArray[np.float64]:
         vertex = np.zeros(d + k)
         vertex[basis] = [float(v) for v in solution]
         found.append(vertex)
-    return _dedupe_vertices(np.array(found))
+    return _dedupe_vertices(np.array(found), np.ones(len(found)))
 
 
-def _vertices_by_bases(C: NDArray[np.float64], tol: float) -> NDArray[np.float64] | None:
+def _vertices_by_bases(C: NDArray[np.float64], tol: float) -> Vertices | None:
     """Every basis solved at once; singular ones dropped, infeasible ones filtered out.
 
     Singularity is judged by the Hadamard ratio ``|det| / prod(column norms)`` (1 for
@@ -165,7 +178,9 @@ def _vertices_by_bases(C: NDArray[np.float64], tol: float) -> NDArray[np.float64
     if np.any(~regular & (ratio > SINGULAR_TOL)):
         return None
     bases = bases[regular]
-    rhs = np.linalg.solve(matrices[regular], np.ones((len(bases), k, 1)))[:, :, 0]
+    inverse = np.linalg.inv(matrices[regular])
+    rhs = inverse.sum(axis=2)
+    cond = np.abs(inverse).max(axis=(1, 2))
     if np.any((np.abs(rhs) > tol) & (np.abs(rhs) < GREY)):
         raise _AmbiguousError
     feasible = (rhs >= -tol).all(axis=1)
@@ -173,10 +188,10 @@ def _vertices_by_bases(C: NDArray[np.float64], tol: float) -> NDArray[np.float64
     rhs[rhs < tol] = 0.0
     vertices = np.zeros((len(rhs), width))
     np.put_along_axis(vertices, bases[feasible], rhs, axis=1)
-    return _dedupe_vertices(vertices)
+    return _dedupe_vertices(vertices, cond[feasible])
 
 
-def _vertices_by_bfs(C: NDArray[np.float64], tol: float, max_bases: int) -> NDArray[np.float64]:
+def _vertices_by_bfs(C: NDArray[np.float64], tol: float, max_bases: int) -> Vertices:
     """Breadth-first search over feasible bases, one numpy batch per layer."""
     k, d = C.shape
     width = d + k
@@ -186,6 +201,7 @@ def _vertices_by_bfs(C: NDArray[np.float64], tol: float, max_bases: int) -> NDAr
     seen: set[bytes] = {np.packbits(start[0]).tobytes()}
     frontier = start
     layers: list[NDArray[np.float64]] = []
+    conds: list[NDArray[np.float64]] = []
     while len(frontier):
         count = len(frontier)
         basis = np.nonzero(frontier)[1].reshape(count, k)
@@ -201,6 +217,7 @@ def _vertices_by_bfs(C: NDArray[np.float64], tol: float, max_bases: int) -> NDAr
         z = np.zeros((count, width))
         np.put_along_axis(z, basis, rhs, axis=1)
         layers.append(z)
+        conds.append(np.abs(inverse).max(axis=(1, 2)))
         tableau = inverse @ M
         # Entering columns must be nonbasic; a pivot needs a positive entry (ratio test).
         nonbasic = ~frontier[:, None, :]
@@ -233,7 +250,7 @@ def _vertices_by_bfs(C: NDArray[np.float64], tol: float, max_bases: int) -> NDAr
                 f"(a highly degenerate or large game); not supported for this size"
             )
         frontier = new[fresh]
-    return _dedupe_vertices(np.concatenate(layers))
+    return _dedupe_vertices(np.concatenate(layers), np.concatenate(conds))
 
 
 def _label_bytes(labels: NDArray[np.bool_]) -> NDArray[np.uint8]:
@@ -246,14 +263,23 @@ def extreme_vertex_pairs(
     """Completely labelled vertex pairs, unnormalised: ``(VP, VQ)`` with one row per extreme
     equilibrium; ``VP[e] = (x, 1 - B'^T x)`` and ``VQ[e] = (y, 1 - A' y)`` (slacks are exact
     zeros where the corresponding strategy is a best reply)."""
+    VP, VQ, _, _ = _pairs(A, B, tol)
+    return VP, VQ
+
+
+def _pairs(
+    A: NDArray[np.float64], B: NDArray[np.float64], tol: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """:func:`extreme_vertex_pairs` plus each vertex's conditioning bound."""
     A = np.asarray(A, dtype=np.float64)
     B = np.asarray(B, dtype=np.float64)
     m, n = A.shape
-    vp = polytope_vertices(B.T, tol)  # x (m) then column slacks (n)
-    vq = polytope_vertices(A, tol)  # y (n) then row slacks (m)
+    vp, cp = _vertices_with_condition(B.T, tol, MAX_BASES)  # x (m) then column slacks (n)
+    vq, cq = _vertices_with_condition(A, tol, MAX_BASES)  # y (n) then row slacks (m)
     # Drop the origin: it is the artificial equilibrium of the polytopes.
-    vp = vp[vp[:, :m].sum(axis=1) > 0]
-    vq = vq[vq[:, :n].sum(axis=1) > 0]
+    nonzero_p = vp[:, :m].sum(axis=1) > 0
+    nonzero_q = vq[:, :n].sum(axis=1) > 0
+    vp, cp, vq, cq = vp[nonzero_p], cp[nonzero_p], vq[nonzero_q], cq[nonzero_q]
     # Global labels 0..m-1 (rows), m..m+n-1 (columns).
     bp = _label_bytes(vp == 0.0)
     bq = _label_bytes(np.concatenate([vq[:, n:], vq[:, :n]], axis=1) == 0.0)
@@ -266,7 +292,7 @@ def extreme_vertex_pairs(
         i, j = np.nonzero((union == full).all(axis=2))
         xs.extend((i + start).tolist())
         ys.extend(j.tolist())
-    return vp[xs], vq[ys]
+    return vp[xs], vq[ys], cp[xs], cq[ys]
 
 
 def polish(
@@ -326,11 +352,17 @@ def extreme_equilibria(
     A = np.asarray(A, dtype=np.float64)
     B = np.asarray(B, dtype=np.float64)
     m, n = A.shape
-    VP, VQ = extreme_vertex_pairs(A, B, tol)
-    X0 = VP[:, :m] / VP[:, :m].sum(axis=1, keepdims=True)
-    Y0 = VQ[:, :n] / VQ[:, :n].sum(axis=1, keepdims=True)
-    X = polish(B.T, VP[:, :m] > 0, VP[:, m:] == 0, X0)
-    Y = polish(A, VQ[:, :n] > 0, VQ[:, n:] == 0, Y0)
+    VP, VQ, cp, cq = _pairs(A, B, tol)
+    X = VP[:, :m] / VP[:, :m].sum(axis=1, keepdims=True)
+    Y = VQ[:, :n] / VQ[:, :n].sum(axis=1, keepdims=True)
+    # Coordinates carry about (max |basis inverse|) x 1e-16 of round-off; only vertices from
+    # ill-conditioned bases are worth recomputing on the original payoffs.
+    rough = cp > COND_LIMIT
+    if rough.any():
+        X[rough] = polish(B.T, VP[rough, :m] > 0, VP[rough, m:] == 0, X[rough])
+    rough = cq > COND_LIMIT
+    if rough.any():
+        Y[rough] = polish(A, VQ[rough, :n] > 0, VQ[rough, n:] == 0, Y[rough])
     pairs = sorted(zip(X.tolist(), Y.tolist(), strict=True))
     return [(np.array(x), np.array(y)) for x, y in pairs]
 

@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sanctionsim.errors import SolverLimitError
-from sanctionsim.game.extreme import polish, scale_positive
+from sanctionsim.game.extreme import COND_LIMIT, polish, scale_positive
 
 MixedProfile = tuple[NDArray[np.float64], ...]
 
@@ -40,14 +40,21 @@ TOL = 1e-12
 
 
 class _Tableau:
-    """``slack + C v = 1`` in dictionary form; variables are numbered by their label."""
+    """``slack + C v = 1`` in dictionary form.
+
+    Columns are the original variables, then the slacks, then the right-hand side; each
+    column carries its label. The ratio test runs on Python floats (a handful of rows: numpy's
+    per-call overhead would dominate) and the row update is one numpy outer product.
+    """
 
     def __init__(
         self, C: NDArray[np.float64], var_labels: list[int], slack_labels: list[int]
     ) -> None:
         rows, cols = C.shape
-        # columns: the `cols` original variables, then the `rows` slacks, then the rhs
-        self.matrix = np.hstack([C, np.eye(rows), np.ones((rows, 1))])
+        self.matrix = np.zeros((rows, cols + rows + 1))
+        self.matrix[:, :cols] = C
+        self.matrix[:, cols : cols + rows] = np.eye(rows)
+        self.matrix[:, -1] = 1.0
         self.labels = var_labels + slack_labels  # column index -> label
         self.column_of = {label: c for c, label in enumerate(self.labels)}
         self.basis = list(range(cols, cols + rows))  # row -> basic column (the slacks)
@@ -56,40 +63,46 @@ class _Tableau:
     def pivot_in(self, label: int) -> int:
         """Bring the variable with ``label`` into the basis; return the label that leaves."""
         column = self.column_of[label]
-        entries = self.matrix[:, column]
-        candidates = np.nonzero(entries > TOL)[0]
-        if len(candidates) == 0:  # pragma: no cover - impossible for a bounded polytope
+        matrix = self.matrix
+        entries = matrix[:, column].tolist()
+        candidates = [r for r, v in enumerate(entries) if v > TOL]
+        if not candidates:  # pragma: no cover - impossible for a bounded polytope
             raise SolverLimitError("Lemke-Howson: unbounded ray (numerical breakdown)")
         # Lexicographic ratio test on (rhs, B^-1 columns) / pivot entry; B^-1 sits in the
-        # slack columns because the slack basis started as the identity.
-        lex = np.hstack([self.matrix[:, -1:], self.matrix[:, self.n_vars : -1]])
-        for level in range(lex.shape[1]):
-            ratios = lex[candidates, level] / entries[candidates]
-            best = ratios.min()
-            candidates = candidates[ratios <= best + TOL * max(1.0, abs(best))]
+        # slack columns because the slack basis started as the identity. The later levels
+        # are needed only to break ties (degenerate games).
+        for level in [-1, *range(self.n_vars, self.n_vars + len(entries))]:
+            values = matrix[:, level].tolist()
+            ratios = [values[r] / entries[r] for r in candidates]
+            best = min(ratios)
+            slack = TOL * max(1.0, abs(best))
+            candidates = [r for r, q in zip(candidates, ratios, strict=True) if q <= best + slack]
             if len(candidates) == 1:
                 break
-        row = int(candidates[0])
-        self.matrix[row] /= self.matrix[row, column]
-        factors = self.matrix[:, column].copy()
+        row = candidates[0]
+        matrix[row] /= entries[row]
+        factors = matrix[:, column].copy()
         factors[row] = 0.0
-        self.matrix -= np.outer(factors, self.matrix[row])
+        matrix -= np.outer(factors, matrix[row])
         leaving = self.basis[row]
         self.basis[row] = column
         return self.labels[leaving]
 
     def point(self) -> NDArray[np.float64]:
         """The current basic solution's original variables, normalised to probabilities."""
-        values = np.zeros(self.matrix.shape[1] - 1)
+        values = np.zeros(len(self.labels))
         values[self.basis] = self.matrix[:, -1]
         v: NDArray[np.float64] = np.clip(values[: self.n_vars], 0.0, None)
         total = float(v.sum())
         return v / total
 
+    def condition(self) -> float:
+        """``max |B^-1|``: a bound on the round-off the basic values may carry."""
+        return float(np.abs(self.matrix[:, self.n_vars : -1]).max())
+
     def strategy(self) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
         """Basic original variables (the support) and nonbasic slacks (tight constraints)."""
-        rows = self.matrix.shape[0]
-        basic = np.zeros(self.n_vars + rows, dtype=bool)
+        basic = np.zeros(len(self.labels), dtype=bool)
         basic[self.basis] = True
         return basic[: self.n_vars], ~basic[self.n_vars :]
 
@@ -122,8 +135,13 @@ def lemke_howson(
         tableau, other = other, tableau
     else:
         raise SolverLimitError(f"Lemke-Howson did not finish within max_iter={max_iter} pivots")
-    support_x, best_cols = p_side.strategy()
-    support_y, best_rows = q_side.strategy()
-    x = polish(B.T, support_x[None, :], best_cols[None, :], p_side.point()[None, :])[0]
-    y = polish(A, support_y[None, :], best_rows[None, :], q_side.point()[None, :])[0]
+    x, y = p_side.point(), q_side.point()
+    # Recompute from the labels on the original payoffs only when the final basis is
+    # ill-conditioned: otherwise the tableau values are already accurate to ~1e-13.
+    if p_side.condition() > COND_LIMIT:
+        support_x, best_cols = p_side.strategy()
+        x = polish(B.T, support_x[None, :], best_cols[None, :], x[None, :])[0]
+    if q_side.condition() > COND_LIMIT:
+        support_y, best_rows = q_side.strategy()
+        y = polish(A, support_y[None, :], best_rows[None, :], y[None, :])[0]
     return x, y

@@ -19,6 +19,7 @@ game and can miss equilibria of degenerate ones (Nashpy issue #82); use
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -31,24 +32,43 @@ CHUNK = 20_000
 BEST_REPLY_TOL = 1e-12
 
 
-def _indifference(
-    payoff: NDArray[np.float64], rows: NDArray[np.intp], cols: NDArray[np.intp]
-) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """Solve ``payoff[I, J] p = w 1, sum p = 1`` for each (I, J) pair in the stack.
+@functools.lru_cache(maxsize=128)
+def _support_pairs(m: int, n: int, k: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Every (row support, column support) pair of size ``k``, as two index arrays."""
+    row_sets = np.array(list(itertools.combinations(range(m), k)), dtype=np.intp)
+    col_sets = np.array(list(itertools.combinations(range(n), k)), dtype=np.intp)
+    rows = np.repeat(row_sets, len(col_sets), axis=0)
+    cols = np.tile(col_sets, (len(row_sets), 1))
+    return rows, cols
 
+
+def _indifference(
+    payoffs: list[NDArray[np.float64]], rows: list[NDArray[np.intp]], cols: list[NDArray[np.intp]]
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Solve ``payoff[I, J] p = w 1, sum p = 1`` for every (I, J) pair, all in one stack.
+
+    Several (payoff, rows, cols) groups of the same support size are stacked together.
     Returns the probabilities on ``J`` (shape ``(P, k)``) and which systems were regular.
     """
-    count, k = rows.shape
-    system = np.zeros((count, k + 1, k + 1))
-    system[:, :k, :k] = payoff[rows[:, :, None], cols[:, None, :]]
+    k = rows[0].shape[1]
+    blocks = [p[r[:, :, None], c[:, None, :]] for p, r, c in zip(payoffs, rows, cols, strict=True)]
+    block = np.concatenate(blocks)
+    count = len(block)
+    system = np.empty((count, k + 1, k + 1))
+    system[:, :k, :k] = block
     system[:, :k, k] = -1.0
     system[:, k, :k] = 1.0
+    system[:, k, k] = 0.0
+    rhs = np.zeros((count, k + 1, 1))
+    rhs[:, k, 0] = 1.0
+    try:  # generic games: every system regular, one call
+        return np.linalg.solve(system, rhs)[:, :k, 0], np.ones(count, dtype=bool)
+    except np.linalg.LinAlgError:
+        pass
     regular = np.abs(np.linalg.det(system)) > 1e-12
     solution = np.zeros((count, k))
     if regular.any():
-        rhs = np.zeros((int(regular.sum()), k + 1, 1))
-        rhs[:, k, 0] = 1.0
-        solution[regular] = np.linalg.solve(system[regular], rhs)[:, :k, 0]
+        solution[regular] = np.linalg.solve(system[regular], rhs[regular])[:, :k, 0]
     return solution, regular
 
 
@@ -61,18 +81,14 @@ def support_enumeration(
     m, n = A.shape
     found: list[tuple[tuple[float, ...], tuple[float, ...]]] = []
     for k in range(1, min(m, n) + 1):
-        row_sets = np.array(list(itertools.combinations(range(m), k)), dtype=np.intp)
-        col_sets = np.array(list(itertools.combinations(range(n), k)), dtype=np.intp)
-        pairs = (
-            np.array(np.meshgrid(np.arange(len(row_sets)), np.arange(len(col_sets)), indexing="ij"))
-            .reshape(2, -1)
-            .T
-        )
-        for start in range(0, len(pairs), CHUNK):
-            chunk = pairs[start : start + CHUNK]
-            rows, cols = row_sets[chunk[:, 0]], col_sets[chunk[:, 1]]
-            y_on, ok_y = _indifference(A, rows, cols)
-            x_on, ok_x = _indifference(B.T, cols, rows)
+        all_rows, all_cols = _support_pairs(m, n, k)
+        for start in range(0, len(all_rows), CHUNK):
+            rows, cols = all_rows[start : start + CHUNK], all_cols[start : start + CHUNK]
+            # y from the row player's indifference, x from the column player's: one stack
+            solved, regular = _indifference([A, B.T], [rows, cols], [cols, rows])
+            half = len(rows)
+            y_on, x_on = solved[:half], solved[half:]
+            ok_y, ok_x = regular[:half], regular[half:]
             ok = ok_x & ok_y & (x_on >= -tol).all(axis=1) & (y_on >= -tol).all(axis=1)
             if not ok.any():
                 continue
