@@ -438,6 +438,7 @@ class Kernel:
         self.ladder = [np.asarray(deal.ladder) for deal in self.deals]
         self.staged = {deal.member: k for k, deal in enumerate(self.deals)}
         self.eye = np.eye(n, dtype=np.bool_)
+        self.rows = np.arange(runs)
         if params is not None:
             assert reliable is not None
             self.belief = np.repeat(params.reliable_prior[:, None], n, axis=1)
@@ -514,8 +515,9 @@ class Kernel:
         direct = direct_u < chance[:, None, :]  # (R, observer, actor): seen easing
         direct &= ~self.eye  # nobody reports on itself
         shares = share_u < self.trust  # (R, from, to)
-        heard = (direct[:, :, None, :] & shares[:, :, :, None]).any(axis=1)
-        seen_easing = direct | heard
+        seen_easing = direct.copy()  # (R, observer, actor), then what others pass on
+        for k in range(n):
+            seen_easing |= direct[:, k, None, :] & shares[:, k, :, None]
         seen_easing[:, self.eye] = eased
         seen_holding = ~seen_easing
 
@@ -559,9 +561,9 @@ class Kernel:
     ) -> None:
         lay, n, m = self.layout, self.members, deal.member
         column = lay.deal(k)
-        index = move[:, None].astype(np.intp)
-        lr = np.take_along_axis(self.lik_reliable, index, axis=1)[:, 0]
-        lo = np.take_along_axis(self.lik_opportunist, index, axis=1)[:, 0]
+        rows = self.rows
+        lr = self.lik_reliable[rows, move]
+        lo = self.lik_opportunist[rows, move]
         self.belief[:, m] = np.where(
             due, tgt.bayes_update(self.belief[:, m], lr, lo), self.belief[:, m]
         )
@@ -571,9 +573,9 @@ class Kernel:
             if j == m:
                 continue
             told = due & (u[:, column + 1 + j] < self.trust[:, m, j])
-            said = tgt.report(move, u[:, column + 1 + n + j], noise)[:, None].astype(np.intp)
-            r = np.take_along_axis(g_r, said, axis=1)[:, 0]
-            o = np.take_along_axis(g_o, said, axis=1)[:, 0]
+            said = tgt.report(move, u[:, column + 1 + n + j], noise)
+            r = g_r[rows, said]
+            o = g_o[rows, said]
             self.belief[:, j] = np.where(
                 told, tgt.bayes_update(self.belief[:, j], r, o), self.belief[:, j]
             )

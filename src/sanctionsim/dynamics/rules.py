@@ -222,18 +222,25 @@ class StagedReciprocity(Rule):
 class HonouredByBelief:
     """q_T as a member believes it: the chance a due stage is delivered before a renege.
 
-    :meth:`CoalitionParameters.deal_honoured` with the member's belief in place of the prior.
+    :meth:`CoalitionParameters.deal_honoured` mixes the two types' chances with the prior; here
+    the member's belief takes the prior's place: ``b * q_reliable + (1 - b) * q_opportunist``,
+    with both types' chances computed once by ``deal_honoured`` itself (prior 1 and prior 0).
     """
 
     def __init__(self, params: CoalitionParameters) -> None:
-        self.params = params
+        ones = np.ones(params.runs)
+        self.reliable = dataclasses.replace(params, reliable_prior=ones).deal_honoured()
+        self.opportunist = dataclasses.replace(params, reliable_prior=0 * ones).deal_honoured()
 
     def __call__(self, belief: FloatArray) -> FloatArray:
         """q_T per run for beliefs of shape ``(runs,)``, or per run and member ``(runs, N)``."""
-        # (runs, N) beliefs are passed as (N, runs), which broadcasts against (runs,) arrays.
-        prior = belief.T if belief.ndim == 2 else belief
-        result: FloatArray = dataclasses.replace(self.params, reliable_prior=prior).deal_honoured()
-        return result.T if belief.ndim == 2 else result
+        if belief.ndim == 2:
+            result: FloatArray = (
+                belief * self.reliable[:, None] + (1 - belief) * self.opportunist[:, None]
+            )
+            return result
+        single: FloatArray = belief * self.reliable + (1 - belief) * self.opportunist
+        return single
 
 
 COALITION_RULES = ("best_response", "conditional_cooperation", "staged_reciprocity")
