@@ -296,3 +296,15 @@ def test_cli_bad_scenario_exits_2(tmp_path: Path) -> None:
     result = sanctionsim("simulate", str(bad), cwd=tmp_path)
     assert result.returncode == 2
     assert all(line.startswith("error: ") for line in result.stderr.splitlines())
+
+
+def test_result_record_and_frame(dprk: Scenario) -> None:
+    result = simulate(dprk, runs=BLOCK, horizon=5, seed=1, chunk_size=2 * BLOCK)
+    assert result.chunk_size == 2 * BLOCK
+    assert "chunk_size" not in result.to_dict()  # JSON is the same for every chunk size
+    assert result.timings.simulate_seconds > 0
+    frame = result.to_frame()
+    assert list(frame.columns) == ["month", "curve", "key", "value"]
+    eased = frame[(frame["curve"] == "p_eased_by") & (frame["key"] == "JPN")]
+    assert eased["value"].tolist() == result.curves["p_eased_by"]["JPN"]
+    assert sorted(frame["month"].unique()) == [1, 2, 3, 4, 5]
