@@ -70,8 +70,8 @@ def test_cases_and_schema_and_check() -> None:
     assert checked.stdout.startswith("ok: ")
 
 
-def test_run_prints_the_default_case_summary() -> None:
-    result = sanctionsim("run", "--out", "unused-out")
+def test_run_prints_the_default_case_summary(tmp_path: Path) -> None:
+    result = sanctionsim("run", "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert "dprk-2014" in result.stdout
     assert "analyst estimates" in result.stdout
