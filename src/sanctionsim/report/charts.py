@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sanctionsim.report import data
@@ -37,6 +38,38 @@ def basis_group(legal_basis: str) -> str:
     if legal_basis.startswith("regional:"):
         return "regional (" + legal_basis.split(":", 1)[1].upper() + ")"
     return "unilateral"
+
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def time_ticks(start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Tick values and labels for a fractional-year axis: whole years over long spans, else
+    month starts every 1, 3 or 6 months labelled ``Mon YYYY``.
+
+    >>> time_ticks(dt.date(2006, 7, 1), dt.date(2018, 7, 1))["values"][:2]
+    [2007, 2008]
+    >>> len(time_ticks(dt.date(1982, 1, 1), dt.date(1985, 1, 1))["values"])  # quarterly
+    13
+    """
+    years = (end - start).days / 365.25
+    if years > 6:
+        return {"values": list(range(start.year + 1, end.year + 1)), "format": "d"}
+    step = 1 if years <= 1.5 else 3 if years <= 4 else 6
+    values = []
+    month = dt.date(start.year, 1, 1)
+    while month <= end:
+        if month >= start and (month.month - 1) % step == 0:
+            values.append(data.decimal_year(month))
+        month = data.add_months(month, 1)
+    months = ", ".join(f"'{m}'" for m in MONTHS)
+    expression = (
+        f"[{months}][round((datum.value - floor(datum.value)) * 12) % 12]"
+        " + ' ' + floor(datum.value + 0.01)"
+    )
+    if step > 1:
+        return {"values": values, "labelExpr": expression}
+    return {"values": values, "labelExpr": expression, "labelAngle": -45}
 
 
 def _alt() -> Any:
@@ -69,7 +102,8 @@ def timeline_chart(scenario: Scenario) -> dict[str, Any]:
     x_scale = alt.Scale(
         domain=[data.decimal_year(window_start), data.decimal_year(window_end)], nice=False
     )
-    year_axis = alt.Axis(format="d", tickMinStep=1, grid=True)
+    ticks = time_ticks(window_start, window_end)
+    year_axis = alt.Axis(grid=True, **ticks)
     x = alt.X("x0:Q", scale=x_scale, title=None, axis=year_axis)
     y = alt.Y(
         "row:N",
@@ -167,7 +201,12 @@ def timeline_chart(scenario: Scenario) -> dict[str, Any]:
         alt.Chart(alt.Data(values=events))
         .mark_tick(thickness=2, size=18, color="#444")
         .encode(
-            x=alt.X("x:Q", scale=x_scale, title=None, axis=alt.Axis(labels=False, ticks=False)),
+            x=alt.X(
+                "x:Q",
+                scale=x_scale,
+                title=None,
+                axis=alt.Axis(labels=False, ticks=False, values=ticks["values"]),
+            ),
             tooltip=[alt.Tooltip("date:N"), alt.Tooltip("description:N", title="event")],
         )
         .properties(

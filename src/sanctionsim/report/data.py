@@ -111,6 +111,11 @@ def timeline_window(scenario: Scenario) -> tuple[dt.date, dt.date]:
     first = min(d for d in [*dates, scenario.start] if d >= earliest_allowed)
     horizon_end = add_months(scenario.start, scenario.horizon_months)
     last = max([*dates, horizon_end]) + dt.timedelta(days=31)
+    if (last - first).days < 3 * 365:
+        # A short episode: whole months, one before the first fact.
+        return add_months(dt.date(first.year, first.month, 1), -1), dt.date(
+            last.year + (last.month == 12), last.month % 12 + 1, 1
+        )
     # Round outwards to half-years so that the axis starts and ends on a tick.
     start = dt.date(first.year, 1 if first.month <= 6 else 7, 1)
     end = dt.date(last.year + (last.month > 6), 7 if last.month <= 6 else 1, 1)
