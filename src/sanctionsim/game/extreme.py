@@ -35,6 +35,7 @@ doubtful answer).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import math
@@ -168,27 +169,39 @@ def _vertices_by_bases(C: NDArray[np.float64], tol: float) -> Vertices | None:
     the grey zone between ``SINGULAR_TOL`` and ``REGULAR_TOL`` the decision would be a guess,
     so ``None`` is returned and the caller pivots instead.
     """
-    k, d = C.shape
+    both = _vertices_by_bases_stacked(C[None], tol)
+    return None if both is None else both[0]
+
+
+def _vertices_by_bases_stacked(Cs: NDArray[np.float64], tol: float) -> list[Vertices] | None:
+    """:func:`_vertices_by_bases` for several polytopes of one shape in a single batch (the
+    two best-response polytopes of a square game), so numpy's per-call cost is paid once."""
+    count, k, d = Cs.shape
     width = d + k
-    M = np.hstack([C, np.eye(k)])
+    M = np.concatenate([Cs, np.broadcast_to(np.eye(k), (count, k, k))], axis=2)
     bases = _all_bases(width, k)
-    matrices = np.moveaxis(M[:, bases], 1, 0)
-    ratio = np.abs(np.linalg.det(matrices)) / np.prod(np.linalg.norm(matrices, axis=1), axis=1)
+    # Transposed basis matrices (rows are the basic columns): same determinant, and the
+    # basic solution inv(M_b) @ 1 is the column sums of inv(M_b^T).
+    transposed = np.swapaxes(M, 1, 2)[:, bases].reshape(-1, k, k)
+    norms = np.sqrt((transposed * transposed).sum(axis=2)).prod(axis=1)
+    ratio = np.abs(np.linalg.det(transposed)) / norms
     regular = ratio > REGULAR_TOL
     if np.any(~regular & (ratio > SINGULAR_TOL)):
         return None
-    bases = bases[regular]
-    inverse = np.linalg.inv(matrices[regular])
-    rhs = inverse.sum(axis=2)
-    cond = np.abs(inverse).max(axis=(1, 2))
+    inverse = np.linalg.inv(transposed[regular])
+    rhs = inverse.sum(axis=1)
     if np.any((np.abs(rhs) > tol) & (np.abs(rhs) < GREY)):
         raise _AmbiguousError
+    cond = np.abs(inverse).max(axis=(1, 2))
     feasible = (rhs >= -tol).all(axis=1)
     rhs = rhs[feasible]
     rhs[rhs < tol] = 0.0
+    owner = np.repeat(np.arange(count), len(bases))[regular][feasible]
+    which = np.tile(bases, (count, 1))[regular][feasible]
     vertices = np.zeros((len(rhs), width))
-    np.put_along_axis(vertices, bases[feasible], rhs, axis=1)
-    return _dedupe_vertices(vertices, cond[feasible])
+    np.put_along_axis(vertices, which, rhs, axis=1)
+    cond = cond[feasible]
+    return [_dedupe_vertices(vertices[owner == c], cond[owner == c]) for c in range(count)]
 
 
 def _vertices_by_bfs(C: NDArray[np.float64], tol: float, max_bases: int) -> Vertices:
@@ -209,6 +222,7 @@ def _vertices_by_bfs(C: NDArray[np.float64], tol: float, max_bases: int) -> Vert
         try:
             inverse = np.linalg.inv(np.moveaxis(M[:, basis], 1, 0))
         except np.linalg.LinAlgError:
+            # Pivots keep bases regular; a singular one means round-off took a wrong turn.
             raise _AmbiguousError from None
         rhs = inverse.sum(axis=2)
         if np.any((np.abs(rhs) > tol) & (np.abs(rhs) < GREY)):
@@ -274,13 +288,30 @@ def _pairs(
     A = np.asarray(A, dtype=np.float64)
     B = np.asarray(B, dtype=np.float64)
     m, n = A.shape
-    vp, cp = _vertices_with_condition(B.T, tol, MAX_BASES)  # x (m) then column slacks (n)
-    vq, cq = _vertices_with_condition(A, tol, MAX_BASES)  # y (n) then row slacks (m)
+    stacked = None
+    if m == n and math.comb(m + n, m) <= BRUTE_FORCE_BASES:
+        # Square game: both polytopes have the same shape, solve them in one batch.
+        with contextlib.suppress(_AmbiguousError):
+            stacked = _vertices_by_bases_stacked(
+                np.stack([scale_positive(B.T), scale_positive(A)]), tol
+            )
+    if stacked is not None:
+        (vp, cp), (vq, cq) = stacked
+    else:
+        vp, cp = _vertices_with_condition(B.T, tol, MAX_BASES)  # x (m), column slacks (n)
+        vq, cq = _vertices_with_condition(A, tol, MAX_BASES)  # y (n), row slacks (m)
     # Drop the origin: it is the artificial equilibrium of the polytopes.
     nonzero_p = vp[:, :m].sum(axis=1) > 0
     nonzero_q = vq[:, :n].sum(axis=1) > 0
     vp, cp, vq, cq = vp[nonzero_p], cp[nonzero_p], vq[nonzero_q], cq[nonzero_q]
     # Global labels 0..m-1 (rows), m..m+n-1 (columns).
+    if m + n <= 62:
+        # Labels as integer bit masks: a pair is completely labelled when the OR is all ones.
+        weights = 1 << np.arange(m + n, dtype=np.int64)
+        kp = (vp == 0.0) @ weights
+        kq = (vq[:, n:] == 0.0) @ weights[:m] + (vq[:, :n] == 0.0) @ weights[m:]
+        i, j = np.nonzero((kp[:, None] | kq[None, :]) == (1 << (m + n)) - 1)
+        return vp[i], vq[j], cp[i], cq[j]
     bp = _label_bytes(vp == 0.0)
     bq = _label_bytes(np.concatenate([vq[:, n:], vq[:, :n]], axis=1) == 0.0)
     full = _label_bytes(np.ones((1, m + n), dtype=bool))[0]
