@@ -14,6 +14,7 @@ from sanctionsim.cli import (
     analysis_commands,
     dynamics_commands,
     game_commands,
+    history_commands,
     report_commands,
     scenario_commands,
 )
@@ -50,6 +51,7 @@ analysis_commands.register(app)
 game_commands.register(app)
 dynamics_commands.register(app)
 report_commands.register(app)
+history_commands.register(app)
 
 
 def main() -> None:
