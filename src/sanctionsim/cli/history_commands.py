@@ -1,4 +1,4 @@
-"""History command: ``sanctionsim history``, forecast every built-in case from its start and score it.
+"""History command: ``sanctionsim history``, every built-in case forecast from its start, scored.
 
 ``sanctionsim history --json`` prints one document with the keys ``runs``, ``seed``,
 ``base_rate``, ``cases`` (each ``id``, ``start``, ``horizon``, ``events``: a list of ``event``,
