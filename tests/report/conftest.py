@@ -32,7 +32,9 @@ def screenshot_dir() -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API allows one running instance per thread, and the report and
+# web folders each have their own fixture, so each module opens and closes its own browser.
+@pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A persistent Chromium context on a fresh profile (Debian's chromium, never a download)."""
     if not Path(CHROMIUM).exists():

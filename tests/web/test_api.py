@@ -1,0 +1,112 @@
+"""The JSON API against the running server: answers, errors as 4xx JSON, limits."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+
+def call(
+    server: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
+    request = urllib.request.Request(
+        server + path, data=body, method="POST" if body is not None else "GET"
+    )
+    for key, value in (headers or {"Content-Type": "application/json"}).items():
+        request.add_header(key, value)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_cases_and_a_case(server: str) -> None:
+    status, document = call(server, "/api/cases")
+    assert status == 200
+    ids = [case["id"] for case in document["cases"]]
+    assert "dprk-2014" in ids
+    status, document = call(server, "/api/cases/dprk-2014")
+    assert status == 200
+    assert document["scenario"]["id"] == "dprk-2014"
+    assert len(document["scenario"]["measures"]) == 28
+
+
+def test_snapshot_follows_the_date(server: str) -> None:
+    levels = {}
+    for date in ("2014-07-03", "2014-07-05"):
+        status, document = call(server, f"/api/cases/dprk-2014/snapshot?date={date}")
+        assert status == 200
+        assert document["date"] == date
+        levels[date] = {m["id"]: m["level"] for m in document["measures"]}
+    assert levels["2014-07-03"]["jpn-entry-ban"] == 1.0
+    assert levels["2014-07-05"]["jpn-entry-ban"] == 0.0
+
+
+def test_analysis_on_a_date(server: str) -> None:
+    status, document = call(server, "/api/cases/dprk-2014/analysis?date=2014-07-04")
+    assert status == 200
+    assert set(document["members"]) == {"USA", "JPN", "KOR"}
+
+
+def test_bad_requests_get_4xx_json_errors(server: str) -> None:
+    for path, expected in [
+        ("/api/cases/no-such-case", 404),
+        ("/api/cases/..%2F..%2Fetc%2Fpasswd", 404),
+        ("/api/cases/%2Fetc%2Fpasswd/snapshot", 404),
+        ("/api/cases/dprk-2014/snapshot?date=yesterday", 422),
+        ("/api/cases/dprk-2014/snapshot?date=0001-01-01", 422),
+        ("/api/cases/dprk-2014/analysis?date=2014-13-01", 422),
+    ]:
+        status, document = call(server, path)
+        assert status == expected, path
+        assert isinstance(document["error"], str), path
+        assert document["error"], path
+
+
+def test_case_ids_never_reach_the_disk_as_paths(server: str) -> None:
+    # A case id that names a file relative to the server's working folder is still unknown.
+    status, document = call(server, "/api/cases/pyproject.toml")
+    assert status == 404
+    assert "no built-in case" in document["error"]
+
+
+def test_request_bodies_are_size_limited(server: str) -> None:
+    status, document = call(server, "/api/cases/dprk-2014/forecast", b" " * 20_000)
+    assert status == 413
+    assert "larger than" in document["error"]
+
+
+def test_forecast_is_bounded_and_overrides_matter(server: str) -> None:
+    path = "/api/cases/dprk-2014/forecast"
+    status, document = call(server, path, json.dumps({"runs": 5000}).encode())
+    assert status == 422
+    assert "runs" in document["error"]
+    status, document = call(server, path, json.dumps({"horizon": 61}).encode())
+    assert status == 422
+    status, document = call(server, path, json.dumps({"path": "/etc/passwd"}).encode())
+    assert status == 422
+    concede = {}
+    for resolve in (0.0, 1.0):
+        body = {"runs": 1024, "horizon": 12, "seed": 1, "resolve": resolve}
+        status, document = call(server, path, json.dumps(body).encode())
+        assert status == 200
+        assert document["runs"] == 1024
+        assert document["horizon"] == 12
+        concede[resolve] = document["metrics"]["p_target_concedes"]
+    # A target with no resolve concedes more often than one that resists any pressure.
+    assert concede[0.0]["ci95"][0] > concede[1.0]["ci95"][1]
+
+
+def test_openapi_describes_the_api(server: str) -> None:
+    status, document = call(server, "/openapi.json")
+    assert status == 200
+    assert set(document["paths"]) == {
+        "/api/cases",
+        "/api/cases/{case_id}",
+        "/api/cases/{case_id}/snapshot",
+        "/api/cases/{case_id}/analysis",
+        "/api/cases/{case_id}/forecast",
+    }
