@@ -94,12 +94,15 @@ def test_n_player_solvers_return_equilibria_or_refuse(payoffs: NDArray[np.float6
 def test_twenty_player_pure_enumeration(players: int) -> None:
     """A 20-player, 2-action game (~1M profiles): a public-goods threshold game."""
     shape = (2,) * players
-    contributions = np.indices(shape).sum(axis=0)  # number of contributors in each profile
+    # own[i] is player i's action broadcast along her axis (0 = keep, 1 = contribute)
+    own = [
+        np.arange(2.0).reshape([2 if k == i else 1 for k in range(players)]) for i in range(players)
+    ]
+    contributions = sum(own, start=np.zeros(shape))
     payoffs = np.empty((*shape, players))
     for i in range(players):
-        own = np.indices(shape)[i]
         # benefit 2 for everyone once 10 contribute; contributing costs 1
-        payoffs[..., i] = 2.0 * (contributions >= 10) - own
+        payoffs[..., i] = 2.0 * (contributions >= 10) - own[i]
     found = pure_equilibria(payoffs)
     # equilibria: nobody contributes, or exactly 10 contribute (each pivotal)
     assert found[0] == (0,) * players
