@@ -13,8 +13,10 @@ from sanctionsim.cli import app
 from sanctionsim.dynamics.engine import simulate
 from sanctionsim.game.coalition import analyze
 from sanctionsim.report import data
+from sanctionsim.report.charts import timeline_chart
 from sanctionsim.report.html import render_report
 from sanctionsim.report.results import check_forecast
+from sanctionsim.scenario.library import case_ids
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Event, Scenario
 
@@ -200,3 +202,16 @@ def test_cli_report_rejects_broken_or_mismatched_forecasts(
     result = run_cli("report", str(tmp_path), "--scenario", "argentina-1982")
     assert result.exit_code == 2
     assert "the forecast is of 'dprk-2014'" in result.output
+
+
+@pytest.mark.parametrize("case_id", case_ids())
+def test_every_built_in_case_gets_a_report_and_a_drawable_timeline(case_id: str) -> None:
+    import vl_convert
+
+    scenario = load_scenario(case_id)
+    html = render_report(scenario, analyze(scenario).to_dict(), javascript=FAKE_JS)
+    assert f"<code>{case_id}</code>" in html
+    spec = timeline_chart(scenario)
+    # vl-convert runs Vega itself: a specification that cannot be drawn raises here.
+    svg = vl_convert.vegalite_to_svg(spec, vl_version="v6.4")
+    assert svg.count("<path") > len(scenario.measures)
