@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,9 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             context.close()
 
 
+SERVE = [sys.executable, "-m", "sanctionsim", "serve"]
+
+
 def _free_port() -> int:
     import socket
 
@@ -65,9 +69,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The web app in a real uvicorn process on a free loopback port; yields its base URL."""
+    """``sanctionsim serve`` in its own process on a free loopback port; yields its base URL."""
     import subprocess
-    import sys
     import time
     import urllib.request
 
@@ -75,19 +78,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("server") / "uvicorn.log"
     with log.open("wb") as stream:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--factory",
-                "sanctionsim.web.app:create_app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
+            [*SERVE, "--host", "127.0.0.1", "--port", str(port)],
             stdout=stream,
             stderr=subprocess.STDOUT,
         )
