@@ -13,7 +13,8 @@ Each is timed over repeats and the median reported. Then the peak memory (max RS
 summary-only simulation of 1,000,000 runs x 120 months is measured in a fresh process.
 
 Run: ``.venv/bin/python benchmarks/bench_engine.py`` (about 10 minutes; needs ``pip install
-mesa`` for the Mesa line, skipped with a note otherwise). ``--quick`` uses small sizes.
+mesa`` for the Mesa line, skipped with a note otherwise). ``--quick`` uses small sizes;
+``--skip-memory`` leaves out the 1,000,000-run measurement (about 6 minutes).
 """
 
 from __future__ import annotations
@@ -226,50 +227,20 @@ def main() -> None:
         "reference": 256 if quick else BLOCK,
         "mesa": 128 if quick else 512,
     }
-    repeats = {"engine": 3 if quick else 7, "bare": 3 if quick else 7, "reference": 3, "mesa": 3}
+    rounds = 3 if quick else 7
     simulate(scenario, runs=BLOCK, horizon=2)  # warm imports and caches
-
-    results: dict[str, dict[str, float]] = {}
-
-    def record(name: str, runs: int, times: list[float]) -> None:
-        median = statistics.median(times)
-        results[name] = {
-            "runs": runs,
-            "median_s": median,
-            "min_s": min(times),
-            "max_s": max(times),
-            "repeats": len(times),
-            "actor_steps_per_s": runs * horizon * members / median,
-        }
-        print(
-            f"{name:10s} {runs:7d} runs  median {median:8.3f} s  "
-            f"{results[name]['actor_steps_per_s']:>14,.0f} actor-steps/s",
-            flush=True,
-        )
-
-    n = sizes["engine"]
-    record(
-        "engine",
-        n,
-        timed(lambda: simulate(scenario, runs=n, horizon=horizon, seed=0), repeats["engine"]),
-    )
 
     nb = sizes["bare"]
     draws = [draw_block(setup, 0, b, BLOCK) for b in range(nb // BLOCK)]
     params = concat_params([d.params for d in draws])
     trust = np.concatenate([d.trust for d in draws])
-    record("bare", nb, timed(lambda: bare_numpy(setup, params, trust, horizon), repeats["bare"]))
-
-    nr = sizes["reference"]
-    record(
-        "reference",
-        nr,
-        timed(
-            lambda: reference_outcomes(scenario, runs=nr, horizon=horizon, seed=0),
-            repeats["reference"],
+    jobs: dict[str, Callable[[], object]] = {
+        "engine": lambda: simulate(scenario, runs=sizes["engine"], horizon=horizon, seed=0),
+        "bare": lambda: bare_numpy(setup, params, trust, horizon),
+        "reference": lambda: reference_outcomes(
+            scenario, runs=sizes["reference"], horizon=horizon, seed=0
         ),
-    )
-
+    }
     mesa_version = None
     try:
         import mesa
@@ -277,29 +248,58 @@ def main() -> None:
         from mesa_model import mesa_outcomes
 
         mesa_version = mesa.__version__
-        nm = sizes["mesa"]
-        record(
-            "mesa",
-            nm,
-            timed(
-                lambda: mesa_outcomes(scenario, runs=nm, horizon=horizon, seed=0), repeats["mesa"]
-            ),
-        )
+        jobs["mesa"] = lambda: mesa_outcomes(scenario, runs=sizes["mesa"], horizon=horizon, seed=0)
     except ImportError:
         print("mesa is not installed: pip install mesa", flush=True)
 
-    engine = results["engine"]["actor_steps_per_s"]
-    ratios = {
-        "engine_over_reference": engine / results["reference"]["actor_steps_per_s"],
-        "bare_over_engine": results["bare"]["actor_steps_per_s"] / engine,
+    # The machine is shared and noisy: the implementations are timed in interleaved rounds, so
+    # that a busy spell slows all of them, and ratios are taken within each round.
+    times: dict[str, list[float]] = {name: [] for name in jobs}
+    for _ in range(rounds):
+        for name, job in jobs.items():
+            times[name].extend(timed(job, 1))
+
+    def speed(name: str, k: int) -> float:
+        return sizes[name] * horizon * members / times[name][k]
+
+    results: dict[str, dict[str, float]] = {}
+    for name, values in times.items():
+        median = statistics.median(values)
+        results[name] = {
+            "runs": sizes[name],
+            "median_s": median,
+            "min_s": min(values),
+            "max_s": max(values),
+            "repeats": len(values),
+            "actor_steps_per_s": sizes[name] * horizon * members / median,
+        }
+        print(
+            f"{name:10s} {sizes[name]:7d} runs  median {median:8.3f} s  "
+            f"{results[name]['actor_steps_per_s']:>14,.0f} actor-steps/s",
+            flush=True,
+        )
+    pairs = {
+        "engine_over_reference": ("engine", "reference"),
+        "bare_over_engine": ("bare", "engine"),
+        "engine_over_mesa": ("engine", "mesa"),
     }
-    if "mesa" in results:
-        ratios["engine_over_mesa"] = engine / results["mesa"]["actor_steps_per_s"]
-    for key, value in ratios.items():
-        print(f"{key}: {value:.1f}x", flush=True)
+    ratios: dict[str, dict[str, float]] = {}
+    for key, (a, b) in pairs.items():
+        if a in times and b in times:
+            per_round = [speed(a, k) / speed(b, k) for k in range(rounds)]
+            ratios[key] = {
+                "median": statistics.median(per_round),
+                "min": min(per_round),
+                "max": max(per_round),
+            }
+            print(
+                f"{key}: median {ratios[key]['median']:.1f}x "
+                f"(rounds {ratios[key]['min']:.1f}-{ratios[key]['max']:.1f}x)",
+                flush=True,
+            )
 
     memory = None
-    if not quick:
+    if not quick and "--skip-memory" not in sys.argv:
         rss, seconds = peak_memory(1_000_000, 120)
         memory = {"runs": 1_000_000, "horizon": 120, "max_rss_mib": rss, "seconds": seconds}
         print(f"1,000,000 runs x 120 months: max RSS {rss:.0f} MiB, {seconds:.0f} s", flush=True)
