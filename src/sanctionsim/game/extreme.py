@@ -184,7 +184,8 @@ def _vertices_by_bases_stacked(Cs: NDArray[np.float64], tol: float) -> list[Vert
     # basic solution inv(M_b) @ 1 is the column sums of inv(M_b^T).
     transposed = np.swapaxes(M, 1, 2)[:, bases].reshape(-1, k, k)
     norms = np.sqrt((transposed * transposed).sum(axis=2)).prod(axis=1)
-    ratio = np.abs(np.linalg.det(transposed)) / norms
+    with np.errstate(divide="ignore", invalid="ignore"):  # singular bases are expected
+        ratio = np.abs(np.linalg.det(transposed)) / norms
     regular = ratio > REGULAR_TOL
     if np.any(~regular & (ratio > SINGULAR_TOL)):
         return None

@@ -65,7 +65,8 @@ def _indifference(
         return np.linalg.solve(system, rhs)[:, :k, 0], np.ones(count, dtype=bool)
     except np.linalg.LinAlgError:
         pass
-    regular = np.abs(np.linalg.det(system)) > 1e-12
+    with np.errstate(divide="ignore", invalid="ignore"):  # singular systems are expected
+        regular = np.abs(np.linalg.det(system)) > 1e-12
     solution = np.zeros((count, k))
     if regular.any():
         solution[regular] = np.linalg.solve(system[regular], rhs[regular])[:, :k, 0]
