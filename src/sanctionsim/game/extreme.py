@@ -15,16 +15,22 @@ best reply to ``x``. The *extreme* equilibria are exactly the completely labelle
 of the equilibrium components, which is what Gambit's ``enummixed`` reports and what support
 enumeration can miss (Nashpy issue #82).
 
-Vertex enumeration here is a breadth-first search over the *feasible bases* of each polytope,
+Vertex enumeration is vectorised in one of two ways. Small polytopes (at most
+``BRUTE_FORCE_BASES`` bases) have every basis solved in one numpy batch (both polytopes of a
+square game together). Larger ones are searched breadth-first over their *feasible bases*,
 pivoting on every tied leaving variable so that the search also crosses degenerate vertices
 (the feasible-basis graph is connected: any feasible basis reaches the slack basis by the
-simplex method with Bland's rule, Avis & Fukuda 1992, "A pivoting algorithm for convex hulls
-and vertex enumeration", *Discrete Comput. Geom.* 8). Each BFS layer is processed in one batch
-with numpy, and every basis is solved from scratch from the original matrix (no accumulated
-pivoting error). Zero tests use an absolute tolerance ``tol`` on payoffs scaled to ``[1, 2]``;
-``rational=True`` recomputes each equilibrium exactly with fractions from its labels and
-verifies it exactly (an inconsistency raises :class:`SolverLimitError` rather than returning a
-doubtful answer).
+simplex method with Bland's rule; Avis & Fukuda 1992, "A pivoting algorithm for convex hulls
+and vertex enumeration", *Discrete Comput. Geom.* 8); each BFS layer is one batch, and every
+basis is solved from scratch from the original matrix (no accumulated pivoting error).
+
+Numerics: zero tests use an absolute tolerance ``tol`` on payoffs scaled to ``[1, 2]``. A
+decision that falls between ``tol`` and ``GREY`` (or a singular basis met while pivoting) is
+not guessed: the enumeration is redone in exact rational arithmetic when the game is small
+enough, else :class:`SolverLimitError` is raised. Vertices from ill-conditioned bases are
+recomputed from their labels on the original payoffs (:func:`polish`). ``rational=True``
+recomputes each equilibrium exactly with fractions from its labels and verifies it exactly (an
+inconsistency raises :class:`SolverLimitError` rather than returning a doubtful answer).
 
 >>> import numpy as np
 >>> A = np.array([[1.0, 0.0], [0.0, 1.0]])   # coordination game
