@@ -2,8 +2,9 @@
 
 The same model as :mod:`sanctionsim.dynamics.engine`, written the way one would without numpy:
 one run at a time, one member at a time, Python floats. It draws the very same random numbers
-(each block's parameters through the engine's ``draw_block``, then one uniform matrix per month
-from the block's stream, read column by column exactly as the engine's ``Layout`` says), so for
+(each block's parameters through the engine's ``draw_block``, every quantity from its own keyed
+stream, then one uniform matrix per month from the block's month stream ``draws.rng``, read
+column by column exactly as the engine's ``Layout`` says), so for
 the same seed it gives the same per-run outcomes as the engine (``tests/dynamics`` checks that).
 
 Supported rules: the three coalition rules and the deterministic classics Cooperator, Defector,

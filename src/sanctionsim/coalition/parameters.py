@@ -17,13 +17,21 @@ What the scenario says, read on the analysis date (``docs/model.md`` derives eac
 * levers **in force** on the date: side payments ``s_i``, penalties ``k_i`` (expected:
   detection x penalty), monitoring (a higher detection ``q_i`` for its beneficiary).
 
-Draws are made in a fixed order from one ``numpy`` Generator, so a seed fixes them.
+**Common random numbers.** Every uncertain quantity draws from its own stream, keyed by a stable
+name of the quantity (``measures.<id>.pressure``, ``target.resolve``, ``levers.<id>.amount``,
+..., see :func:`uncertain_inputs`): the stream is ``SeedSequence(entropy, spawn_key=(*prefix,
+h(key)))`` with ``h`` a fixed 64-bit hash of the key (:class:`KeyedStreams`). A quantity's draws
+therefore depend only on the seed, the block and the quantity itself, never on what else the
+scenario contains or in what order: a policy that adds a measure or switches on a lever changes
+the draws of that measure or lever and of nothing else, so a policy and its baseline stay paired
+run by run (common random numbers; Law, *Simulation Modeling and Analysis*, 5th ed., §11.2).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -156,21 +164,48 @@ def _first_of(first: Array, second: Array) -> Array:
     return result
 
 
+def stream_key(key: str) -> int:
+    """The fixed 64-bit integer naming ``key`` in a ``SeedSequence`` spawn key (BLAKE2b)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+
+
+@dataclass(frozen=True)
+class KeyedStreams:
+    """One independent generator per named quantity: ``SeedSequence(entropy, (*prefix, h(key)))``.
+
+    >>> streams = KeyedStreams(7, (0,))
+    >>> bool(streams("target.resolve").random() == KeyedStreams(7, (0,))("target.resolve").random())
+    True
+    """
+
+    entropy: int
+    prefix: tuple[int, ...] = ()
+
+    def __call__(self, key: str) -> np.random.Generator:
+        sequence = np.random.SeedSequence(self.entropy, spawn_key=(*self.prefix, stream_key(key)))
+        return np.random.Generator(np.random.PCG64(sequence))
+
+    @classmethod
+    def from_generator(cls, rng: np.random.Generator) -> KeyedStreams:
+        """Keyed streams whose entropy is one draw of ``rng`` (for callers holding a Generator)."""
+        return cls(int(rng.integers(0, 2**63)))
+
+
 class _Sampler:
-    """Turn quantities into per-run arrays: central values, or draws from one Generator."""
+    """Turn quantities into per-run arrays: central values, or draws from keyed streams."""
 
-    def __init__(self, runs: int, rng: np.random.Generator | None) -> None:
+    def __init__(self, runs: int, streams: KeyedStreams | None) -> None:
         self.runs = runs
-        self.rng = rng
+        self.streams = streams
 
-    def __call__(self, quantity: Quantity | None, default: float = 0.0) -> Array:
+    def __call__(self, quantity: Quantity | None, key: str, default: float = 0.0) -> Array:
         if quantity is None:
             return np.full(self.runs, default)
-        if isinstance(quantity, float | int) or self.rng is None:
+        if isinstance(quantity, float | int) or self.streams is None:
             return np.full(self.runs, central(quantity))
         if quantity.distribution is None:
             return np.full(self.runs, central(quantity))
-        return quantity.distribution.sample(self.rng, self.runs)
+        return quantity.distribution.sample(self.streams(key), self.runs)
 
 
 def central_parameters(scenario: Scenario, date: dt.date | None = None) -> CoalitionParameters:
@@ -179,12 +214,20 @@ def central_parameters(scenario: Scenario, date: dt.date | None = None) -> Coali
 
 
 def draw_parameters(
-    scenario: Scenario, rng: np.random.Generator, runs: int, date: dt.date | None = None
+    scenario: Scenario,
+    rng: np.random.Generator | KeyedStreams,
+    runs: int,
+    date: dt.date | None = None,
 ) -> CoalitionParameters:
-    """``runs`` independent draws of every uncertain quantity, in a fixed order from ``rng``."""
+    """``runs`` independent draws of every uncertain quantity, each from its own keyed stream.
+
+    ``rng`` is the keyed streams to draw from (the engine passes one per block), or a Generator
+    from which one entropy draw seeds them.
+    """
     if runs < 1:
         raise ValueError("runs must be at least 1")
-    return _build(scenario, date or scenario.start, _Sampler(runs, rng))
+    streams = rng if isinstance(rng, KeyedStreams) else KeyedStreams.from_generator(rng)
+    return _build(scenario, date or scenario.start, _Sampler(runs, streams))
 
 
 def easable_measures(scenario: Scenario, member_id: str) -> dict[str, float]:
@@ -221,8 +264,8 @@ def _build(scenario: Scenario, date: dt.date, sample: _Sampler) -> CoalitionPara
     cost = np.zeros((runs, n))
     un_eased = np.zeros(n)
     for measure in scenario.measures:
-        pressure = sample(measure.pressure)
-        measure_cost = sample(measure.cost)
+        pressure = sample(measure.pressure, f"measures.{measure.id}.pressure")
+        measure_cost = sample(measure.cost, f"measures.{measure.id}.cost")
         level = measure.level_on(date)
         if measure.id in owner:
             index = member_ids.index(owner[measure.id])
@@ -237,28 +280,45 @@ def _build(scenario: Scenario, date: dt.date, sample: _Sampler) -> CoalitionPara
 
     target = scenario.target
     hazard = target.concession_hazard
-    resolve = sample(target.resolve)
-    hazard_base = sample(hazard.base)
-    hazard_max = np.maximum(sample(hazard.maximum), hazard_base)
-    steepness = sample(hazard.steepness)
+    resolve = sample(target.resolve, "target.resolve")
+    hazard_base = sample(hazard.base, "target.concession_hazard.base")
+    hazard_max = np.maximum(sample(hazard.maximum, "target.concession_hazard.maximum"), hazard_base)
+    steepness = sample(hazard.steepness, "target.concession_hazard.steepness")
     if target.reliable_prior is not None:
-        prior = sample(target.reliable_prior)
+        prior = sample(target.reliable_prior, "target.reliable_prior")
     else:
         a, b = reliable_prior_from_record(target.track_record, date)
-        prior = np.full(runs, a / (a + b)) if sample.rng is None else sample.rng.beta(a, b, runs)
-    delivery_r = sample(target.delivery.reliable)
-    delivery_o = sample(target.delivery.opportunist)
-    renege_r = sample(target.renege.reliable)
-    renege_o = sample(target.renege.opportunist)
+        streams = sample.streams
+        prior = (
+            np.full(runs, a / (a + b))
+            if streams is None
+            else streams("target.reliable_prior").beta(a, b, runs)
+        )
+    delivery_r = sample(target.delivery.reliable, "target.delivery.reliable")
+    delivery_o = sample(target.delivery.opportunist, "target.delivery.opportunist")
+    renege_r = sample(target.renege.reliable, "target.renege.reliable")
+    renege_o = sample(target.renege.opportunist, "target.renege.opportunist")
 
     parties = scenario.third_parties
     capacity = np.column_stack(
-        [sample(p.substitution_capacity) for p in parties] or [np.zeros(runs)]
+        [
+            sample(p.substitution_capacity, f"third_parties.{p.actor}.substitution_capacity")
+            for p in parties
+        ]
+        or [np.zeros(runs)]
     )
-    willing = np.column_stack([sample(p.willingness) for p in parties] or [np.zeros(runs)])
-    rents = np.column_stack([sample(p.rent_sensitivity) for p in parties] or [np.zeros(runs)])
+    willing = np.column_stack(
+        [sample(p.willingness, f"third_parties.{p.actor}.willingness") for p in parties]
+        or [np.zeros(runs)]
+    )
+    rents = np.column_stack(
+        [sample(p.rent_sensitivity, f"third_parties.{p.actor}.rent_sensitivity") for p in parties]
+        or [np.zeros(runs)]
+    )
 
-    beta = np.column_stack([sample(scenario.demand.value_to.get(i)) for i in member_ids])
+    beta = np.column_stack(
+        [sample(scenario.demand.value_to.get(i), f"demand.value_to.{i}") for i in member_ids]
+    )
     premium_base = np.zeros((runs, n))
     premium_slope = np.zeros((runs, n))
     breach = np.zeros((runs, n))
@@ -266,33 +326,52 @@ def _build(scenario: Scenario, date: dt.date, sample: _Sampler) -> CoalitionPara
     share = np.zeros((runs, n))
     for index, actor in enumerate(members):
         payoffs = actor.payoffs
+        at = f"actors.{actor.id}"
         if payoffs is not None:
-            premium_base[:, index] = sample(payoffs.defection_premium_base)
-            premium_slope[:, index] = sample(payoffs.defection_premium_slope)
-            breach[:, index] = sample(payoffs.un_breach_cost)
-            delta[:, index] = sample(payoffs.discount_factor)
-        share[:, index] = sample(actor.trade_share)
+            premium_base[:, index] = sample(
+                payoffs.defection_premium_base, f"{at}.payoffs.defection_premium_base"
+            )
+            premium_slope[:, index] = sample(
+                payoffs.defection_premium_slope, f"{at}.payoffs.defection_premium_slope"
+            )
+            breach[:, index] = sample(payoffs.un_breach_cost, f"{at}.payoffs.un_breach_cost")
+            delta[:, index] = sample(payoffs.discount_factor, f"{at}.payoffs.discount_factor")
+        share[:, index] = sample(actor.trade_share, f"{at}.trade_share")
 
     deal_value = np.zeros((runs, n))
     for deal in scenario.side_deals:
         if deal.agreed > date or deal.member not in member_ids:
             continue
         issue = next(i for i in scenario.private_issues if i.id == deal.issue)
-        delivered = sum((sample(stage.delivery_share) for stage in deal.stages), np.zeros(runs))
-        deal_value[:, member_ids.index(deal.member)] += sample(issue.value) * delivered
+        delivered = sum(
+            (
+                sample(
+                    stage.delivery_share, f"side_deals.{deal.id}.stages.{stage.id}.delivery_share"
+                )
+                for stage in deal.stages
+            ),
+            np.zeros(runs),
+        )
+        deal_value[:, member_ids.index(deal.member)] += (
+            sample(issue.value, f"private_issues.{issue.id}.value") * delivered
+        )
 
     observation = scenario.observation
-    base_detection = sample(observation.detection)
+    base_detection = sample(observation.detection, "observation.detection")
     detection = np.repeat(base_detection[:, None], n, axis=1)
-    false_alarm = sample(observation.false_alarm)
+    false_alarm = sample(observation.false_alarm, "observation.false_alarm")
     payment = np.zeros((runs, n))
     penalty = np.zeros((runs, n))
     for lever in scenario.levers:
         if not lever.in_force or (lever.available_from and lever.available_from > date):
             continue
         aimed = [member_ids.index(lever.beneficiary)] if lever.beneficiary else list(range(n))
-        amount = sample(lever.amount)
-        lever_detection = sample(lever.detection) if lever.detection is not None else None
+        amount = sample(lever.amount, f"levers.{lever.id}.amount")
+        lever_detection = (
+            sample(lever.detection, f"levers.{lever.id}.detection")
+            if lever.detection is not None
+            else None
+        )
         for index in aimed:
             if lever.kind == "side_payment":
                 payment[:, index] += amount

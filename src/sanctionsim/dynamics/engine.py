@@ -1,11 +1,16 @@
 """The Monte Carlo engine: ``domain/MODEL.md`` §4, month by month, vectorised over runs.
 
 **Randomness.** Runs are grouped in fixed blocks of :data:`BLOCK` runs. Block ``b`` draws
-everything it uses from its own stream, ``SeedSequence(seed, spawn_key=(b,))``: first the
-parameters of its runs (:func:`sanctionsim.coalition.parameters.draw_parameters`), the trust
-between members, snap-back widenings and the target's type, then, every month, one fixed-size
-matrix of uniforms (:class:`Layout`). No draw depends on other blocks or on how many blocks are
-simulated together, so results are identical whatever the chunk size (a multiple of the block).
+everything it uses from its own keyed streams, ``SeedSequence(seed, spawn_key=(b, h(key)))``
+(:class:`~sanctionsim.coalition.parameters.KeyedStreams`): one stream per uncertain quantity
+(:func:`sanctionsim.coalition.parameters.draw_parameters`; ``relations.<A>.<B>.trust``,
+``side_deals.<id>.snap_back.widen_by``), one for the target's type (``target.type``) and one for
+the months (``engine.months``), from which every month draws one fixed-size matrix of uniforms
+(:class:`Layout`). No draw depends on other blocks or on how many blocks are simulated together,
+so results are identical whatever the chunk size (a multiple of the block); and no draw depends
+on what else the scenario contains, so a policy and its baseline share their random numbers
+(common random numbers). The month matrix's layout depends only on the members, their
+strategies and the number of side deals, which no policy changes.
 
 **State at the start.** The forecast starts from the scenario as it stood on ``scenario.start``
 (:func:`as_of`): measures, changes, deals, levers, trust changes and track-record outcomes dated
@@ -40,7 +45,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from sanctionsim.coalition.parameters import CoalitionParameters, draw_parameters
+from sanctionsim.coalition.parameters import CoalitionParameters, KeyedStreams, draw_parameters
 from sanctionsim.coalition.payoffs import (
     concession_hazard,
     gross_pressure,
@@ -281,10 +286,10 @@ def prepare(scenario: Scenario) -> Setup:
     )
 
 
-def _sample(quantity: Quantity, rng: np.random.Generator, n: int) -> FloatArray:
+def _sample(quantity: Quantity, streams: KeyedStreams, key: str, n: int) -> FloatArray:
     if isinstance(quantity, float | int) or quantity.distribution is None:
         return np.full(n, central(quantity))
-    return quantity.distribution.sample(rng, n)
+    return quantity.distribution.sample(streams(key), n)
 
 
 @dataclass(frozen=True)
@@ -304,24 +309,29 @@ def block_stream(seed: int, block: int) -> np.random.Generator:
 
 
 def draw_block(setup: Setup, seed: int, block: int, n: int) -> BlockDraws:
-    """Draw block ``block``'s ``n`` runs: parameters, trust, widenings, target types."""
-    rng = block_stream(seed, block)
+    """Draw block ``block``'s ``n`` runs: parameters, trust, widenings, target types.
+
+    Every quantity draws from its own keyed stream (:class:`KeyedStreams` ``(seed, (block,))``);
+    the returned ``rng`` is the block's month stream (key ``engine.months``).
+    """
+    streams = KeyedStreams(seed, (block,))
     scenario = setup.scenario
-    params = draw_parameters(scenario, rng, n, date=scenario.start)
+    params = draw_parameters(scenario, streams, n, date=scenario.start)
     members = len(setup.member_ids)
     trust = np.full((n, members, members), DEFAULT_TRUST)
     for i, j, quantity in setup.relations:
-        value = _sample(quantity, rng, n)
+        pair = f"{setup.member_ids[i]}.{setup.member_ids[j]}"
+        value = _sample(quantity, streams, f"relations.{pair}.trust", n)
         trust[:, i, j] = value
         trust[:, j, i] = value
     trust[:, np.arange(members), np.arange(members)] = 1.0
     widen = np.zeros((n, len(setup.deals)))
     for d, deal in enumerate(setup.deals):
         span = params.held_pressure[:, deal.member] - params.eased_pressure[:, deal.member]
-        extra = _sample(deal.widen_by, rng, n)
+        extra = _sample(deal.widen_by, streams, f"side_deals.{deal.id}.snap_back.widen_by", n)
         widen[:, d] = np.where(span > 0, extra / np.where(span > 0, span, 1.0), 0.0)
-    reliable = tgt.draw_types(params, rng.random(n))
-    return BlockDraws(params, trust, widen, reliable, rng)
+    reliable = tgt.draw_types(params, streams("target.type").random(n))
+    return BlockDraws(params, trust, widen, reliable, streams("engine.months"))
 
 
 def concat_params(parts: Sequence[CoalitionParameters]) -> CoalitionParameters:
