@@ -324,4 +324,4 @@ def test_stochastic_classic_strategies_obey_the_block_streams(dprk: Scenario) ->
     }
     assert len(set(texts.values())) == 1
     first_month = json.loads(texts[BLOCK])["curves"]["p_eased_by"]["KOR"][0]
-    assert 0.45 < first_month < 0.55  # Random eases in half the runs (2,148 runs: 2.1 s.e. 0.011)
+    assert 0.45 < first_month < 0.55  # Random eases in half the runs (2,148 runs: s.e. 0.011)
