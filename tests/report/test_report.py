@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,12 @@ from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Event, Scenario
 
 FAKE_JS = "/* vega bundle stand-in */"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def run_cli(*args: str) -> Result:
@@ -150,8 +157,11 @@ def test_cli_report_of_a_case_writes_one_file_atomically(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert sorted(p.name for p in target.parent.iterdir()) == ["dprk.html"]  # no temp file left
+    usual = 0o666 & ~_umask()  # the permissions of any new file, not a temp file's 0600
+    assert target.stat().st_mode & 0o777 == usual
     png = tmp_path / "png" / "timeline.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.stat().st_mode & 0o777 == usual
     assert sorted(p.name for p in png.parent.iterdir()) == ["timeline.png"]
 
 

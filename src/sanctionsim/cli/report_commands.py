@@ -29,22 +29,6 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def resolve_inputs(
     source: str, scenario_option: str | None
 ) -> tuple[Scenario, dict[str, Any] | None, Path]:
@@ -108,6 +92,7 @@ def report(
 ) -> None:
     """Write the self-contained HTML report (opens offline); with a results folder, the forecast."""
     from sanctionsim.game.coalition import analyze
+    from sanctionsim.report.files import write_text_atomically
     from sanctionsim.report.html import render_report
 
     loaded, forecast, default_output = resolve_inputs(source, scenario)
@@ -116,7 +101,7 @@ def report(
         raise InputError.single("-o", f"{target} is a folder; name the HTML file")
     analysis = analyze(loaded, loaded.start).to_dict()
     html = render_report(loaded, analysis, forecast)
-    _write_atomically(target, html)
+    write_text_atomically(target, html)
     typer.echo(f"wrote {target}")
     if png is not None:
         from sanctionsim.report.figures import write_pngs

@@ -8,13 +8,13 @@ measures, the fan charts of each quantile curve of a forecast and the easing pro
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
+import functools
 from pathlib import Path
 from typing import Any
 
 from sanctionsim.report import data
 from sanctionsim.report.charts import basis_colour, basis_group
+from sanctionsim.report.files import write_atomically
 from sanctionsim.scenario.schema import Scenario
 
 DPI = 130
@@ -180,14 +180,8 @@ def write_pngs(
     written = []
     for name, figure in figures(scenario, simulation).items():
         target = directory / f"{name}.png"
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".png")
-        os.close(handle)
         try:
-            figure.savefig(temporary, format="png")
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+            write_atomically(target, functools.partial(figure.savefig, format="png"))
         finally:
             plt.close(figure)
         written.append(target)
