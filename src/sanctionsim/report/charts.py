@@ -20,6 +20,7 @@ from sanctionsim.scenario.schema import Scenario
 
 WIDTH = 740
 ROW_HEIGHT = 17
+PANEL_WIDTH = 440  # the fan and easing charts, two side by side
 
 #: Fixed colours per kind of legal basis: UN obligations dark blue, regional teal, unilateral
 #: orange (chosen from the Tableau 10 palette, distinguishable by colour-blind readers).
@@ -70,6 +71,10 @@ def time_ticks(start: dt.date, end: dt.date) -> dict[str, Any]:
     if step > 1:
         return {"values": values, "labelExpr": expression}
     return {"values": values, "labelExpr": expression, "labelAngle": -45}
+
+
+def _month_axis() -> Any:
+    return _alt().Axis(format="%b %Y", tickCount=6, labelOverlap=True)
 
 
 def _alt() -> Any:
@@ -238,7 +243,7 @@ def fan_chart(simulation: dict[str, Any], curve: str) -> dict[str, Any]:
     title, y_title = data.FAN_CURVES[curve]
     rows = data.fan_rows(simulation, curve)
     base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y"))
+        x=alt.X("date:T", title=None, axis=_month_axis())
     )
     outer = base.mark_area(color="#9ecae1", opacity=0.6).encode(
         y=alt.Y("q05:Q", title=y_title), y2="q95:Q"
@@ -257,7 +262,7 @@ def fan_chart(simulation: dict[str, Any], curve: str) -> dict[str, Any]:
         ],
     )
     chart = alt.layer(outer, inner, median).properties(
-        width=WIDTH // 2 - 40,
+        width=PANEL_WIDTH,
         height=240,
         title=alt.Title(
             title,
@@ -276,7 +281,7 @@ def easing_chart(simulation: dict[str, Any]) -> dict[str, Any]:
         alt.Chart(alt.Data(values=rows))
         .mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=12))
         .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y")),
+            x=alt.X("date:T", title=None, axis=_month_axis()),
             y=alt.Y(
                 "probability:Q", title="probability (by month)", scale=alt.Scale(domain=[0, 1])
             ),
@@ -291,7 +296,7 @@ def easing_chart(simulation: dict[str, Any]) -> dict[str, Any]:
             ],
         )
         .properties(
-            width=WIDTH // 2 - 40,
+            width=PANEL_WIDTH,
             height=240,
             title=alt.Title(
                 "Who eases, and when",
