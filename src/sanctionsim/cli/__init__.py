@@ -13,6 +13,7 @@ import typer
 from sanctionsim.cli import (
     analysis_commands,
     dynamics_commands,
+    experiment_commands,
     game_commands,
     history_commands,
     report_commands,
@@ -52,6 +53,7 @@ game_commands.register(app)
 dynamics_commands.register(app)
 report_commands.register(app)
 history_commands.register(app)
+experiment_commands.register(app)
 
 
 def main() -> None:

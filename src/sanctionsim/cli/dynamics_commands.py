@@ -71,9 +71,27 @@ def simulate(
             help="Runs simulated together (a multiple of 1024); memory, not results.",
         ),
     ] = DEFAULT_CHUNK,
+    policy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--policy",
+            metavar="P",
+            help=(
+                "A policy to apply first: a built-in id (relist-sst, advance-consultation, "
+                "unilateral-only, snap-back, codify-unsc) or a policy YAML file; repeat to "
+                "apply several in order."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
-    """Monte Carlo forecast of a scenario from its start date (MODEL.md §4)."""
+    """Monte Carlo forecast of a scenario from its start date (MODEL.md §4).
+
+    With ``--policy``, the policies are applied to the scenario in order before simulating;
+    every random draw is keyed by the quantity it draws, so the same seed pairs each run with
+    the same run of the baseline (common random numbers).
+    """
     from sanctionsim.dynamics.engine import check_run_size
     from sanctionsim.scenario.loader import load_scenario
 
@@ -81,6 +99,11 @@ def simulate(
         raise InputError.single("--seed", f"must be >= 0, got {seed}")
     check_run_size(runs, 1 if horizon is None else horizon, chunk_size)
     loaded = load_scenario(scenario)
+    if policy:
+        from sanctionsim.experiments.policies import apply_policy, load_policy
+
+        for reference in policy:
+            loaded = apply_policy(loaded, load_policy(reference))
     result = forecast(loaded, runs=runs, horizon=horizon, seed=seed, chunk_size=chunk_size, out=out)
     if json:
         print_json(result.to_dict())

@@ -1,0 +1,254 @@
+"""The ``experiment`` command: scenarios x policies x grid, paired with the baseline, on a backend.
+
+``sanctionsim experiment SPEC.yaml --json`` prints one document with the stable keys
+``experiment`` (``spec``, ``runs``, ``horizon``, ``seed``, ``scenarios``, ``policies``, ``grid``),
+``rows`` (one per scenario, grid point, policy and metric: ``scenario``, ``grid``, ``policy``,
+``metric``, ``mean``, ``mean_ci95``, ``diff_vs_baseline``, ``ci95``; ``ci95`` is the 95% interval
+of the paired difference for a policy, of the mean itself for the baseline) and ``sensitivity``
+(``null`` without a ``sensitivity:`` block). See ``docs/experiments.md``.
+
+Exit status 2 for a bad spec (located ``error: FILE:LINE:COL: field: message``), a bad flag, a
+store holding another experiment, or a Dask scheduler that cannot be reached within 10 s.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from sanctionsim.cli._common import input_errors_exit_2, print_json
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from contextlib import AbstractContextManager
+
+    from sanctionsim.experiments.runner import ExperimentResult
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``experiment`` command to ``app``."""
+    app.command("experiment")(experiment)
+
+
+@input_errors_exit_2
+def experiment(
+    spec: Annotated[Path, typer.Argument(help="The experiment spec (YAML).", show_default=False)],
+    runs: Annotated[
+        int | None, typer.Option(help="Runs per cell (overrides the spec's runs).")
+    ] = None,
+    backend: Annotated[
+        str, typer.Option(help="Where chunks run: local (processes) or dask.")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Address of a running Dask scheduler, tcp://HOST:PORT (--backend dask)."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Worker processes (local: the pool; dask: a local cluster). Default: CPU count."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Result store folder (default: out/experiments/<spec name>).",
+            show_default=False,
+        ),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue a store: run only its missing chunks.")
+    ] = False,
+    json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Compare policies with the baseline on common random numbers (MODEL.md §5)."""
+    from sanctionsim.experiments.runner import make_backend, run_experiment
+    from sanctionsim.experiments.spec import load_spec
+
+    loaded = load_spec(spec)
+    if runs is not None and runs < 1:
+        from sanctionsim.errors import InputError
+
+        raise InputError.single("--runs", f"must be at least 1, got {runs}")
+    folder = out if out is not None else Path("out") / "experiments" / spec.stem
+    chosen = make_backend(backend, scheduler, workers)
+    try:
+        with _progress() as (started, advance):
+            result = run_experiment(
+                loaded,
+                base=spec.resolve().parent,
+                out=folder,
+                backend=chosen,
+                runs=runs,
+                resume=resume,
+                progress=advance,
+                started=started,
+                spec_name=spec.name,
+            )
+    finally:
+        chosen.close()
+    if json:
+        print_json(result.document)
+        return
+    print_comparison(result)
+
+
+def _progress() -> AbstractContextManager[
+    tuple[Callable[[int, int, int], None], Callable[[int, int, int, int], None]]
+]:
+    """A transient Rich progress bar on stderr (chunks, runs/s, ETA); silent off a terminal."""
+    import contextlib
+    import time
+
+    @contextlib.contextmanager
+    def bar() -> Iterator[
+        tuple[Callable[[int, int, int], None], Callable[[int, int, int, int], None]]
+    ]:
+        if not sys.stderr.isatty():
+            yield (lambda *_: None), (lambda *_: None)
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("chunks", total=None, rate="")
+            clock = time.perf_counter()
+            state = {"chunks": 0}
+
+            def started(total: int, pending: int, samples: int) -> None:
+                state["chunks"] = pending
+                label = (
+                    f"chunks ({total - pending} already stored)" if total > pending else "chunks"
+                )
+                if samples:
+                    label += f" + {samples} sensitivity samples"
+                progress.update(task, total=pending + samples, description=label)
+
+            def advance(chunks: int, runs: int, samples: int, sample_runs: int) -> None:
+                seconds = max(time.perf_counter() - clock, 1e-9)
+                rate = f"{(runs + sample_runs) / seconds:,.0f} runs/s"
+                progress.update(task, completed=chunks + samples, rate=rate)
+
+            yield started, advance
+
+    return bar()
+
+
+def _format(value: float, proportion: bool, signed: bool = False) -> str:
+    if proportion:
+        return f"{value * 100:+.2f} pts" if signed else f"{value:.1%}"
+    return f"{value:+.4f}" if signed else f"{value:.4f}"
+
+
+def _number(value: float, proportion: bool) -> str:
+    return f"{value * 100:+.2f}" if proportion else f"{value:+.4f}"
+
+
+def print_comparison(result: ExperimentResult) -> None:
+    """The comparison as tables: per policy, each metric's mean and paired difference."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=120)
+    rows = result.rows
+    meta = result.document["experiment"]
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        grid = ", ".join(f"{k}={v:g}" for k, v in row["grid"].items())
+        groups.setdefault((row["scenario"], grid), []).append(row)
+    for (scenario, grid), members in groups.items():
+        where = f"{scenario} [{grid}]" if grid else scenario
+        title = f"{where}: {meta['runs']:,} paired runs per policy"
+        table = Table(
+            title=title,
+            caption=(
+                "difference: policy minus baseline, run by run (common random numbers); 95% "
+                "interval of the mean paired difference. Probabilities in %, differences in "
+                "percentage points."
+            ),
+        )
+        for name, justify in (
+            ("policy", "left"),
+            ("metric", "left"),
+            ("mean", "right"),
+            ("difference", "right"),
+            ("95% interval", "right"),
+        ):
+            table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+        policy = None
+        for row in members:
+            first = row["policy"] != policy
+            if first and policy is not None:
+                table.add_section()
+            policy = row["policy"]
+            proportion = row["metric"].startswith("p_")
+            low, high = row["ci95"]
+            if row["policy"] == "baseline":
+                diff, interval = "", f"{_format(low, proportion)} - {_format(high, proportion)}"
+            else:
+                diff = _format(row["diff_vs_baseline"], proportion, signed=True)
+                interval = f"{_number(low, proportion)} .. {_number(high, proportion)}"
+            table.add_row(
+                row["policy"] if first else "",
+                row["metric"],
+                _format(row["mean"], proportion),
+                diff,
+                interval,
+            )
+        console.print(table)
+    for report in result.document["sensitivity"] or []:
+        table = Table(
+            title=(
+                f"Sensitivity of {report['metric']} ({report['method']}, {report['samples']} "
+                f"points x {report['runs_per_sample']} runs) for {report['scenario']}"
+            ),
+            caption="Ranked; 95% intervals from SALib's bootstrap.",
+        )
+        table.add_column("rank", justify="right")
+        table.add_column("input")
+        if report["method"] == "sobol":
+            names = (("ST", "total index ST"), ("S1", "first-order S1"))
+        else:
+            names = (("mu_star", "mu*"), ("sigma", "sigma"))
+        for _, label in names:
+            table.add_column(label, justify="right")
+        table.add_column("95% interval", justify="right")
+        for item in report["inputs"][:15]:
+            first = names[0][0]
+            low, high = item[f"{first}_ci95"]
+
+            def show(value: float | None) -> str:
+                return "n/a" if value is None else f"{value:.4f}"
+
+            table.add_row(
+                str(item["rank"]),
+                item["input"],
+                show(item[names[0][0]]),
+                show(item[names[1][0]]),
+                f"{show(low)} .. {show(high)}",
+            )
+        console.print(table)
+    console.print(
+        f"store: {result.folder} ({result.chunks_run} of {result.chunks_total} chunks run now); "
+        f"{result.seconds:.1f} s"
+    )

@@ -1,0 +1,551 @@
+"""Running an experiment: chunks of cells on a backend, into the store, then paired comparisons.
+
+Each cell's runs are cut into chunks of ``chunk_size`` runs (whole blocks of the engine). A chunk
+is one task, ``run_chunk_task``: it simulates its blocks with the engine's keyed streams, so a
+chunk's rows depend only on (cell, seed, its blocks): the same whatever the backend, the number
+of workers or the chunk size. The driver writes each finished chunk to the store atomically; the
+summaries are computed afterwards from the stored rows in run order, so the JSON is byte for
+byte the same across backends, worker counts and chunk sizes.
+
+**Paired differences.** Every cell shares the random numbers of its baseline run by run (common
+random numbers, :mod:`sanctionsim.coalition.parameters`), so for a metric ``x`` the per-run
+difference ``d_r = x_r(policy) - x_r(baseline)`` has a small variance; the 95% interval of the
+mean difference is ``mean(d) +- 1.96 sd(d) / sqrt(n)`` (normal approximation for a mean of
+``n`` paired differences; Law, *Simulation Modeling and Analysis*, 5th ed., §10.2.1).
+Baseline rows carry the interval of the metric itself: Wilson for probabilities, normal for means.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from sanctionsim.errors import InputError
+from sanctionsim.experiments.spec import BASELINE, Cell, ExperimentSpec, build_cells, check_sizes
+from sanctionsim.experiments.store import (
+    RESULTS,
+    ResultStore,
+    outcome_columns,
+    write_text_atomically,
+)
+from sanctionsim.scenario.schema import Scenario
+
+FloatArray = npt.NDArray[np.float64]
+Z95 = 1.959963984540054
+CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for a Dask scheduler before giving up with a clear message."""
+
+
+# ---------------------------------------------------------------- tasks (run in workers)
+@dataclass(frozen=True)
+class ChunkTask:
+    """Runs ``first_run .. first_run + runs`` of one cell (whole engine blocks)."""
+
+    cell: int
+    first_run: int
+    runs: int
+    horizon: int
+    seed: int
+    scenario: Scenario
+
+
+def run_chunk_task(task: ChunkTask) -> tuple[int, int, dict[str, np.ndarray]]:
+    """Simulate one chunk; return (cell, first run, per-run columns)."""
+    from sanctionsim.dynamics.engine import BLOCK, RunOutcomes, prepare, run_chunk
+    from sanctionsim.dynamics.metrics import Summary
+
+    setup = prepare(task.scenario)
+    first_block = task.first_run // BLOCK
+    n_blocks = -(-task.runs // BLOCK)
+    blocks = list(range(first_block, first_block + n_blocks))
+    sizes = [min(BLOCK, task.runs - k * BLOCK) for k in range(n_blocks)]
+    summary = Summary(task.horizon, len(setup.member_ids), len(setup.deals))
+    parts: list[RunOutcomes] = []
+    run_chunk(setup, task.seed, blocks, sizes, task.horizon, summary, keep=False, collect=parts)
+    columns = outcome_columns(
+        RunOutcomes.concat(parts), task.first_run, setup.member_ids, [d.id for d in setup.deals]
+    )
+    return task.cell, task.first_run, columns
+
+
+@dataclass(frozen=True)
+class SampleTask:
+    """One point of a sensitivity design: the scenario with inputs fixed, ``runs`` runs."""
+
+    index: int
+    scenario: Scenario
+    values: tuple[tuple[str, float], ...]
+    runs: int
+    horizon: int
+    seed: int
+    metric: str
+
+
+def run_sample_task(task: SampleTask) -> tuple[int, float]:
+    """The metric's mean over the runs of one sensitivity sample."""
+    from sanctionsim.dynamics.engine import DEFAULT_CHUNK, prepare, run_outcomes
+    from sanctionsim.experiments.inputs import fix_inputs
+
+    scenario = fix_inputs(task.scenario, dict(task.values), where="sensitivity")
+    setup = prepare(scenario)
+    outcomes = run_outcomes(
+        scenario, runs=task.runs, horizon=task.horizon, seed=task.seed, chunk_size=DEFAULT_CHUNK
+    )
+    columns = outcome_columns(outcomes, 0, setup.member_ids, [d.id for d in setup.deals])
+    values, _ = per_run_metrics(columns, setup.member_ids, [d.id for d in setup.deals])
+    return task.index, float(values[task.metric].mean())
+
+
+# ---------------------------------------------------------------- metrics
+def per_run_metrics(
+    columns: dict[str, np.ndarray], member_ids: Iterable[str], deal_ids: Iterable[str]
+) -> tuple[dict[str, FloatArray], dict[str, bool]]:
+    """Each metric's value in every run, and whether it is a proportion."""
+    members, deals = list(member_ids), list(deal_ids)
+    values: dict[str, FloatArray] = {}
+    proportion: dict[str, bool] = {}
+
+    def put(name: str, array: np.ndarray, is_proportion: bool) -> None:
+        values[name] = np.asarray(array, dtype=np.float64)
+        proportion[name] = is_proportion
+
+    put("p_target_concedes", columns["conceded_month"] > 0, True)
+    eased = np.stack([columns[f"eased_month_{m}"] > 0 for m in members], axis=1)
+    put("p_cascade", eased.sum(axis=1) >= 2, True)
+    for i, member in enumerate(members):
+        put(f"p_member_eases.{member}", eased[:, i], True)
+    for deal in deals:
+        put(f"p_deal_delivers.{deal}", columns[f"delivered_month_{deal}"] > 0, True)
+        put(f"p_snap_back.{deal}", columns[f"snapped_month_{deal}"] > 0, True)
+    put("cohesion_final", columns["cohesion_final"], False)
+    for member in members:
+        put(f"payoff.{member}", columns[f"payoff_{member}"], False)
+    return values, proportion
+
+
+def _mean_interval(values: FloatArray, is_proportion: bool) -> tuple[float, list[float]]:
+    from sanctionsim.dynamics.metrics import wilson
+
+    n = values.size
+    mean = float(values.mean())
+    if is_proportion:
+        low, high = wilson(int(values.sum()), n)
+        return mean, [low, high]
+    return mean, _normal(values)
+
+
+def _normal(values: FloatArray) -> list[float]:
+    mean = float(values.mean())
+    if values.size < 2:
+        return [mean, mean]
+    half = Z95 * float(values.std(ddof=1)) / math.sqrt(values.size)
+    return [mean - half, mean + half]
+
+
+def compare(
+    cells: list[Cell],
+    tables: dict[int, dict[str, np.ndarray]],
+    members: dict[int, list[str]],
+    deals: dict[int, list[str]],
+) -> list[dict[str, Any]]:
+    """One row per (scenario, grid point, policy, metric), paired with the cell's baseline."""
+    baselines = {c.baseline_key: c.index for c in cells if c.policy == BASELINE}
+    rows: list[dict[str, Any]] = []
+    cache: dict[int, tuple[dict[str, FloatArray], dict[str, bool]]] = {}
+
+    def metrics(index: int) -> tuple[dict[str, FloatArray], dict[str, bool]]:
+        if index not in cache:
+            cache[index] = per_run_metrics(tables[index], members[index], deals[index])
+        return cache[index]
+
+    for cell in cells:
+        values, proportion = metrics(cell.index)
+        base_values, _ = metrics(baselines[cell.baseline_key])
+        for name, x in values.items():
+            mean, interval = _mean_interval(x, proportion[name])
+            row: dict[str, Any] = {
+                "scenario": cell.scenario_label,
+                "grid": dict(cell.grid),
+                "policy": cell.policy,
+                "metric": name,
+                "mean": mean,
+                "mean_ci95": interval,
+            }
+            if cell.policy == BASELINE:
+                row["diff_vs_baseline"] = 0.0
+                row["ci95"] = interval
+            else:
+                d = x - base_values[name]
+                row["diff_vs_baseline"] = float(d.mean())
+                row["ci95"] = _normal(d)
+            rows.append(row)
+    return rows
+
+
+# ---------------------------------------------------------------- backends
+Task = ChunkTask | SampleTask
+
+
+class Backend:
+    """Runs tasks and yields their results as they finish (any order)."""
+
+    workers: int = 1
+
+    def map_unordered(self, function: Callable[[Any], Any], tasks: list[Any]) -> Iterator[Any]:
+        """Results of ``function(task)`` for every task, as they complete."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release workers."""
+
+
+class LocalBackend(Backend):
+    """Local processes: a ``ProcessPoolExecutor`` with ``workers`` processes (1: in process)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: Any = None
+
+    def map_unordered(self, function: Callable[[Any], Any], tasks: list[Any]) -> Iterator[Any]:
+        if self.workers == 1 or len(tasks) <= 1:
+            for task in tasks:
+                yield function(task)
+            return
+        import concurrent.futures as cf
+        import multiprocessing
+
+        if self._pool is None:
+            # spawn, not fork: the driver may hold threads (the progress bar), and a forked
+            # child must not inherit their locks.
+            self._pool = cf.ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
+            )
+        futures = [self._pool.submit(function, task) for task in tasks]
+        try:
+            for future in cf.as_completed(futures):
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskBackend(Backend):
+    """Dask distributed: an existing scheduler (``address``) or a local cluster of ``workers``."""
+
+    def __init__(self, address: str | None, workers: int) -> None:
+        try:
+            import distributed
+        except ImportError:  # pragma: no cover - the extra is installed in development
+            raise InputError.single(
+                "--backend",
+                "dask needs the distributed extra: pip install 'sanctionsim[distributed]'",
+            ) from None
+        self.cluster: Any = None
+        if address is None:
+            self.cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                host="127.0.0.1",
+            )
+            target: Any = self.cluster
+        else:
+            target = address
+        try:
+            self.client: Any = distributed.Client(  # type: ignore[no-untyped-call]
+                target, timeout=CONNECT_TIMEOUT, set_as_default=False
+            )
+        except (OSError, TimeoutError) as error:
+            if self.cluster is not None:
+                self.cluster.close()
+            raise InputError.single(
+                "--scheduler",
+                f"cannot reach the Dask scheduler at {address} within {CONNECT_TIMEOUT:g} s "
+                f"({type(error).__name__}); is it running, and is the address tcp://HOST:PORT?",
+            ) from None
+        self.workers = len(self.client.scheduler_info().get("workers", {})) or workers
+
+    def map_unordered(self, function: Callable[[Any], Any], tasks: list[Any]) -> Iterator[Any]:
+        import distributed
+
+        if not tasks:
+            return
+        futures = self.client.map(function, tasks, pure=False)
+        try:
+            for future in distributed.as_completed(futures):  # type: ignore[no-untyped-call]
+                yield future.result()
+        finally:
+            self.client.cancel(futures)
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def make_backend(backend: str, scheduler: str | None, workers: int | None) -> Backend:
+    """The backend named on the command line."""
+    if workers is not None and workers < 1:
+        raise InputError.single("--workers", f"must be at least 1, got {workers}")
+    if backend == "local":
+        if scheduler is not None:
+            raise InputError.single("--scheduler", "only with --backend dask")
+        return LocalBackend(workers or (os.cpu_count() or 1))
+    if backend == "dask":
+        if scheduler is not None and workers is not None:
+            raise InputError.single(
+                "--workers", "give --scheduler (an existing cluster) or --workers (a local one)"
+            )
+        return DaskBackend(scheduler, workers or (os.cpu_count() or 1))
+    raise InputError.single("--backend", f"must be local or dask, got {backend!r}")
+
+
+# ---------------------------------------------------------------- the experiment
+Progress = Callable[[int, int], None]  # (chunks or samples done, runs done)
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """What an experiment produced: the comparison rows and sensitivity, and how it ran."""
+
+    document: dict[str, Any]
+    cells: list[Cell]
+    chunks_total: int
+    chunks_run: int
+    seconds: float
+    folder: Path
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The comparison rows."""
+        rows: list[dict[str, Any]] = self.document["rows"]
+        return rows
+
+
+def _manifest(
+    spec: ExperimentSpec, cells: list[Cell], runs: int, chunk_size: int
+) -> dict[str, Any]:
+    from sanctionsim import __version__
+
+    return {
+        "version": __version__,
+        "runs": runs,
+        "horizon": spec.horizon,
+        "seed": spec.seed,
+        "chunk_size": chunk_size,
+        "cells": [
+            {
+                "cell": c.index,
+                "scenario": c.scenario_label,
+                "policy": c.policy,
+                "grid": json.dumps(dict(c.grid), sort_keys=True),
+                "scenario_sha256": hashlib.sha256(
+                    c.scenario.model_dump_json().encode()
+                ).hexdigest(),
+            }
+            for c in cells
+        ],
+    }
+
+
+def plan(spec: ExperimentSpec, base: Path, runs: int | None = None) -> tuple[list[Cell], int]:
+    """The cells and the runs per cell (``runs`` overrides the spec's)."""
+    cells = build_cells(spec, base)
+    total = spec.runs if runs is None else runs
+    check_sizes(total, spec.chunk_size)
+    return cells, total
+
+
+def run_experiment(
+    spec: ExperimentSpec,
+    *,
+    base: Path,
+    out: Path,
+    backend: Backend,
+    runs: int | None = None,
+    resume: bool = False,
+    progress: Callable[[int, int, int, int], None] | None = None,
+    started: Callable[[int, int, int], None] | None = None,
+    spec_name: str = "spec",
+) -> ExperimentResult:
+    """Run every missing chunk of every cell, then compare policies with their baseline.
+
+    ``started(chunks_total, chunks_pending, sample_tasks)`` is called once the work is known;
+    ``progress(chunks_done, runs_done, samples_done, sample_runs_done)`` after each task.
+
+    Raises:
+        InputError: a bad spec, store or backend (see :class:`ResultStore`, :func:`make_backend`).
+    """
+    from sanctionsim.dynamics.engine import prepare
+
+    clock = time.perf_counter()
+    cells, total_runs = plan(spec, base, runs)
+    store = ResultStore(out)
+    store.prepare(_manifest(spec, cells, total_runs, spec.chunk_size), resume)
+    horizons = {c.index: spec.horizon or c.scenario.horizon_months for c in cells}
+    for c in cells:
+        if not 1 <= horizons[c.index] <= 600:
+            raise InputError.single(
+                "horizon", f"must lie in 1..600 months, got {horizons[c.index]}"
+            )
+    pending: list[ChunkTask] = []
+    chunks_total = 0
+    for cell in cells:
+        for first in range(0, total_runs, spec.chunk_size):
+            size = min(spec.chunk_size, total_runs - first)
+            chunks_total += 1
+            if resume and store.chunk_is_complete(cell.index, first, size):
+                continue
+            pending.append(
+                ChunkTask(cell.index, first, size, horizons[cell.index], spec.seed, cell.scenario)
+            )
+    analyses, samples = _sample_tasks(spec, cells, horizons)
+    if started is not None:
+        started(chunks_total, len(pending), len(samples))
+    labels = {c.index: c for c in cells}
+    done_chunks = done_runs = 0
+    for cell_index, first, columns in backend.map_unordered(run_chunk_task, pending):
+        store.write_chunk(cell_index, first, _table(labels[cell_index], columns))
+        done_chunks += 1
+        done_runs += columns["run"].size
+        if progress is not None:
+            progress(done_chunks, done_runs, 0, 0)
+    tables: dict[int, dict[str, np.ndarray]] = {}
+    members: dict[int, list[str]] = {}
+    deals: dict[int, list[str]] = {}
+    for cell in cells:
+        table = store.read_cell(cell.index)
+        if table.num_rows != total_runs:  # pragma: no cover - guarded by the chunk checks
+            raise RuntimeError(f"cell {cell.index} holds {table.num_rows} runs, not {total_runs}")
+        tables[cell.index] = {name: table.column(name).to_numpy() for name in table.column_names}
+        setup = prepare(cell.scenario)
+        members[cell.index] = list(setup.member_ids)
+        deals[cell.index] = [d.id for d in setup.deals]
+    rows = compare(cells, tables, members, deals)
+    sensitivity = None
+    if spec.sensitivity is not None:
+        sensitivity = _run_sensitivity(
+            spec, analyses, samples, backend, progress, done_chunks, done_runs
+        )
+    document: dict[str, Any] = {
+        "experiment": {
+            "spec": spec_name,
+            "runs": total_runs,
+            "horizon": spec.horizon,
+            "seed": spec.seed,
+            "scenarios": list(dict.fromkeys(c.scenario_label for c in cells)),
+            "policies": list(dict.fromkeys(c.policy for c in cells)),
+            "grid": {k: list(v) for k, v in spec.grid.items()},
+        },
+        "rows": rows,
+        "sensitivity": sensitivity,
+    }
+    text = json.dumps(document, indent=2, allow_nan=False) + "\n"
+    write_text_atomically(out / RESULTS, text)
+    store.write_catalog(rows)
+    seconds = time.perf_counter() - clock
+    info = {
+        "backend": type(backend).__name__,
+        "workers": backend.workers,
+        "chunks_total": chunks_total,
+        "chunks_run": len(pending),
+        "seconds": seconds,
+    }
+    write_text_atomically(out / "run-info.json", json.dumps(info, indent=2) + "\n")
+    return ExperimentResult(document, cells, chunks_total, len(pending), seconds, out)
+
+
+def _table(cell: Cell, columns: dict[str, np.ndarray]) -> Any:
+    import pyarrow as pa
+
+    n = columns["run"].size
+    labels = {
+        "cell": pa.array(np.full(n, cell.index, dtype=np.int32)),
+        "scenario": pa.array([cell.scenario_label] * n, pa.string()),
+        "policy": pa.array([cell.policy] * n, pa.string()),
+        "grid": pa.array([json.dumps(dict(cell.grid), sort_keys=True)] * n, pa.string()),
+    }
+    return pa.table({**labels, **{k: pa.array(v) for k, v in columns.items()}})
+
+
+# ---------------------------------------------------------------- sensitivity
+@dataclass(frozen=True)
+class _Analysis:
+    cell: Cell
+    design: Any  # sensitivity.Design
+    offset: int
+
+
+def _sample_tasks(
+    spec: ExperimentSpec, cells: list[Cell], horizons: dict[int, int]
+) -> tuple[list[_Analysis], list[SampleTask]]:
+    """One analysis per baseline cell (scenario x grid point), its points as tasks."""
+    from sanctionsim.experiments.sensitivity import design
+
+    sensitivity = spec.sensitivity
+    if sensitivity is None:
+        return [], []
+    analyses: list[_Analysis] = []
+    tasks: list[SampleTask] = []
+    for cell in cells:
+        if cell.policy != BASELINE:
+            continue
+        points = design(cell.scenario, sensitivity, spec.seed)
+        analyses.append(_Analysis(cell, points, len(tasks)))
+        for values in points.values:
+            tasks.append(
+                SampleTask(
+                    len(tasks),
+                    cell.scenario,
+                    values,
+                    sensitivity.runs_per_sample,
+                    horizons[cell.index],
+                    spec.seed,
+                    sensitivity.metric,
+                )
+            )
+    return analyses, tasks
+
+
+def _run_sensitivity(
+    spec: ExperimentSpec,
+    analyses: list[_Analysis],
+    tasks: list[SampleTask],
+    backend: Backend,
+    progress: Callable[[int, int, int, int], None] | None,
+    chunks: int,
+    runs: int,
+) -> list[dict[str, Any]]:
+    from sanctionsim.experiments.sensitivity import analyse
+
+    sensitivity = spec.sensitivity
+    assert sensitivity is not None
+    results = np.empty(len(tasks))
+    for done, (index, value) in enumerate(backend.map_unordered(run_sample_task, tasks), 1):
+        results[index] = value
+        if progress is not None:
+            progress(chunks, runs, done, done * sensitivity.runs_per_sample)
+    out = []
+    for analysis in analyses:
+        count = len(analysis.design.values)
+        y = results[analysis.offset : analysis.offset + count]
+        report = analyse(analysis.design, y, sensitivity, analysis.cell.scenario_label, spec.seed)
+        report["grid"] = dict(analysis.cell.grid)
+        out.append(report)
+    return out
