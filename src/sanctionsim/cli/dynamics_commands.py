@@ -140,10 +140,10 @@ def forecast(
             progress=advance,
         )
     if out is not None:
-        from sanctionsim.cli.scenario_commands import _write_atomically
+        from sanctionsim.files import write_text_atomically
 
         text = json_module.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
-        _write_atomically(out / "forecast.json", text)
+        write_text_atomically(out / "forecast.json", text)
     return result
 
 

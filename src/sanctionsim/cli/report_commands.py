@@ -92,7 +92,7 @@ def report(
 ) -> None:
     """Write the self-contained HTML report (opens offline); with a results folder, the forecast."""
     from sanctionsim.game.coalition import analyze
-    from sanctionsim.report.files import write_text_atomically
+    from sanctionsim.files import write_text_atomically
     from sanctionsim.report.html import render_report
 
     loaded, forecast, default_output = resolve_inputs(source, scenario)

@@ -183,24 +183,9 @@ def schema(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        _write_atomically(output, text)
+        from sanctionsim.files import write_text_atomically
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file, so a crash never leaves half a file."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)  # mkstemp makes it owner-only; results are meant to be shared
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        write_text_atomically(output, text)
 
 
 @input_errors_exit_2
@@ -233,6 +218,14 @@ def run(
         f"per-run results in {out / 'runs'}, summary in {out / 'forecast.json'}. "
         "Nothing dated after the start date is used."
     )
+    from sanctionsim.files import write_text_atomically
+    from sanctionsim.game.coalition import analyze
+    from sanctionsim.report.html import render_report
+
+    report = out / "report.html"
+    analysis = analyze(scenario).to_dict()
+    write_text_atomically(report, render_report(scenario, analysis, result.to_dict()))
+    out_console.print(f"Report: {report.resolve()}")
 
 
 def _count_estimates(scenario: Scenario) -> int:

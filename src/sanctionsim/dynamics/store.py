@@ -14,12 +14,13 @@ never sees half a file, and a chunk's arrays are released once written: memory s
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from sanctionsim.files import write_atomically
 
 if TYPE_CHECKING:
     from sanctionsim.dynamics.engine import Month
@@ -69,12 +70,6 @@ class ParquetStore:
         table = pa.table(data)
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"chunk-{first_run:09d}.parquet"
-        temporary = self.folder / f".{path.name}.tmp-{os.getpid()}"
-        try:
-            pq.write_table(table, temporary)
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        write_atomically(path, lambda temporary: pq.write_table(table, temporary))
         self.files.append(path)
         return path

@@ -14,7 +14,7 @@ from typing import Any
 
 from sanctionsim.report import data
 from sanctionsim.report.charts import basis_colour, basis_group
-from sanctionsim.report.files import write_atomically
+from sanctionsim.files import write_atomically
 from sanctionsim.scenario.schema import Scenario
 
 DPI = 130

@@ -1,4 +1,4 @@
-"""Atomic file writes for reports and figures: a temporary file in the same folder, renamed.
+"""Atomic file writes: a temporary file in the same folder, renamed into place.
 
 A crash never leaves half a file, and the finished file gets the usual permissions (``0666``
 less the umask), not the ``0600`` of a temporary file.
