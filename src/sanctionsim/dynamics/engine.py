@@ -160,7 +160,8 @@ def _deal_specs(scenario: Scenario, member_ids: tuple[str, ...]) -> tuple[DealSp
         seen.add(deal.member)
         before = deal.agreed - dt.timedelta(days=1)
         start = scenario.start
-        measures = {e.measure for s in deal.stages for e in s.member_eases}
+        # in stage order, not a set: sums below must not depend on the string hash seed
+        measures = list(dict.fromkeys(e.measure for s in deal.stages for e in s.member_eases))
         pressure = {m: central(scenario.measure(m).pressure) for m in measures}
         pre = {m: scenario.measure(m).level_on(before) for m in measures}
         now = {m: scenario.measure(m).level_on(start) for m in measures}
