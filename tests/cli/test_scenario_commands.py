@@ -5,25 +5,14 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from sanctionsim.scenario.library import case_path
+from support import run_sanctionsim as sanctionsim
 
 LOCATED = re.compile(r"^error: [^:\n]+(:\d+:\d+)?: .+$")
-
-
-def sanctionsim(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sanctionsim", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        check=False,
-    )
 
 
 def assert_bad_input(result: subprocess.CompletedProcess[str], fragment: str) -> None:

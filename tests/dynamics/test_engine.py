@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +21,7 @@ from sanctionsim.dynamics.store import ParquetStore
 from sanctionsim.errors import InputError
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario, TrustChange
+from support import run_sanctionsim as sanctionsim
 
 
 @pytest.fixture(scope="module")
@@ -247,15 +246,6 @@ def test_bad_sizes_are_input_errors(dprk: Scenario) -> None:
 
 
 # ---------------------------------------------------------------- the command line
-def sanctionsim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sanctionsim", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        check=False,
-    )
 
 
 def test_cli_json_is_identical_across_chunk_sizes(tmp_path: Path) -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -19,6 +17,7 @@ from sanctionsim.history.forecast import (
 )
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Defection, RecordedOutcome, Scenario
+from support import run_sanctionsim
 
 RUNS = 1024
 
@@ -130,18 +129,8 @@ def test_score_history_needs_a_recorded_outcome() -> None:
         score_history([scenario], runs=RUNS)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sanctionsim", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-
-
 def test_history_json_contract() -> None:
-    result = _cli("history", "--json", "--runs", str(RUNS))
+    result = run_sanctionsim("history", "--json", "--runs", str(RUNS))
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert {"cases", "brier_mean", "brier_base_rate", "calibration", "runs", "seed"} <= set(
@@ -161,7 +150,7 @@ def test_history_json_contract() -> None:
 
 
 def test_history_rejects_bad_runs() -> None:
-    result = _cli("history", "--runs", "0")
+    result = run_sanctionsim("history", "--runs", "0")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("error: --runs")

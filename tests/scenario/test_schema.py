@@ -123,3 +123,13 @@ def test_exported_json_schema_accepts_the_built_in_cases(case_id: str) -> None:
     broken = dict(data, horizon_months="long")
     assert not jsonschema.Draft202012Validator(schema).is_valid(broken)
     assert math.isfinite(len(schema["$defs"]))
+
+
+def test_strategy_names_in_the_schema_are_what_the_engine_plays() -> None:
+    from typing import get_args
+
+    from sanctionsim.dynamics.strategies import STRATEGIES
+    from sanctionsim.scenario.schema import StrategyName
+
+    coalition_rules = {"best_response", "conditional_cooperation", "staged_reciprocity"}
+    assert set(get_args(StrategyName)) == coalition_rules | set(STRATEGIES)

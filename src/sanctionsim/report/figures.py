@@ -12,9 +12,9 @@ import functools
 from pathlib import Path
 from typing import Any
 
+from sanctionsim.files import write_atomically
 from sanctionsim.report import data
 from sanctionsim.report.charts import basis_colour, basis_group
-from sanctionsim.files import write_atomically
 from sanctionsim.scenario.schema import Scenario
 
 DPI = 130

@@ -16,7 +16,7 @@ from typing import Any
 from sanctionsim.report import charts as chart_specs
 from sanctionsim.report import data
 from sanctionsim.scenario.schema import Scenario, central
-from sanctionsim.scenario.views import snapshot
+from sanctionsim.scenario.views import lever_record, snapshot
 
 
 @functools.cache
@@ -92,17 +92,7 @@ def scenario_summary(scenario: Scenario) -> dict[str, Any]:
         "in_force": len(view.in_force()),
         "measures": len(scenario.measures),
         "side_deals": [d.to_dict() for d in view.deals],
-        "levers": [
-            {
-                "id": lever.id,
-                "kind": lever.kind,
-                "holder": lever.holder,
-                "beneficiary": lever.beneficiary,
-                "in_force": lever.in_force,
-                "description": lever.description,
-            }
-            for lever in scenario.levers
-        ],
+        "levers": [lever_record(lever) for lever in scenario.levers],
         "assumptions": list(scenario.assumptions),
         "sources": [
             {

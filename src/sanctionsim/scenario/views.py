@@ -127,21 +127,23 @@ class Snapshot:
             "actors": [{"id": a.id, "name": a.name, "role": a.role} for a in self.scenario.actors],
             "measures": [m.to_dict() for m in self.measures],
             "side_deals": [d.to_dict() for d in self.deals],
-            "levers": [
-                {
-                    "id": lever.id,
-                    "kind": lever.kind,
-                    "holder": lever.holder,
-                    "beneficiary": lever.beneficiary,
-                    "in_force": lever.in_force,
-                    "description": lever.description,
-                }
-                for lever in self.levers
-            ],
+            "levers": [lever_record(lever) for lever in self.levers],
             "relations": [
                 {"between": list(pair), "trust": value} for pair, value in self.trust.items()
             ],
         }
+
+
+def lever_record(lever: Lever) -> dict[str, Any]:
+    """A JSON-ready summary of one lever."""
+    return {
+        "id": lever.id,
+        "kind": lever.kind,
+        "holder": lever.holder,
+        "beneficiary": lever.beneficiary,
+        "in_force": lever.in_force,
+        "description": lever.description,
+    }
 
 
 def trust_on(scenario: Scenario, date: dt.date) -> dict[tuple[str, str], float]:
