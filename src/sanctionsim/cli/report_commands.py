@@ -91,8 +91,8 @@ def report(
     ] = None,
 ) -> None:
     """Write the self-contained HTML report (opens offline); with a results folder, the forecast."""
-    from sanctionsim.game.coalition import analyze
     from sanctionsim.files import write_text_atomically
+    from sanctionsim.game.coalition import analyze
     from sanctionsim.report.html import render_report
 
     loaded, forecast, default_output = resolve_inputs(source, scenario)
