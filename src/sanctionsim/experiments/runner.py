@@ -288,7 +288,7 @@ class DaskBackend(Backend):
             return
         futures = self.client.map(function, tasks, pure=False)
         try:
-            for future in distributed.as_completed(futures):  # type: ignore[no-untyped-call]
+            for future in distributed.as_completed(futures, loop=self.client.loop):  # type: ignore[no-untyped-call]
                 yield future.result()
         finally:
             self.client.cancel(futures)
