@@ -396,14 +396,15 @@ def run_experiment(
 
     clock = time.perf_counter()
     cells, total_runs = plan(spec, base, runs)
-    store = ResultStore(out)
-    store.prepare(_manifest(spec, cells, total_runs, spec.chunk_size), resume)
     horizons = {c.index: spec.horizon or c.scenario.horizon_months for c in cells}
     for c in cells:
         if not 1 <= horizons[c.index] <= 600:
             raise InputError.single(
                 "horizon", f"must lie in 1..600 months, got {horizons[c.index]}"
             )
+    analyses, samples = _sample_tasks(spec, cells, horizons)  # checks the inputs first
+    store = ResultStore(out)
+    store.prepare(_manifest(spec, cells, total_runs, spec.chunk_size), resume)
     pending: list[ChunkTask] = []
     chunks_total = 0
     for cell in cells:
@@ -415,7 +416,6 @@ def run_experiment(
             pending.append(
                 ChunkTask(cell.index, first, size, horizons[cell.index], spec.seed, cell.scenario)
             )
-    analyses, samples = _sample_tasks(spec, cells, horizons)
     if started is not None:
         started(chunks_total, len(pending), len(samples))
     labels = {c.index: c for c in cells}
