@@ -292,15 +292,15 @@ NOTES = """Reading the figures:
 
 - **Lemke–Howson** follows one path of a few pivots (2–20 for these sizes). Both ours and
   Nashpy's are interpreter-bound loops, ours with a Python-list tableau for small games and one
-  numpy update per pivot for larger ones, so the gap is a constant factor (2–10x), not the 10x
-  goal on small games. Reaching it would need compiled code (numba or C); DESIGN.md admits numba
+  numpy update per pivot for larger ones, so the gap is a constant factor (2–4x), not the 10x
+  goal. Reaching it would need compiled code (numba or C); DESIGN.md admits numba
   only on a measured large gain, and that was not attempted. What ours adds is robustness: a
   lexicographic ratio test, normalised pivots and an iteration cap with a typed error.
 - **Extreme equilibria against pygambit's float `enummixed`** on 3x3 to 6x6 games: pygambit's
   compiled C++ and our ~100 numpy calls take similar time (a few hundred µs to a few ms), so
   the ratio swings around 1x from run to run on this shared 2-core machine; from 8x8 on ours is
   clearly faster. Against pygambit's default exact mode (`rational=True`, the one whose answers
-  our tests compare with) ours is 60x to more than 3000x faster.
+  our tests compare with) ours is 60x to more than 1000x faster.
 - **Pure equilibria** of 4-player games take tens of µs either way; from 12 players on the
   single numpy reduction per player wins by 15x or more.
 - Timings on this machine vary by up to 2x between runs because other jobs share the two cores
