@@ -179,36 +179,77 @@ def _vertices_by_bases(C: NDArray[np.float64], tol: float) -> Vertices | None:
     return None if both is None else both[0]
 
 
+def _regular_inverses(
+    matrices: NDArray[np.float64],
+) -> tuple[NDArray[np.float64] | None, NDArray[np.bool_]]:
+    """Inverses of the regular matrices of a stack, and which ones are regular.
+
+    Generic games have no singular basis: one batched ``inv`` then suffices, accepted when
+    every inverse is moderate (``max |inv| < 1 / REGULAR_TOL``, so all are well away from
+    singular). Otherwise singularity is judged by the Hadamard ratio
+    ``|det| / prod(row norms)`` (1 for orthogonal rows, round-off ~1e-16 for exactly singular
+    ones); if some matrix falls between ``SINGULAR_TOL`` and ``REGULAR_TOL`` the decision would
+    be a guess, and ``(None, ...)`` tells the caller to pivot instead.
+    """
+    with contextlib.suppress(np.linalg.LinAlgError):
+        inverse = np.asarray(np.linalg.inv(matrices), dtype=np.float64)
+        if np.abs(inverse).max() < 1.0 / REGULAR_TOL:
+            everyone: NDArray[np.bool_] = np.ones(len(matrices), dtype=bool)
+            return inverse, everyone
+    norms = np.sqrt((matrices * matrices).sum(axis=2)).prod(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):  # singular bases are expected
+        ratio = np.abs(np.linalg.det(matrices)) / norms
+    regular = ratio > REGULAR_TOL
+    if np.any((ratio > SINGULAR_TOL) & ~regular):
+        return None, regular
+    return np.asarray(np.linalg.inv(matrices[regular]), dtype=np.float64), regular
+
+
+@functools.lru_cache(maxsize=64)
+def _stack_layout(
+    count: int, k: int, d: int
+) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
+    """Constant parts of a stacked all-bases solve: the identity block, every basis of every
+    polytope, which polytope owns it, and the bit weights of the tight-constraint keys."""
+    bases = _all_bases(d + k, k)
+    eye = np.broadcast_to(np.eye(k), (count, k, k))
+    which = np.tile(bases, (count, 1))
+    owner = np.repeat(np.arange(count), len(bases))
+    return eye, bases, which, owner
+
+
 def _vertices_by_bases_stacked(Cs: NDArray[np.float64], tol: float) -> list[Vertices] | None:
     """:func:`_vertices_by_bases` for several polytopes of one shape in a single batch (the
     two best-response polytopes of a square game), so numpy's per-call cost is paid once."""
     count, k, d = Cs.shape
     width = d + k
-    M = np.concatenate([Cs, np.broadcast_to(np.eye(k), (count, k, k))], axis=2)
-    bases = _all_bases(width, k)
+    eye, bases, which, owner = _stack_layout(count, k, d)
+    M = np.concatenate([Cs, eye], axis=2)
     # Transposed basis matrices (rows are the basic columns): same determinant, and the
     # basic solution inv(M_b) @ 1 is the column sums of inv(M_b^T).
     transposed = np.swapaxes(M, 1, 2)[:, bases].reshape(-1, k, k)
-    norms = np.sqrt((transposed * transposed).sum(axis=2)).prod(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):  # singular bases are expected
-        ratio = np.abs(np.linalg.det(transposed)) / norms
-    regular = ratio > REGULAR_TOL
-    if np.any(~regular & (ratio > SINGULAR_TOL)):
+    inverse, regular = _regular_inverses(transposed)
+    if inverse is None:
         return None
-    inverse = np.linalg.inv(transposed[regular])
     rhs = inverse.sum(axis=1)
-    if np.any((np.abs(rhs) > tol) & (np.abs(rhs) < GREY)):
+    magnitude = np.abs(rhs)
+    if np.any((magnitude > tol) & (magnitude < GREY)):
         raise _AmbiguousError
-    cond = np.abs(inverse).max(axis=(1, 2))
     feasible = (rhs >= -tol).all(axis=1)
     rhs = rhs[feasible]
     rhs[rhs < tol] = 0.0
-    owner = np.repeat(np.arange(count), len(bases))[regular][feasible]
-    which = np.tile(bases, (count, 1))[regular][feasible]
+    cond = np.abs(inverse[feasible]).max(axis=(1, 2))
+    owner = owner[regular][feasible]
     vertices = np.zeros((len(rhs), width))
-    np.put_along_axis(vertices, which, rhs, axis=1)
-    cond = cond[feasible]
-    return [_dedupe_vertices(vertices[owner == c], cond[owner == c]) for c in range(count)]
+    np.put_along_axis(vertices, which[regular][feasible], rhs, axis=1)
+    if width + count.bit_length() > 62:
+        return [_dedupe_vertices(vertices[owner == c], cond[owner == c]) for c in range(count)]
+    # One deduplication for all polytopes: the key is the tight pattern plus the owner.
+    keys = (vertices == 0.0) @ (1 << np.arange(width, dtype=np.int64)) + (owner << width)
+    _, first = np.unique(keys, return_index=True)
+    first.sort()
+    vertices, cond, owner = vertices[first], cond[first], owner[first]
+    return [(vertices[owner == c], cond[owner == c]) for c in range(count)]
 
 
 def _vertices_by_bfs(C: NDArray[np.float64], tol: float, max_bases: int) -> Vertices:
