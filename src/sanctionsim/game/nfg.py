@@ -56,7 +56,7 @@ _TOKEN = re.compile(
   | (?P<unterminated>"(?:[^"\\]|\\.)*\\?\Z)
   | (?P<bad>.)
     """,
-    re.VERBOSE | re.DOTALL,
+    re.VERBOSE | re.DOTALL | re.ASCII,
 )
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 
