@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -150,3 +151,24 @@ def test_analyze_bad_input_exits_2() -> None:
         assert result.returncode == 2, (args, result.stderr)
         assert result.stderr.startswith("error: ")
         assert "Traceback" not in result.stderr
+
+
+def test_game_export_writes_a_gambit_file_that_solves_to_the_same_equilibria(
+    tmp_path: Path,
+) -> None:
+    from support import run_sanctionsim
+
+    target = tmp_path / "dprk.nfg"
+    exported = run_sanctionsim(
+        "game", "export", "dprk-2014", "--at", "2014-07-04", "-o", str(target)
+    )
+    assert exported.returncode == 0, exported.stderr
+    game = parse_nfg(target.read_text(encoding="utf-8"))
+    derived = coalition_game(load_scenario("dprk-2014"))
+    assert np.allclose(game.payoffs, derived.payoffs, rtol=0, atol=1e-12)
+    assert game.players == ("USA", "JPN", "KOR")
+    solved = run_sanctionsim("game", "solve", str(target), "--json")
+    assert json.loads(solved.stdout)["pure"] == [list(p) for p in derived.pure_equilibria()]
+    missing = run_sanctionsim("game", "export", "atlantis", "-o", str(tmp_path / "x.nfg"))
+    assert missing.returncode == 2
+    assert not (tmp_path / "x.nfg").exists()

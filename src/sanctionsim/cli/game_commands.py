@@ -104,9 +104,26 @@ def _print_tables(game: Game, document: dict[str, Any]) -> None:
         console.print(mixed)
 
 
-# `game export SCENARIO [--at DATE] -o FILE.nfg` (the scenario's derived stage game as a
-# Gambit file) belongs here; another engineer builds it on top of
-# `sanctionsim.game.nfg.write_nfg`. Register it on `game_app` with `@game_app.command("export")`.
+@game_app.command("export")
+@input_errors_exit_2
+def export(
+    scenario: Annotated[
+        str, typer.Argument(help="a built-in case id (see `sanctionsim cases`) or a YAML file")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="the .nfg file to write")],
+    at: Annotated[
+        str | None, typer.Option("--at", help="the date to analyse, YYYY-MM-DD (default: start)")
+    ] = None,
+) -> None:
+    """Write the scenario's coalition stage game (hold/ease per member) as a Gambit .nfg file."""
+    from sanctionsim.cli.scenario_commands import load, parse_date
+    from sanctionsim.files import write_text_atomically
+    from sanctionsim.game.coalition import coalition_game
+    from sanctionsim.game.nfg import write_nfg
+
+    game = coalition_game(load(scenario), parse_date(at) if at else None)
+    write_text_atomically(output, write_nfg(game))
+    typer.echo(f"wrote {output}: {game.n_players} players, {game.n_profiles} profiles")
 
 
 def register(app: typer.Typer) -> None:
