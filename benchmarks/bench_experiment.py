@@ -18,6 +18,8 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -53,13 +55,13 @@ def _tree_rss(root: psutil.Process) -> int:
     return total
 
 
-def run(config: str, spec: Path, folder: Path) -> dict[str, Any]:
+def run(config: str, spec: Path, folder: Path, round_: int = 0) -> dict[str, Any]:
     """Run one configuration; wall time and peak memory of the process tree."""
     kind, workers = config[:-1], config[-1]
     flags = ["--workers", workers]
     if kind == "dask":
         flags = ["--backend", "dask", *flags]
-    out = folder / f"out-{config}"
+    out = folder / f"out-{config}-{round_}"
     command = [sys.executable, "-m", "sanctionsim", "experiment", str(spec), "--out", str(out)]
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -89,8 +91,10 @@ def run(config: str, spec: Path, folder: Path) -> dict[str, Any]:
     document = json.loads(stdout)
     info = json.loads((out / "run-info.json").read_text())
     runs = document["experiment"]["runs"] * len(POLICIES)
+    shutil.rmtree(out)  # keep the disk free between rounds
     return {
         "config": config,
+        "round": round_,
         "wall_seconds": round(seconds, 1),
         "experiment_seconds": round(info["seconds"], 1),
         "runs": runs,
@@ -113,14 +117,34 @@ def main() -> None:
     parser.add_argument("--horizon", type=int, default=120)
     parser.add_argument("--chunk-size", type=int, default=16 * 1024)
     parser.add_argument("--configs", default="local2", help="comma-separated, e.g. local1,dask2")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="interleaved rounds (the machine is shared, noisy)"
+    )
     args = parser.parse_args()
     results = []
+    configs = args.configs.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         spec = _spec(folder, args.runs, args.horizon, args.chunk_size)
-        for config in args.configs.split(","):
-            results.append(run(config, spec, folder))
-            print(json.dumps(results[-1]), file=sys.stderr, flush=True)
+        for round_ in range(args.rounds):
+            for config in configs:
+                results.append(run(config, spec, folder, round_))
+                print(json.dumps(results[-1]), file=sys.stderr, flush=True)
+    medians = {
+        c: statistics.median(r["wall_seconds"] for r in results if r["config"] == c)
+        for c in configs
+    }
+    ratios: dict[str, list[float]] = {}
+    for round_ in range(args.rounds):
+        wall = {r["config"]: r["wall_seconds"] for r in results if r["round"] == round_}
+        if "local1" in wall and "local2" in wall:
+            ratios.setdefault("speedup_local1_over_local2", []).append(
+                round(wall["local1"] / wall["local2"], 2)
+            )
+        if "dask2" in wall and "local2" in wall:
+            ratios.setdefault("dask2_over_local2", []).append(
+                round(wall["dask2"] / wall["local2"], 2)
+            )
     print(
         json.dumps(
             {
@@ -131,6 +155,8 @@ def main() -> None:
                 "horizon": args.horizon,
                 "chunk_size": args.chunk_size,
                 "results": results,
+                "median_wall_seconds": medians,
+                "per_round_ratios": ratios,
             },
             indent=2,
         )
