@@ -66,19 +66,41 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 
 def median_time(run: Callable[[], Any], repeats: int, budget: float) -> tuple[float, int]:
-    """Median wall time of ``run`` over ``repeats`` calls, and how many timed out."""
-    times: list[float] = []
-    timeouts = 0
-    for _ in range(repeats):
+    """Median wall time per call of ``run``, and how many repeats timed out.
+
+    A first call warms caches up and estimates the cost. Calls slower than a second are then
+    timed one by one (the first call counts as a repeat: some peers take minutes); faster ones
+    are timed in loops of about 50 ms each, so that timer resolution and scheduler noise on a
+    shared machine do not dominate microsecond figures.
+    """
+    start = time.perf_counter()
+    try:
+        with time_limit(budget):
+            run()
+    except PeerTimeoutError:
+        return float("nan"), repeats
+    first = time.perf_counter() - start
+    if first > 1.0:
+        times = [first]
+        timeouts = 0
+        for _ in range(repeats - 1):
+            start = time.perf_counter()
+            try:
+                with time_limit(budget):
+                    run()
+            except PeerTimeoutError:
+                timeouts += 1
+                continue
+            times.append(time.perf_counter() - start)
+        return statistics.median(times), timeouts
+    number = max(1, int(0.05 / max(first, 1e-7)))
+    times = []
+    for _ in range(max(repeats, 5)):
         start = time.perf_counter()
-        try:
-            with time_limit(budget):
-                run()
-        except PeerTimeoutError:
-            timeouts += 1
-            continue
-        times.append(time.perf_counter() - start)
-    return (statistics.median(times) if times else float("nan")), timeouts
+        for _ in range(number):
+            run()
+        times.append((time.perf_counter() - start) / number)
+    return statistics.median(times), 0
 
 
 def fmt(seconds: float) -> str:
@@ -324,7 +346,8 @@ def section(body: str, missed: list[str]) -> str:
         f"Measured by `benchmarks/bench_solvers.py` in one run ({time.strftime('%Y-%m-%d')}, "
         f"{machine}, 1-minute load average {load:.1f} at the end, Python "
         f"{platform.python_version()}, numpy {np.__version__}, Nashpy {nashpy.__version__}, "
-        f"pygambit {pygambit.__version__}). Medians over repeats on the same random games "
+        f"pygambit {pygambit.__version__}). Medians over at least 5 repeats after a warm-up call "
+        f"(calls under a second are timed in loops of about 50 ms), on the same random games "
         f"(uniform floats on [0, 1) for two-player games, integers 0..9 for the n-player "
         f"games); the speed-up is the peer's median divided by ours. Game construction is not "
         f"timed. Goals: at least 10x Nashpy on every method and size; pure and "
