@@ -257,13 +257,18 @@ class DaskBackend(Backend):
             ) from None
         self.cluster: Any = None
         if address is None:
-            self.cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                host="127.0.0.1",
-            )
+            import dask
+
+            # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 in its workers; with the engine's
+            # many short-lived arrays that doubled the CPU time per chunk (measured, see
+            # docs/benchmarks.md). Keep its one-thread settings for BLAS, drop the trim.
+            environ = {
+                key: value
+                for key, value in dask.config.get("distributed.nanny.pre-spawn-environ").items()
+                if key != "MALLOC_TRIM_THRESHOLD_"
+            }
+            with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+                self.cluster = self._local_cluster(workers)
             target: Any = self.cluster
         else:
             target = address
@@ -280,6 +285,18 @@ class DaskBackend(Backend):
                 f"({type(error).__name__}); is it running, and is the address tcp://HOST:PORT?",
             ) from None
         self.workers = len(self.client.scheduler_info().get("workers", {})) or workers
+
+    @staticmethod
+    def _local_cluster(workers: int) -> Any:
+        import distributed
+
+        return distributed.LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            host="127.0.0.1",
+        )
 
     def map_unordered(self, function: Callable[[Any], Any], tasks: list[Any]) -> Iterator[Any]:
         import distributed
