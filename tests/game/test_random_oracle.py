@@ -7,7 +7,9 @@ import warnings
 from fractions import Fraction
 from typing import Any
 
+import nashpy
 import numpy as np
+import pygambit as gbt
 import pytest
 from numpy.typing import NDArray
 
@@ -17,9 +19,6 @@ from sanctionsim.game.pure import pure_equilibria
 from sanctionsim.game.support import support_enumeration
 
 from .test_corpus_oracle import same_set
-
-gbt = pytest.importorskip("pygambit")
-nashpy = pytest.importorskip("nashpy")
 
 pytestmark = pytest.mark.oracle
 
