@@ -176,9 +176,12 @@ def test_cli_report_of_a_results_folder_adds_the_forecast(tmp_path: Path) -> Non
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert 'data-chart="easing"' in html
     assert 'data-chart="cohesion"' in html
+    assert 'data-chart="pressure"' in html  # the engine's pressure quantiles, as a fan chart
+    assert "no pressure fan chart" not in html
     assert sorted(p.name for p in (folder / "png").iterdir()) == [
         "cohesion.png",
         "easing.png",
+        "pressure.png",
         "timeline.png",
     ]
 

@@ -29,7 +29,10 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.mark.parametrize(
     ("case", "charts"),
-    [("dprk-2014", ["timeline", "cohesion", "easing"]), ("argentina-1982", ["timeline"])],
+    [
+        ("dprk-2014", ["timeline", "pressure", "cohesion", "easing"]),
+        ("argentina-1982", ["timeline"]),
+    ],
 )
 def test_report_renders_every_chart_offline_without_console_errors(
     browser: Any, reports: dict[str, Path], screenshot_dir: Path, case: str, charts: list[str]

@@ -103,6 +103,7 @@ def test_run_a_bounded_forecast_with_overrides_and_see_its_charts(
     assert "detection fixed at 0.9" in meta
     drawn = _wait_for_charts(page)
     assert [(name, state) for name, state, _ in drawn] == [
+        ("pressure", "true"),
         ("cohesion", "true"),
         ("easing", "true"),
     ]

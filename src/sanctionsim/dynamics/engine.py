@@ -848,7 +848,7 @@ def run_chunk(
         )
         payoff_total += month.payoff
         cohesion = month.cohesion
-        summary.add_cohesion(t, cohesion)
+        summary.add_month_distributions(t, cohesion, month.net)
         for b in range(len(blocks)):
             belief_sums[b, t - 1] = month.belief[bounds[b] : bounds[b + 1]].sum(axis=0)
         if keep:

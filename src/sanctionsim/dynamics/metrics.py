@@ -118,6 +118,7 @@ class Summary:
     snapped_at: IntArray = field(init=False)  # (H + 1, D)
     cascade: int = 0
     cohesion_hist: IntArray = field(init=False)  # (H, bins)
+    pressure_hist: IntArray = field(init=False)  # (H, bins): net pressure on the target
     belief_sum: FloatArray = field(init=False)  # (H, N), block sums folded in block order
     cohesion_final: Moments = field(default_factory=Moments)
     payoff: list[Moments] = field(init=False)
@@ -130,14 +131,18 @@ class Summary:
         self.snapped_at = np.zeros((h + 1, d), dtype=np.int64)
         bins = round(COHESION_MAX / COHESION_BIN) + 1
         self.cohesion_hist = np.zeros((h, bins), dtype=np.int64)
+        self.pressure_hist = np.zeros((h, bins), dtype=np.int64)
         self.belief_sum = np.zeros((h, n))
         self.payoff = [Moments() for _ in range(n)]
 
-    def add_cohesion(self, month: int, cohesion: FloatArray) -> None:
-        """Count one month's cohesion values into the histogram (exact integer counts)."""
-        bins = self.cohesion_hist.shape[1]
-        index = np.clip(np.floor(cohesion / COHESION_BIN), 0, bins - 1).astype(np.intp)
-        self.cohesion_hist[month - 1] += np.bincount(index, minlength=bins)
+    def add_month_distributions(
+        self, month: int, cohesion: FloatArray, pressure: FloatArray
+    ) -> None:
+        """Count one month's cohesion and net pressure into their histograms (exact counts)."""
+        for hist, values in ((self.cohesion_hist, cohesion), (self.pressure_hist, pressure)):
+            bins = hist.shape[1]
+            index = np.clip(np.floor(values / COHESION_BIN), 0, bins - 1).astype(np.intp)
+            hist[month - 1] += np.bincount(index, minlength=bins)
 
     def add_block(
         self,
@@ -297,6 +302,12 @@ def summarise(
         "cohesion_quantiles": {
             f"q{round(q * 100):02d}": [
                 histogram_quantile(summary.cohesion_hist[t], q) for t in range(h)
+            ]
+            for q in QUANTILES
+        },
+        "pressure_quantiles": {
+            f"q{round(q * 100):02d}": [
+                histogram_quantile(summary.pressure_hist[t], q) for t in range(h)
             ]
             for q in QUANTILES
         },
