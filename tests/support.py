@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
@@ -32,3 +37,59 @@ def run_sanctionsim(
         cwd=cwd,
         check=False,
     )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_server(log: Path, ready_within: float = 60.0) -> Iterator[str]:
+    """``sanctionsim serve`` in its own process on a free loopback port; yields its base URL.
+
+    Waits until ``/api/cases`` answers; the process is terminated (then killed) on exit.
+    """
+    port = free_port()
+    with log.open("wb") as stream:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sanctionsim",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + ready_within
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"the server exited with {process.returncode}:\n{log.read_text()}"
+                )
+            try:
+                with urllib.request.urlopen(f"{url}/api/cases", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no answer within {ready_within} s:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

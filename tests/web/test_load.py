@@ -1,0 +1,31 @@
+"""A bounded load test on loopback: 200 concurrent requests, no errors (latency is measured by
+benchmarks/bench_web.py, never asserted here)."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+PATHS = [
+    "/api/cases",
+    "/api/cases/dprk-2014",
+    "/api/cases/dprk-2014/snapshot?date=2014-07-05",
+    "/api/cases/argentina-1982/snapshot?date=1982-06-01",
+    "/api/cases/dprk-2014/analysis?date=2014-07-04",
+]
+CONCURRENT = 200
+
+
+def fetch(url: str) -> tuple[int, object]:
+    with urllib.request.urlopen(url, timeout=120) as response:
+        return response.status, json.loads(response.read())
+
+
+def test_200_concurrent_requests_all_succeed(server: str) -> None:
+    urls = [server + PATHS[i % len(PATHS)] for i in range(CONCURRENT)]
+    with ThreadPoolExecutor(max_workers=CONCURRENT) as pool:
+        answers = list(pool.map(fetch, urls))
+    assert [status for status, _ in answers] == [200] * CONCURRENT
+    snapshots = [doc for (_, doc), url in zip(answers, urls, strict=True) if "2014-07-05" in url]
+    assert all(isinstance(doc, dict) and doc["date"] == "2014-07-05" for doc in snapshots)
