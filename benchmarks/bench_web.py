@@ -18,15 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from support import running_server  # the tests' own server starter
+from support import LOAD_PATHS, running_server  # the tests' own server starter
 
-PATHS = [
-    "/api/cases",
-    "/api/cases/dprk-2014",
-    "/api/cases/dprk-2014/snapshot?date=2014-07-05",
-    "/api/cases/argentina-1982/snapshot?date=1982-06-01",
-    "/api/cases/dprk-2014/analysis?date=2014-07-04",
-]
 CONCURRENT = 200
 ROUNDS = 5
 
@@ -49,7 +42,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder, running_server(Path(folder) / "log") as url:
-        urls = [url + PATHS[i % len(PATHS)] for i in range(CONCURRENT)]
+        urls = [url + LOAD_PATHS[i % len(LOAD_PATHS)] for i in range(CONCURRENT)]
         timed(urls[-1])  # warm up the analysis path once
         p50s, p99s, errors, walls = [], [], [], []
         for _ in range(ROUNDS):
@@ -61,7 +54,7 @@ def main() -> None:
             p50s.append(percentile(latencies, 0.50))
             p99s.append(percentile(latencies, 0.99))
             errors.append(sum(not ok for _, ok in results))
-    print(f"{ROUNDS} rounds of {CONCURRENT} concurrent requests ({len(PATHS)} endpoints)")
+    print(f"{ROUNDS} rounds of {CONCURRENT} concurrent requests ({len(LOAD_PATHS)} endpoints)")
     print(
         f"p50 latency: median {statistics.median(p50s) * 1000:.0f} ms "
         f"(rounds {min(p50s) * 1000:.0f}-{max(p50s) * 1000:.0f} ms)"

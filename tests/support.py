@@ -11,6 +11,15 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+# The JSON API endpoints the load test and benchmarks/bench_web.py request, in rotation.
+LOAD_PATHS = [
+    "/api/cases",
+    "/api/cases/dprk-2014",
+    "/api/cases/dprk-2014/snapshot?date=2014-07-05",
+    "/api/cases/argentina-1982/snapshot?date=1982-06-01",
+    "/api/cases/dprk-2014/analysis?date=2014-07-04",
+]
+
 CHROMIUM = "/usr/bin/chromium"
 # As documented for this machine: no sandbox as root, no GPU, and no background networking.
 CHROMIUM_FLAGS = [

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +23,6 @@ def write_spec(folder: Path, name: str = "spec.yaml", **fields: Any) -> Path:
     path = folder / name
     path.write_text(json.dumps(spec, indent=2))  # JSON is YAML
     return path
-
-
-def sanctionsim(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run the command line in a fresh process."""
-    return subprocess.run(
-        [sys.executable, "-m", "sanctionsim", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=cwd,
-        check=False,
-    )
 
 
 def store_rows(folder: Path) -> Any:

@@ -4,7 +4,6 @@ chunk sizes and a real Dask cluster (a ``dask scheduler`` and two ``dask worker`
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -13,14 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import sanctionsim, store_rows, write_spec
+from support import free_port
+from support import run_sanctionsim as sanctionsim
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from .conftest import store_rows, write_spec
 
 
 def _dask(*args: str) -> subprocess.Popen[bytes]:
@@ -35,7 +30,7 @@ def dask_cluster() -> Iterator[str]:
     """A real scheduler and two single-threaded workers, torn down afterwards."""
     from distributed import Client
 
-    port = _free_port()
+    port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     processes = [_dask("scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard")]
     try:
@@ -141,7 +136,7 @@ def test_a_local_dask_cluster_gives_the_same_results(spec_dir: Path) -> None:
 
 def test_an_unreachable_scheduler_fails_clearly_instead_of_hanging(spec_dir: Path) -> None:
     spec = write_spec(spec_dir, runs=1024)
-    address = f"tcp://127.0.0.1:{_free_port()}"  # nothing listens there
+    address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
     result = sanctionsim(
         "experiment",
         str(spec),

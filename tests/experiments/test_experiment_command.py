@@ -14,8 +14,9 @@ from sanctionsim.experiments.policies import apply_policy, builtin_policy
 from sanctionsim.experiments.runner import LocalBackend, run_experiment
 from sanctionsim.experiments.spec import load_spec
 from sanctionsim.scenario.loader import load_scenario
+from support import run_sanctionsim as sanctionsim
 
-from .conftest import sanctionsim, write_spec
+from .conftest import write_spec
 
 
 def test_the_spec_block_matches_the_engine() -> None:

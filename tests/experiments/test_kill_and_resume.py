@@ -15,7 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from .conftest import sanctionsim, store_rows, write_spec
+from support import run_sanctionsim as sanctionsim
+
+from .conftest import store_rows, write_spec
 
 CHUNKS_PER_CELL = 24
 

@@ -15,8 +15,9 @@ from sanctionsim.experiments.sensitivity import Design, analyse, design
 from sanctionsim.experiments.spec import SensitivitySpec
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Estimate
+from support import run_sanctionsim as sanctionsim
 
-from .conftest import sanctionsim, write_spec
+from .conftest import write_spec
 
 U = np.array([0.0, 0.001, 0.1, 0.25, 0.5, 0.75, 0.9, 0.999, 1.0])
 

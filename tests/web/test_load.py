@@ -7,13 +7,8 @@ import json
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-PATHS = [
-    "/api/cases",
-    "/api/cases/dprk-2014",
-    "/api/cases/dprk-2014/snapshot?date=2014-07-05",
-    "/api/cases/argentina-1982/snapshot?date=1982-06-01",
-    "/api/cases/dprk-2014/analysis?date=2014-07-04",
-]
+from support import LOAD_PATHS
+
 CONCURRENT = 200
 
 
@@ -23,7 +18,7 @@ def fetch(url: str) -> tuple[int, object]:
 
 
 def test_200_concurrent_requests_all_succeed(server: str) -> None:
-    urls = [server + PATHS[i % len(PATHS)] for i in range(CONCURRENT)]
+    urls = [server + LOAD_PATHS[i % len(LOAD_PATHS)] for i in range(CONCURRENT)]
     with ThreadPoolExecutor(max_workers=CONCURRENT) as pool:
         answers = list(pool.map(fetch, urls))
     assert [status for status, _ in answers] == [200] * CONCURRENT
