@@ -95,7 +95,7 @@ def bare_numpy(setup: Setup, params: CoalitionParameters, trust: np.ndarray, hor
     w[:, eye] = 0
     w /= w.sum(axis=2, keepdims=True)
 
-    def pay(h: np.ndarray, q: np.ndarray) -> np.ndarray:
+    def pressure_and_hazard(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         gross = p.fixed_pressure + (h * p.held_pressure + (1 - h) * p.eased_pressure).sum(1)
         leak = np.minimum(
             1,
@@ -108,6 +108,10 @@ def bare_numpy(setup: Setup, params: CoalitionParameters, trust: np.ndarray, hor
         hz = p.hazard_base + (p.hazard_max - p.hazard_base) / (
             1 + np.exp(-p.hazard_steepness * (net - p.resolve))
         )
+        return net, hz
+
+    def pay(h: np.ndarray, q: np.ndarray) -> np.ndarray:
+        net, hz = pressure_and_hazard(h)
         gain = p.premium_base + p.premium_slope * net[:, None] + q * p.deal_value
         return (
             p.concession_value * hz[:, None]
@@ -119,18 +123,7 @@ def bare_numpy(setup: Setup, params: CoalitionParameters, trust: np.ndarray, hor
     conceded = 0
     for _ in range(horizon):
         u = rng.random((runs, width))
-        gross = p.fixed_pressure + (frac * p.held_pressure + (1 - frac) * p.eased_pressure).sum(1)
-        leak = np.minimum(
-            1,
-            (
-                p.substitution_capacity
-                * np.minimum(1, p.willingness + p.rent_sensitivity * gross[:, None])
-            ).sum(1),
-        )
-        net = gross * (1 - leak)
-        hz = p.hazard_base + (p.hazard_max - p.hazard_base) / (
-            1 + np.exp(-p.hazard_steepness * (net - p.resolve))
-        )
+        _, hz = pressure_and_hazard(frac)
         now = alive & (u[:, 0] < hz)
         due = alive & ~reneged & (dlv < np.minimum(pos + deal.lead, stages))
         move = np.where(due & (u[:, 1] < d), 0, np.where(due & (u[:, 1] < d + r), 1, 2))

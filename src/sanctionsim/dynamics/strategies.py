@@ -137,6 +137,11 @@ class Strategy(ABC):
         self.n_runs = n_runs
         self.rng = rng
         self.game = game if game is not None else PDPayoffs()
+        self._reset()
+
+    def _reset(self) -> None:  # noqa: B027 - a hook: only rules with memory have state
+        """Create (or clear) the per-run state; rules with memory override it and call it from
+        ``first``."""
 
     @abstractmethod
     def first(self) -> BoolArray:
@@ -254,15 +259,12 @@ class Grudger(Strategy):
     label = "Grudger"
     metadata = StrategyMetadata(memory_depth=math.inf, stochastic=False)
 
-    def __init__(
-        self, n_runs: int, rng: np.random.Generator | None = None, game: PDPayoffs | None = None
-    ) -> None:
-        super().__init__(n_runs, rng, game)
-        self._grudge = np.zeros(n_runs, dtype=np.bool_)
+    def _reset(self) -> None:
+        self._grudge = np.zeros(self.n_runs, dtype=np.bool_)
 
     def first(self) -> BoolArray:
         """Forget every grudge and hold in every run."""
-        self._grudge = np.zeros(self.n_runs, dtype=np.bool_)
+        self._reset()
         return np.ones(self.n_runs, dtype=np.bool_)
 
     def next(
@@ -287,15 +289,12 @@ class TitFor2Tats(Strategy):
     label = "Tit For 2 Tats"
     metadata = StrategyMetadata(memory_depth=2, stochastic=False)
 
-    def __init__(
-        self, n_runs: int, rng: np.random.Generator | None = None, game: PDPayoffs | None = None
-    ) -> None:
-        super().__init__(n_runs, rng, game)
-        self._other_eased_before = np.zeros(n_runs, dtype=np.bool_)
+    def _reset(self) -> None:
+        self._other_eased_before = np.zeros(self.n_runs, dtype=np.bool_)
 
     def first(self) -> BoolArray:
         """Hold in every run (no history yet, so no two defections)."""
-        self._other_eased_before = np.zeros(self.n_runs, dtype=np.bool_)
+        self._reset()
         return np.ones(self.n_runs, dtype=np.bool_)
 
     def next(
