@@ -150,17 +150,19 @@ def check(
     files: Annotated[list[Path], typer.Argument(help="scenario files to validate")],
 ) -> None:
     """Validate scenario files; every problem is reported with its line and column."""
-    from sanctionsim.scenario.loader import load_file
+    from sanctionsim.scenario.loader import load_file_with_warnings
 
     failed = False
     for path in files:
         try:
-            scenario = load_file(path)
+            scenario, warnings = load_file_with_warnings(path)
         except InputError as error:
             failed = True
             for problem in error.problems:
                 typer.echo(f"error: {problem}", err=True)
             continue
+        for warning in warnings:
+            typer.echo(f"warning: {warning}", err=True)
         typer.echo(
             f"ok: {path}: {scenario.id}, {len(scenario.actors)} actors, "
             f"{len(scenario.measures)} measures, {len(scenario.sources)} sources"

@@ -38,6 +38,26 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
     ]
 
 
+def scenario_warnings(scenario: Scenario) -> list[Finding]:
+    """What is valid but probably not what the encoder meant (``check`` prints these, exit 0)."""
+    return [*_episode_warnings(scenario)]
+
+
+def _episode_warnings(scenario: Scenario) -> Iterator[Finding]:
+    outcome = scenario.recorded_outcome
+    if outcome is not None and outcome.ended_by is None:
+        reading = (
+            f"ended by concession on {outcome.conceded_on}"
+            if outcome.target_conceded
+            else f"ongoing, complete through {outcome.end}"
+        )
+        message = (
+            f"no ended_by: scored as {reading} (docs/cases.md, protocol rule 2); give ended_by "
+            "and complete_through"
+        )
+        yield ("recorded_outcome",), message
+
+
 def _duplicates(ids: Iterable[str], path: PathKey, what: str) -> Iterator[Finding]:
     seen: Counter[str] = Counter()
     for index, item in enumerate(ids):
@@ -266,6 +286,9 @@ def _timeline(scenario: Scenario) -> Iterator[Finding]:
 
 
 def _recorded_outcome(scenario: Scenario) -> Iterator[Finding]:
+    began = scenario.episode_began
+    if began is not None and began.date > scenario.start:
+        yield ("episode_began", "date"), f"the episode cannot begin after start {scenario.start}"
     outcome = scenario.recorded_outcome
     if outcome is None:
         return
@@ -276,6 +299,20 @@ def _recorded_outcome(scenario: Scenario) -> Iterator[Finding]:
         yield (*path, "conceded_on"), "give conceded_on exactly when target_conceded is true"
     if outcome.conceded_on is not None and not scenario.start <= outcome.conceded_on <= outcome.end:
         yield (*path, "conceded_on"), "conceded_on must lie between start and end"
+    if outcome.ended_by is not None and (outcome.ended_by == "concession") != (
+        outcome.target_conceded
+    ):
+        yield (*path, "ended_by"), "ended_by is 'concession' exactly when target_conceded is true"
+    if outcome.complete_through is not None and not (
+        scenario.start < outcome.complete_through <= outcome.end
+    ):
+        yield (*path, "complete_through"), "complete_through must lie after start, on or before end"
+    if outcome.deal_delivered_on is not None and outcome.deal_delivered is not True:
+        yield (*path, "deal_delivered_on"), "give it only when deal_delivered is true"
+    if outcome.deal_delivered_on is not None and not (
+        scenario.start <= outcome.deal_delivered_on <= outcome.end
+    ):
+        yield (*path, "deal_delivered_on"), "deal_delivered_on must lie between start and end"
     if outcome.coalition_held and outcome.defections:
         yield (*path, "coalition_held"), "a coalition with recorded defections did not hold"
     for index, defection in enumerate(outcome.defections):

@@ -192,3 +192,16 @@ def _describe(value: Any) -> str:
     if value is None:
         return "nothing (null)"
     return repr(value)
+
+
+def load_file_with_warnings(path: Path) -> tuple[Scenario, list[Problem]]:
+    """Load one scenario file; also return its located warnings (valid, but probably not meant).
+
+    Raises:
+        ScenarioError: every located problem, as :func:`load_file`.
+    """
+    from sanctionsim.scenario.checks import scenario_warnings
+
+    located = parse_yaml(read_text(path, str(path)), str(path))
+    scenario = validate_data(located)
+    return scenario, [located.problem(at, message) for at, message in scenario_warnings(scenario)]

@@ -429,6 +429,19 @@ class Event(_Model):
     confidence: Confidence | None = None
 
 
+EndedBy = Literal["concession", "force", "lifted_without_concession", "target_collapse", "ongoing"]
+"""How an episode ended, after TIES's final outcomes (Morgan, Bapat & Kobayashi 2014)."""
+
+
+class EpisodeBegan(_Model):
+    """When the sanctions episode that ``start`` falls in began (the first measure serving the
+    demand), for the episode's age on ``start``."""
+
+    date: dt.date
+    sources: list[Identifier] = Field(min_length=1)
+    note: str | None = None
+
+
 class Defection(_Model):
     """A recorded defection: a member that eased or left the coalition."""
 
@@ -445,13 +458,29 @@ class RecordedOutcome(_Model):
     unchanged); only the history scorer compares it with the forecast.
     """
 
-    end: dt.date = Field(description="end of the recorded span scored against the forecast")
+    end: dt.date = Field(
+        description="the day the episode ended (`ended_by` other than ongoing), else the last "
+        "day the record covers"
+    )
+    ended_by: EndedBy | None = Field(
+        default=None,
+        description="how the episode ended (TIES final outcomes); absent in files written before "
+        "protocol 1: read as `concession` when the target conceded, else `ongoing`",
+    )
+    complete_through: dt.date | None = Field(
+        default=None,
+        description="the record is complete through this date (default: the end); forecasts "
+        "past it are not scored",
+    )
     target_conceded: bool
     conceded_on: dt.date | None = None
     coalition_held: bool = Field(description="no coalition member eased before `end`")
     defections: list[Defection] = Field(default_factory=list)
     deal_delivered: bool | None = Field(
         default=None, description="the side deal delivered in full (None: no deal)"
+    )
+    deal_delivered_on: dt.date | None = Field(
+        default=None, description="the day the side deal had delivered in full"
     )
     sources: list[Identifier] = Field(default_factory=list)
     note: str | None = None
@@ -466,6 +495,10 @@ class Scenario(_Model):
     description: str = Field(min_length=1)
     start: dt.date = Field(description="the date forecasts start from ('as of')")
     horizon_months: int = Field(default=36, ge=1, le=600)
+    episode_began: EpisodeBegan | None = Field(
+        default=None,
+        description="when the episode began, if not with the earliest measure in force on `start`",
+    )
     utility_unit: str = Field(min_length=1, description="what 1 U per month is anchored to")
     actors: list[Actor] = Field(min_length=2)
     demand: Demand
