@@ -2,9 +2,12 @@
 
 Each distribution is a frozen pydantic model with ``central()`` (the value used for a point
 analysis) and ``sample(rng, size)`` (vectorised draws from an explicit ``numpy`` Generator).
-Optional ``low``/``high`` bounds truncate normal and lognormal draws; truncation is done by
-vectorised rejection with a cap, and a distribution whose bounds keep too little mass is
-rejected when the scenario is validated rather than when it is sampled.
+Optional ``low``/``high`` bounds truncate normal and lognormal draws. Truncation is done by
+vectorised rejection with a round cap; when the cap runs out (which needs a kept mass under
+about 2%: see :data:`_MAX_REJECTION_ROUNDS`), the missing draws come from the inverse CDF, so
+every draw rejection can give is unchanged and whatever validates can be drawn. A distribution
+whose bounds keep under :data:`MIN_TRUNCATED_MASS` of its mass is refused when the scenario is
+validated (such bounds are most likely a typo).
 
 >>> import numpy as np
 >>> d = Triangular(dist="triangular", low=0.1, mode=0.2, high=0.6)
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from statistics import NormalDist
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -28,8 +32,13 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 # A truncated distribution must keep at least this share of its mass inside its bounds, so
-# that rejection sampling stays fast and the bounds are not a typo.
+# that the bounds are not a typo.
 MIN_TRUNCATED_MASS = 1e-3
+# Rounds of rejection before the inverse CDF takes over. Each round draws twice the missing
+# count (at least 64), so rejection fills a block of 1,024 draws whenever the kept mass is 2% or
+# more (measured: 16,384 draws at 2% never ran out in 2,000 tries); below 1.5% it runs out for a
+# block, below 0.2% for 100 draws. Rejection is kept where it succeeds because the draws of
+# every file that samples today must not change.
 _MAX_REJECTION_ROUNDS = 200
 
 
@@ -54,9 +63,20 @@ def _normal_cdf(z: float) -> float:
 
 
 def _truncated(
-    draw: Callable[[int], NDArray[np.float64]], low: float, high: float, size: int
+    draw: Callable[[int], NDArray[np.float64]],
+    inverse: Callable[[int], NDArray[np.float64]],
+    low: float,
+    high: float,
+    size: int,
 ) -> NDArray[np.float64]:
-    """Rejection sampling into [low, high], vectorised, with a round cap."""
+    """Rejection sampling into [low, high], vectorised; ``inverse(n)`` fills what is left.
+
+    ``draw(n)`` gives ``n`` untruncated draws and ``inverse(n)`` ``n`` truncated ones by the
+    inverse CDF; the latter is called only when :data:`_MAX_REJECTION_ROUNDS` rounds of
+    rejection have not filled the sample. Both give independent draws of the same truncated
+    law (Devroye 1986, *Non-Uniform Random Variate Generation*, II.2 and II.3), so the mixed
+    sample is still i.i.d.
+    """
     import numpy as np
 
     out = np.empty(size)
@@ -68,9 +88,30 @@ def _truncated(
         keep = batch[(batch >= low) & (batch <= high)][: size - filled]
         out[filled : filled + keep.size] = keep
         filled += keep.size
-    if filled == size:
-        return out
-    raise RuntimeError("truncated distribution keeps too little mass to sample")
+    if filled < size:
+        out[filled:] = inverse(size - filled)
+    return out
+
+
+def _truncated_standard_normal(
+    rng: np.random.Generator, z_low: float, z_high: float, size: int
+) -> NDArray[np.float64]:
+    """``size`` draws of the standard normal truncated to [z_low, z_high], by the inverse CDF.
+
+    An interval in the upper half is mirrored into the lower one, where the CDF keeps its full
+    relative precision; uniforms come from (0, 1] so the quantile is never taken at 0.
+    """
+    import numpy as np
+
+    mirrored = z_low > 0
+    if mirrored:
+        z_low, z_high = -z_high, -z_low
+    standard = NormalDist()
+    cdf_low = 0.5 * math.erfc(-z_low / math.sqrt(2.0))
+    cdf_high = 0.5 * math.erfc(-z_high / math.sqrt(2.0))
+    shares = cdf_low + (cdf_high - cdf_low) * (1.0 - rng.random(size))
+    z = np.clip([standard.inv_cdf(float(u)) for u in shares], z_low, z_high)
+    return -z if mirrored else z
 
 
 class Normal(_Dist):
@@ -103,8 +144,16 @@ class Normal(_Dist):
         )
 
     def sample(self, rng: np.random.Generator, size: int) -> NDArray[np.float64]:
+        import numpy as np
+
         low, high = self.bounds()
-        return _truncated(lambda n: rng.normal(self.mean, self.sd, n), low, high, size)
+
+        def inverse(n: int) -> NDArray[np.float64]:
+            z_low, z_high = (low - self.mean) / self.sd, (high - self.mean) / self.sd
+            z = _truncated_standard_normal(rng, z_low, z_high, n)
+            return np.clip(self.mean + self.sd * z, low, high)
+
+        return _truncated(lambda n: rng.normal(self.mean, self.sd, n), inverse, low, high, size)
 
 
 class LogNormal(_Dist):
@@ -121,13 +170,19 @@ class LogNormal(_Dist):
         low, high = self.bounds()
         if low >= high:
             raise ValueError(f"low ({low}) must be below high ({high})")
-        mu = math.log(self.median)
-        z_high = math.inf if math.isinf(high) else (math.log(high) - mu) / self.sigma
-        z_low = -math.inf if low <= 0 else (math.log(low) - mu) / self.sigma
+        z_low, z_high = self._standard_bounds()
         mass = _normal_cdf(z_high) - _normal_cdf(z_low)
         if mass < MIN_TRUNCATED_MASS:
             raise ValueError(f"bounds [{low}, {high}] keep only {mass:.2g} of the distribution")
         return self
+
+    def _standard_bounds(self) -> tuple[float, float]:
+        """The bounds of ``log(x)`` in standard units."""
+        low, high = self.bounds()
+        mu = math.log(self.median)
+        z_high = math.inf if math.isinf(high) else (math.log(high) - mu) / self.sigma
+        z_low = -math.inf if low <= 0 else (math.log(low) - mu) / self.sigma
+        return z_low, z_high
 
     def central(self) -> float:
         low, high = self.bounds()
@@ -137,9 +192,16 @@ class LogNormal(_Dist):
         return (0.0 if self.low is None else self.low, math.inf if self.high is None else self.high)
 
     def sample(self, rng: np.random.Generator, size: int) -> NDArray[np.float64]:
+        import numpy as np
+
         low, high = self.bounds()
         mu = math.log(self.median)
-        return _truncated(lambda n: rng.lognormal(mu, self.sigma, n), low, high, size)
+
+        def inverse(n: int) -> NDArray[np.float64]:
+            z = _truncated_standard_normal(rng, *self._standard_bounds(), n)
+            return np.clip(np.exp(mu + self.sigma * z), low, high)
+
+        return _truncated(lambda n: rng.lognormal(mu, self.sigma, n), inverse, low, high, size)
 
 
 class Beta(_Dist):
