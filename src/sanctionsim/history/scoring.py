@@ -33,6 +33,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from sanctionsim.history.scores import ReliabilityBin, reliability_table
 from sanctionsim.scenario.schema import RecordedOutcome, Scenario
 
 BASE_RATE = 1.0 / 3.0
@@ -79,18 +82,9 @@ def base_rate_brier(outcomes: Sequence[int | bool], base_rate: float = BASE_RATE
     return brier_score([base_rate] * len(outcomes), outcomes)
 
 
-@dataclass(frozen=True)
-class CalibrationBin:
-    """One bin of forecasts: its range, how many fell in it, their mean and what happened.
-
-    ``mean_forecast`` and ``observed_frequency`` are ``None`` for an empty bin.
-    """
-
-    low: float
-    high: float
-    count: int
-    mean_forecast: float | None
-    observed_frequency: float | None
+CalibrationBin = ReliabilityBin
+"""One bin of forecasts: its range, how many fell in it, their mean and what happened (the
+:class:`~sanctionsim.history.scores.ReliabilityBin` of :func:`calibration_bins`)."""
 
 
 def calibration_bins(
@@ -98,30 +92,14 @@ def calibration_bins(
 ) -> list[CalibrationBin]:
     """Equal-width bins on [0, 1]: bin k holds forecasts in [k/bins, (k+1)/bins), the last bin
     also 1. A well-calibrated forecaster's observed frequency is close to its mean forecast.
+    Computed by :func:`sanctionsim.history.scores.reliability_table` after this module's checks.
 
     >>> [(b.count, b.mean_forecast, b.observed_frequency) for b in
     ...  calibration_bins([0.1, 0.2, 0.9], [0, 1, 1], bins=2)]
     [(2, 0.15000000000000002, 0.5), (1, 0.9, 1.0)]
     """
-    if bins < 1:
-        raise ValueError(f"bins must be at least 1, got {bins}")
     probabilities = _checked(forecasts, outcomes)
-    members: list[list[tuple[float, int]]] = [[] for _ in range(bins)]
-    for p, o in zip(probabilities, outcomes, strict=True):
-        members[min(int(p * bins), bins - 1)].append((p, int(o)))
-    result = []
-    for k, inside in enumerate(members):
-        count = len(inside)
-        result.append(
-            CalibrationBin(
-                low=k / bins,
-                high=(k + 1) / bins,
-                count=count,
-                mean_forecast=sum(p for p, _ in inside) / count if count else None,
-                observed_frequency=sum(o for _, o in inside) / count if count else None,
-            )
-        )
-    return result
+    return reliability_table(np.array(probabilities), np.array(outcomes, dtype=float), bins)
 
 
 @dataclass(frozen=True)
