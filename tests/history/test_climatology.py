@@ -342,3 +342,24 @@ def test_bad_arguments_raise_value_errors_naming_them(call: object, argument: st
     assert callable(call)
     with pytest.raises(ValueError, match=argument):
         call()
+
+
+# ----------------------------------------------------------------- the documentation page
+
+
+def test_the_tables_in_docs_climatology_md_are_what_the_code_computes() -> None:
+    page = Path(__file__).resolve().parents[2] / "docs" / "climatology.md"
+    text = page.read_text("utf-8")
+    tables = {
+        clim.TARGET_CONCEDES: text.split("Target concedes:")[1].split("Sender capitulates")[0],
+        clim.SENDER_CAPITULATES: text.split("Sender capitulates (the leader eases):")[1],
+    }
+    for cause, table in tables.items():
+        rows = [line for line in table.splitlines() if line.startswith("| `")]
+        assert len(rows) == 9
+        for row in rows:
+            cells = [cell.strip() for cell in row.strip("|").split("|")]
+            group, age = cells[0].strip("`"), float(cells[1])
+            for horizon, cell in zip((12.0, 36.0, 60.0, 120.0), cells[2:], strict=True):
+                value = clim.conditional_incidence(group, cause, age, horizon)
+                assert cell == f"{value:.3f}", (cause, group, age, horizon)
