@@ -147,7 +147,9 @@ def forecast(
     return result
 
 
-def _progress(total: int) -> AbstractContextManager[Callable[[int], None]]:
+def _progress(
+    total: int, label: str = "simulating"
+) -> AbstractContextManager[Callable[[int], None]]:
     """A transient Rich progress bar on stderr, or a no-op when stderr is not a terminal."""
     import contextlib
     import sys
@@ -161,7 +163,7 @@ def _progress(total: int) -> AbstractContextManager[Callable[[int], None]]:
         from rich.progress import Progress
 
         with Progress(console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task("simulating", total=total)
+            task = progress.add_task(label, total=total)
             yield lambda done: progress.advance(task, done)
 
     return bar()

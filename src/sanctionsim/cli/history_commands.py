@@ -1,16 +1,16 @@
-"""History command: ``sanctionsim history``, every built-in case forecast from its start, scored.
+"""History command: ``sanctionsim history [CASE|FILE ...]``, forecasts scored out of sample.
 
-``sanctionsim history --json`` prints one document with the keys ``runs``, ``seed``,
-``base_rate``, ``cases`` (each ``id``, ``start``, ``horizon``, ``events``: a list of ``event``,
-``forecast``, ``recorded``, ``brier``; ``unscored``; ``brier``; ``brier_base_rate``),
-``brier_mean`` and ``brier_base_rate`` (pooled over every scored event), and ``calibration``
-(bins of ``low``, ``high``, ``count``, ``mean_forecast``, ``observed_frequency``). The same seed
-gives the same document.
+Each case (default: every built-in case) is forecast from its ``start`` at each horizon and
+scored on the pairs the evaluation protocol selects (docs/cases.md), beside four outcome-blind
+references, with a case-cluster bootstrap for the model's skill. ``--forecasts FILE.csv`` scores
+another forecaster's probabilities on the same pairs. ``--json`` prints the contract of
+docs/cli.md; ``--out DIR`` writes every pair as one tidy table (Parquet and CSV).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,10 +20,11 @@ from sanctionsim.errors import InputError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from sanctionsim.history.forecast import HistoryScore
+    from sanctionsim.history.evaluation import HistoryEvaluation
 
 DEFAULT_RUNS = 2048  # = sanctionsim.history.forecast.DEFAULT_RUNS (not imported: startup)
 DEFAULT_SEED = 0
+DEFAULT_HORIZONS = "12,36,60,120"
 
 
 def register(app: typer.Typer) -> None:
@@ -31,14 +32,45 @@ def register(app: typer.Typer) -> None:
     app.command("history")(history)
 
 
+def parse_horizons(text: str) -> list[int]:
+    """``12,36,60`` as whole months in 1..600, or an input error naming ``--horizons``."""
+    try:
+        horizons = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise InputError.single(
+            "--horizons", f"expected months like 12,36,60, got {text!r}"
+        ) from None
+    if not horizons or any(not 1 <= h <= 600 for h in horizons):
+        raise InputError.single(
+            "--horizons", f"each horizon must lie in 1..600 months, got {text!r}"
+        )
+    return sorted(set(horizons))
+
+
 @input_errors_exit_2
 def history(
+    cases: Annotated[
+        list[str] | None,
+        typer.Argument(help="built-in case ids or scenario files (default: every built-in case)"),
+    ] = None,
     runs: Annotated[int, typer.Option(help="Monte Carlo runs per case.")] = DEFAULT_RUNS,
     seed: Annotated[int, typer.Option(help="Root seed of every random stream.")] = DEFAULT_SEED,
+    horizons: Annotated[
+        str, typer.Option(help="Horizons in months, comma-separated.")
+    ] = DEFAULT_HORIZONS,
+    model: Annotated[str, typer.Option(help="Model version to forecast with.")] = "v1",
+    forecasts: Annotated[
+        Path | None,
+        typer.Option(help="Score this CSV of probabilities (case,event,horizon,forecast) instead."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write every pair as one table (Parquet and CSV) here.")
+    ] = None,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
-    """Forecast every historical case from its start date and score it (Brier, base rate)."""
-    from sanctionsim.history.forecast import score_history
+    """Forecast cases from their start dates and score them against the references."""
+    from sanctionsim.cli.dynamics_commands import _progress
+    from sanctionsim.history.evaluation import evaluate
     from sanctionsim.scenario.library import case_ids
     from sanctionsim.scenario.loader import load_scenario
 
@@ -46,69 +78,124 @@ def history(
         raise InputError.single("--seed", f"must be >= 0, got {seed}")
     if runs < 1:
         raise InputError.single("--runs", f"must be at least 1, got {runs}")
-    scenarios = [load_scenario(case_id) for case_id in case_ids()]
-    result = score_history(scenarios, runs=runs, seed=seed)
+    months = parse_horizons(horizons)
+    scenarios = [load_scenario(reference) for reference in (cases or case_ids())]
+    if out is not None and out.exists() and not out.is_dir():
+        raise InputError.single(str(out), "--out must be a folder, and this is a file")
+    with _progress(len(scenarios), "forecasting cases") as advance:
+        result = evaluate(
+            scenarios,
+            horizons=months,
+            runs=runs,
+            seed=seed,
+            model=model,
+            forecasts=forecasts,
+            progress=lambda _case: advance(1),
+        )
+    document = result.to_dict()
+    if out is not None:
+        write_table(result, out)
     if json:
-        print_json(result.to_dict())
+        print_json(document)
         return
     from rich.console import Console
 
-    print_history(result, Console())
+    print_history(result, document, Console())
 
 
-def print_history(result: HistoryScore, console: Console) -> None:
-    """Per-event scores, per-case and overall means beside the base rate, and calibration."""
+def write_table(result: HistoryEvaluation, out: Path) -> None:
+    """Every pair as ``pairs.parquet`` and ``pairs.csv`` in ``out`` (written atomically)."""
+    import csv
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from sanctionsim.files import write_atomically, write_text_atomically
+
+    rows = result.rows()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        table = pa.Table.from_pylist(rows)
+        write_atomically(out / "pairs.parquet", lambda tmp: pq.write_table(table, tmp))
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else [])
+        writer.writeheader()
+        writer.writerows(rows)
+        write_text_atomically(out / "pairs.csv", buffer.getvalue())
+    except OSError as error:
+        raise InputError.single(str(out), f"cannot write the table: {error.strerror}") from None
+
+
+def _num(value: Any, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def print_history(result: HistoryEvaluation, document: dict[str, Any], console: Console) -> None:
+    """Per-case scores beside the references, the model's statistics and the skill sentence."""
     from rich.table import Table
 
-    events = Table(
-        title=f"Forecasts from each case's start date: {result.runs:,} runs, seed {result.seed}",
-        caption="Brier score: (forecast - recorded)^2; lower is better.",
+    refs = list(document["references"])
+    runs = f"{result.runs:,} runs, " if result.runs else ""
+    console.print(
+        f"{result.forecaster}: forecasts from each case's start ({runs}seed {result.seed}, "
+        f"horizons {', '.join(str(h) for h in result.horizons)} months, protocol "
+        f"{document['protocol_version']})"
     )
-    for name, justify in [
-        ("case", "left"),
-        ("event", "left"),
-        ("forecast", "right"),
-        ("recorded", "right"),
-        ("Brier", "right"),
-    ]:
-        events.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for case in result.cases:
-        for e in case.events:
-            events.add_row(case.id, e.event, f"{e.forecast:.3f}", str(e.recorded), f"{e.brier:.3f}")
-    console.print(events)
-
-    cases = Table(
-        title="Brier score per case, beside the base-rate reference (1/3 for every event)"
+    cases = Table(title="The cases: group, episode age on start, how the record ends")
+    for name in ("case", "cluster", "group", "age (months)", "ended by", "pairs scored"):
+        cases.add_column(name, justify="right" if name in ("cluster", "pairs scored") else "left")
+    briers = Table(
+        title="Mean Brier score over each case's scored pairs (lower is better)",
+        caption="headline: mean over cases, then over clusters (an episode weighs as one)",
     )
-    for name in ("case", "start", "months", "events", "model", "base rate"):
-        cases.add_column(name, justify="left" if name in ("case", "start") else "right")
+    for name in ("case", "forecast", *(r.replace("_", " ") for r in refs)):
+        briers.add_column(name, justify="left" if name == "case" else "right")
     for case in result.cases:
+        row = next(c for c in document["cases"] if c["id"] == case.facts.id)
         cases.add_row(
-            case.id,
-            case.start,
-            str(case.horizon),
-            str(len(case.events)),
-            f"{case.brier:.3f}",
-            f"{case.brier_base_rate:.3f}",
+            case.facts.id,
+            str(case.cluster),
+            case.facts.group,
+            f"{case.facts.episode_age_months:.0f}",
+            str(case.facts.ended_by or "no record"),
+            str(case.n_scored),
         )
-    cases.add_row(
-        "all events",
-        "",
-        "",
-        str(sum(len(c.events) for c in result.cases)),
-        f"{result.brier_mean:.3f}",
-        f"{result.brier_base_rate:.3f}",
+        ref_briers = []
+        for r in refs:
+            p, y = case.scored(r)
+            ref_briers.append(_num(float(((p - y) ** 2).mean())) if p.size else "-")
+        briers.add_row(case.facts.id, _num(row["brier"]), *ref_briers)
+    model = document["model"]
+    briers.add_row(
+        "headline",
+        _num(model["brier"] if model else None),
+        *(_num(document["references"][r]["brier"]) for r in refs),
     )
     console.print(cases)
+    console.print(briers)
+    if model is None:
+        console.print("Nothing to score: no case has a record covering these horizons.")
+        return
+    stats = Table(title="The forecaster's statistics (pooled scored pairs)")
+    stats.add_column("statistic")
+    stats.add_column("value", justify="right")
+    calibration = model["calibration"]
+    for name, value in (
+        ("log score (lower is better)", _num(model["log_score"])),
+        ("easing AUC (mean over horizons)", _num(model["auc_easing"])),
+        ("easing AUC 95% interval", _interval(model["auc_easing_ci95"])),
+        ("C-index of easing times", _num(model["c_index"])),
+        ("calibration-in-the-large", _num(calibration["in_the_large"])),
+        ("calibration slope", _num(calibration["slope"])),
+        ("calibration slope 95% interval", _interval(calibration["slope_ci95"])),
+        ("sharpness (variance of forecasts)", _num(model["sharpness"])),
+        *((f"Brier by kind: {k}", _num(v)) for k, v in model["by_kind"].items()),
+    ):
+        stats.add_row(name, value)
+    console.print(stats)
+    console.print(document["skill"]["sentence"])
 
-    calibration = Table(title="Calibration: forecasts in bins, what happened")
-    for name in ("forecast bin", "events", "mean forecast", "observed frequency"):
-        calibration.add_column(name, justify="right")
-    for b in result.calibration:
-        calibration.add_row(
-            f"{b.low:.1f} - {b.high:.1f}",
-            str(b.count),
-            "-" if b.mean_forecast is None else f"{b.mean_forecast:.3f}",
-            "-" if b.observed_frequency is None else f"{b.observed_frequency:.3f}",
-        )
-    console.print(calibration)
+
+def _interval(values: list[float] | None) -> str:
+    return "-" if values is None else f"{values[0]:.3f} to {values[1]:.3f}"

@@ -1,0 +1,537 @@
+"""Score a forecaster against the references on the protocol's pairs (docs/cases.md, rules 4-6).
+
+:func:`evaluate` takes the cases to score and a forecaster (the model, or a forecasts file),
+forecasts every case, lays every (event, horizon) pair of every case beside the four
+references (:mod:`sanctionsim.history.references`), and computes the scores:
+
+* the **headline**: the Brier score averaged over a case's scored pairs, then over the cases of a
+  cluster, then over clusters (an episode encoded twice weighs as one);
+* the log score, the scores per event kind, the easing AUC and C-index, the reliability table,
+  calibration-in-the-large and slope, sharpness and the Brier decomposition
+  (:mod:`sanctionsim.history.scores`);
+* **skill**: the headline minus each reference's, and minus the best reference re-chosen in
+  every resample of a case-cluster bootstrap (:mod:`sanctionsim.history.bootstrap`).
+
+The result is one frozen :class:`HistoryEvaluation`; :meth:`HistoryEvaluation.to_dict` is the
+JSON contract of ``sanctionsim history --json`` (docs/cli.md), :meth:`HistoryEvaluation.rows` the
+tidy table of ``--out``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from sanctionsim.history.forecast import (
+    DEFAULT_RUNS,
+    DEFAULT_SEED,
+    CaseForecast,
+    file_forecast,
+    model_forecast,
+    read_forecasts,
+)
+from sanctionsim.history.protocol import (
+    DEFAULT_HORIZONS,
+    EVENT_KINDS,
+    PROTOCOL_VERSION,
+    CaseFacts,
+    EventPair,
+    case_facts,
+    clusters,
+    derived_recorded,
+    event_pairs,
+    recorded_months,
+)
+from sanctionsim.history.references import REFERENCES, TrainingCase, reference_forecasts
+from sanctionsim.scenario.schema import Scenario
+
+BOOTSTRAP_RESAMPLES = 2000
+BINS = 5
+LOG_CLIP = 0.001
+BOOTSTRAP_STREAM = 0xB007  # the bootstrap's child stream of --seed, apart from the engine's
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """One case: the protocol's facts, its pairs, and every forecaster's probability for each."""
+
+    facts: CaseFacts
+    cluster: int
+    pairs: tuple[EventPair, ...]
+    forecast: tuple[float | None, ...]
+    references: dict[str, tuple[float, ...]]
+    derived: tuple[dict[str, Any], ...]
+    months: dict[str, int | None]  # each event's recorded month (None: not within the record)
+
+    def scored(self, forecaster: str = "model") -> tuple[FloatArray, FloatArray]:
+        """(forecasts, outcomes) of the scored pairs for ``forecaster`` (or a reference)."""
+        values = self.forecast if forecaster == "model" else self.references[forecaster]
+        chosen = [(v, p.recorded) for v, p in zip(values, self.pairs, strict=True) if p.scored]
+        p = np.array([float(v) for v, _ in chosen if v is not None], dtype=np.float64)
+        y = np.array([float(r or 0) for _, r in chosen], dtype=np.float64)
+        return p, y
+
+    @property
+    def n_scored(self) -> int:
+        """How many pairs of this case are scored."""
+        return sum(p.scored for p in self.pairs)
+
+
+def _weighted_headline(per_case: Sequence[tuple[int, float]], n_clusters: int) -> FloatArray:
+    """Per-cluster means of per-case values (NaN for a cluster without a scored case)."""
+    sums, counts = np.zeros(n_clusters), np.zeros(n_clusters)
+    for cluster, value in per_case:
+        sums[cluster] += value
+        counts[cluster] += 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
+@dataclass(frozen=True)
+class HistoryEvaluation:
+    """Every case's pairs and forecasts, and the scores of the forecaster and the references."""
+
+    cases: tuple[CaseResult, ...]
+    forecaster: str
+    model_version: str | None
+    runs: int | None
+    seed: int
+    horizons: tuple[int, ...]
+    resamples: int = BOOTSTRAP_RESAMPLES
+    calibration_id: str | None = None
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    # -- the clustered headline ---------------------------------------------------------------
+    @property
+    def scored_cases(self) -> tuple[CaseResult, ...]:
+        """The cases with at least one scored pair."""
+        return tuple(c for c in self.cases if c.n_scored)
+
+    def _cluster_index(self) -> dict[int, int]:
+        ids = sorted({c.cluster for c in self.scored_cases})
+        return {cluster: i for i, cluster in enumerate(ids)}
+
+    @property
+    def n_clusters(self) -> int:
+        """How many clusters the headline averages over."""
+        return len(self._cluster_index())
+
+    def cluster_scores(
+        self, forecaster: str, score: Callable[[FloatArray, FloatArray], FloatArray], kind: str = ""
+    ) -> FloatArray:
+        """Per-cluster mean of per-case mean scores (NaN where a cluster has none of ``kind``)."""
+        index = self._cluster_index()
+        per_case = []
+        for case in self.scored_cases:
+            keep = [p.scored and (not kind or p.kind == kind) for p in case.pairs]
+            values = case.forecast if forecaster == "model" else case.references[forecaster]
+            chosen = [
+                (float(v), float(p.recorded or 0))
+                for v, p, k in zip(values, case.pairs, keep, strict=True)
+                if k and v is not None
+            ]
+            if chosen:
+                p, y = (np.array(col) for col in zip(*chosen, strict=True))
+                per_case.append((index[case.cluster], float(score(p, y).mean())))
+        return _weighted_headline(per_case, len(index))
+
+    def headline(self, forecaster: str = "model", kind: str = "") -> float | None:
+        """The clustered mean Brier score of ``forecaster`` (None when nothing is scored)."""
+        from sanctionsim.history.scores import brier_scores
+
+        values = self.cluster_scores(forecaster, brier_scores, kind)
+        values = values[~np.isnan(values)]
+        return float(values.mean()) if values.size else None
+
+    def log_score(self, forecaster: str = "model") -> float | None:
+        """The clustered mean log score (p clipped to [0.001, 0.999]; lower is better)."""
+        from sanctionsim.history.scores import log_scores
+
+        values = self.cluster_scores(forecaster, lambda p, y: log_scores(p, y, clip=LOG_CLIP))
+        values = values[~np.isnan(values)]
+        return float(values.mean()) if values.size else None
+
+    # -- pooled pair-level statistics ---------------------------------------------------------
+    def _pooled(
+        self, clusters: Sequence[int] | None = None, easing: bool = False
+    ) -> list[tuple[float, float, int]]:
+        """(forecast, outcome, horizon) of the scored pairs of the given cluster indices."""
+        index = self._cluster_index()
+        by_cluster: dict[int, list[tuple[float, float, int]]] = {i: [] for i in index.values()}
+        for case in self.scored_cases:
+            for v, p in zip(case.forecast, case.pairs, strict=True):
+                if p.scored and v is not None and (not easing or p.kind.endswith("_eases")):
+                    by_cluster[index[case.cluster]].append(
+                        (float(v), float(p.recorded or 0), p.horizon)
+                    )
+        chosen = range(len(index)) if clusters is None else clusters
+        return [row for c in chosen for row in by_cluster[int(c)]]
+
+    def auc_easing(self, clusters: Sequence[int] | None = None) -> float:
+        """The easing AUC at each horizon, averaged over horizons where both outcomes occur."""
+        from sanctionsim.history.scores import auc
+
+        rows = self._pooled(clusters, easing=True)
+        values = []
+        for h in self.horizons:
+            at = [(p, y) for p, y, hh in rows if hh == h]
+            if at:
+                value = auc(np.array([p for p, _ in at]), np.array([y for _, y in at]))
+                if value is not None:
+                    values.append(value)
+        return float(np.mean(values)) if values else math.nan
+
+    def calibration_fit(self, clusters: Sequence[int] | None = None) -> tuple[float, float]:
+        """(calibration-in-the-large, slope) of the pooled scored pairs."""
+        from sanctionsim.history.scores import calibration
+
+        rows = self._pooled(clusters)
+        if not rows:
+            return math.nan, math.nan
+        try:
+            fit = calibration(np.array([r[0] for r in rows]), np.array([r[1] for r in rows]))
+        except ArithmeticError:  # separated outcomes (in a resample): the fit is undefined
+            return math.nan, math.nan
+        return float(fit.in_the_large), float(fit.slope)
+
+    def c_index(self) -> float | None:
+        """Harrell's C of the members' easing times against the forecast at the longest horizon;
+        a member still holding at a terminal end is never at risk again (time = inf)."""
+        from sanctionsim.history.scores import c_index
+
+        risk, time, event = [], [], []
+        for case in self.scored_cases:
+            months = case.months
+            longest: dict[str, tuple[int, float]] = {}
+            for v, p in zip(case.forecast, case.pairs, strict=True):
+                if p.kind.endswith("_eases") and p.reason != "nothing_to_ease" and v is not None:
+                    best = longest.get(p.event)
+                    if best is None or p.horizon > best[0]:
+                        longest[p.event] = (p.horizon, float(v))
+            for name, (_, p_eases) in longest.items():
+                month = months.get(name)
+                covered = case.facts.covered_months
+                risk.append(p_eases)
+                if month is not None and (covered is None or month <= covered):
+                    time.append(float(month))
+                    event.append(1)
+                else:
+                    time.append(math.inf if covered is None else float(covered))
+                    event.append(0)
+        if not risk:
+            return None
+        return c_index(np.array(risk), np.array(time), np.array(event))
+
+    # -- skill ---------------------------------------------------------------------------------
+    def skill(self) -> dict[str, Any]:
+        """The model minus each reference, and minus the best re-chosen in every resample."""
+        from sanctionsim.history.bootstrap import cluster_bootstrap
+        from sanctionsim.history.scores import brier_scores
+
+        table = {f: self.cluster_scores(f, brier_scores) for f in ("model", *REFERENCES)}
+        model = table["model"]
+        best = min(REFERENCES, key=lambda r: float(np.nanmean(table[r])))
+
+        def against(reference: str | None) -> dict[str, Any]:
+            def statistic(indices: npt.NDArray[np.intp]) -> float:
+                ours = float(np.nanmean(model[indices]))
+                if reference is not None:
+                    return ours - float(np.nanmean(table[reference][indices]))
+                return ours - min(float(np.nanmean(table[r][indices])) for r in REFERENCES)
+
+            rng = self._rng(reference or "best")
+            interval = cluster_bootstrap(
+                statistic, self.n_clusters, resamples=self.resamples, rng=rng
+            )
+            other = table[reference or best]
+            return {
+                "difference": interval.estimate,
+                "ci95": [interval.low, interval.high],
+                "interval_method": interval.method,
+                "wins": int(np.sum(model < other)),
+                "losses": int(np.sum(model > other)),
+            }
+
+        vs = {}
+        for reference in REFERENCES:
+            entry = against(reference)
+            ref_brier = float(np.nanmean(table[reference]))
+            entry["brier_skill_score"] = 1.0 - float(np.nanmean(model)) / ref_brier
+            vs[reference] = entry
+        vs_best = {"reference": best, **against(None)}
+        return {"vs_best": vs_best, "vs": vs, "sentence": self._sentence(vs_best)}
+
+    def _rng(self, label: str) -> np.random.Generator:
+        """A bootstrap stream of its own per comparison, derived from the seed (never global)."""
+        key = [ord(ch) for ch in label]
+        return np.random.default_rng(np.random.SeedSequence([self.seed, BOOTSTRAP_STREAM, *key]))
+
+    def _sentence(self, vs_best: dict[str, Any]) -> str:
+        low, high = vs_best["ci95"]
+        d = vs_best["difference"]
+        where = (
+            f"(Brier difference {d:+.3f}, 95% interval {low:+.3f} to {high:+.3f}; "
+            f"{len(self.scored_cases)} cases in {self.n_clusters} clusters)"
+        )
+        if high < 0:
+            verdict = f"better than the best reference, {vs_best['reference']}, by {-d:.3f}"
+        elif low > 0:
+            verdict = f"worse than the best reference, {vs_best['reference']}, by {d:.3f}"
+        else:
+            verdict = f"indistinguishable from the best reference, {vs_best['reference']}"
+        return f"The {self.forecaster} is {verdict} {where}."
+
+    def interval_of(
+        self, statistic: Callable[[Sequence[int]], float], label: str
+    ) -> list[float] | None:
+        """A case-cluster bootstrap interval of a pooled statistic."""
+        from sanctionsim.history.bootstrap import cluster_bootstrap
+
+        if self.n_clusters < 2 or not math.isfinite(statistic(range(self.n_clusters))):
+            return None
+        interval = cluster_bootstrap(
+            lambda idx: statistic(list(idx)),
+            self.n_clusters,
+            resamples=self.resamples,
+            rng=self._rng(label),
+        )
+        return [interval.low, interval.high]
+
+    # -- outputs -------------------------------------------------------------------------------
+    def model_scores(self) -> dict[str, Any] | None:
+        """The ``model`` block of the JSON contract (None when nothing is scored)."""
+        from sanctionsim.history.scores import (
+            brier_decomposition,
+            reliability_table,
+            sharpness,
+        )
+
+        rows = self._pooled()
+        if not rows:
+            return None
+        p, y = np.array([r[0] for r in rows]), np.array([r[1] for r in rows])
+        in_the_large, slope = self.calibration_fit()
+        return {
+            "brier": self.headline(),
+            "log_score": self.log_score(),
+            "auc_easing": _finite(self.auc_easing()),
+            "auc_easing_ci95": self.interval_of(self.auc_easing, "auc"),
+            "c_index": self.c_index(),
+            "by_kind": {k: self.headline("model", k) for k in EVENT_KINDS},
+            "reliability": [b.to_dict() for b in reliability_table(p, y, bins=BINS)],
+            "calibration": {
+                "in_the_large": _finite(in_the_large),
+                "in_the_large_ci95": self.interval_of(
+                    lambda c: self.calibration_fit(c)[0], "in_the_large"
+                ),
+                "slope": _finite(slope),
+                "slope_ci95": self.interval_of(lambda c: self.calibration_fit(c)[1], "slope"),
+            },
+            "sharpness": sharpness(p),
+            "decomposition": brier_decomposition(p, y, bins=BINS).to_dict(),
+            "pairs": len(rows),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``sanctionsim history --json`` (docs/cli.md)."""
+        model = self.model_scores()
+        headlines = {r: self.headline(r) for r in REFERENCES}
+        references = {
+            r: {"brier": headlines[r], "by_kind": {k: self.headline(r, k) for k in EVENT_KINDS}}
+            for r in REFERENCES
+        }
+        best = None
+        if model is not None:
+            best = min(REFERENCES, key=lambda r: headlines[r] or math.inf)
+        return {
+            "protocol_version": PROTOCOL_VERSION,
+            "forecaster": self.forecaster,
+            "model_version": self.model_version,
+            "calibration": self.calibration_id,
+            "runs": self.runs,
+            "seed": self.seed,
+            "horizons": list(self.horizons),
+            "cases": [_case_dict(case) for case in self.cases],
+            "model": model,
+            "references": references,
+            "best_reference": best,
+            "skill": self.skill() if model is not None and self.n_clusters >= 1 else None,
+        }
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Every pair of every case, primitive and derived, as one tidy table."""
+        result = []
+        for case in self.cases:
+            common = {
+                "case": case.facts.id,
+                "cluster": case.cluster,
+                "group": case.facts.group,
+                "episode_age_months": case.facts.episode_age_months,
+                "ended_by": case.facts.ended_by,
+            }
+            for v, p, *refs in zip(
+                case.forecast, case.pairs, *case.references.values(), strict=True
+            ):
+                result.append(
+                    {
+                        **common,
+                        "event": p.event,
+                        "kind": p.kind,
+                        "derived": False,
+                        "horizon": p.horizon,
+                        "forecast": v,
+                        "recorded": p.recorded,
+                        "reason": p.reason,
+                        **{f"ref_{r}": x for r, x in zip(case.references, refs, strict=True)},
+                    }
+                )
+            for d in case.derived:
+                result.append(
+                    {
+                        **common,
+                        "event": d["event"],
+                        "kind": "derived",
+                        "derived": True,
+                        "horizon": d["horizon"],
+                        "forecast": d["forecast"],
+                        "recorded": d["recorded"],
+                        "reason": "scored" if d["recorded"] is not None else "censored",
+                        **{f"ref_{r}": None for r in case.references},
+                    }
+                )
+        return result
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _case_dict(case: CaseResult) -> dict[str, Any]:
+    from sanctionsim.history.scores import brier_scores
+
+    p, y = case.scored()
+    return {
+        "id": case.facts.id,
+        "start": case.facts.start.isoformat(),
+        "episode_age_months": round(case.facts.episode_age_months, 2),
+        "group": case.facts.group,
+        "cluster": case.cluster,
+        "ended_by": case.facts.ended_by,
+        "events": [
+            {
+                "event": pair.event,
+                "kind": pair.kind,
+                "horizon": pair.horizon,
+                "forecast": v,
+                "recorded": pair.recorded,
+                "reason": pair.reason,
+                "references": {r: values[i] for r, values in case.references.items()},
+            }
+            for i, (v, pair) in enumerate(zip(case.forecast, case.pairs, strict=True))
+        ],
+        "derived": list(case.derived),
+        "brier": float(brier_scores(p, y).mean()) if p.size else None,
+    }
+
+
+def _training_pool(scenarios: Sequence[Scenario], horizons: Sequence[int]) -> list[TrainingCase]:
+    facts = [case_facts(s) for s in scenarios]
+    labels = clusters(facts)
+    return [
+        TrainingCase(f, tuple(event_pairs(s, horizons)), label)
+        for s, f, label in zip(scenarios, facts, labels, strict=True)
+    ]
+
+
+def _with_library(scenarios: Sequence[Scenario]) -> list[Scenario]:
+    """The cases to score followed by every built-in case not among them (the training pool)."""
+    from sanctionsim.history.protocol import content_hash
+    from sanctionsim.scenario.library import case_ids
+    from sanctionsim.scenario.loader import load_scenario
+
+    seen = {content_hash(s) for s in scenarios}
+    pool = list(scenarios)
+    for case_id in case_ids():
+        built_in = load_scenario(case_id)
+        if content_hash(built_in) not in seen:
+            pool.append(built_in)
+    return pool
+
+
+def evaluate(
+    scenarios: Sequence[Scenario],
+    *,
+    horizons: Sequence[int] = DEFAULT_HORIZONS,
+    runs: int = DEFAULT_RUNS,
+    seed: int = DEFAULT_SEED,
+    model: str = "v1",
+    forecasts: Path | None = None,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    progress: Callable[[str], None] | None = None,
+) -> HistoryEvaluation:
+    """Forecast ``scenarios`` (by the model, or from a ``forecasts`` CSV file) and score them on
+    the protocol's pairs beside the references, trained on the built-in library and the given
+    cases, leaving out the forecast case's cluster.
+
+    Raises:
+        InputError: bad sizes or horizons, an unknown model, a forecasts file that misses a pair.
+    """
+    from sanctionsim.errors import InputError
+
+    horizons = tuple(sorted(set(horizons)))
+    if not horizons or horizons[0] < 1 or horizons[-1] > 600:
+        raise InputError.single("--horizons", "horizons must be whole months in 1..600")
+    pool = _training_pool(_with_library(scenarios), horizons)
+    table = read_forecasts(forecasts) if forecasts is not None else None
+    results = []
+    for scenario, training in zip(scenarios, pool[: len(scenarios)], strict=True):
+        pairs = training.pairs
+        if table is not None and forecasts is not None:
+            needed = [(p.event, p.horizon) for p in pairs if p.scored]
+            forecast: CaseForecast = file_forecast(table, str(forecasts), scenario.id, needed)
+        else:
+            forecast = model_forecast(scenario, horizons, runs=runs, seed=seed, model=model)
+        refs = reference_forecasts(training.facts, pairs, training.cluster, pool)
+        months = recorded_months(scenario, training.facts)
+        derived = []
+        for (event, h), value in sorted(forecast.derived.items(), key=lambda kv: kv[0][1]):
+            recorded = derived_recorded(scenario, training.facts, h)[event]
+            derived.append(
+                {
+                    "event": event,
+                    "horizon": h,
+                    "forecast": value,
+                    "recorded": recorded,
+                    "brier": None if recorded is None else (value - recorded) ** 2,
+                }
+            )
+        results.append(
+            CaseResult(
+                facts=training.facts,
+                cluster=training.cluster,
+                pairs=pairs,
+                forecast=tuple(forecast.probabilities.get((p.event, p.horizon)) for p in pairs),
+                references={r: tuple(v) for r, v in refs.items()},
+                derived=tuple(derived),
+                months=months,
+            )
+        )
+        if progress is not None:
+            progress(scenario.id)
+    from_file = forecasts is not None
+    return HistoryEvaluation(
+        cases=tuple(results),
+        forecaster=f"forecasts in {forecasts}" if from_file else f"model {model}",
+        model_version=None if from_file else model,
+        runs=None if from_file else runs,
+        seed=seed,
+        horizons=horizons,
+        resamples=resamples,
+    )

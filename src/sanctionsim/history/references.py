@@ -1,0 +1,175 @@
+"""The reference forecasters a model must beat, each outcome-blind for the case it forecasts.
+
+docs/cases.md (protocol rule 5) defines them; each returns a probability for every pair of
+:func:`sanctionsim.history.protocol.event_pairs`, scored or not:
+
+* ``constant``: 1/3 for every event, the success rate of sanctions episodes (Hufbauer, Schott,
+  Elliott & Oegg 2007; about 30% in the Global Sanctions Data Base).
+* ``climatology``: the TIES incidence of the case's group conditional on the episode's age
+  (:mod:`sanctionsim.history.climatology`) for the concession and the leader's easing; 1/3 for
+  members and deals, which no large-N table covers.
+* ``loco_frequency``: each kind's frequency at each horizon in the other clusters, shrunk toward
+  1/3 by two pseudo-observations and made non-decreasing in the horizon (pool adjacent
+  violators; Barlow et al. 1972).
+* ``loco_logistic``: a ridge logistic regression on features known on ``start``, fitted on the
+  other clusters with a penalty fixed in advance (:data:`RIDGE_PENALTY`; le Cessie & van
+  Houwelingen 1992).
+
+"Other clusters" means every case of the training pool outside the forecast case's cluster, so
+a case is never forecast from its own outcome, nor from another encoding of the same episode.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from sanctionsim.history.protocol import EVENT_KINDS, CaseFacts, EventPair
+
+CONSTANT = 1.0 / 3.0
+PSEUDO_OBSERVATIONS = 2.0
+RIDGE_PENALTY = 1.0
+"""Fixed before any score was seen (protocol 1): one unit on standardised features."""
+REFERENCES = ("constant", "climatology", "loco_frequency", "loco_logistic")
+GROUPS = ("io", "multilateral_no_io", "unilateral")
+_CLIMATOLOGY_KIND = {
+    "concession": "target_concedes",
+    "leader_eases": "leader_eases",
+    "member_eases": "member_eases",
+    "deal_delivers": "deal_delivers",
+}
+
+
+@dataclass(frozen=True)
+class TrainingCase:
+    """One case of the training pool: its facts, its pairs and its cluster."""
+
+    facts: CaseFacts
+    pairs: tuple[EventPair, ...]
+    cluster: int
+
+
+def constant(pairs: Sequence[EventPair]) -> list[float]:
+    """1/3 for every pair."""
+    return [CONSTANT] * len(pairs)
+
+
+def climatology(facts: CaseFacts, pairs: Sequence[EventPair]) -> list[float]:
+    """The TIES incidence of the case's group, conditional on its episode age."""
+    from sanctionsim.history.climatology import climatology_forecast
+
+    return [
+        climatology_forecast(
+            facts.group, _CLIMATOLOGY_KIND[p.kind], facts.episode_age_months, p.horizon
+        )
+        for p in pairs
+    ]
+
+
+def pool_adjacent_violators(values: Sequence[float], weights: Sequence[float]) -> list[float]:
+    """The weighted least-squares non-decreasing fit to ``values`` (Barlow et al. 1972).
+
+    >>> pool_adjacent_violators([0.2, 0.1, 0.4], [1, 1, 1])
+    [0.15000000000000002, 0.15000000000000002, 0.4]
+    """
+    blocks: list[list[float]] = []  # [mean, weight, count]
+    for value, weight in zip(values, weights, strict=True):
+        blocks.append([float(value), float(weight), 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            mean2, weight2, count2 = blocks.pop()
+            mean1, weight1, count1 = blocks[-1]
+            total = weight1 + weight2
+            blocks[-1] = [(mean1 * weight1 + mean2 * weight2) / total, total, count1 + count2]
+    return [mean for mean, _, count in blocks for _ in range(int(count))]
+
+
+def loco_frequency(
+    pairs: Sequence[EventPair], cluster: int, pool: Sequence[TrainingCase]
+) -> list[float]:
+    """Each kind's shrunk frequency at each horizon in the clusters other than ``cluster``."""
+    horizons = sorted({p.horizon for p in pairs})
+    table: dict[tuple[str, int], float] = {}
+    for kind in EVENT_KINDS:
+        rates, weights = [], []
+        for horizon in horizons:
+            outcomes = [
+                q.recorded
+                for case in pool
+                if case.cluster != cluster
+                for q in case.pairs
+                if q.scored and q.kind == kind and q.horizon == horizon
+            ]
+            n = len(outcomes)
+            happened = sum(int(o or 0) for o in outcomes)
+            rates.append((happened + PSEUDO_OBSERVATIONS * CONSTANT) / (n + PSEUDO_OBSERVATIONS))
+            weights.append(n + PSEUDO_OBSERVATIONS)
+        for horizon, rate in zip(horizons, pool_adjacent_violators(rates, weights), strict=True):
+            table[kind, horizon] = rate
+    return [table[p.kind, p.horizon] for p in pairs]
+
+
+FEATURES = (
+    *(f"kind={k}" for k in EVENT_KINDS),
+    *(f"group={g}" for g in GROUPS),
+    "pressure_share",
+    "cost_share",
+    "log_horizon",
+    "episode_age_years",
+)
+
+
+def features(facts: CaseFacts, pairs: Sequence[EventPair]) -> npt.NDArray[np.float64]:
+    """The rows of :data:`FEATURES` for ``pairs``: everything known on ``start``."""
+    shares = {s.id: (s.pressure_share, s.cost_share) for s in (*facts.members, *facts.deals)}
+    rows = []
+    for p in pairs:
+        pressure, cost = shares.get(p.subject or "", (0.0, 0.0))
+        if p.kind == "deal_delivers":
+            pressure, cost = 0.0, 0.0
+        rows.append(
+            [
+                *(float(p.kind == k) for k in EVENT_KINDS),
+                *(float(facts.group == g) for g in GROUPS),
+                pressure,
+                cost,
+                math.log(p.horizon),
+                facts.episode_age_months / 12.0,
+            ]
+        )
+    return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
+
+
+def loco_logistic(
+    facts: CaseFacts, pairs: Sequence[EventPair], cluster: int, pool: Sequence[TrainingCase]
+) -> list[float]:
+    """The ridge logistic regression fitted on the clusters other than ``cluster``.
+
+    With no training pair at all (a pool of one cluster) it says 1/3.
+    """
+    from sanctionsim.history.logistic import fit_ridge_logistic
+
+    train = [case for case in pool if case.cluster != cluster]
+    xs = [features(c.facts, [p for p in c.pairs if p.scored]) for c in train]
+    ys = [[int(p.recorded or 0) for p in c.pairs if p.scored] for c in train]
+    x = np.vstack([np.zeros((0, len(FEATURES))), *xs])
+    y = np.asarray([o for outcomes in ys for o in outcomes], dtype=np.float64)
+    if y.size == 0 or not pairs:
+        return [CONSTANT] * len(pairs)
+    model = fit_ridge_logistic(x, y, penalty=RIDGE_PENALTY)
+    return [float(v) for v in model.predict(features(facts, pairs))]
+
+
+def reference_forecasts(
+    facts: CaseFacts, pairs: Sequence[EventPair], cluster: int, pool: Sequence[TrainingCase]
+) -> dict[str, list[float]]:
+    """Every reference's probability for every pair of one case, by reference name."""
+    return {
+        "constant": constant(pairs),
+        "climatology": climatology(facts, pairs),
+        "loco_frequency": loco_frequency(pairs, cluster, pool),
+        "loco_logistic": loco_logistic(facts, pairs, cluster, pool),
+    }
