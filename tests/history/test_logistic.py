@@ -92,6 +92,13 @@ def test_separated_data_without_penalty_does_not_converge_and_ridge_does() -> No
     assert fit_ridge_logistic(X, y, penalty=1.0).converged
 
 
+def test_one_class_only_does_not_converge_and_predicts_that_class() -> None:
+    X, _ = _data(9, n=10)
+    model = fit_ridge_logistic(X, np.zeros(10), penalty=1.0)
+    assert not model.converged
+    assert np.all(model.predict(X) < 1e-10)
+
+
 def test_newton_with_offset_matches_statsmodels_glm_offset() -> None:
     X, y = _data(7)
     offset = 0.3 * X[:, 0]
@@ -138,6 +145,7 @@ def test_properties_predictions_are_probabilities_and_penalty_shrinks(
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, 2)) * rng.uniform(0.1, 10.0, size=2)
     y = rng.integers(0, 2, size=n)
+    y[:2] = [0, 1]  # both classes, else the unpenalised intercept has no finite maximum
     weak = fit_ridge_logistic(X, y, penalty=penalty)
     strong = fit_ridge_logistic(X, y, penalty=penalty * factor)
     assert weak.converged

@@ -170,7 +170,9 @@ def fit_ridge_logistic(
     divides by the total weight); a constant column gets scale 1 and coefficient 0. Maximises
     the weighted log-likelihood minus ``penalty / 2 * ||beta||^2`` on the standardised scale,
     the intercept unpenalised. With ``penalty = 0`` this is maximum likelihood, which does not
-    exist under perfect separation (then ``converged`` is False).
+    exist under perfect separation; nor does the unpenalised intercept when ``y`` holds one
+    class only. Then the fit stops at ``max_iter`` with ``converged`` False and predictions
+    next to 0 or 1.
 
     Raises:
         ValueError: ``X`` not 2-d or not finite, ``y`` not 0/1 or of another length,
