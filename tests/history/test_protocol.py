@@ -17,6 +17,7 @@ from sanctionsim.history.protocol import (
     episode_age_months,
     episode_group,
     event_pairs,
+    span_months,
     whole_months,
 )
 from sanctionsim.scenario.library import case_ids
@@ -174,6 +175,14 @@ def test_derived_events_are_recorded_apart() -> None:
     assert derived_recorded(scenario, facts, 120) == {"cascade": 1, "coalition_holds": 0}
     assert derived_recorded(scenario, facts, 12) == {"cascade": 0, "coalition_holds": 1}
     assert all(not p.event.startswith(("cascade", "coalition")) for p in event_pairs(scenario))
+
+
+def test_span_months_counts_a_part_month_as_one() -> None:
+    assert span_months(dt.date(1965, 11, 20), dt.date(1979, 12, 21)) == 14 * 12 + 1 + 1
+    assert span_months(dt.date(2006, 12, 23), dt.date(2016, 1, 16)) == 9 * 12 + 1
+    assert span_months(dt.date(2000, 1, 31), dt.date(2000, 1, 31)) == 0
+    with pytest.raises(ValueError, match="before start"):
+        span_months(dt.date(2000, 2, 1), dt.date(2000, 1, 1))
 
 
 def test_whole_months_counts_only_complete_months() -> None:

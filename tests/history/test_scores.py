@@ -27,7 +27,6 @@ from sanctionsim.history.scores import (
     reliability_table,
     sharpness,
 )
-from sanctionsim.history.scoring import calibration_bins
 
 # Forecasts on a coarse grid so that ties (in forecasts, and between forecasts and bin edges)
 # are common, as they are for Monte Carlo frequencies.
@@ -216,12 +215,11 @@ def test_reliability_table_by_hand() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(forecasts_and_outcomes(), st.integers(1, 12))
-def test_reliability_table_is_what_calibration_bins_returns(
+def test_reliability_table_counts_every_forecast_in_its_bin(
     data: tuple[np.ndarray, np.ndarray], bins: int
 ) -> None:
     p, y = data
     table = reliability_table(p, y, bins=bins)
-    assert table == calibration_bins(p.tolist(), y.tolist(), bins=bins)
     assert sum(b.count for b in table) == p.size
     for b in table:
         if b.count:

@@ -1,7 +1,16 @@
-"""Scoring forecasts of historical sanctions episodes against what history recorded.
+"""Forecasts of historical sanctions episodes, scored against what history recorded.
 
-:mod:`sanctionsim.history.scoring` holds the pure scoring functions (Brier score, the base-rate
-reference, calibration bins, the recorded events of a case); :mod:`sanctionsim.history.forecast`
-forecasts every built-in case from its start date and scores it. ``docs/cases.md`` states the
-honesty rules the built-in cases follow.
+Data flows one way through the package:
+
+* :mod:`~sanctionsim.history.protocol`: which (event, horizon) pairs of a case are scored and
+  what was recorded (docs/cases.md, "The evaluation protocol"), from the scenario alone;
+* :mod:`~sanctionsim.history.forecast`: the model's forecasts (the record removed), or any
+  forecaster's CSV file;
+* :mod:`~sanctionsim.history.climatology` and :mod:`~sanctionsim.history.references`: the
+  outcome-blind references a forecast must beat;
+* :mod:`~sanctionsim.history.scores`, :mod:`~sanctionsim.history.bootstrap`,
+  :mod:`~sanctionsim.history.logistic`: pure statistics;
+* :mod:`~sanctionsim.history.evaluation`: the scores, the skill and the JSON contract of
+  ``sanctionsim history``;
+* :mod:`~sanctionsim.history.track_record`: the shipped score history.
 """
