@@ -118,6 +118,10 @@ def test_report_with_forecast_draws_its_charts_and_metrics(
     assert "1,024 Monte Carlo runs" in html
     jpn = small_forecast["metrics"]["p_member_eases"]["JPN"]["mean"]
     assert f"{jpn:.1%}" in html
+    # the track record is the shipped score history's current row, never recomputed
+    from sanctionsim.history.track_record import current_row
+
+    assert current_row("v1").sentence().replace("'", "&#39;") in html
 
 
 def test_report_refuses_another_scenarios_results(

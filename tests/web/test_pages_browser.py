@@ -101,6 +101,8 @@ def test_run_a_bounded_forecast_with_overrides_and_see_its_charts(
     assert "1,024 runs" in meta
     assert "target resolve fixed at 0.05" in meta
     assert "detection fixed at 0.9" in meta
+    record = page.locator("#track-record").inner_text()
+    assert record.startswith("Track record of model v1 on 10 historical cases")
     drawn = _wait_for_charts(page)
     assert [(name, state) for name, state, _ in drawn] == [
         ("pressure", "true"),

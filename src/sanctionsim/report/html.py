@@ -58,6 +58,8 @@ def _environment() -> Any:
     )
     env.filters["num"] = _number
     env.filters["pct"] = lambda v: "–" if v is None else f"{v:.1%}"
+    # the shipped score history's row of the model in use: read, never recomputed on a request
+    env.globals["track_record"] = _track_record
     return env
 
 
@@ -143,3 +145,10 @@ def render_report(
             vega_js=javascript if javascript is not None else vega_javascript(),
         )
     )
+
+
+def _track_record(model_version: str = "v1") -> str:
+    """The model's track record in one line (docs/cases.md, the score history)."""
+    from sanctionsim.history.track_record import current_row
+
+    return current_row(model_version).sentence()

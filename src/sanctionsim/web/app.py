@@ -140,6 +140,8 @@ def _templates() -> Any:
     )
     env.filters["num"] = lambda v, d=3: "–" if v is None else f"{v:.{d}g}"
     env.filters["pct"] = lambda v: "–" if v is None else f"{v:.1%}"
+    # the shipped score history's row of the model in use: read, never recomputed on a request
+    env.globals["track_record"] = _track_record
     return env
 
 
@@ -473,3 +475,10 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         return _page("forecast.html", s=scenario, simulation=outcome, charts=charts, request_=body)
 
     return app
+
+
+def _track_record(model_version: str = "v1") -> str:
+    """The model's track record in one line (docs/cases.md, the score history)."""
+    from sanctionsim.history.track_record import current_row
+
+    return current_row(model_version).sentence()

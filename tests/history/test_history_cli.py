@@ -1,0 +1,69 @@
+"""The history command on a terminal, and check's warning for records older than the protocol."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+from sanctionsim.scenario.library import case_path
+from support import run_sanctionsim
+
+
+def test_a_terminal_gets_a_progress_bar_and_stdout_stays_json(tmp_path: Path) -> None:
+    controller, terminal = pty.openpty()
+    env = dict(os.environ, COLUMNS="120", TERM="xterm")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sanctionsim",
+            "history",
+            "libya-1992",
+            "yugoslavia-1992",
+            "--runs",
+            "64",
+            "--json",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        env=env,
+    )
+    os.close(terminal)
+    drawn = b""
+    while True:
+        try:
+            data = os.read(controller, 65536)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not data:
+            break
+        drawn += data
+    stdout, _ = process.communicate(timeout=300)
+    os.close(controller)
+    assert process.returncode == 0
+    assert "forecasting cases" in drawn.decode(errors="replace")
+    assert [c["id"] for c in json.loads(stdout)["cases"]] == ["libya-1992", "yugoslavia-1992"]
+
+
+def test_check_warns_about_a_record_without_ended_by(tmp_path: Path) -> None:
+    original = case_path("libya-1992")
+    assert original is not None
+    lines = original.read_text().splitlines(keepends=True)
+    old = tmp_path / "old.yaml"
+    old.write_text("".join(line for line in lines if not line.startswith("  ended_by:")))
+    result = run_sanctionsim("check", str(old))
+    assert result.returncode == 0, result.stderr
+    warning = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warning) == 1
+    assert f"{old}:" in warning[0]
+    assert (
+        "recorded_outcome: no ended_by: scored as ended by concession on 1999-04-05" in (warning[0])
+    )
+    current = run_sanctionsim("check", str(original))
+    assert current.returncode == 0
+    assert "warning" not in current.stderr
