@@ -10,7 +10,9 @@ alias bomb composes into a few nodes but expands exponentially; we count expansi
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,26 +73,44 @@ def dotted(path: PathKey) -> str:
 
 
 def read_text(path: Path, display: str | None = None) -> str:
-    """Read a scenario file as UTF-8 text, refusing what is not a small text file."""
+    """Read a scenario file as UTF-8 text, refusing what is not a small regular text file.
+
+    Devices (``/dev/zero`` reports size 0 and never ends) and FIFOs (``open`` blocks until a
+    writer comes) are refused from ``fstat`` of a non-blocking descriptor, and at most
+    ``MAX_FILE_BYTES + 1`` bytes are ever read, whatever ``st_size`` says.
+    """
     name = display or str(path)
 
     def bad(message: str) -> ScenarioError:
         return ScenarioError.single(name, message)
 
-    if not path.exists():
-        raise bad("no such file")
-    if path.is_dir():
-        raise bad("is a directory, not a scenario file")
     try:
-        size = path.stat().st_size
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise bad("no such file") from None
+    except IsADirectoryError:
+        raise bad("is a directory, not a scenario file") from None
+    except OSError as error:
+        raise bad(f"cannot read file: {error.strerror or error}") from None
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise bad("is a directory, not a scenario file")
+        if not stat.S_ISREG(mode):
+            raise bad(f"is a {_kind(mode)}, not a regular file; refusing to read it")
+        size = os.fstat(descriptor).st_size
         if size > MAX_FILE_BYTES:
             raise bad(
                 f"file is {size / 2**20:.1f} MiB; scenario files are limited to "
                 f"{MAX_FILE_BYTES / 2**20:.0f} MiB"
             )
-        raw = path.read_bytes()
+        raw = _read_at_most(descriptor, MAX_FILE_BYTES + 1)
     except OSError as error:
         raise bad(f"cannot read file: {error.strerror or error}") from None
+    finally:
+        os.close(descriptor)
+    if len(raw) > MAX_FILE_BYTES:
+        raise bad(f"file is larger than {MAX_FILE_BYTES / 2**20:.0f} MiB, the limit")
     if not raw.strip():
         raise bad("file is empty")
     if b"\x00" in raw:
@@ -99,6 +119,29 @@ def read_text(path: Path, display: str | None = None) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise bad(f"not UTF-8 text (invalid byte at offset {error.start})") from None
+
+
+def _kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISFIFO, "FIFO (named pipe)"),
+        (stat.S_ISSOCK, "socket"),
+    )
+    return next((label for test, label in kinds if test(mode)), "special file")
+
+
+def _read_at_most(descriptor: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes from ``descriptor`` (fewer only at the end of the file)."""
+    parts: list[bytes] = []
+    left = limit
+    while left > 0:
+        chunk = os.read(descriptor, min(left, 1 << 20))
+        if not chunk:
+            break
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
 
 
 def parse_yaml(text: str, file: str) -> Located:
