@@ -37,7 +37,8 @@ def _refused(result: subprocess.CompletedProcess[str], fragment: str) -> None:
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert lines and all(LOCATED.match(line) for line in lines), lines
+    assert lines
+    assert all(LOCATED.match(line) for line in lines), lines
     assert any(fragment in line for line in lines), lines
 
 
@@ -49,7 +50,7 @@ def test_dev_zero_is_refused_by_every_loader(loader: object) -> None:
 
 @pytest.mark.parametrize("loader", [load_scenario, load_spec, load_policy])
 def test_a_fifo_is_refused_without_waiting_for_a_writer(loader: object, fifo: Path) -> None:
-    with pytest.raises(ScenarioError, match="FIFO .*not a regular file"):
+    with pytest.raises(ScenarioError, match=r"FIFO .*not a regular file"):
         loader(fifo)  # type: ignore[operator]
 
 
