@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import typer
@@ -26,7 +29,11 @@ def fail(error: InputError) -> NoReturn:
 
 
 def input_errors_exit_2(command: Callable[P, R]) -> Callable[P, R]:
-    """Decorate a command so that bad input becomes exit status 2, never a traceback."""
+    """Decorate a command so that bad input becomes exit status 2, never a traceback.
+
+    An ``OSError`` that names a file (a disk that fills up, a folder that vanishes mid-run) is
+    a problem with that path, not with the program: it too exits 2, with the path and reason.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -34,8 +41,33 @@ def input_errors_exit_2(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except InputError as error:
             fail(error)
+        except OSError as error:
+            if error.filename is None:
+                raise
+            fail(InputError.single(str(error.filename), error.strerror or str(error)))
 
     return wrapper
+
+
+def prepare_output(path: Path, flag: str, *, folder: bool) -> None:
+    """Refuse, before any work, an output ``flag`` cannot write: exit 2 naming path and reason.
+
+    A folder output is created (with its parents); a file output gets its parent folder. Then a
+    temporary file is created and removed there, which is the one test that also holds for
+    root, read-only mounts and ``/proc`` (permission bits alone do not tell).
+    """
+    where = path if folder else path.parent
+    if path.exists() and path.is_dir() != folder:
+        what = "a file, not a folder" if folder else "a folder; name a file"
+        raise InputError.single(flag, f"{path} is {what}")
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=where, prefix=".sanctionsim-probe-")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise InputError.single(flag, f"cannot write {path}: {reason}") from None
 
 
 def print_json(document: Any) -> None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sanctionsim.cli._common import input_errors_exit_2, print_json
+from sanctionsim.cli._common import input_errors_exit_2, prepare_output, print_json
 from sanctionsim.errors import InputError
 
 if TYPE_CHECKING:
@@ -98,6 +98,8 @@ def simulate(
     if seed < 0:
         raise InputError.single("--seed", f"must be >= 0, got {seed}")
     check_run_size(runs, 1 if horizon is None else horizon, chunk_size)
+    if out is not None:
+        prepare_output(out, "--out", folder=True)
     loaded = load_scenario(scenario)
     if policy:
         from sanctionsim.experiments.policies import apply_policy, load_policy

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sanctionsim.cli._common import input_errors_exit_2, print_json
+from sanctionsim.cli._common import input_errors_exit_2, prepare_output, print_json
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -75,6 +75,9 @@ def experiment(
 
         raise InputError.single("--runs", f"must be at least 1, got {runs}")
     folder = out if out is not None else Path("out") / "experiments" / spec.stem
+    if scheduler is not None:
+        check_scheduler_address(scheduler)
+    prepare_output(folder, "--out", folder=True)
     chosen = make_backend(backend, scheduler, workers)
     try:
         with _progress() as (started, advance):
@@ -95,6 +98,36 @@ def experiment(
         print_json(result.document)
         return
     print_comparison(result)
+
+
+def check_scheduler_address(address: str) -> None:
+    """Refuse at once a ``--scheduler`` that is not ``[tcp|tls://]HOST:PORT`` (port 1..65535).
+
+    Dask would otherwise try to connect to it for its whole connection timeout, or fail with a
+    traceback.
+
+    >>> check_scheduler_address("tcp://127.0.0.1:8786")
+    >>> check_scheduler_address("[::1]:8786")
+    >>> check_scheduler_address("tcp://host:99999")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sanctionsim.errors.InputError: --scheduler: 'tcp://host:99999' is not a scheduler address ...
+    """
+    import re
+
+    from sanctionsim.errors import InputError
+
+    form = re.fullmatch(
+        r"(?:(?:tcp|tls)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*)"
+        r":(?P<port>[0-9]{1,5})",
+        address,
+    )
+    if form is None or not 1 <= int(form["port"]) <= 65535:
+        raise InputError.single(
+            "--scheduler",
+            f"{address!r} is not a scheduler address of the form [tcp://|tls://]HOST:PORT "
+            "(port 1..65535), e.g. tcp://127.0.0.1:8786",
+        )
 
 
 def _progress() -> AbstractContextManager[

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sanctionsim.cli._common import input_errors_exit_2
+from sanctionsim.cli._common import input_errors_exit_2, prepare_output
 from sanctionsim.errors import InputError
 
 if TYPE_CHECKING:
@@ -99,6 +99,9 @@ def report(
     target = output if output is not None else default_output
     if target.is_dir():
         raise InputError.single("-o", f"{target} is a folder; name the HTML file")
+    prepare_output(target, "-o", folder=False)
+    if png is not None:
+        prepare_output(png, "--png", folder=True)
     analysis = analyze(loaded, loaded.start).to_dict()
     html = render_report(loaded, analysis, forecast)
     write_text_atomically(target, html)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sanctionsim.cli._common import input_errors_exit_2, print_json
+from sanctionsim.cli._common import input_errors_exit_2, prepare_output, print_json
 from sanctionsim.errors import InputError
 
 if TYPE_CHECKING:
@@ -171,6 +171,7 @@ def check(
         raise typer.Exit(2)
 
 
+@input_errors_exit_2
 def schema(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="write to this file instead of stdout")
@@ -187,6 +188,7 @@ def schema(
     else:
         from sanctionsim.files import write_text_atomically
 
+        prepare_output(output, "-o", folder=False)
         write_text_atomically(output, text)
 
 

@@ -7,61 +7,129 @@ naming the file and the key.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from sanctionsim.errors import InputError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from sanctionsim.errors import InputError, Problem
+from sanctionsim.scenario.checks import EARLIEST_DATE, LATEST_DATE
 
 FORECAST_FILE = "forecast.json"
+#: A forecast of 600 months for a few dozen members is well under 1 MiB; more is not one.
+MAX_FORECAST_BYTES = 16 * 1024 * 1024
+MAX_HORIZON = 600  # = sanctionsim.dynamics.engine.MAX_HORIZON (not imported: startup)
 
-_REQUIRED = ("scenario", "start", "runs", "horizon", "seed", "version", "members", "metrics")
-_CURVES = ("month", "p_eased_by", "p_conceded_by", "cohesion_quantiles")
-_QUANTILES = ("q05", "q25", "q50", "q75", "q95")
+
+class _Record(BaseModel):
+    # Strict: a string is never read as a number, a bool never as an int; no NaN or infinity.
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True, allow_inf_nan=False)
+
+
+class _Interval(_Record):
+    mean: float
+    ci95: Annotated[list[float], Field(min_length=2, max_length=2)]
+
+
+class _Metrics(_Record):
+    p_target_concedes: _Interval
+    p_member_eases: dict[str, _Interval]
+    p_cascade: _Interval
+    p_deal_delivers_by_deal: dict[str, _Interval] = Field(default_factory=dict)
+    cohesion_final: _Interval
+
+
+class _Quantiles(_Record):
+    q05: list[float]
+    q25: list[float]
+    q50: list[float]
+    q75: list[float]
+    q95: list[float]
+
+
+class _Curves(_Record):
+    month: Annotated[list[int], Field(min_length=1, max_length=MAX_HORIZON)]
+    p_eased_by: dict[str, list[float]]
+    p_conceded_by: list[float]
+    cohesion_quantiles: _Quantiles
+    pressure_quantiles: _Quantiles | None = None
+
+
+class _Forecast(_Record):
+    """What the report reads of a forecast: every key it draws, with its type."""
+
+    scenario: str
+    start: str
+    runs: int = Field(ge=1)
+    horizon: int = Field(ge=1, le=MAX_HORIZON)
+    seed: int = Field(ge=0)
+    version: str
+    members: dict[str, str]
+    metrics: _Metrics
+    curves: _Curves
+
+    @field_validator("start")
+    @classmethod
+    def _a_date_in_the_calendar(cls, value: str) -> str:
+        try:
+            date = dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"expected an ISO date YYYY-MM-DD, got {value!r}") from None
+        if not EARLIEST_DATE <= date <= LATEST_DATE:
+            raise ValueError(f"{value} is outside {EARLIEST_DATE} to {LATEST_DATE}")
+        return value
+
+
+def _dotted(location: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in location)
 
 
 def check_forecast(document: Any, file: str = FORECAST_FILE) -> dict[str, Any]:
-    """Check that ``document`` has the keys and shapes the report draws; return it.
+    """Check every key and shape the report draws; return the forecast's checked keys only.
 
-    >>> check_forecast({"scenario": "x"})
+    Types are strict (:class:`_Forecast`); then the month numbers must be 1, 2, ... up to the
+    horizon and every curve must have one value per month. Nothing unchecked is returned, so a
+    hostile file cannot reach the charts or the template.
+
+    >>> check_forecast({"scenario": "x"})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     sanctionsim.errors.InputError: forecast.json: start: missing (is this a forecast?)
+    forecast.json: runs: missing (is this a forecast?)
+    ...
     """
     if not isinstance(document, dict):
         raise InputError.single(file, "expected a JSON object (a forecast)")
-    for key in _REQUIRED:
-        if key not in document:
-            raise InputError.single(file, "missing (is this a forecast?)", key)
-    curves = document.get("curves")
-    if not isinstance(curves, dict):
-        raise InputError.single(file, "missing or not an object", "curves")
-    for key in _CURVES:
-        if key not in curves:
-            raise InputError.single(file, "missing", f"curves.{key}")
-    months = curves["month"]
-    if not isinstance(months, list) or not months:
-        raise InputError.single(file, "expected a non-empty list of months", "curves.month")
-    n = len(months)
-
-    def series(path: str, values: Any) -> None:
-        if not isinstance(values, list) or len(values) != n:
-            raise InputError.single(file, f"expected a list of {n} numbers", path)
-        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-            raise InputError.single(file, "expected numbers", path)
-
-    series("curves.p_conceded_by", curves["p_conceded_by"])
-    for name in ("p_eased_by", "cohesion_quantiles"):
-        if not isinstance(curves[name], dict):
-            raise InputError.single(file, "expected an object", f"curves.{name}")
-        for key, values in curves[name].items():
-            series(f"curves.{name}.{key}", values)
+    try:
+        record = _Forecast.model_validate(document)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors(include_url=False)[:20]:
+            missing = item["type"] == "missing"
+            message = "missing (is this a forecast?)" if missing else item["msg"]
+            problems.append(Problem(file, None, None, _dotted(item["loc"]), message))
+        raise InputError(problems) from None
+    curves = record.curves
+    n = len(curves.month)
+    if curves.month != list(range(1, n + 1)) or n != record.horizon:
+        message = f"expected the months 1, 2, ... {record.horizon} (the horizon)"
+        raise InputError.single(file, message, "curves.month")
+    series = {"curves.p_conceded_by": curves.p_conceded_by}
+    series.update({f"curves.p_eased_by.{k}": v for k, v in curves.p_eased_by.items()})
     for name in ("cohesion_quantiles", "pressure_quantiles"):
-        if name in curves:
-            for q in _QUANTILES:
-                if q not in curves[name]:
-                    raise InputError.single(file, "missing", f"curves.{name}.{q}")
-    return document
+        quantiles = getattr(curves, name)
+        if quantiles is not None:
+            for q, values in quantiles.model_dump().items():
+                series[f"curves.{name}.{q}"] = values
+    for path, values in series.items():
+        if len(values) != n:
+            raise InputError.single(file, f"expected a list of {n} numbers", path)
+    for member in (*record.metrics.p_member_eases, *curves.p_eased_by):
+        if member not in record.members:
+            raise InputError.single(file, f"{member!r} is not one of the members", "members")
+    return record.model_dump(exclude_none=True)
 
 
 def load_forecast(folder: Path) -> dict[str, Any]:
@@ -72,10 +140,16 @@ def load_forecast(folder: Path) -> dict[str, Any]:
             str(folder), f"no {FORECAST_FILE} here (write one with `sanctionsim simulate --out`)"
         )
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FORECAST_BYTES + 1)
+        if len(raw) > MAX_FORECAST_BYTES:
+            raise InputError.single(str(path), f"larger than {MAX_FORECAST_BYTES} bytes")
+        document = json.loads(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise InputError.single(str(path), f"cannot read: {error}") from None
     except json.JSONDecodeError as error:
         message = f"not JSON: {error.msg}"
         raise InputError.single(str(path), message, "", error.lineno, error.colno) from None
+    except RecursionError:
+        raise InputError.single(str(path), "nested too deeply to be a forecast") from None
     return check_forecast(document, str(path))

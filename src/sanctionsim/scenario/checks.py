@@ -20,6 +20,10 @@ Finding = tuple[PathKey, str]
 COALITION_ROLES = ("leader", "member")
 IMPOSER_ROLES = ("leader", "member", "institution", "third_party")
 TRADE_SHARE_SLACK = 0.02  # recorded shares come from different sources and years
+# Every date of a scenario lies in this range, so that a report can draw ten years before the
+# start and the longest forecast (600 months) after it without leaving Python's calendar.
+EARLIEST_DATE = dt.date(100, 1, 1)
+LATEST_DATE = dt.date(9899, 12, 31)
 
 
 def check_scenario(scenario: Scenario) -> list[Finding]:
@@ -35,6 +39,7 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
         *_target(scenario),
         *_timeline(scenario),
         *_recorded_outcome(scenario),
+        *_calendar(scenario.model_dump(), ()),
     ]
 
 
@@ -126,6 +131,24 @@ def _source_references(data: Any, path: PathKey) -> Iterator[tuple[PathKey, str]
     elif isinstance(data, list):
         for index, item in enumerate(data):
             yield from _source_references(item, (*path, index))
+
+
+def _calendar(data: Any, path: PathKey) -> Iterator[Finding]:
+    """Every date outside :data:`EARLIEST_DATE` .. :data:`LATEST_DATE`, with its path."""
+    if isinstance(data, dt.date) and not EARLIEST_DATE <= data <= LATEST_DATE:
+        yield (
+            path,
+            (
+                f"{data} is outside the dates a scenario may use, {EARLIEST_DATE} to {LATEST_DATE} "
+                "(reports draw ten years before the start and up to 600 months after it)"
+            ),
+        )
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _calendar(value, (*path, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _calendar(item, (*path, index))
 
 
 def _measures(scenario: Scenario) -> Iterator[Finding]:
