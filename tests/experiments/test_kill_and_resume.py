@@ -58,7 +58,10 @@ def test_sigkill_then_resume_equals_an_uninterrupted_run(spec_dir: Path) -> None
     torn.write_bytes(data[: len(data) // 2])
     leftover = torn.parent / f".chunk-{99 * 1024:09d}.parquet.tmp-12345"
     leftover.write_bytes(b"PAR1 half a file")
-    intact = {p: p.stat().st_mtime_ns for p in written if p != torn}
+    # A chunk is finished once its record (its SHA-256, written after it) is there too.
+    intact = {
+        p: p.stat().st_mtime_ns for p in written if p != torn and p.with_suffix(".sha256").exists()
+    }
 
     resumed = sanctionsim(
         "experiment",

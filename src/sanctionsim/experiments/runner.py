@@ -33,6 +33,7 @@ import numpy.typing as npt
 from sanctionsim.errors import InputError
 from sanctionsim.experiments.spec import BASELINE, Cell, ExperimentSpec, build_cells, check_sizes
 from sanctionsim.experiments.store import (
+    MODEL_VERSION,
     RESULTS,
     ResultStore,
     outcome_columns,
@@ -362,6 +363,8 @@ def _manifest(
 
     return {
         "version": __version__,
+        "model_version": MODEL_VERSION,
+        "calibration": None,  # no calibration is shipped yet; later ones record their hash
         "runs": runs,
         "horizon": spec.horizon,
         "seed": spec.seed,
@@ -409,8 +412,6 @@ def run_experiment(
     Raises:
         InputError: a bad spec, store or backend (see :class:`ResultStore`, :func:`make_backend`).
     """
-    from sanctionsim.dynamics.engine import prepare
-
     clock = time.perf_counter()
     cells, total_runs = plan(spec, base, runs)
     horizons = {c.index: spec.horizon or c.scenario.horizon_months for c in cells}
@@ -422,6 +423,45 @@ def run_experiment(
     analyses, samples = _sample_tasks(spec, cells, horizons)  # checks the inputs first
     store = ResultStore(out)
     store.prepare(_manifest(spec, cells, total_runs, spec.chunk_size), resume)
+    try:
+        return _run_in_store(
+            spec,
+            cells,
+            total_runs,
+            horizons,
+            analyses,
+            samples,
+            store,
+            backend,
+            resume,
+            progress,
+            started,
+            spec_name,
+            clock,
+        )
+    finally:
+        store.unlock()
+
+
+def _run_in_store(
+    spec: ExperimentSpec,
+    cells: list[Cell],
+    total_runs: int,
+    horizons: dict[int, int],
+    analyses: list[_Analysis],
+    samples: list[SampleTask],
+    store: ResultStore,
+    backend: Backend,
+    resume: bool,
+    progress: Callable[[int, int, int, int], None] | None,
+    started: Callable[[int, int, int], None] | None,
+    spec_name: str,
+    clock: float,
+) -> ExperimentResult:
+    """The part of :func:`run_experiment` that runs while it holds the store's lock."""
+    from sanctionsim.dynamics.engine import prepare
+
+    out = store.folder
     pending: list[ChunkTask] = []
     chunks_total = 0
     for cell in cells:
@@ -438,7 +478,9 @@ def run_experiment(
     labels = {c.index: c for c in cells}
     done_chunks = done_runs = 0
     for cell_index, first, columns in backend.map_unordered(run_chunk_task, pending):
-        store.write_chunk(cell_index, first, _table(labels[cell_index], columns))
+        identity = store.chunk_identity(cell_index, first, int(columns["run"].size))
+        assert identity is not None  # every cell is in the manifest
+        store.write_chunk(cell_index, first, _table(labels[cell_index], columns), identity)
         done_chunks += 1
         done_runs += columns["run"].size
         if progress is not None:

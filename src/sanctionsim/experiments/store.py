@@ -9,10 +9,19 @@ Layout of ``DIR``::
 
 **Crash safety.** A chunk is written to a temporary file in its folder, flushed to disk
 (``fsync``), renamed into place (atomic on POSIX) and the folder is synced, so a chunk file is
-either complete or absent. On ``--resume``, leftover temporary files are removed and every chunk
-file is checked (readable Parquet footer, the expected row count and run numbers); a file that
-fails is deleted and its chunk run again. The manifest is compared with the spec so that a
-resumed store never mixes two experiments.
+either complete or absent. Beside it, ``chunk-XXXXXXXXX.sha256`` (written the same way, after the
+chunk) records the SHA-256 of the chunk's bytes and what the chunk holds: cell, scenario, policy,
+grid, the scenario's hash, model version and calibration, first run and run count. On
+``--resume``, the store's own leftover temporary files (and only those) are removed and every
+chunk is verified in full: its record must match the manifest, its bytes the recorded hash,
+and its rows the cell's labels and run numbers; a chunk that fails any check is run again,
+never trusted. The manifest is compared with the spec so that a resumed store never mixes two
+experiments.
+
+**Safety of the folder.** ``--out`` must be a new or empty folder, or a store (it holds
+``experiment.json``): a user's folder is never written into. A run holds an exclusive
+``fcntl.flock`` on ``experiment.lock`` from before it checks the store until it ends, so a
+second run into the same store is refused instead of racing the first.
 
 Columns of a chunk: ``cell`` (int32), ``scenario``, ``policy``, ``grid`` (strings), ``run``
 (int64), ``conceded_month`` (int16, 0 = never), per member ``eased_month_<ID>`` (int16) and
@@ -23,8 +32,11 @@ and ``snapped_month_<DEAL>`` (int16), and ``cohesion_final`` (float64).
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import hashlib
 import json
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +53,17 @@ if TYPE_CHECKING:
 MANIFEST = "experiment.json"
 RESULTS = "results.json"
 CATALOG = "catalog.duckdb"
+LOCK = "experiment.lock"
+MODEL_VERSION = "v1"
+"""The dynamics model the store's chunks were simulated with (recorded in the manifest)."""
+
+# The temporary names of write_atomically (``.NAME.tmp-PID``) for the store's own files: the
+# only names --resume may delete.
+_OWN_TEMPORARY = re.compile(
+    r"\.(experiment\.json|results\.json|run-info\.json|catalog\.duckdb)\.tmp-\d+(\.wal)?"
+)
+_OWN_CHUNK_TEMPORARY = re.compile(r"\.chunk-\d{9}\.(parquet|sha256)\.tmp-\d+")
+_CELL_FOLDER = re.compile(r"cell-\d{4}")
 
 
 def outcome_columns(
@@ -82,6 +105,14 @@ def write_atomically(path: Path, write: Any) -> None:
         os.close(descriptor)
 
 
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def write_text_atomically(path: Path, text: str) -> None:
     """Write a text file atomically (temporary file, fsync, rename)."""
     write_atomically(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
@@ -92,48 +123,155 @@ class ResultStore:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
+        self._manifest: dict[str, Any] = {}
+        self._lock: Any = None
 
     def chunk_path(self, cell: int, first_run: int) -> Path:
         """Where chunk ``first_run`` of ``cell`` lives."""
         return self.folder / "cells" / f"cell-{cell:04d}" / f"chunk-{first_run:09d}.parquet"
 
-    def write_chunk(self, cell: int, first_run: int, table: pa.Table) -> Path:
-        """Write one chunk atomically."""
+    def write_chunk(
+        self, cell: int, first_run: int, table: pa.Table, identity: dict[str, Any]
+    ) -> Path:
+        """Write one chunk atomically, then its record: ``identity`` and the bytes' SHA-256."""
         import pyarrow.parquet as pq
 
         path = self.chunk_path(cell, first_run)
-        write_atomically(path, lambda tmp: pq.write_table(table, tmp))
+        digest: list[str] = []
+
+        def write(temporary: Path) -> None:
+            pq.write_table(table, temporary)
+            digest.append(_sha256(Path(temporary)))
+
+        write_atomically(path, write)
+        record = {**identity, "sha256": digest[0]}
+        write_text_atomically(path.with_suffix(".sha256"), json.dumps(record, sort_keys=True))
         return path
 
     def chunk_is_complete(self, cell: int, first_run: int, runs: int) -> bool:
-        """True when the chunk file exists, reads, and holds exactly runs ``first_run..+runs``."""
+        """True when the chunk is verified in full: it is what this store's manifest expects.
+
+        Its record must match :meth:`chunk_identity`, its bytes the recorded SHA-256 (a flipped
+        bit or a torn page anywhere fails), and its rows the cell's labels and run numbers.
+        """
         import pyarrow.parquet as pq
 
         path = self.chunk_path(cell, first_run)
-        if not path.is_file():
-            return False
+        expected = self.chunk_identity(cell, first_run, runs)
         try:
-            column = pq.read_table(path, columns=["run"]).column("run").to_numpy()
-        except Exception:  # a torn or foreign file: any read error means "redo it"
+            record = json.loads(path.with_suffix(".sha256").read_text(encoding="utf-8"))
+            if not isinstance(record, dict) or record.pop("sha256", None) != _sha256(path):
+                return False
+            if expected is None or record != expected:
+                return False
+            table = pq.read_table(path)
+            labels = {
+                "cell": expected["cell"],
+                "scenario": expected["scenario"],
+                "policy": expected["policy"],
+                "grid": expected["grid"],
+            }
+            for name, value in labels.items():
+                if set(table.column(name).to_pylist()) != {value}:
+                    return False
+            column = table.column("run").to_numpy()
+        except Exception:  # a torn or foreign file, or no record: any failure means "redo it"
             return False
-        expected = np.arange(first_run, first_run + runs, dtype=np.int64)
-        return column.shape == expected.shape and bool(np.array_equal(column, expected))
+        run_numbers = np.arange(first_run, first_run + runs, dtype=np.int64)
+        return column.shape == run_numbers.shape and bool(np.array_equal(column, run_numbers))
+
+    def chunk_identity(self, cell: int, first_run: int, runs: int) -> dict[str, Any] | None:
+        """What chunk ``first_run`` of ``cell`` must hold, from the manifest (None: no cell)."""
+        manifest = self._manifest
+        entry = next((c for c in manifest.get("cells", []) if c.get("cell") == cell), None)
+        if entry is None:
+            return None
+        return {
+            **entry,
+            "model_version": manifest.get("model_version"),
+            "calibration": manifest.get("calibration"),
+            "first_run": first_run,
+            "runs": runs,
+        }
 
     def remove_temporaries(self) -> int:
-        """Delete leftover temporary files of interrupted writes; return how many."""
+        """Delete the store's own leftover temporary files; return how many.
+
+        Only the names :func:`write_atomically` gives the store's files, in the store's own
+        folders: a user's ``.notes.tmp-1`` anywhere is left alone.
+        """
         count = 0
-        for path in self.folder.rglob(".*.tmp-*"):
-            path.unlink(missing_ok=True)
-            count += 1
+        folders = [(self.folder, _OWN_TEMPORARY)]
+        cells = self.folder / "cells"
+        if cells.is_dir():
+            folders += [
+                (cell, _OWN_CHUNK_TEMPORARY)
+                for cell in cells.iterdir()
+                if _CELL_FOLDER.fullmatch(cell.name) and cell.is_dir()
+            ]
+        for folder, pattern in folders:
+            for path in folder.iterdir():
+                if pattern.fullmatch(path.name) and path.is_file():
+                    path.unlink(missing_ok=True)
+                    count += 1
         return count
 
-    def prepare(self, manifest: dict[str, Any], resume: bool) -> None:
-        """Create the store, or check that a resumed one holds the same experiment.
+    def lock(self) -> None:
+        """Take the store's lock for this process (released by :meth:`unlock` or at exit).
 
         Raises:
-            InputError: the folder already holds an experiment and ``resume`` is false, or it
-                holds a different experiment.
+            InputError: another run holds the store.
         """
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle = open(self.folder / LOCK, "a")  # noqa: SIM115 - held until unlock
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise InputError.single(
+                "--out",
+                f"{self.folder} is in use by another run (it holds {LOCK}); wait for it to "
+                "finish or choose another folder",
+            ) from None
+        self._lock = handle
+
+    def unlock(self) -> None:
+        """Release the store's lock."""
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def prepare(self, manifest: dict[str, Any], resume: bool) -> None:
+        """Lock the store, then create it, or check that a resumed one holds the same experiment.
+
+        The caller releases the lock with :meth:`unlock` when its run ends.
+
+        Raises:
+            InputError: the folder is not empty and holds no experiment; another run holds it;
+                it already holds an experiment and ``resume`` is false; or it holds a
+                different experiment.
+        """
+        self._refuse_a_foreign_folder()
+        self.lock()
+        try:
+            self._prepare(manifest, resume)
+        except BaseException:
+            self.unlock()
+            raise
+        self._manifest = manifest
+
+    def _refuse_a_foreign_folder(self) -> None:
+        if not self.folder.is_dir() or (self.folder / MANIFEST).exists():
+            return
+        if any(entry.name != LOCK for entry in self.folder.iterdir()):
+            raise InputError.single(
+                "--out",
+                f"{self.folder} is not empty and holds no experiment (no {MANIFEST}); "
+                "refusing to write into it: choose a new or empty folder",
+            )
+
+    def _prepare(self, manifest: dict[str, Any], resume: bool) -> None:
+        self._refuse_a_foreign_folder()  # again, now that no other run can change it
         path = self.folder / MANIFEST
         if path.exists():
             if not resume:
@@ -154,8 +292,6 @@ class ResultStore:
                 )
             self.remove_temporaries()
             return
-        if resume and (self.folder / "cells").exists():
-            raise InputError.single("--resume", f"{self.folder} has chunks but no manifest")
         text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
         write_text_atomically(path, text)
 
