@@ -28,6 +28,8 @@ LATEST_DATE = dt.date(9899, 12, 31)
 
 def check_scenario(scenario: Scenario) -> list[Finding]:
     """Every cross-field problem of ``scenario`` (empty when it is consistent)."""
+    from sanctionsim.scenario.checks_forms import check_forms
+
     return [
         *_actors(scenario),
         *_sources(scenario),
@@ -39,13 +41,17 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
         *_target(scenario),
         *_timeline(scenario),
         *_recorded_outcome(scenario),
+        *check_forms(scenario),
         *_calendar(scenario.model_dump(), ()),
     ]
 
 
-def scenario_warnings(scenario: Scenario) -> list[Finding]:
-    """What is valid but probably not what the encoder meant (``check`` prints these, exit 0)."""
-    return [*_episode_warnings(scenario)]
+def scenario_warnings(scenario: Scenario, model: str = "v1") -> list[Finding]:
+    """What is valid but probably not what the encoder meant (``check`` prints these, exit 0);
+    ``model`` is the model version whose reading decides which fields go unread."""
+    from sanctionsim.scenario.checks_warnings import more_warnings
+
+    return [*_episode_warnings(scenario), *more_warnings(scenario, model)]
 
 
 def _episode_warnings(scenario: Scenario) -> Iterator[Finding]:

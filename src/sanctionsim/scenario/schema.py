@@ -14,151 +14,131 @@ order, trade shares). Units used throughout:
 Any number may be a plain number, or an :class:`Estimate` carrying a distribution, its sources
 and an ``analyst_estimate`` flag. An analyst estimate must carry a distribution (its uncertainty
 range): the project's honesty rule, enforced by the schema.
+
+The building blocks live in :mod:`.schema_base` and the records of schema version 2 (issue 13:
+reneging, lock-in, private senders, black knights, escalation, ...) in :mod:`.schema_forms`;
+every name is importable from here. A model's ``since_v2`` names the fields version 2 added.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field
 
-from sanctionsim.scenario.distributions import Distribution
+from sanctionsim.scenario.schema_base import (
+    MEASURE_KINDS_V1,
+    SCHEMA_VERSION,
+    Channel,
+    Confidence,
+    Easing,
+    Estimate,
+    Identifier,
+    LegalBasis,
+    Level,
+    MeasureKind,
+    NonNegative,
+    Probability,
+    Quantity,
+    Role,
+    Share,
+    Signed,
+    SnapBack,
+    Source,
+    StrategyName,
+    _Model,
+    bounds,
+    central,
+)
+from sanctionsim.scenario.schema_forms import (
+    ActorKind,
+    Bloc,
+    Coercion,
+    DecisionRule,
+    DemandChange,
+    EpisodeGroup,
+    Exemption,
+    ExitGuarantee,
+    Inducement,
+    Leadership,
+    LockIn,
+    Mediation,
+    PossibleMeasure,
+    Provocation,
+    Settlement,
+    Shock,
+    StanceChange,
+    Support,
+    Tie,
+)
+from sanctionsim.scenario.schema_record import (
+    Defection,
+    EndedBy,
+    EpisodeBegan,
+    Event,
+    RecordedOutcome,
+)
+from sanctionsim.scenario.schema_target import (
+    Agreement,
+    ConcessionHazard,
+    Observation,
+    TargetProfile,
+    TypeProbabilities,
+)
 
-SCHEMA_VERSION = 1
-
-Identifier = Annotated[
-    str,
-    Field(
-        pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$",
-        max_length=80,
-        description="a short identifier: letters, digits, '_', '-', '.'",
-    ),
+__all__ = [
+    "MEASURE_KINDS_V1",
+    "SCHEMA_VERSION",
+    "ActorKind",
+    "Agreement",
+    "Bloc",
+    "Channel",
+    "Coercion",
+    "ConcessionHazard",
+    "Confidence",
+    "DecisionRule",
+    "Defection",
+    "DemandChange",
+    "Easing",
+    "EndedBy",
+    "EpisodeBegan",
+    "EpisodeGroup",
+    "Estimate",
+    "Event",
+    "Exemption",
+    "ExitGuarantee",
+    "Identifier",
+    "Inducement",
+    "Leadership",
+    "LegalBasis",
+    "Level",
+    "LockIn",
+    "MeasureKind",
+    "Mediation",
+    "NonNegative",
+    "Observation",
+    "PossibleMeasure",
+    "Probability",
+    "Provocation",
+    "Quantity",
+    "RecordedOutcome",
+    "Role",
+    "Settlement",
+    "Share",
+    "Shock",
+    "Signed",
+    "SnapBack",
+    "Source",
+    "StanceChange",
+    "StrategyName",
+    "Support",
+    "TargetProfile",
+    "Tie",
+    "TypeProbabilities",
+    "bounds",
+    "central",
 ]
-LegalBasis = Annotated[
-    str,
-    Field(
-        pattern=r"^(unsc:[0-9]{1,5}|regional:[a-z][a-z0-9-]*|unilateral)$",
-        description="'unsc:<resolution number>', 'regional:<organisation>' or 'unilateral'",
-    ),
-]
-Confidence = Literal["H", "M", "L"]
-Role = Literal["leader", "member", "target", "third_party", "institution"]
-MeasureKind = Literal[
-    "trade", "finance", "travel", "shipping", "aviation", "arms", "designation", "aid"
-]
-StrategyName = Literal[
-    "best_response",
-    "conditional_cooperation",
-    "staged_reciprocity",
-    "Cooperator",
-    "Defector",
-    "TitForTat",
-    "Grudger",
-    "TitFor2Tats",
-    "SuspiciousTitForTat",
-    "WinStayLoseShift",
-    "Alternator",
-    "GTFT",
-    "Random",
-]
-
-
-class _Model(BaseModel):
-    # strict: a string is never silently read as a number or a date.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class Estimate(_Model):
-    """A number with its provenance: a point value and/or a distribution, sources, a flag."""
-
-    value: float | None = Field(
-        default=None, description="point value; defaults to the distribution's central value"
-    )
-    distribution: Distribution | None = Field(
-        default=None, description="uncertainty: normal, lognormal, beta, triangular or uniform"
-    )
-    sources: list[Identifier] = Field(default_factory=list, description="ids from `sources`")
-    analyst_estimate: bool = Field(
-        default=False, description="true when no source states this number: a judgement"
-    )
-    note: str | None = Field(default=None, description="how the number was reached")
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Estimate:
-        if self.value is None and self.distribution is None:
-            raise ValueError("give a value, a distribution, or both")
-        if self.analyst_estimate and self.distribution is None:
-            raise ValueError("an analyst estimate must carry a distribution (its uncertainty)")
-        if self.value is not None and self.distribution is not None:
-            low, high = self.distribution.bounds()
-            if not low <= self.value <= high:
-                raise ValueError(
-                    f"value {self.value} lies outside its distribution [{low}, {high}]"
-                )
-        return self
-
-    def central(self) -> float:
-        """The point value (or the distribution's central value)."""
-        if self.value is not None:
-            return self.value
-        assert self.distribution is not None
-        return self.distribution.central()
-
-    def bounds(self) -> tuple[float, float]:
-        """Smallest interval holding the value and every possible draw."""
-        if self.distribution is None:
-            assert self.value is not None
-            return (self.value, self.value)
-        return self.distribution.bounds()
-
-
-Quantity = float | Estimate
-
-
-def central(quantity: Quantity) -> float:
-    """The point value of a plain number or an estimate.
-
-    >>> central(0.25), central(Estimate(value=0.5))
-    (0.25, 0.5)
-    """
-    return quantity if isinstance(quantity, float | int) else quantity.central()
-
-
-def bounds(quantity: Quantity) -> tuple[float, float]:
-    """The interval a quantity can take."""
-    if isinstance(quantity, float | int):
-        return (float(quantity), float(quantity))
-    return quantity.bounds()
-
-
-def _within(low: float, high: float, what: str) -> Callable[[Quantity], Quantity]:
-    def check(quantity: Quantity) -> Quantity:
-        lo, hi = bounds(quantity)
-        if lo < low or hi > high:
-            shown = f"{lo}" if lo == hi else f"[{lo}, {hi}]"
-            raise ValueError(f"{what} must lie in [{low}, {high}], got {shown}")
-        return quantity
-
-    return check
-
-
-Probability = Annotated[Quantity, AfterValidator(_within(0.0, 1.0, "a probability"))]
-Share = Annotated[Quantity, AfterValidator(_within(0.0, 1.0, "a share"))]
-NonNegative = Annotated[Quantity, AfterValidator(_within(0.0, float("inf"), "this value"))]
-Level = Annotated[float, Field(ge=0.0, le=1.0, description="0 = not applied, 1 = full")]
-
-
-class Source(_Model):
-    """Where a fact comes from."""
-
-    id: Identifier
-    citation: str = Field(min_length=1, description="author/outlet, title, date")
-    date: dt.date | None = Field(default=None, description="publication date")
-    confidence: Confidence = Field(description="H several consistent sources; M one; L disputed")
-    url: str | None = None
-    note: str | None = None
 
 
 class Payoffs(_Model):
@@ -177,14 +157,23 @@ class Payoffs(_Model):
     discount_factor: Probability = Field(
         default=0.95, description="delta_i: weight on next month's payoff"
     )
+    holding_value: Signed = Field(
+        default=0.0,
+        description="value of holding for its own sake (norms, audiences), U per month; any sign",
+    )
+
+    since_v2 = frozenset({"holding_value"})
 
 
 class Actor(_Model):
-    """A state or organisation."""
+    """A state, an organisation, a firm, a group: any party to the episode."""
 
     id: Identifier
     name: str = Field(min_length=1)
     role: Role
+    kind: ActorKind | None = Field(
+        default=None, description="state, firm, bank, ifi, territory, ...; empty: unspecified"
+    )
     trade_share: Share | None = Field(
         default=None, description="w_i: share of the target's recorded external trade"
     )
@@ -192,8 +181,14 @@ class Actor(_Model):
     strategy: StrategyName = Field(
         default="best_response", description="how the member chooses its levels (dynamics)"
     )
+    ties: list[Tie] = Field(default_factory=list, description="jurisdiction, holder, rival, ...")
+    decision_rule: DecisionRule | None = Field(
+        default=None, description="institutions: rule, veto players, vote shares"
+    )
     sources: list[Identifier] = Field(default_factory=list)
     note: str | None = None
+
+    since_v2 = frozenset({"kind", "ties", "decision_rule"})
 
 
 class Demand(_Model):
@@ -203,7 +198,12 @@ class Demand(_Model):
     value_to: dict[Identifier, NonNegative] = Field(
         description="beta_i: value to each member of the concession, U per month"
     )
+    changes: list[DemandChange] = Field(
+        default_factory=list, description="dated changes of the demand, in date order"
+    )
     sources: list[Identifier] = Field(default_factory=list)
+
+    since_v2 = frozenset({"changes"})
 
 
 class PrivateIssue(_Model):
@@ -223,6 +223,17 @@ class LevelChange(_Model):
     level: Level
     note: str | None = None
     sources: list[Identifier] = Field(default_factory=list)
+    decided: dt.date | None = Field(
+        default=None, description="date decided, when `date` is the date it was enforced"
+    )
+    cause: (
+        Literal["settlement", "reimposition", "escalation", "defection", "review", "other"] | None
+    ) = Field(default=None, description="why the level changed")
+    under: Identifier | None = Field(
+        default=None, description="the settlement or side deal the change was made under"
+    )
+
+    since_v2 = frozenset({"decided", "cause", "under"})
 
 
 class Measure(_Model):
@@ -241,6 +252,37 @@ class Measure(_Model):
     cost: NonNegative = Field(default=0.0, description="c: cost to the imposer at level 1, U/month")
     sources: list[Identifier] = Field(default_factory=list)
     note: str | None = None
+    decided: dt.date | None = Field(
+        default=None, description="date decided, when `imposed` is the date it was enforced"
+    )
+    channel: Channel = Field(default="revenue", description="how the measure bears on the target")
+    on: Identifier | None = Field(
+        default=None, description="the actor it bears on (a territory, a group); empty: the target"
+    )
+    secondary_on: list[Identifier] = Field(
+        default_factory=list, description="third parties whose firms it penalises for dealing"
+    )
+    enforcement: Share = Field(default=1.0, description="share of the level actually enforced")
+    saving: NonNegative = Field(
+        default=0.0, description="what the imposer saves at level 1 (aid not paid), U per month"
+    )
+    lock_in: LockIn | None = Field(default=None, description="what it takes to lift it")
+    exemptions: list[Exemption] = Field(
+        default_factory=list, description="opt-outs, carve-outs, notice periods, waivers"
+    )
+
+    since_v2 = frozenset(
+        {
+            "decided",
+            "channel",
+            "on",
+            "secondary_on",
+            "enforcement",
+            "saving",
+            "lock_in",
+            "exemptions",
+        }
+    )
 
     def level_on(self, date: dt.date) -> float:
         """The level in force on ``date`` (0 before imposition and from the day it is lifted)."""
@@ -253,13 +295,6 @@ class Measure(_Model):
         return level
 
 
-class Easing(_Model):
-    """One measure eased to a level as a side-deal stage."""
-
-    measure: Identifier
-    to_level: Level = 0.0
-
-
 class DealStage(_Model):
     """One step of a side deal: the member eases these measures, the target delivers this."""
 
@@ -268,17 +303,6 @@ class DealStage(_Model):
     target_delivers: str = Field(min_length=1)
     delivery_share: Share = Field(description="share of the private issue's value this delivers")
     due: dt.date | None = None
-
-
-class SnapBack(_Model):
-    """What the member does if the target reneges."""
-
-    on_renege: bool = Field(description="restore the eased measures when the target reneges")
-    widen_by: NonNegative = Field(
-        default=0.0, description="extra pressure added on snap-back (share of target revenue)"
-    )
-    lag_months: int = Field(default=0, ge=0, le=120)
-    note: str | None = None
 
 
 class SideDeal(_Model):
@@ -307,7 +331,8 @@ class Lever(_Model):
     kind: Literal["side_payment", "penalty", "monitoring", "institutionalisation", "threat"]
     holder: Identifier
     beneficiary: Identifier | None = Field(
-        default=None, description="the member it is aimed at; empty for every member"
+        default=None,
+        description="the member it is aimed at; empty for every member",
     )
     description: str = Field(min_length=1)
     amount: NonNegative = Field(
@@ -317,13 +342,17 @@ class Lever(_Model):
         default=None, description="monitoring: detection probability q it brings"
     )
     measures: list[Identifier] = Field(
-        default_factory=list, description="institutionalisation: measures moved to a UN basis"
+        default_factory=list,
+        description="institutionalisation: measures moved to a UN basis",
     )
     cost_to_holder: NonNegative = Field(default=0.0, description="U per month")
     in_force: bool = Field(default=False, description="applied in the baseline (else an option)")
     available_from: dt.date | None = None
     sources: list[Identifier] = Field(default_factory=list)
     note: str | None = None
+    until: dt.date | None = Field(default=None, description="the lever lapses on this date")
+
+    since_v2 = frozenset({"until"})
 
 
 class TrustChange(_Model):
@@ -358,138 +387,21 @@ class ThirdParty(_Model):
     )
     sources: list[Identifier] = Field(default_factory=list)
     note: str | None = None
-
-
-class TypeProbabilities(_Model):
-    """A per-type probability: the reliable and the opportunist target."""
-
-    reliable: Probability
-    opportunist: Probability
-
-
-class ConcessionHazard(_Model):
-    """Monthly hazard that the target concedes: h(P) = base + (max - base) * logistic."""
-
-    base: Probability = Field(description="monthly hazard with no pressure")
-    maximum: Probability = Field(description="monthly hazard when pressure far exceeds resolve")
-    steepness: NonNegative = Field(description="how sharply the hazard rises around the resolve")
-
-
-class Agreement(_Model):
-    """One entry of the target's track record."""
-
-    id: Identifier
-    name: str = Field(min_length=1)
-    date: dt.date
-    commitment: str = Field(min_length=1)
-    outcome: Literal["kept", "partial", "broken"]
-    outcome_date: dt.date | None = None
-    sources: list[Identifier] = Field(default_factory=list)
-    note: str | None = None
-
-
-class TargetProfile(_Model):
-    """How the target behaves: resolve, type, delivery and reneging, its record."""
-
-    actor: Identifier
-    resolve: NonNegative = Field(
-        description="pressure at which resisting costs as much as conceding"
+    motive: Literal["commercial", "political", "mixed"] = Field(
+        default="commercial", description="political: a black knight, busting for its own ends"
     )
-    concession_hazard: ConcessionHazard
-    reliable_prior: Probability | None = Field(
-        default=None, description="prior that the target is reliable; empty: from the track record"
-    )
-    delivery: TypeProbabilities = Field(description="monthly chance of delivering a due stage")
-    renege: TypeProbabilities = Field(description="monthly chance of reneging once paid")
-    track_record: list[Agreement] = Field(default_factory=list)
-    sources: list[Identifier] = Field(default_factory=list)
-    note: str | None = None
+    support: list[Support] = Field(default_factory=list, description="aid, credit, arms, ...")
+    changes: list[StanceChange] = Field(default_factory=list, description="dated, in date order")
 
-
-class Observation(_Model):
-    """How members see each other's moves (Drezner 2000: enforcement under noisy monitoring)."""
-
-    detection: Probability = Field(
-        description="q: chance that a member's easing is seen by the others in the same month"
-    )
-    false_alarm: Probability = Field(
-        default=0.0, description="chance that a holding member is wrongly seen as easing"
-    )
-    sources: list[Identifier] = Field(default_factory=list)
-    note: str | None = None
-
-
-class Event(_Model):
-    """A dated event of the timeline."""
-
-    date: dt.date
-    description: str = Field(min_length=1)
-    actors: list[Identifier] = Field(default_factory=list)
-    sources: list[Identifier] = Field(default_factory=list)
-    confidence: Confidence | None = None
-
-
-EndedBy = Literal["concession", "force", "lifted_without_concession", "target_collapse", "ongoing"]
-"""How an episode ended, after TIES's final outcomes (Morgan, Bapat & Kobayashi 2014)."""
-
-
-class EpisodeBegan(_Model):
-    """When the sanctions episode that ``start`` falls in began (the first measure serving the
-    demand), for the episode's age on ``start``."""
-
-    date: dt.date
-    sources: list[Identifier] = Field(min_length=1)
-    note: str | None = None
-
-
-class Defection(_Model):
-    """A recorded defection: a member that eased or left the coalition."""
-
-    member: Identifier
-    date: dt.date
-    note: str | None = None
-    sources: list[Identifier] = Field(default_factory=list)
-
-
-class RecordedOutcome(_Model):
-    """What history recorded after ``start``, for scoring forecasts.
-
-    Forecasting code never reads this block (a test alters it and checks the forecast is
-    unchanged); only the history scorer compares it with the forecast.
-    """
-
-    end: dt.date = Field(
-        description="the day the episode ended (`ended_by` other than ongoing), else the last "
-        "day the record covers"
-    )
-    ended_by: EndedBy | None = Field(
-        default=None,
-        description="how the episode ended (TIES final outcomes); absent in files written before "
-        "protocol 1: read as `concession` when the target conceded, else `ongoing`",
-    )
-    complete_through: dt.date | None = Field(
-        default=None,
-        description="the record is complete through this date (default: the end); forecasts "
-        "past it are not scored",
-    )
-    target_conceded: bool
-    conceded_on: dt.date | None = None
-    coalition_held: bool = Field(description="no coalition member eased before `end`")
-    defections: list[Defection] = Field(default_factory=list)
-    deal_delivered: bool | None = Field(
-        default=None, description="the side deal delivered in full (None: no deal)"
-    )
-    deal_delivered_on: dt.date | None = Field(
-        default=None, description="the day the side deal had delivered in full"
-    )
-    sources: list[Identifier] = Field(default_factory=list)
-    note: str | None = None
+    since_v2 = frozenset({"motive", "support", "changes"})
 
 
 class Scenario(_Model):
     """A whole scenario: the world as data."""
 
-    schema_version: Literal[1] = Field(description="this format's version")
+    schema_version: Literal[1, 2] = Field(
+        description="the format's version: 1, or 2 for files using version 2's forms"
+    )
     id: Identifier
     title: str = Field(min_length=1)
     description: str = Field(min_length=1)
@@ -517,6 +429,33 @@ class Scenario(_Model):
     )
     recorded_outcome: RecordedOutcome | None = Field(
         default=None, description="what happened after `start` (never read by forecasts)"
+    )
+    settlements: list[Settlement] = Field(
+        default_factory=list, description="coalition-wide settlements with re-imposition terms"
+    )
+    possible_measures: list[PossibleMeasure] = Field(
+        default_factory=list, description="escalation options on `start`, with veto players"
+    )
+    coercion: list[Coercion] = Field(
+        default_factory=list, description="threats of force, force, ultimatums"
+    )
+    blocs: list[Bloc] = Field(default_factory=list, description="counter-blocs and coalitions")
+    mediation: list[Mediation] = Field(default_factory=list)
+    shocks: list[Shock] = Field(default_factory=list, description="outside shocks, in date order")
+    episode_group: EpisodeGroup | None = Field(
+        default=None, description="the large-N group, when the derived one is wrong"
+    )
+
+    since_v2 = frozenset(
+        {
+            "settlements",
+            "possible_measures",
+            "coercion",
+            "blocs",
+            "mediation",
+            "shocks",
+            "episode_group",
+        }
     )
 
     # -- lookups ---------------------------------------------------------------------------
