@@ -16,6 +16,7 @@ from sanctionsim.cli import (
     experiment_commands,
     game_commands,
     history_commands,
+    migrate_commands,
     report_commands,
     scenario_commands,
 )
@@ -54,6 +55,7 @@ dynamics_commands.register(app)
 report_commands.register(app)
 history_commands.register(app)
 experiment_commands.register(app)
+migrate_commands.register(app)
 
 
 def main() -> None:

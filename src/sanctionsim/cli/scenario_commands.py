@@ -148,8 +148,15 @@ def _print_snapshot(view: Snapshot) -> None:
 
 def check(
     files: Annotated[list[Path], typer.Argument(help="scenario files to validate")],
+    strict: Annotated[
+        bool, typer.Option("--strict", help="treat warnings as errors (exit 2)")
+    ] = False,
 ) -> None:
-    """Validate scenario files; every problem is reported with its line and column."""
+    """Validate scenario files; every problem is reported with its line and column.
+
+    Warnings (valid, but probably not meant; among them every field the current model, v1,
+    does not read) go to stderr and keep exit status 0, unless ``--strict``.
+    """
     from sanctionsim.scenario.loader import load_file_with_warnings
 
     failed = False
@@ -163,6 +170,7 @@ def check(
             continue
         for warning in warnings:
             typer.echo(f"warning: {warning}", err=True)
+        failed = failed or (strict and bool(warnings))
         typer.echo(
             f"ok: {path}: {scenario.id}, {len(scenario.actors)} actors, "
             f"{len(scenario.measures)} measures, {len(scenario.sources)} sources"

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from sanctionsim.scenario.schema import Lever, Measure, Scenario, SideDeal, central
 
 Status = Literal["in force", "eased", "suspended", "lifted"]
+"""``in force`` only at a positive level; ``suspended`` at level 0; ``eased`` below the peak."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ def measure_status(measure: Measure, date: dt.date) -> MeasureStatus | None:
         return MeasureStatus(measure, 0.0, "lifted", measure.lifted, measure.note)
     level, since, note = measure.level, measure.imposed, measure.note
     peak = measure.level
-    status: Status = "in force"
+    # a measure at level 0 is never "in force" (imposed at 0: decided but not yet applied)
+    status: Status = "in force" if measure.level > 0 else "suspended"
     for change in measure.changes:
         if change.date > date:
             break
