@@ -42,7 +42,13 @@ from sanctionsim.scenario.schema import (
     Quantity,
     Scenario,
 )
-from sanctionsim.scenario.yaml_source import Located, dotted, parse_yaml, read_text
+from sanctionsim.scenario.yaml_source import (
+    Located,
+    dotted,
+    magnitude_problems,
+    parse_yaml,
+    read_text,
+)
 
 
 class _Change(BaseModel):
@@ -204,10 +210,14 @@ def _validate(located: Located) -> Policy:
 
     if not isinstance(located.data, dict):
         raise ScenarioError([located.problem((), "a policy is a mapping of fields at top level")])
+    too_large = magnitude_problems(located)
     try:
-        return Policy.model_validate(located.data)
+        policy = Policy.model_validate(located.data)
     except ValidationError as error:
-        raise ScenarioError(schema_problems(error, located)) from None
+        raise ScenarioError([*too_large, *schema_problems(error, located)]) from None
+    if too_large:
+        raise ScenarioError(too_large)
+    return policy
 
 
 def apply_policy(scenario: Scenario, policy: Policy) -> Scenario:

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sanctionsim.errors import InputError, Problem, ScenarioError
 from sanctionsim.scenario.schema import Scenario
-from sanctionsim.scenario.yaml_source import Located, parse_yaml, read_text
+from sanctionsim.scenario.yaml_source import Located, magnitude_problems, parse_yaml, read_text
 
 BASELINE = "baseline"
 BLOCK = 1024  # = sanctionsim.dynamics.engine.BLOCK (checked by the tests)
@@ -96,11 +96,12 @@ def load_spec(path: Path) -> ExperimentSpec:
     located: Located = parse_yaml(read_text(path, str(path)), str(path))
     if not isinstance(located.data, dict):
         raise ScenarioError([located.problem((), "a spec is a mapping of fields at top level")])
+    too_large = magnitude_problems(located, ("grid",))
     try:
         spec = ExperimentSpec.model_validate(located.data)
     except ValidationError as error:
-        raise ScenarioError(schema_problems(error, located)) from None
-    problems: list[Problem] = []
+        raise ScenarioError([*too_large, *schema_problems(error, located)]) from None
+    problems: list[Problem] = list(too_large)
     if spec.chunk_size % BLOCK:
         problems.append(
             located.problem(

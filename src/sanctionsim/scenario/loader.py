@@ -21,7 +21,13 @@ from sanctionsim.errors import Problem, ScenarioError
 from sanctionsim.scenario import library
 from sanctionsim.scenario.checks import check_scenario
 from sanctionsim.scenario.schema import Scenario
-from sanctionsim.scenario.yaml_source import Located, PathKey, parse_yaml, read_text
+from sanctionsim.scenario.yaml_source import (
+    Located,
+    PathKey,
+    magnitude_problems,
+    parse_yaml,
+    read_text,
+)
 
 
 def load_scenario(reference: str | Path) -> Scenario:
@@ -62,10 +68,13 @@ def validate_data(located: Located) -> Scenario:
     """Validate located YAML data as a scenario, then check it as a whole."""
     if not isinstance(located.data, dict):
         raise ScenarioError([located.problem((), "a scenario is a mapping of fields at top level")])
+    too_large = magnitude_problems(located)
     try:
         scenario = Scenario.model_validate(located.data)
     except ValidationError as error:
-        raise ScenarioError(schema_problems(error, located)) from None
+        raise ScenarioError([*too_large, *schema_problems(error, located)]) from None
+    if too_large:
+        raise ScenarioError(too_large)
     findings = check_scenario(scenario)
     if findings:
         raise ScenarioError([located.problem(path, message) for path, message in findings])

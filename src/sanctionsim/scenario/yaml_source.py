@@ -10,6 +10,7 @@ alias bomb composes into a few nodes but expands exponentially; we count expansi
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import stat
@@ -22,6 +23,16 @@ from sanctionsim.errors import Problem, ScenarioError
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 200_000
+MAX_MAGNITUDE = 1e12
+"""The largest magnitude a number in a scenario, policy or spec grid may have.
+
+Utilities are on an interval scale the analyst chooses (1 U = USD 10 million per month in the
+built-in cases), so a bound costs nothing: rescale the unit. It keeps every sum, product and
+discounted total of the model far from float overflow (``1.7e308`` would overflow the first
+addition). An unbounded log-normal must keep its 1-in-10^12 upper tail,
+``median * exp(7.03 * sigma)``, within the bound too.
+"""
+_LOGNORMAL_TAIL_Z = 7.034  # the standard normal's upper 1e-12 quantile
 
 PathKey = tuple[str | int, ...]
 
@@ -243,9 +254,14 @@ class _Builder:
             if text in {".nan", ".inf", "-.inf", "+.inf"}:
                 raise self.fail(node, f"non-finite number {value!r} is not allowed", path)
             try:
-                return float(text)
+                number = float(text)
             except ValueError:
                 raise self.fail(node, f"not a number: {value!r}", path) from None
+            if not math.isfinite(number):
+                raise self.fail(
+                    node, f"non-finite number {value!r} is not allowed (it reads as {number})", path
+                )
+            return number
         if tag == _TIMESTAMP:
             if not _DATE_RE.match(value):
                 raise self.fail(node, f"expected a date YYYY-MM-DD, got {value!r}", path)
@@ -254,3 +270,64 @@ class _Builder:
             except ValueError as error:
                 raise self.fail(node, f"impossible date {value!r}: {error}", path) from None
         raise self.fail(node, f"YAML tag {tag!r} is not allowed", path)
+
+
+def magnitude_problems(located: Located, under: PathKey = ()) -> list[Problem]:
+    """Numbers under ``under`` beyond :data:`MAX_MAGNITUDE`, and log-normals whose tail is."""
+    problems: list[Problem] = []
+    limit = f"within \u00b1{MAX_MAGNITUDE:g}"
+
+    def walk(value: Any, path: PathKey) -> None:
+        if isinstance(value, dict):
+            if value.get("dist") == "lognormal" and value.get("high") is None:
+                median: Any = value.get("median")
+                sigma: Any = value.get("sigma")
+                if _positive(median) and _positive(sigma):
+                    tail = math.log(median) + _LOGNORMAL_TAIL_Z * sigma
+                    if tail > math.log(MAX_MAGNITUDE):
+                        problems.append(
+                            located.problem(
+                                path,
+                                f"an unbounded log-normal with median {median:g} and sigma "
+                                f"{sigma:g} reaches beyond \u00b1{MAX_MAGNITUDE:g}, the bound "
+                                "on numbers; give it a high bound or a smaller sigma",
+                            )
+                        )
+            for key, item in value.items():
+                walk(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*path, index))
+        elif _number(value) and abs(value) > MAX_MAGNITUDE:
+            problems.append(
+                located.problem(
+                    path,
+                    f"{_show(value)} is too large: numbers must lie {limit} (rescale the unit)",
+                )
+            )
+
+    walk(_at(located.data, under), under)
+    return problems
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _positive(value: Any) -> bool:
+    return _number(value) and 0 < value < math.inf
+
+
+def _show(value: float) -> str:
+    if isinstance(value, int) and abs(value) >= 10**16:
+        return f"a {len(str(abs(value)))}-digit integer"
+    return f"{value:g}"
+
+
+def _at(data: Any, path: PathKey) -> Any:
+    for part in path:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        else:
+            return None
+    return data
