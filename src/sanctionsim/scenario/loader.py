@@ -12,6 +12,7 @@ cross-field checks (:mod:`.checks`).
 from __future__ import annotations
 
 import difflib
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -81,20 +82,34 @@ def validate_data(located: Located) -> Scenario:
     return scenario
 
 
+MAX_PROBLEMS = 200
+"""Problems reported per file; beyond it one last line says how many more there are."""
+
+
 def schema_problems(error: ValidationError, located: Located) -> list[Problem]:
-    """Turn pydantic's errors into located problems: one per field, union noise removed."""
+    """Turn pydantic's errors into located problems: one per field, union noise removed.
+
+    Linear in the number of errors (paths are indexed, not compared pairwise), and messages are
+    composed for the first :data:`MAX_PROBLEMS` fields only, then ``… and N more problems``.
+    """
     by_path: dict[PathKey, list[dict[str, Any]]] = {}
     for item in error.errors(include_url=False):
         path = _data_path(item["loc"], located.data, item["type"])
         by_path.setdefault(path, []).append(dict(item))
     # A union field given as a mapping fails both as a number (here) and as an estimate
     # (deeper); the deeper errors say what is wrong, so the shallow "not a number" goes.
+    prefixes = {path[:end] for path in by_path for end in range(len(path))}
     for path in list(by_path):
-        deeper = any(other[: len(path)] == path and len(other) > len(path) for other in by_path)
-        if deeper and all(i["type"] in _SCALAR_TYPES for i in by_path[path]):
+        if path in prefixes and all(i["type"] in _SCALAR_TYPES for i in by_path[path]):
             del by_path[path]
-    problems = []
-    for path, items in by_path.items():
+    problems: list[Problem] = []
+    for done, (path, items) in enumerate(by_path.items()):
+        if len(problems) >= MAX_PROBLEMS:
+            more = len(by_path) - done
+            problems.append(
+                Problem(located.file, None, None, "", f"\u2026 and {more} more problems")
+            )
+            break
         value = _value_at(located.data, path)
         for message in _best_messages(items, value, located.data, path):
             problems.append(located.problem(path, message))
@@ -178,6 +193,11 @@ def _message(item: dict[str, Any], data: Any, path: PathKey) -> str:
 def _allowed_keys(item: dict[str, Any], parent: Any) -> list[str]:
     # pydantic does not list the allowed keys; the close-match hint draws on the field names
     # of every model, which is enough to catch a typo.
+    return list(_field_names())
+
+
+@functools.cache
+def _field_names() -> tuple[str, ...]:
     from pydantic import BaseModel
 
     from sanctionsim.scenario import schema
@@ -186,7 +206,7 @@ def _allowed_keys(item: dict[str, Any], parent: Any) -> list[str]:
     for model in vars(schema).values():
         if isinstance(model, type) and issubclass(model, BaseModel):
             names.update(model.model_fields)
-    return sorted(names)
+    return tuple(sorted(names))
 
 
 def _describe(value: Any) -> str:

@@ -165,6 +165,7 @@ def parse_yaml(text: str, file: str) -> Located:
     if not text.strip():
         raise ScenarioError.single(file, "file is empty")
     yaml = YAML(typ="safe", pure=True)
+    yaml.Composer = _counting_composer(file)
     try:
         root = yaml.compose(text)
     except MarkedYAMLError as error:
@@ -181,6 +182,36 @@ def parse_yaml(text: str, file: str) -> Located:
     builder = _Builder(located)
     located.data = builder.build(root, (), 0)
     return located
+
+
+def _counting_composer(file: str) -> type[Any]:
+    """ruamel's composer, stopped as soon as the nodes or the nesting exceed the limits.
+
+    The builder counts nodes again after alias expansion; counting here, while composing, keeps
+    a long file from being composed in full only to be refused.
+    """
+    from ruamel.yaml.composer import Composer
+
+    class CountingComposer(Composer):
+        nodes = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            self.nodes += 1
+            # The builder reports nesting with the field path; the composer only stops the
+            # descent one level below it, before Python's recursion limit.
+            if self.nodes > MAX_NODES or self.depth > MAX_DEPTH + 1:
+                mark = self.parser.peek_event().start_mark
+                message = (
+                    f"document holds more than {MAX_NODES:,} values; refusing to read it"
+                    if self.nodes > MAX_NODES
+                    else f"nesting deeper than {MAX_DEPTH} levels"
+                )
+                raise ScenarioError.single(
+                    file, message, line=mark.line + 1, column=mark.column + 1
+                )
+            return super().compose_node(parent, index)
+
+    return CountingComposer
 
 
 class _Builder:
