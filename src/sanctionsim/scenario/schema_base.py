@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -53,25 +53,12 @@ LegalBasis = Annotated[
 Role = Literal["leader", "member", "target", "third_party", "institution", "other"]
 """``other`` (schema version 2): a party that neither sends, busts nor is the target (a
 territory, a mediator, a firm that is only secondary-sanctioned)."""
-MEASURE_KINDS_V1 = (
-    "trade",
-    "finance",
-    "travel",
-    "shipping",
-    "aviation",
-    "arms",
-    "designation",
-    "aid",
-)
+MeasureKindV1 = Literal[
+    "trade", "finance", "travel", "shipping", "aviation", "arms", "designation", "aid"
+]
+MEASURE_KINDS_V1: tuple[str, ...] = get_args(MeasureKindV1)
 MeasureKind = Literal[
-    "trade",
-    "finance",
-    "travel",
-    "shipping",
-    "aviation",
-    "arms",
-    "designation",
-    "aid",
+    MeasureKindV1,
     # schema version 2
     "technology",
     "preferences",
