@@ -11,7 +11,9 @@ import fcntl
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -116,18 +118,33 @@ def test_a_chunk_copied_from_another_cell_is_redone(
     _resume_redoes_one_chunk(clean, store)
 
 
+def _damage(store: Path, cell: int, first: int, where: Callable[[Any], int], bad: bytes) -> None:
+    """XOR ``bad`` into a chunk at the offset ``where`` picks from its row group's metadata."""
+    path = _chunk(store, cell, first)
+    offset = where(pq.ParquetFile(path).metadata.row_group(0))
+    data = bytearray(path.read_bytes())
+    for i, byte in enumerate(bad):
+        data[offset + i] ^= byte
+    path.write_bytes(bytes(data))
+
+
+def _payoff_values_end(metadata: Any) -> int:
+    names = [metadata.column(i).path_in_schema for i in range(metadata.num_columns)]
+    payoff = metadata.column(next(i for i, n in enumerate(names) if n.startswith("payoff_")))
+    return int(payoff.data_page_offset + payoff.total_compressed_size)
+
+
+def _last_column_start(metadata: Any) -> int:
+    last = metadata.column(metadata.num_columns - 1)
+    return int(last.dictionary_page_offset or last.data_page_offset)
+
+
 def test_a_one_bit_flip_in_a_payoff_column_is_redone(
     clean: tuple[Path, Path, str], tmp_path: Path
 ) -> None:
     store = _copy(clean, tmp_path)
-    path = _chunk(store, 1, 1024)
-    metadata = pq.ParquetFile(path).metadata.row_group(0)
-    names = [metadata.column(i).path_in_schema for i in range(metadata.num_columns)]
-    payoff = metadata.column(next(i for i, n in enumerate(names) if n.startswith("payoff_")))
-    end = payoff.data_page_offset + payoff.total_compressed_size
-    data = bytearray(path.read_bytes())
-    data[end - 9] ^= 0x04  # inside the values, past the page header
-    path.write_bytes(bytes(data))
+    # one bit inside the values, past the page header
+    _damage(store, 1, 1024, lambda m: _payoff_values_end(m) - 9, b"\x04")
     _resume_redoes_one_chunk(clean, store)
 
 
@@ -135,13 +152,7 @@ def test_a_corrupted_page_header_is_redone_not_a_crash(
     clean: tuple[Path, Path, str], tmp_path: Path
 ) -> None:
     store = _copy(clean, tmp_path)
-    path = _chunk(store, 0, 1024)
-    metadata = pq.ParquetFile(path).metadata.row_group(0)
-    last = metadata.column(metadata.num_columns - 1)
-    data = bytearray(path.read_bytes())
-    start = last.dictionary_page_offset or last.data_page_offset
-    data[start : start + 6] = b"\xff" * 6
-    path.write_bytes(bytes(data))
+    _damage(store, 0, 1024, _last_column_start, b"\xa5" * 6)
     _resume_redoes_one_chunk(clean, store)
 
 
