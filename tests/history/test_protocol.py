@@ -22,7 +22,7 @@ from sanctionsim.history.protocol import (
 )
 from sanctionsim.scenario.library import case_ids
 from sanctionsim.scenario.loader import load_scenario
-from sanctionsim.scenario.schema import Defection, Scenario
+from sanctionsim.scenario.schema import Defection, EpisodeGroup, Scenario
 
 HORIZONS = (12, 36, 60, 120)
 
@@ -158,6 +158,17 @@ def test_episode_age_and_group() -> None:
     ]
     libya = load_scenario("libya-1992").model_copy(update={"measures": measures})
     assert episode_group(libya) == "multilateral_no_io"
+    # pledges and private senders are no institution; an IFI is one
+    for basis, group in (
+        ("pledge", "multilateral_no_io"),
+        ("private", "multilateral_no_io"),
+        ("ifi:world-bank", "io"),
+    ):
+        changed = [m.model_copy(update={"legal_basis": basis}) for m in measures]
+        assert episode_group(libya.model_copy(update={"measures": changed})) == group
+    # a sourced override wins
+    override = EpisodeGroup(group="unilateral", sources=["un-res-748"])
+    assert episode_group(libya.model_copy(update={"episode_group": override})) == "unilateral"
 
 
 def test_episodes_on_the_same_target_with_overlapping_records_form_one_cluster() -> None:

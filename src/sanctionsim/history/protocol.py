@@ -154,12 +154,18 @@ def episode_age_months(scenario: Scenario) -> float:
     return max(0.0, (scenario.start - began).days / MONTH_DAYS)
 
 
+INSTITUTIONAL_BASES = ("unsc:", "regional:", "ifi:")
+
+
 def episode_group(scenario: Scenario) -> Group:
-    """The large-N group: an institution's measure in force on ``start`` (legal basis ``unsc:``
-    or ``regional:``) = ``io``; else more than one imposer with a measure in force =
-    ``multilateral_no_io``; else ``unilateral``."""
+    """The large-N group: the file's sourced ``episode_group`` when it gives one; else an
+    institution's measure in force on ``start`` (legal basis ``unsc:``, ``regional:`` or
+    ``ifi:``) = ``io``; else more than one imposer with a measure in force =
+    ``multilateral_no_io``; else ``unilateral`` (pledges and private senders are no institution)."""
+    if scenario.episode_group is not None:
+        return scenario.episode_group.group
     in_force = _in_force(scenario)
-    if any(basis != "unilateral" for _, basis, *_ in in_force):
+    if any(basis.startswith(INSTITUTIONAL_BASES) for _, basis, *_ in in_force):
         return "io"
     return "multilateral_no_io" if len({imposer for imposer, *_ in in_force}) > 1 else "unilateral"
 
