@@ -1,0 +1,92 @@
+"""Cases added to the library are encoded blind, checkably (issue 14; docs/cases.md).
+
+Each new case lands in two commits: first everything the forecast reads (no timeline, no
+recorded outcome), then, later, the timeline and the recorded outcome. This test reads the git
+history of each case file: the first version must have no ``recorded_outcome`` and an empty
+``timeline``, and what the forecast reads must be the same in the first version and in the
+version that first added the record. The ten cases encoded before the rule are exempt.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sanctionsim.scenario.library import CASES_DIR, case_ids
+from sanctionsim.scenario.loader import load_text
+
+ROOT = Path(__file__).resolve().parents[2]
+BEFORE_THE_RULE = {
+    "argentina-1982",
+    "cuba-1960",
+    "dprk-2006",
+    "dprk-2014",
+    "iran-2006",
+    "iraq-1990",
+    "libya-1992",
+    "rhodesia-1965",
+    "russia-2014",
+    "yugoslavia-1992",
+}
+NEW_CASES = [c for c in case_ids() if c not in BEFORE_THE_RULE]
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _history_available() -> bool:
+    if not (ROOT / ".git").exists():
+        return False
+    return _git("rev-parse", "--is-shallow-repository").strip() == "false"
+
+
+def forecast_read(text: str, name: str) -> dict[str, Any]:
+    """What the forecast may read: the scenario without its timeline, its record and its list
+    of sources (the record's commit adds sources for itself; fields keep their source ids)."""
+    scenario = load_text(text, name)
+    blind = scenario.model_copy(update={"timeline": [], "recorded_outcome": None})
+    data: dict[str, Any] = json.loads(blind.model_dump_json())
+    cited = {s.id: s for s in scenario.sources}
+    data["sources"] = sorted(
+        json.dumps(cited[i].model_dump(mode="json"), sort_keys=True)
+        for i in cited
+        if f'"{i}"' in json.dumps({k: v for k, v in data.items() if k != "sources"})
+    )
+    return data
+
+
+def test_the_exempt_cases_are_the_ten_encoded_before_the_rule() -> None:
+    assert BEFORE_THE_RULE <= set(case_ids())
+
+
+@pytest.mark.parametrize("case_id", NEW_CASES or ["(no new case yet)"])
+def test_a_new_case_was_encoded_blind_in_two_commits(case_id: str) -> None:
+    if not NEW_CASES:
+        pytest.skip("no case has been added since the rule")
+    if not _history_available():
+        pytest.skip("no full git history here (not a checkout, or a shallow clone)")
+    path = (CASES_DIR / f"{case_id}.yaml").relative_to(ROOT)
+    commits = _git("log", "--format=%H", "--reverse", "--", str(path)).split()
+    assert commits, f"{path} is not committed"
+    first = _git("show", f"{commits[0]}:{path}")
+    first_scenario = load_text(first, f"{path}@{commits[0][:7]}")
+    assert first_scenario.recorded_outcome is None, "the first commit must hold no record"
+    assert first_scenario.timeline == [], "the first commit must hold no timeline"
+    with_record = None
+    for commit in commits[1:]:
+        text = _git("show", f"{commit}:{path}")
+        if load_text(text, f"{path}@{commit[:7]}").recorded_outcome is not None:
+            with_record = (commit, text)
+            break
+    assert with_record is not None, "the record must come in a later commit"
+    commit, text = with_record
+    assert forecast_read(text, f"{path}@{commit[:7]}") == forecast_read(
+        first, f"{path}@{commits[0][:7]}"
+    ), "the record's commit changed what the forecast reads"
