@@ -54,9 +54,10 @@ def test_a_union_field_still_reports_the_deeper_problem_only() -> None:
 def test_the_node_limit_stops_composition_before_the_document_ends(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Nodes are counted while composing: the error points into the file, not at its end."""
+    """Nodes are counted while composing: the reader stops at the limit, so it never reaches
+    the syntax error at the end of the file (composing all of it first would)."""
     monkeypatch.setattr(yaml_source, "MAX_NODES", 1_000)
-    text = "a:\n" + "- 1\n" * 5_000
+    text = "a:\n" + "- 1\n" * 5_000 + "b: [unclosed\n"
     (problem,) = _problems(text)
     match = re.match(r"case\.yaml:(\d+):\d+: .*more than 1,000 values", problem)
     assert match, problem
