@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -45,32 +45,29 @@ def load(reference: str) -> Scenario:
 
 @input_errors_exit_2
 def cases(json_output: JsonOption = False) -> None:
-    """List the built-in cases."""
-    from sanctionsim.scenario.library import case_ids
+    """List the built-in cases: start, coalition, target, group, episode age, how it ended."""
+    from sanctionsim.history.case_index import read_index
 
-    rows: list[dict[str, Any]] = []
-    for case_id in case_ids():
-        scenario = load(case_id)
-        rows.append(
-            {
-                "id": scenario.id,
-                "title": scenario.title,
-                "start": scenario.start.isoformat(),
-                "coalition": [a.id for a in scenario.members],
-                "target": scenario.target.actor,
-            }
-        )
+    rows = [{"id": case_id, **entry} for case_id, entry in sorted(read_index().items())]
     if json_output:
         print_json({"cases": rows})
         return
     from rich.table import Table
 
-    table = Table(title="Built-in cases")
-    for column in ("id", "start", "coalition", "target", "title"):
-        table.add_column(column)
+    table = Table(title=f"Built-in cases ({len(rows)})")
+    for column in ("id", "start", "coalition", "target", "group", "age", "ended by", "record"):
+        table.add_column(column, justify="right" if column == "age" else "left")
     for row in rows:
-        coalition = ", ".join(row["coalition"])
-        table.add_row(row["id"], row["start"], coalition, row["target"], row["title"])
+        table.add_row(
+            row["id"],
+            row["start"],
+            ", ".join(row["coalition"]),
+            row["target"],
+            row["group"],
+            f"{row['episode_age_months']:.0f}",
+            str(row["ended_by"] or "-"),
+            row["record"],
+        )
     console().print(table)
 
 
