@@ -117,12 +117,20 @@ def report(
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            metavar="NAME",
+            help="a name the Host header may give (repeat; default: 127.0.0.1, localhost, ::1)",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run the web app (cases, timelines, measures on a date, analysis, bounded forecasts)."""
     if not 1 <= port <= 65535:
         raise InputError.single("--port", f"must lie in 1..65535, got {port}")
-    import uvicorn
+    from sanctionsim.web.app import LOOPBACK_HOSTS, create_app, make_server
 
-    from sanctionsim.web.app import create_app
-
-    uvicorn.run(create_app(), host=host, port=port)
+    hosts = tuple(allowed_host) if allowed_host else LOOPBACK_HOSTS
+    make_server(create_app(allowed_hosts=hosts), host, port).run()

@@ -7,6 +7,16 @@ and browsable at ``/docs``. Safety rules:
 * a case is named only by its id from the built-in list, never by a path on disk;
 * request bodies are capped (:class:`BodyLimit`); forecasts are bounded in runs and horizon and
   stopped after a time limit (:class:`Limits`), one at a time;
+* busy work is refused at once, before any rendering, with 503 and ``Retry-After``: a forecast
+  while another runs, a page while :attr:`Limits.max_renders` others are being drawn; a case's
+  timeline chart, which depends on nothing in the request, is drawn once per case;
+* HTTP hygiene (:class:`Guard`): the ``Host`` header must name an allowed host (loopback names
+  by default), the forecast form must come from this origin, every response carries
+  ``X-Content-Type-Options``, ``X-Frame-Options``, ``Referrer-Policy`` and a
+  ``Content-Security-Policy`` that admits only the pages' own script, ``HEAD`` works wherever
+  ``GET`` does and a 405 names the allowed methods; a client that does not finish sending its
+  request headers or body within :attr:`Limits.client_timeout_seconds` is cut off (408 for a
+  body; see :func:`make_server`);
 * bad input gets a clear message on the page, and a 4xx with ``{"error": ...}`` from the API.
 
 The app only calls the library's public functions (DESIGN.md: data flows one way).
@@ -14,12 +24,18 @@ The app only calls the library's public functions (DESIGN.md: data flows one way
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import datetime as dt
 import functools
+import hashlib
+import re
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -31,6 +47,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sanctionsim.errors import InputError
 from sanctionsim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import uvicorn
 
 CASE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,79}$"
 MIN_DATE = dt.date(1900, 1, 1)
@@ -55,6 +74,23 @@ class Limits:
     default_runs: int = 2048
     max_horizon: int = 60
     time_limit_seconds: float = 20.0
+    max_renders: int = 2  # pages drawn at once; more starve the event loop of the GIL
+    retry_after_seconds: int = 5
+    client_timeout_seconds: float = 10.0  # to send the request's headers, then its body
+
+
+#: Host names the app answers to unless told otherwise: loopback only.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+#: Paths served with FastAPI's own documentation pages, which load their scripts from a CDN.
+DOCS_PATHS = ("/docs", "/redoc")
+
+
+@dataclass(frozen=True)
+class Gates:
+    """What a request must get, without waiting, before it may start busy work."""
+
+    forecast: threading.Lock
+    renders: threading.BoundedSemaphore
 
 
 class ForecastRequest(BaseModel):
@@ -82,9 +118,10 @@ class ForecastTimeoutError(Exception):
 class BodyLimit:
     """ASGI middleware: reject request bodies larger than ``limit`` bytes with 413."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, timeout: float = 10.0) -> None:
         self.app = app
         self.limit = limit
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -98,7 +135,13 @@ class BodyLimit:
         chunks: list[bytes] = []
         total = 0
         while True:
-            message = await receive()
+            try:
+                async with asyncio.timeout(self.timeout):  # no extra task, unlike wait_for
+                    message = await receive()
+            except TimeoutError:
+                message_408 = f"the request body did not arrive within {self.timeout:g} s"
+                await JSONResponse({"error": message_408}, status_code=408)(scope, receive, send)
+                return
             if message["type"] == "http.disconnect":
                 return
             body = message.get("body", b"")
@@ -125,6 +168,149 @@ class BodyLimit:
             {"error": f"request body larger than {self.limit} bytes"}, status_code=413
         )
         await response(scope, receive, send)
+
+
+def _host_name(host: str) -> str:
+    """The name in a ``Host`` header, without its port and IPv6 brackets, lower case."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+class Guard:
+    """ASGI middleware: allowed ``Host`` names, security headers, ``HEAD`` as a bodiless ``GET``.
+
+    A request whose ``Host`` names no allowed host gets 400 (this stops DNS-rebinding pages from
+    reading the app). Every response gets the security headers; ``policy`` is the
+    ``Content-Security-Policy`` of every path but FastAPI's documentation pages.
+    """
+
+    def __init__(self, app: ASGIApp, hosts: Sequence[str], policy: str) -> None:
+        self.app = app
+        self.hosts = {_host_name(h) for h in hosts}
+        self.policy = policy.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", []))
+        extra = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"same-origin"),
+        ]
+        if not scope["path"].startswith(DOCS_PATHS):
+            extra.append((b"content-security-policy", self.policy))
+        head = scope["method"] == "HEAD"
+
+        async def guarded(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            elif message["type"] == "http.response.body" and head:
+                message = {**message, "body": b""}
+            await send(message)
+
+        host = headers.get(b"host", b"").decode("latin-1")
+        if _host_name(host) not in self.hosts:
+            refusal = JSONResponse({"error": f"unknown host {host!r}"}, status_code=400)
+            await refusal(scope, receive, guarded)
+            return
+        if head:
+            scope = {**scope, "method": "GET"}
+        await self.app(scope, receive, guarded)
+
+
+def _same_origin(request: Request) -> bool:
+    """Whether a form post comes from this app's own pages.
+
+    Browsers send ``Origin`` (with ``Referrer-Policy: same-origin``, ``null`` from any other
+    site); without it the ``Referer`` is read. A request with neither is not a browser's, so it
+    cannot carry a forged submission and is let through.
+    """
+    source = request.headers.get("origin") or request.headers.get("referer")
+    if source is None:
+        return True
+    sent = urlsplit(source)
+    own = urlsplit("//" + request.headers.get("host", ""))
+    if sent.scheme not in ("http", "https") or sent.hostname is None:
+        return False
+    try:
+        default = 443 if sent.scheme == "https" else 80
+        return (sent.hostname, sent.port or default) == (own.hostname, own.port or default)
+    except ValueError:  # a port that is not a number
+        return False
+
+
+@functools.cache
+def content_security_policy() -> str:
+    """The pages' policy: their one inline script by hash, Vega's compiled expressions.
+
+    Vega compiles chart expressions with ``Function`` (hence ``'unsafe-eval'``); the chart data
+    sits in ``application/json`` script elements, which are never executed.
+    """
+    source = _templates().get_template("charts.html").render()
+    inline = re.findall(r"<script>(.*?)</script>", source, flags=re.DOTALL)
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() + "'"
+        for code in inline
+    )
+    return (
+        f"default-src 'self'; script-src 'self' 'unsafe-eval' {hashes}; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+def make_server(app: Any, host: str, port: int, *, client_timeout: float = 10.0) -> uvicorn.Server:
+    """A uvicorn server for ``app`` that also cuts off slow clients.
+
+    uvicorn times out idle keep-alive connections but not a client that opens a connection and
+    sends its request headers slowly or never; here a connection whose headers are not complete
+    within ``client_timeout`` seconds (from connecting, or from the previous response) is
+    closed. The body's own time limit is :class:`BodyLimit`'s.
+    """
+    import uvicorn
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class TimedH11Protocol(H11Protocol):
+        _header_timer: asyncio.TimerHandle | None = None
+
+        def _start_timer(self) -> None:
+            self._header_timer = self.loop.call_later(client_timeout, self._too_slow)
+
+        def _stop_timer(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+
+        def connection_made(self, transport: Any) -> None:
+            super().connection_made(transport)
+            self._start_timer()
+
+        def handle_events(self) -> None:
+            super().handle_events()
+            if self.cycle is not None and not self.cycle.response_complete:
+                self._stop_timer()  # the headers are in: the request is the app's now
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._stop_timer()
+            if not self.transport.is_closing():
+                self._start_timer()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._stop_timer()
+            super().connection_lost(exc)
+
+        def _too_slow(self) -> None:
+            self._header_timer = None
+            if self.cycle is None or self.cycle.response_complete:
+                self.transport.close()
+
+    config = uvicorn.Config(app, host=host, port=port, http=TimedH11Protocol)
+    return uvicorn.Server(config)
 
 
 @functools.cache
@@ -156,11 +342,15 @@ class _Cases:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._loaded: dict[str, Scenario] = {}
+        self._ids: list[str] | None = None
 
     def ids(self) -> list[str]:
+        """The built-in case ids (listed once: the package's cases do not change)."""
         from sanctionsim.scenario.library import case_ids
 
-        return case_ids()
+        if self._ids is None:
+            self._ids = case_ids()
+        return self._ids
 
     def get(self, case_id: str) -> Scenario | None:
         """The case with this id, or None; only ids of the built-in list reach the disk."""
@@ -227,13 +417,20 @@ def _error(status: int, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": message, **extra}, status_code=status)
 
 
-def create_app(limits: Limits | None = None) -> FastAPI:
-    """The web application (a factory: call it, serve the result with uvicorn)."""
+def create_app(
+    limits: Limits | None = None, allowed_hosts: Sequence[str] = LOOPBACK_HOSTS
+) -> FastAPI:
+    """The web application (a factory: call it, serve the result with :func:`make_server`).
+
+    ``allowed_hosts``: the names the ``Host`` header may give (any port); loopback by default.
+    """
     from sanctionsim import __version__
 
     limits = limits or Limits()
     cases = _Cases()
-    busy = threading.Lock()
+    gates = Gates(threading.Lock(), threading.BoundedSemaphore(max(limits.max_renders, 1)))
+    timelines: dict[str, str] = {}
+    retry_after = {"Retry-After": str(limits.retry_after_seconds)}
     app = FastAPI(
         title="sanctionsim",
         version=__version__,
@@ -243,13 +440,37 @@ def create_app(limits: Limits | None = None) -> FastAPI:
             "only (see /api/cases)."
         ),
     )
-    app.add_middleware(BodyLimit, limit=limits.max_body_bytes)
+    app.state.gates = gates
+    app.add_middleware(
+        BodyLimit, limit=limits.max_body_bytes, timeout=limits.client_timeout_seconds
+    )
+    app.add_middleware(Guard, hosts=allowed_hosts, policy=content_security_policy())
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        headers = dict(error.headers or {})
+        if "Allow" in headers and "GET" in headers["Allow"].split(", "):
+            headers["Allow"] += ", HEAD"  # Guard answers HEAD wherever GET is served
+        response: Response
         if request.url.path.startswith("/api/"):
-            return _error(error.status_code, str(error.detail))
-        return _page("error.html", error.status_code, message=str(error.detail))
+            response = _error(error.status_code, str(error.detail))
+        else:
+            response = _page("error.html", error.status_code, message=str(error.detail))
+        response.headers.update(headers)
+        return response
+
+    def busy(request_path: str, message: str) -> Response:
+        """503 with ``Retry-After``: cheap to send, whatever the refused work would have cost."""
+        if request_path.startswith("/api/"):
+            response = _error(503, message, retry_after_seconds=limits.retry_after_seconds)
+            response.headers.update(retry_after)
+            return response
+        return HTMLResponse(busy_page(message), status_code=503, headers=retry_after)
+
+    @functools.cache
+    def busy_page(message: str) -> str:
+        """The refusal page, drawn once per message: refusing must cost next to nothing."""
+        return str(_templates().get_template("error.html").render(message=message))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:
@@ -276,6 +497,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
             raise StarletteHTTPException(422, f"date must lie in {MIN_DATE}..{MAX_DATE}")
         return date
 
+    @functools.cache
     def case_rows() -> list[dict[str, Any]]:
         rows = []
         for case_id in cases.ids():
@@ -294,8 +516,8 @@ def create_app(limits: Limits | None = None) -> FastAPI:
 
     # ---------------------------------------------------------------- JSON API
     @app.get("/api/cases", tags=["api"], summary="The built-in cases")
-    def api_cases() -> dict[str, Any]:
-        return {"cases": case_rows()}
+    async def api_cases() -> dict[str, Any]:
+        return {"cases": await run_in_threadpool(case_rows)}
 
     @app.get("/api/cases/{case_id}", tags=["api"], summary="A case's whole scenario")
     def api_case(case_id: CaseId) -> dict[str, Any]:
@@ -334,25 +556,54 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     async def api_forecast(case_id: CaseId, body: ForecastRequest) -> Any:
         scenario = scenario_or_404(case_id)
         outcome = await forecast_or_error(scenario, body)
-        if isinstance(outcome, str):
-            status = 422 if outcome.startswith("invalid") else 503
-            return _error(status, outcome)
+        if isinstance(outcome, tuple):
+            status, message = outcome
+            return busy("/api/", message) if status == 503 else _error(status, message)
         return outcome
 
-    async def forecast_or_error(scenario: Scenario, body: ForecastRequest) -> dict[str, Any] | str:
-        if not busy.acquire(blocking=False):
-            return "another forecast is running; try again in a few seconds"
+    async def forecast_or_error(
+        scenario: Scenario, body: ForecastRequest
+    ) -> dict[str, Any] | tuple[int, str]:
+        """The forecast, or (status, message): 503 when busy or too slow, 422 when invalid."""
+        if not gates.forecast.acquire(blocking=False):
+            return 503, "another forecast is running; try again in a few seconds"
         try:
             return await run_in_threadpool(run_forecast, scenario, body, limits)
         except ForecastTimeoutError:
-            return (
+            return 503, (
                 f"the forecast took longer than {limits.time_limit_seconds:g} s; "
                 "ask for fewer runs or a shorter horizon"
             )
         except (InputError, ValueError) as error:
-            return f"invalid forecast request: {error}"
+            return 422, f"invalid forecast request: {error}"
         finally:
-            busy.release()
+            gates.forecast.release()
+
+    async def render_capped(render: Any, *args: Any, **kwargs: Any) -> Response:
+        """Draw a page in a worker thread, or refuse at once when the render slots are full."""
+        if not gates.renders.acquire(blocking=False):
+            return busy("/", "the server is busy drawing other pages; try again in a few seconds")
+        try:
+            response: Response = await run_in_threadpool(render, *args, **kwargs)
+            return response
+        finally:
+            gates.renders.release()
+
+    def _case_page_of(case_id: str, date: str | None) -> HTMLResponse:
+        scenario = scenario_or_404(case_id)
+        chosen, problem = _parse_date(date, scenario.start)
+        shown = (date or "") if problem else chosen.isoformat()
+        return _case_page(scenario, chosen, problem, shown)
+
+    def timeline_of(scenario: Scenario) -> str:
+        """A case's timeline chart as script JSON, drawn on first use (it depends on the case
+        alone)."""
+        from sanctionsim.report.charts import timeline_chart
+        from sanctionsim.report.html import script_json
+
+        if scenario.id not in timelines:
+            timelines[scenario.id] = script_json(timeline_chart(scenario))
+        return timelines[scenario.id]
 
     # ---------------------------------------------------------------- pages
     @app.get("/static/vega.js", include_in_schema=False)
@@ -370,13 +621,10 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         return _page("index.html", cases=case_rows(), version=__version__)
 
     @app.get("/cases/{case_id}", response_class=HTMLResponse, include_in_schema=False)
-    def case_page(
+    async def case_page(
         case_id: CaseId, date: Annotated[str | None, Query(max_length=40)] = None
-    ) -> HTMLResponse:
-        scenario = scenario_or_404(case_id)
-        chosen, problem = _parse_date(date, scenario.start)
-        shown = (date or "") if problem else chosen.isoformat()
-        return _case_page(scenario, chosen, problem, shown)
+    ) -> Response:
+        return await render_capped(_case_page_of, case_id, date)
 
     def _case_page(
         scenario: Scenario,
@@ -387,8 +635,6 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         form: dict[str, str] | None = None,
     ) -> HTMLResponse:
         from sanctionsim.game.coalition import analyze
-        from sanctionsim.report.charts import timeline_chart
-        from sanctionsim.report.html import script_json
         from sanctionsim.scenario.schema import central
         from sanctionsim.scenario.views import snapshot
 
@@ -420,21 +666,22 @@ def create_app(limits: Limits | None = None) -> FastAPI:
             in_force=len(view.in_force()),
             analysis=analysis,
             analysis_problem=analysis_problem,
-            timeline=script_json(timeline_chart(scenario)),
+            timeline=timeline_of(scenario),
             limits=limits,
             form=form or defaults,
             forecast_problem=forecast_problem,
         )
 
     @app.post("/cases/{case_id}/forecast", response_class=HTMLResponse, include_in_schema=False)
-    async def forecast_page(case_id: CaseId, request: Request) -> HTMLResponse:
+    async def forecast_page(case_id: CaseId, request: Request) -> Response:
         from pydantic import ValidationError
 
-        from sanctionsim.report.charts import easing_chart, fan_chart
-        from sanctionsim.report.data import FAN_CURVES
-        from sanctionsim.report.html import script_json
-
-        scenario = scenario_or_404(case_id)
+        if not _same_origin(request):
+            message = "this form may only be sent from this site's own pages (origin refused)"
+            return _page("error.html", 403, message=message)
+        if gates.forecast.locked():  # refused before any work, even the case's lookup
+            return busy("/", "another forecast is running; try again in a few seconds")
+        scenario = await run_in_threadpool(scenario_or_404, case_id)
         raw = await request.form()
         form = {
             key: str(raw.get(key, "")).strip()
@@ -448,7 +695,8 @@ def create_app(limits: Limits | None = None) -> FastAPI:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
             )
-            return _case_page(
+            return await render_capped(
+                _case_page,
                 scenario,
                 scenario.start,
                 None,
@@ -457,15 +705,29 @@ def create_app(limits: Limits | None = None) -> FastAPI:
                 form=form,
             )
         outcome = await forecast_or_error(scenario, body)
-        if isinstance(outcome, str):
-            return _case_page(
+        if isinstance(outcome, tuple):
+            status, message = outcome
+            if status == 503:
+                return busy("/", message)
+            return await render_capped(
+                _case_page,
                 scenario,
                 scenario.start,
                 None,
                 scenario.start.isoformat(),
-                forecast_problem=outcome,
+                forecast_problem=message,
                 form=form,
             )
+        # Forecasts run one at a time, so at most one of these renders is ever under way.
+        return await run_in_threadpool(_forecast_page, scenario, outcome, body)
+
+    def _forecast_page(
+        scenario: Scenario, outcome: dict[str, Any], body: ForecastRequest
+    ) -> HTMLResponse:
+        from sanctionsim.report.charts import easing_chart, fan_chart
+        from sanctionsim.report.data import FAN_CURVES
+        from sanctionsim.report.html import script_json
+
         charts = {
             curve.removesuffix("_quantiles"): script_json(fan_chart(outcome, curve))
             for curve in FAN_CURVES
