@@ -52,17 +52,22 @@ def input_errors_exit_2(command: Callable[P, R]) -> Callable[P, R]:
 def prepare_output(path: Path, flag: str, *, folder: bool) -> None:
     """Refuse, before any work, an output ``flag`` cannot write: exit 2 naming path and reason.
 
-    A folder output is created (with its parents); a file output gets its parent folder. Then a
-    temporary file is created and removed there, which is the one test that also holds for
-    root, read-only mounts and ``/proc`` (permission bits alone do not tell).
+    Nothing is created: a temporary file is created and removed in the nearest folder that
+    exists on the way to ``path``, which is the one test that also holds for root, read-only
+    mounts and ``/proc`` (permission bits alone do not tell). A command that fails later on its
+    other inputs leaves no empty output folder behind.
     """
     where = path if folder else path.parent
     if path.exists() and path.is_dir() != folder:
         what = "a file, not a folder" if folder else "a folder; name a file"
         raise InputError.single(flag, f"{path} is {what}")
+    existing = where
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError.single(flag, f"cannot write {path}: {existing} is a file, not a folder")
     try:
-        where.mkdir(parents=True, exist_ok=True)
-        handle, probe = tempfile.mkstemp(dir=where, prefix=".sanctionsim-probe-")
+        handle, probe = tempfile.mkstemp(dir=existing, prefix=".sanctionsim-probe-")
         os.close(handle)
         os.unlink(probe)
     except OSError as error:
