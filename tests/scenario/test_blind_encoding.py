@@ -1,10 +1,11 @@
 """Cases added to the library are encoded blind, checkably (issue 14; docs/cases.md).
 
 Each new case lands in two commits: first everything the forecast reads (no timeline, no
-recorded outcome), then, later, the timeline and the recorded outcome. This test reads the git
-history of each case file: the first version must have no ``recorded_outcome`` and an empty
-``timeline``, and what the forecast reads must be the same in the first version and in the
-version that first added the record. The ten cases encoded before the rule are exempt.
+recorded outcome), then, later, the timeline, the recorded outcome and any measure or change
+dated after the start. This test reads the git history of each case file: the first version must
+have no ``recorded_outcome`` and an empty ``timeline``, and what the forecast reads (the scenario
+as of its start) must be the same in the first version and in the version that first added the
+record. The ten cases encoded before the rule are exempt.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 
 from sanctionsim.scenario.library import CASES_DIR, case_ids
 from sanctionsim.scenario.loader import load_text
+from sanctionsim.scenario.views import as_of
 
 ROOT = Path(__file__).resolve().parents[2]
 BEFORE_THE_RULE = {
@@ -48,10 +50,12 @@ def _history_available() -> bool:
 
 
 def forecast_read(text: str, name: str) -> dict[str, Any]:
-    """What the forecast may read: the scenario without its timeline, its record and its list
-    of sources (the record's commit adds sources for itself; fields keep their source ids)."""
+    """What the forecast may read: the scenario as of its start (later measures, changes and
+    events dropped, as the engine drops them), without its record and its list of sources (the
+    record's commit adds sources for itself; fields keep their source ids)."""
     scenario = load_text(text, name)
-    blind = scenario.model_copy(update={"timeline": [], "recorded_outcome": None})
+    view = as_of(scenario, scenario.start)
+    blind = view.model_copy(update={"timeline": [], "recorded_outcome": None})
     data: dict[str, Any] = json.loads(blind.model_dump_json())
     cited = {s.id: s for s in scenario.sources}
     data["sources"] = sorted(
