@@ -149,7 +149,9 @@ INPUTS: tuple[FieldUse, ...] = (
     _unread("blocs", 2, LATER),
     _unread("mediation", 2, LATER),
     _unread("shocks", 2, LATER),
-    _unread("episode_group", 2, "the evaluation protocol derives the group; " + LATER),
+    FieldUse(
+        "episode_group", 2, (PROTOCOL,), "the large-N references' group, over the derived one"
+    ),
 )
 """Every model input, in the order of ``docs/scenario-format.md``."""
 
