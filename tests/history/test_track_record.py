@@ -78,4 +78,4 @@ def test_the_current_row_is_what_history_prints_now() -> None:
     skill = document["skill"]["vs_best"]
     assert skill["difference"] == pytest.approx(row.skill_vs_best, abs=5e-7)
     assert skill["ci95"] == pytest.approx([row.skill_ci95_low, row.skill_ci95_high], abs=5e-7)
-    assert row.sentence().startswith("Track record of model v1 on 10 historical cases")
+    assert row.sentence().startswith(f"Track record of model v1 on {row.cases} historical cases")
