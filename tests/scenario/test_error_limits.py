@@ -28,13 +28,13 @@ def _problems(text: str) -> list[str]:
 
 
 def test_thousands_of_unknown_keys_report_a_capped_list_and_a_count() -> None:
-    extra = "".join(f"k{i:05d}: 1\n" for i in range(16_000))
+    extra = "".join(f"k{i:05d}: 1\n" for i in range(5_000))  # under the 20,000-value limit
     problems = _problems(GOOD + extra)
     assert len(problems) == MAX_PROBLEMS + 1
     first_line = GOOD.count("\n") + 1
     assert problems[0] == f"case.yaml:{first_line}:1: k00000: unknown key 'k00000'"
     assert problems[MAX_PROBLEMS - 1].startswith(f"case.yaml:{first_line + MAX_PROBLEMS - 1}:1:")
-    assert problems[-1] == f"case.yaml: \u2026 and {16_000 - MAX_PROBLEMS} more problems"
+    assert problems[-1] == f"case.yaml: \u2026 and {5_000 - MAX_PROBLEMS} more problems"
 
 
 def test_a_few_problems_are_all_reported_without_a_count() -> None:
