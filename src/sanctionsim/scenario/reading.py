@@ -94,6 +94,7 @@ INPUTS: tuple[FieldUse, ...] = (
     _unread("measures[].enforcement", 2, LATER + "; v1 reads every level as fully enforced"),
     _unread("measures[].saving", 2, LATER),
     _unread("measures[].lock_in", 2, LATER),
+    _unread("measures[].renewal_months", 2, "model v2's decision epochs (docs/model-v2.md)"),
     _unread("measures[].exemptions", 2, LATER + "; v1 reads every level as applied by all"),
     _v1("side_deals[].member", "the dealing member"),
     _v1("side_deals[].issue", "d_i"),

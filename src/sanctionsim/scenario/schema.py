@@ -270,9 +270,17 @@ class Measure(_Model):
     exemptions: list[Exemption] = Field(
         default_factory=list, description="opt-outs, carve-outs, notice periods, waivers"
     )
+    renewal_months: int | None = Field(
+        default=None,
+        ge=1,
+        le=120,
+        description="months between the dates it must be renewed or lapses (default by legal "
+        "basis: EU/EC decisions 6, otherwise none)",
+    )
 
     since_v2 = frozenset(
         {
+            "renewal_months",
             "decided",
             "channel",
             "on",
