@@ -35,16 +35,12 @@ sys.path.insert(0, str(HERE))
 
 from reference_loop import reference_outcomes  # noqa: E402
 from sanctionsim.coalition.parameters import CoalitionParameters  # noqa: E402
-from sanctionsim.dynamics.engine import (  # noqa: E402
-    BLOCK,
-    EASED_BELOW,
-    Setup,
-    concat_params,
-    draw_block,
-    prepare,
-    simulate,
-)
+from sanctionsim.dynamics.engine import simulate  # noqa: E402
+from sanctionsim.dynamics.kernel import EASED_BELOW  # noqa: E402
+from sanctionsim.dynamics.plan import BLOCK  # noqa: E402
 from sanctionsim.dynamics.rules import COOPERATION_THRESHOLD  # noqa: E402
+from sanctionsim.dynamics.setup import Setup, prepare  # noqa: E402
+from sanctionsim.dynamics.streams import concat_params, draw_block  # noqa: E402
 from sanctionsim.scenario.loader import load_scenario  # noqa: E402
 
 

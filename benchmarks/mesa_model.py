@@ -30,16 +30,12 @@ from reference_loop import (
     _Run,
     _unpack,
 )
-from sanctionsim.dynamics.engine import (
-    BLOCK,
-    EASED_BELOW,
-    DealSpec,
-    RunOutcomes,
-    Setup,
-    draw_block,
-    prepare,
-)
+from sanctionsim.dynamics.kernel import EASED_BELOW
+from sanctionsim.dynamics.plan import BLOCK
+from sanctionsim.dynamics.records import RunOutcomes
 from sanctionsim.dynamics.rules import COOPERATION_THRESHOLD
+from sanctionsim.dynamics.setup import DealSpec, Setup, prepare
+from sanctionsim.dynamics.streams import draw_block
 from sanctionsim.scenario.schema import Scenario
 
 

@@ -18,16 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sanctionsim.dynamics.engine import (
-    BLOCK,
-    EASED_BELOW,
-    BlockDraws,
-    RunOutcomes,
-    Setup,
-    draw_block,
-    prepare,
-)
+from sanctionsim.dynamics.kernel import EASED_BELOW
+from sanctionsim.dynamics.plan import BLOCK
+from sanctionsim.dynamics.records import RunOutcomes
 from sanctionsim.dynamics.rules import COOPERATION_THRESHOLD
+from sanctionsim.dynamics.setup import Setup, prepare
+from sanctionsim.dynamics.streams import BlockDraws, draw_block
 from sanctionsim.scenario.schema import Scenario
 
 HOLD, EASE, SNAP = 0, 1, 2

@@ -10,6 +10,7 @@ input, see ``docs/cli.md``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Self
@@ -57,6 +58,29 @@ class InputError(SanctionsimError):
     ) -> Self:
         """An error with one problem."""
         return cls([Problem(file, line, column, path, message)])
+
+
+class ArgumentError(InputError):
+    """A bad argument of a library function, named as the function names it (``runs``).
+
+    The command line reports it under its flag (:meth:`as_flag`: ``runs`` -> ``--runs``).
+
+    >>> str(ArgumentError.of("chunk_size", "must be a multiple of 1024"))
+    'chunk_size: must be a multiple of 1024'
+    >>> str(ArgumentError.of("chunk_size", "must be a multiple of 1024").as_flag())
+    '--chunk-size: must be a multiple of 1024'
+    """
+
+    @classmethod
+    def of(cls, argument: str, message: str) -> Self:
+        """The error for one argument."""
+        return cls.single(argument, message)
+
+    def as_flag(self) -> InputError:
+        """The same problems, each argument named as the command line's flag."""
+        return InputError(
+            dataclasses.replace(p, file="--" + p.file.replace("_", "-")) for p in self.problems
+        )
 
 
 class ScenarioError(InputError):

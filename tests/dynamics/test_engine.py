@@ -9,18 +9,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sanctionsim.dynamics.engine import (
-    BLOCK,
-    as_of,
-    draw_block,
-    prepare,
-    simulate,
-)
-from sanctionsim.dynamics.metrics import SimulationResult
+from sanctionsim.dynamics.engine import simulate
+from sanctionsim.dynamics.plan import BLOCK
+from sanctionsim.dynamics.records import SimulationResult
+from sanctionsim.dynamics.setup import prepare
 from sanctionsim.dynamics.store import ParquetStore
+from sanctionsim.dynamics.streams import draw_block
 from sanctionsim.errors import InputError
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario, TrustChange
+from sanctionsim.scenario.views import as_of
 from support import run_sanctionsim as sanctionsim
 
 
@@ -210,7 +208,7 @@ def test_beliefs_are_a_martingale_on_average(dprk: Scenario) -> None:
     m = prior.mean()
     # Var(E[type | data]) <= Var(type) = m (1 - m): a bound on the posterior mean's spread.
     bound = 4 * np.sqrt(m * (1 - m) / runs)
-    curves = result.curves["mean_belief_reliable"]
+    curves = result.curves.mean_belief_reliable
     assert curves["JPN"][-1] == pytest.approx(m, abs=bound)
     for member in ("USA", "KOR"):
         assert curves[member][-1] == pytest.approx(m, abs=bound)
@@ -226,10 +224,12 @@ def test_a_reliable_target_delivers_more_often(dprk: Scenario) -> None:
 
     reliable = simulate(with_prior(1.0), runs=BLOCK, horizon=36, seed=2).metrics
     opportunist = simulate(with_prior(0.0), runs=BLOCK, horizon=36, seed=2).metrics
-    assert reliable["p_deal_delivers"]["ci95"][0] > opportunist["p_deal_delivers"]["ci95"][1]
+    assert reliable.p_deal_delivers is not None
+    assert opportunist.p_deal_delivers is not None
+    assert reliable.p_deal_delivers.low > opportunist.p_deal_delivers.high
     assert (
-        reliable["p_snap_back"]["stockholm-2014"]["mean"]
-        < opportunist["p_snap_back"]["stockholm-2014"]["mean"]
+        reliable.p_snap_back["stockholm-2014"].mean
+        < opportunist.p_snap_back["stockholm-2014"].mean
     )
 
 
@@ -296,7 +296,7 @@ def test_result_record_and_frame(dprk: Scenario) -> None:
     frame = result.to_frame()
     assert list(frame.columns) == ["month", "curve", "key", "value"]
     eased = frame[(frame["curve"] == "p_eased_by") & (frame["key"] == "JPN")]
-    assert eased["value"].tolist() == result.curves["p_eased_by"]["JPN"]
+    assert eased["value"].tolist() == result.curves.p_eased_by["JPN"]
     assert sorted(frame["month"].unique()) == [1, 2, 3, 4, 5]
 
 

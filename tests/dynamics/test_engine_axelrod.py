@@ -1,6 +1,6 @@
 """The engine's proof (MODEL.md §4): two members, no target, fixed payoffs = the iterated PD.
 
-The engine's own kernel (:class:`sanctionsim.dynamics.engine.Kernel`, through
+The engine's own kernel (:class:`sanctionsim.dynamics.fixed_game.FixedGameKernel`, through
 :func:`play_fixed_game`) must give exactly axelrod 4.13.1's match scores for every pairing of
 deterministic strategies, and the same scores as the vectorised tournament.
 """
@@ -13,9 +13,10 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from sanctionsim.dynamics.engine import play_fixed_game
-from sanctionsim.dynamics.strategies import PDPayoffs, strategy_names
+from sanctionsim.dynamics.fixed_game import play_fixed_game
+from sanctionsim.dynamics.strategies import strategy_names
 from sanctionsim.dynamics.tournament import play_match
+from sanctionsim.game.stage import PDPayoffs
 
 pytestmark = pytest.mark.oracle
 

@@ -15,7 +15,8 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from sanctionsim.dynamics.engine import BLOCK, run_outcomes
+from sanctionsim.dynamics.engine import run_outcomes
+from sanctionsim.dynamics.plan import BLOCK
 from sanctionsim.scenario.loader import load_scenario
 
 

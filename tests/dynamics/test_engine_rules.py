@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from sanctionsim.coalition.parameters import central_parameters
 from sanctionsim.dynamics import target as tgt
-from sanctionsim.dynamics.metrics import Interval, Moments, histogram_quantile, wilson
+from sanctionsim.dynamics.metrics import Moments, histogram_quantile
+from sanctionsim.dynamics.records import Interval, wilson
 from sanctionsim.dynamics.rules import (
     EASE,
     HOLD,
@@ -159,7 +160,7 @@ def test_block_moments_equal_the_whole(sizes: list[int], seed: int) -> None:
     assert moments.n == whole.size
     assert moments.mean == pytest.approx(whole.mean())
     assert moments.m2 == pytest.approx(((whole - whole.mean()) ** 2).sum())
-    interval = Interval.of_mean(moments)
+    interval = moments.interval()
     assert interval.low <= interval.mean <= interval.high
 
 

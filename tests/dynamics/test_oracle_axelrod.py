@@ -13,8 +13,9 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from sanctionsim.dynamics.strategies import GTFT, STRATEGIES, PDPayoffs, strategy_names
+from sanctionsim.dynamics.strategies import GTFT, STRATEGIES, strategy_names
 from sanctionsim.dynamics.tournament import play_match, play_tournament
+from sanctionsim.game.stage import PDPayoffs
 
 pytestmark = pytest.mark.oracle
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import sanctionsim
-from sanctionsim.dynamics.strategies import PDPayoffs
 from sanctionsim.dynamics.tournament import play_match, play_matches, play_tournament
 from sanctionsim.errors import InputError
+from sanctionsim.game.stage import PDPayoffs
 
 
 def test_two_strategies_self_play_is_played_but_not_scored() -> None:

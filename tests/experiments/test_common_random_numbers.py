@@ -14,7 +14,10 @@ import numpy as np
 import pytest
 
 from sanctionsim.coalition.parameters import KeyedStreams, draw_parameters
-from sanctionsim.dynamics.engine import BLOCK, draw_block, prepare, run_outcomes
+from sanctionsim.dynamics.engine import run_outcomes
+from sanctionsim.dynamics.plan import BLOCK
+from sanctionsim.dynamics.setup import prepare
+from sanctionsim.dynamics.streams import draw_block
 from sanctionsim.experiments.inputs import uncertain_inputs
 from sanctionsim.experiments.policies import apply_policy, builtin_policy, load_policy
 from sanctionsim.scenario.loader import load_scenario

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sanctionsim.dynamics.engine import BLOCK, run_outcomes
+from sanctionsim.dynamics.engine import run_outcomes
+from sanctionsim.dynamics.plan import BLOCK
 from sanctionsim.experiments import spec as spec_module
 from sanctionsim.experiments.policies import apply_policy, builtin_policy
 from sanctionsim.experiments.runner import LocalBackend, run_experiment

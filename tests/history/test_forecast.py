@@ -56,14 +56,14 @@ def test_probabilities_at_each_horizon_are_the_engines_curves() -> None:
     curves = simulate(scenario, runs=RUNS, seed=5, horizon=36).curves
     for h in (12, 36):
         assert forecast.probabilities["target_concedes", h] == pytest.approx(
-            curves["p_conceded_by"][h - 1], abs=1e-12
+            curves.p_conceded_by[h - 1], abs=1e-12
         )
         for member in ("USA", "JPN", "KOR"):
             assert forecast.probabilities[f"{member}_eases", h] == pytest.approx(
-                curves["p_eased_by"][member][h - 1], abs=1e-12
+                curves.p_eased_by[member][h - 1], abs=1e-12
             )
         assert forecast.probabilities["stockholm-2014_delivers", h] == pytest.approx(
-            curves["p_deal_delivered_by"]["stockholm-2014"][h - 1], abs=1e-12
+            curves.p_deal_delivered_by["stockholm-2014"][h - 1], abs=1e-12
         )
         eases = [forecast.probabilities[f"{m}_eases", h] for m in ("USA", "JPN", "KOR")]
         holds = forecast.derived["coalition_holds", h]

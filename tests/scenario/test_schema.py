@@ -128,8 +128,10 @@ def test_exported_json_schema_accepts_the_built_in_cases(case_id: str) -> None:
 def test_strategy_names_in_the_schema_are_what_the_engine_plays() -> None:
     from typing import get_args
 
-    from sanctionsim.dynamics.strategies import STRATEGIES
+    from sanctionsim.dynamics.rules import RULES_BY_MODEL, strategy_names
+    from sanctionsim.scenario.reading import MODEL_VERSIONS
     from sanctionsim.scenario.schema import StrategyName
 
-    coalition_rules = {"best_response", "conditional_cooperation", "staged_reciprocity"}
-    assert set(get_args(StrategyName)) == coalition_rules | set(STRATEGIES)
+    assert tuple(RULES_BY_MODEL) == MODEL_VERSIONS  # every model version has its rule set
+    for model in MODEL_VERSIONS:
+        assert set(get_args(StrategyName)) == set(strategy_names(model))

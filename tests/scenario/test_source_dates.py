@@ -1,6 +1,6 @@
 """No look-ahead: every source cited by a field the forecast reads is dated on or before ``start``.
 
-The forecast reads the scenario as it stood on ``start`` (``dynamics.engine.as_of``: later
+The forecast reads the scenario as it stood on ``start`` (``scenario.views.as_of``: later
 measures, changes, deals, levers, trust changes and track-record outcomes are dropped), and of
 that only the fields the registry says model v1 reads (``scenario/reading.py``). A read field is
 cited by its own sources when it has them (an estimate's ``sources``, a level change's) and by
@@ -21,11 +21,11 @@ from collections.abc import Iterator
 import pytest
 from pydantic import BaseModel
 
-from sanctionsim.dynamics.engine import as_of
 from sanctionsim.scenario.library import case_ids
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.reading import fields_read
 from sanctionsim.scenario.schema import Estimate, Scenario
+from sanctionsim.scenario.views import as_of
 
 READ = set(fields_read("v1"))
 Violation = tuple[str, str, str, str]  # (case, path, source, its date or "undated")

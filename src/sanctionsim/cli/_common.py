@@ -13,7 +13,7 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
-from sanctionsim.errors import InputError
+from sanctionsim.errors import ArgumentError, InputError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -39,6 +39,8 @@ def input_errors_exit_2(command: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
+        except ArgumentError as error:  # a library argument, reported under its flag
+            fail(error.as_flag())
         except InputError as error:
             fail(error)
         except OSError as error:

@@ -17,20 +17,21 @@ the first repetition of each pairing, self-play included).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sanctionsim.cli._common import input_errors_exit_2, prepare_output, print_json
+from sanctionsim.dynamics.plan import DEFAULT_CHUNK, Plan
 from sanctionsim.errors import InputError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Sequence
     from contextlib import AbstractContextManager
 
     from rich.console import Console
 
-    from sanctionsim.dynamics.metrics import SimulationResult
+    from sanctionsim.dynamics.records import SimulationResult
     from sanctionsim.dynamics.tournament import TournamentResult
     from sanctionsim.scenario.schema import Scenario
 
@@ -38,7 +39,6 @@ DEFAULT_TURNS = 200
 DEFAULT_REPETITIONS = 10
 DEFAULT_SEED = 0
 DEFAULT_RUNS = 10_000
-DEFAULT_CHUNK = 16 * 1024  # = sanctionsim.dynamics.engine.DEFAULT_CHUNK (not imported: startup)
 
 
 def register(app: typer.Typer) -> None:
@@ -86,18 +86,17 @@ def simulate(
     ] = None,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
-    """Monte Carlo forecast of a scenario from its start date (MODEL.md §4).
+    """Monte Carlo forecast of a scenario from its start date (docs/model-dynamics.md).
 
     With ``--policy``, the policies are applied to the scenario in order before simulating;
     every random draw is keyed by the quantity it draws, so the same seed pairs each run with
     the same run of the baseline (common random numbers).
     """
-    from sanctionsim.dynamics.engine import check_run_size
     from sanctionsim.scenario.loader import load_scenario
 
     if seed < 0:
         raise InputError.single("--seed", f"must be >= 0, got {seed}")
-    check_run_size(runs, 1 if horizon is None else horizon, chunk_size)
+    Plan(runs, 1 if horizon is None else horizon, chunk_size)  # refuse bad sizes before any work
     if out is not None:
         prepare_output(out, "--out", folder=True)
     loaded = load_scenario(scenario)
@@ -106,13 +105,21 @@ def simulate(
 
         for reference in policy:
             loaded = apply_policy(loaded, load_policy(reference))
+    from sanctionsim.cli.scenario_commands import warn_if_before_measures
+
+    warn_if_before_measures(loaded, loaded.start)
     result = forecast(loaded, runs=runs, horizon=horizon, seed=seed, chunk_size=chunk_size, out=out)
     if json:
         print_json(result.to_dict())
         return
     from rich.console import Console
 
-    print_forecast(result, Console())
+    print_forecast(result, Console(), leaders(loaded))
+
+
+def leaders(scenario: Scenario) -> list[str]:
+    """The ids of the scenario's leaders (their easing is its own kind of event on history)."""
+    return [a.id for a in scenario.actors if a.role == "leader"]
 
 
 def forecast(
@@ -171,38 +178,40 @@ def _progress(
     return bar()
 
 
-def print_forecast(result: SimulationResult, console: Console) -> None:
-    """The forecast as a table: each probability with its 95% interval."""
+def print_forecast(result: SimulationResult, console: Console, leaders: Sequence[str] = ()) -> None:
+    """The forecast as a table (:mod:`sanctionsim.report.forecast_table`): each probability with
+    its Monte Carlo error and the model's track record on its kind of event, each quantity with
+    the 5-95% band across runs; the track-record lines and what the error means below it."""
+    from rich import box
     from rich.table import Table
 
-    m = result.metrics
+    from sanctionsim.report.forecast_table import (
+        BAND,
+        MC_ERROR,
+        MC_ERROR_NOTE,
+        forecast_rows,
+        record_lines,
+    )
+
+    rows = forecast_rows(result.to_dict(), leaders)
     table = Table(
         title=(
             f"Forecast for {result.scenario_id} from {result.start}: {result.runs:,} runs, "
             f"{result.horizon} months, seed {result.seed}"
         ),
-        caption="95% intervals: Wilson for probabilities, normal for means.",
+        box=box.SIMPLE_HEAD,
     )
-    table.add_column("quantity")
-    table.add_column("estimate", justify="right")
-    table.add_column("95% interval", justify="right")
-
-    def row(label: str, value: dict[str, Any], percent: bool = True) -> None:
-        low, high = value["ci95"]
-        if percent:
-            table.add_row(label, f"{value['mean']:.1%}", f"{low:.1%} - {high:.1%}")
-        else:
-            table.add_row(label, f"{value['mean']:.3f}", f"{low:.3f} - {high:.3f}")
-
-    row(f"target concedes within {result.horizon} months", m["p_target_concedes"])
-    for member, strategy in zip(result.members, result.strategies, strict=True):
-        row(f"{member} eases ({strategy})", m["p_member_eases"][member])
-    row("cascade: two or more members ease", m["p_cascade"])
-    for deal, value in m["p_deal_delivers_by_deal"].items():
-        row(f"side deal {deal} delivers in full", value)
-        row(f"side deal {deal}: member snaps back", m["p_snap_back"][deal])
-    row("cohesion at the horizon (pressure / start)", m["cohesion_final"], percent=False)
+    table.add_column("quantity", ratio=1, overflow="fold")
+    # headers broken by hand, so that the table fits 80 columns without cutting a number
+    for header in ("estimate", MC_ERROR.replace(" error", "\nerror"), BAND.replace(" of", "\nof")):
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column("track record\n(Brier, model\nvs reference)", justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(row.label, row.estimate, row.mc_error, row.band or "-", row.record)
     console.print(table)
+    console.print(MC_ERROR_NOTE, highlight=False)
+    for line in record_lines(rows):
+        console.print(line, highlight=False)
 
 
 @input_errors_exit_2

@@ -37,7 +37,22 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sanctionsim.scenario.schema import Agreement, Quantity, Scenario, central
+from sanctionsim.coalition.quantities import (
+    ACTORS,
+    DEMAND,
+    ISSUES,
+    LEVERS,
+    MEASURES,
+    OBSERVATION,
+    SIDE_DEALS,
+    TARGET,
+    THIRD_PARTIES,
+    Draws,
+    deal_read,
+    lever_read,
+)
+from sanctionsim.errors import ArgumentError
+from sanctionsim.scenario.schema import Agreement, Scenario
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -191,26 +206,10 @@ class KeyedStreams:
         return cls(int(rng.integers(0, 2**63)))
 
 
-class _Sampler:
-    """Turn quantities into per-run arrays: central values, or draws from keyed streams."""
-
-    def __init__(self, runs: int, streams: KeyedStreams | None) -> None:
-        self.runs = runs
-        self.streams = streams
-
-    def __call__(self, quantity: Quantity | None, key: str, default: float = 0.0) -> Array:
-        if quantity is None:
-            return np.full(self.runs, default)
-        if isinstance(quantity, float | int) or self.streams is None:
-            return np.full(self.runs, central(quantity))
-        if quantity.distribution is None:
-            return np.full(self.runs, central(quantity))
-        return quantity.distribution.sample(self.streams(key), self.runs)
-
-
 def central_parameters(scenario: Scenario, date: dt.date | None = None) -> CoalitionParameters:
     """The model's numbers at every quantity's central value (one run)."""
-    return _build(scenario, date or scenario.start, _Sampler(1, None))
+    date = date or scenario.start
+    return _build(scenario, date, Draws(scenario, date, 1, None))
 
 
 def draw_parameters(
@@ -225,9 +224,10 @@ def draw_parameters(
     from which one entropy draw seeds them.
     """
     if runs < 1:
-        raise ValueError("runs must be at least 1")
+        raise ArgumentError.of("runs", f"must be at least 1, got {runs}")
     streams = rng if isinstance(rng, KeyedStreams) else KeyedStreams.from_generator(rng)
-    return _build(scenario, date or scenario.start, _Sampler(runs, streams))
+    date = date or scenario.start
+    return _build(scenario, date, Draws(scenario, date, runs, streams))
 
 
 def easable_measures(scenario: Scenario, member_id: str) -> dict[str, float]:
@@ -249,23 +249,17 @@ def easable_measures(scenario: Scenario, member_id: str) -> dict[str, float]:
     }
 
 
-def _build(scenario: Scenario, date: dt.date, sample: _Sampler) -> CoalitionParameters:
-    runs = sample.runs
-    members = scenario.members
-    member_ids = tuple(a.id for a in members)
-    n = len(members)
+def _pressures(scenario: Scenario, date: dt.date, draw: Draws) -> dict[str, Array]:
+    """Fixed pressure, each member's held and eased pressure, holding cost and UN level eased."""
+    member_ids = tuple(a.id for a in scenario.members)
+    runs, n = draw.runs, len(member_ids)
     easable = {i: easable_measures(scenario, i) for i in member_ids}
     owner = {mid: i for i, ms in easable.items() for mid in ms}
-
-    # Measures: one pressure and cost draw each, in file order.
-    fixed = np.zeros(runs)
-    held = np.zeros((runs, n))
-    eased = np.zeros((runs, n))
-    cost = np.zeros((runs, n))
-    un_eased = np.zeros(n)
-    for measure in scenario.measures:
-        pressure = sample(measure.pressure, f"measures.{measure.id}.pressure")
-        measure_cost = sample(measure.cost, f"measures.{measure.id}.cost")
+    fixed, un_eased = np.zeros(runs), np.zeros(n)
+    held, eased, cost = np.zeros((runs, n)), np.zeros((runs, n)), np.zeros((runs, n))
+    for measure in scenario.measures:  # in file order
+        pressure = draw(MEASURES.key(measure.id, "pressure"))
+        measure_cost = draw(MEASURES.key(measure.id, "cost"))
         level = measure.level_on(date)
         if measure.id in owner:
             index = member_ids.index(owner[measure.id])
@@ -277,140 +271,119 @@ def _build(scenario: Scenario, date: dt.date, sample: _Sampler) -> CoalitionPara
                 un_eased[index] += level - target_level
         else:
             fixed += level * pressure
+    return {
+        "fixed_pressure": fixed,
+        "held_pressure": held,
+        "eased_pressure": eased,
+        "un_level_eased": un_eased,
+        "holding_cost": cost,
+    }
 
+
+def _target(scenario: Scenario, date: dt.date, draw: Draws) -> dict[str, Array]:
+    """The target's resolve, concession hazard, type prior and deal behaviour."""
     target = scenario.target
-    hazard = target.concession_hazard
-    resolve = sample(target.resolve, "target.resolve")
-    hazard_base = sample(hazard.base, "target.concession_hazard.base")
-    hazard_max = np.maximum(sample(hazard.maximum, "target.concession_hazard.maximum"), hazard_base)
-    steepness = sample(hazard.steepness, "target.concession_hazard.steepness")
+    hazard_base = draw(TARGET.key("", "concession_hazard.base"))
+    values = {
+        "resolve": draw(TARGET.key("", "resolve")),
+        "hazard_base": hazard_base,
+        "hazard_max": np.maximum(draw(TARGET.key("", "concession_hazard.maximum")), hazard_base),
+        "hazard_steepness": draw(TARGET.key("", "concession_hazard.steepness")),
+    }
     if target.reliable_prior is not None:
-        prior = sample(target.reliable_prior, "target.reliable_prior")
-    else:
+        values["reliable_prior"] = draw(TARGET.key("", "reliable_prior"))
+    else:  # the record's Beta posterior, drawn from the prior's own stream
         a, b = reliable_prior_from_record(target.track_record, date)
-        streams = sample.streams
-        prior = (
-            np.full(runs, a / (a + b))
+        streams = draw.streams
+        values["reliable_prior"] = (
+            np.full(draw.runs, a / (a + b))
             if streams is None
-            else streams("target.reliable_prior").beta(a, b, runs)
+            else streams(TARGET.key("", "reliable_prior")).beta(a, b, draw.runs)
         )
-    delivery_r = sample(target.delivery.reliable, "target.delivery.reliable")
-    delivery_o = sample(target.delivery.opportunist, "target.delivery.opportunist")
-    renege_r = sample(target.renege.reliable, "target.renege.reliable")
-    renege_o = sample(target.renege.opportunist, "target.renege.opportunist")
+    for group in ("delivery", "renege"):
+        for kind in ("reliable", "opportunist"):
+            values[f"{group}_{kind}"] = draw(TARGET.key("", f"{group}.{kind}"))
+    return values
 
-    parties = scenario.third_parties
-    capacity = np.column_stack(
-        [
-            sample(p.substitution_capacity, f"third_parties.{p.actor}.substitution_capacity")
-            for p in parties
-        ]
-        or [np.zeros(runs)]
-    )
-    willing = np.column_stack(
-        [sample(p.willingness, f"third_parties.{p.actor}.willingness") for p in parties]
-        or [np.zeros(runs)]
-    )
-    rents = np.column_stack(
-        [sample(p.rent_sensitivity, f"third_parties.{p.actor}.rent_sensitivity") for p in parties]
-        or [np.zeros(runs)]
-    )
 
-    beta = np.column_stack(
-        [sample(scenario.demand.value_to.get(i), f"demand.value_to.{i}") for i in member_ids]
-    )
-    premium_base = np.zeros((runs, n))
-    premium_slope = np.zeros((runs, n))
-    breach = np.zeros((runs, n))
-    delta = np.zeros((runs, n))
-    share = np.zeros((runs, n))
-    for index, actor in enumerate(members):
-        payoffs = actor.payoffs
-        at = f"actors.{actor.id}"
-        if payoffs is not None:
-            premium_base[:, index] = sample(
-                payoffs.defection_premium_base, f"{at}.payoffs.defection_premium_base"
-            )
-            premium_slope[:, index] = sample(
-                payoffs.defection_premium_slope, f"{at}.payoffs.defection_premium_slope"
-            )
-            breach[:, index] = sample(payoffs.un_breach_cost, f"{at}.payoffs.un_breach_cost")
-            delta[:, index] = sample(payoffs.discount_factor, f"{at}.payoffs.discount_factor")
-        share[:, index] = sample(actor.trade_share, f"{at}.trade_share")
+def _third_parties(scenario: Scenario, draw: Draws) -> dict[str, Array]:
+    """Substitution capacity, willingness and rent sensitivity, one column per third party."""
+    values = {}
+    for name in ("substitution_capacity", "willingness", "rent_sensitivity"):
+        columns = [draw(THIRD_PARTIES.key(p.actor, name)) for p in scenario.third_parties]
+        values[name] = np.column_stack(columns or [np.zeros(draw.runs)])
+    return values
 
-    deal_value = np.zeros((runs, n))
+
+_MEMBER_FIELDS = {
+    "premium_base": "payoffs.defection_premium_base",
+    "premium_slope": "payoffs.defection_premium_slope",
+    "breach_cost": "payoffs.un_breach_cost",
+    "discount_factor": "payoffs.discount_factor",
+    "trade_share": "trade_share",
+}
+
+
+def _members(scenario: Scenario, date: dt.date, draw: Draws) -> dict[str, Array]:
+    """Each member's own numbers: concession value, premium, breach cost, discount, deal value."""
+    member_ids = tuple(a.id for a in scenario.members)
+    values = {
+        name: np.column_stack([draw(ACTORS.key(i, field)) for i in member_ids])
+        for name, field in _MEMBER_FIELDS.items()
+    }
+    values["concession_value"] = np.column_stack([draw(DEMAND.key(i, "")) for i in member_ids])
+    deal_value = np.zeros((draw.runs, len(member_ids)))
     for deal in scenario.side_deals:
-        if deal.agreed > date or deal.member not in member_ids:
+        if not deal_read(deal, member_ids, date):
             continue
         issue = next(i for i in scenario.private_issues if i.id == deal.issue)
-        delivered = sum(
-            (
-                sample(
-                    stage.delivery_share, f"side_deals.{deal.id}.stages.{stage.id}.delivery_share"
-                )
-                for stage in deal.stages
-            ),
-            np.zeros(runs),
+        shares = (
+            draw(SIDE_DEALS.key(deal.id, f"stages.{s.id}.delivery_share")) for s in deal.stages
         )
-        deal_value[:, member_ids.index(deal.member)] += (
-            sample(issue.value, f"private_issues.{issue.id}.value") * delivered
-        )
+        delivered = sum(shares, np.zeros(draw.runs))
+        value = draw(ISSUES.key(issue.id, "value"))
+        deal_value[:, member_ids.index(deal.member)] += value * delivered
+    values["deal_value"] = deal_value
+    return values
 
-    observation = scenario.observation
-    base_detection = sample(observation.detection, "observation.detection")
-    detection = np.repeat(base_detection[:, None], n, axis=1)
-    false_alarm = sample(observation.false_alarm, "observation.false_alarm")
-    payment = np.zeros((runs, n))
-    penalty = np.zeros((runs, n))
+
+def _levers(scenario: Scenario, date: dt.date, draw: Draws) -> dict[str, Array]:
+    """Side payments, penalties and detection (monitoring raises its beneficiary's)."""
+    member_ids = tuple(a.id for a in scenario.members)
+    n = len(member_ids)
+    detection = np.repeat(draw(OBSERVATION.key("", "detection"))[:, None], n, axis=1)
+    payment, penalty = np.zeros((draw.runs, n)), np.zeros((draw.runs, n))
     for lever in scenario.levers:
-        if not lever.in_force or (lever.available_from and lever.available_from > date):
+        if not lever_read(lever, date):
             continue
         aimed = [member_ids.index(lever.beneficiary)] if lever.beneficiary else list(range(n))
-        amount = sample(lever.amount, f"levers.{lever.id}.amount")
-        lever_detection = (
-            sample(lever.detection, f"levers.{lever.id}.detection")
-            if lever.detection is not None
-            else None
-        )
+        amount = draw(LEVERS.key(lever.id, "amount"))
         for index in aimed:
             if lever.kind == "side_payment":
                 payment[:, index] += amount
             elif lever.kind in ("penalty", "threat"):
                 penalty[:, index] += amount
-            elif lever.kind == "monitoring" and lever_detection is not None:
+            elif lever.kind == "monitoring" and lever.detection is not None:
+                lever_detection = draw(LEVERS.key(lever.id, "detection"))
                 detection[:, index] = np.maximum(detection[:, index], lever_detection)
+    return {
+        "side_payment": payment,
+        "penalty": penalty,
+        "detection": detection,
+        "false_alarm": draw(OBSERVATION.key("", "false_alarm")),
+    }
 
+
+def _build(scenario: Scenario, date: dt.date, draw: Draws) -> CoalitionParameters:
+    """Every parameter of the model from the quantity table's draws (``docs/model.md``)."""
     return CoalitionParameters(
         scenario_id=scenario.id,
         date=date,
-        member_ids=member_ids,
-        fixed_pressure=fixed,
-        held_pressure=held,
-        eased_pressure=eased,
-        un_level_eased=un_eased,
-        holding_cost=cost,
-        resolve=resolve,
-        hazard_base=hazard_base,
-        hazard_max=hazard_max,
-        hazard_steepness=steepness,
-        reliable_prior=prior,
-        delivery_reliable=delivery_r,
-        delivery_opportunist=delivery_o,
-        renege_reliable=renege_r,
-        renege_opportunist=renege_o,
-        substitution_capacity=capacity,
-        willingness=willing,
-        rent_sensitivity=rents,
-        concession_value=beta,
-        premium_base=premium_base,
-        premium_slope=premium_slope,
-        breach_cost=breach,
-        discount_factor=delta,
-        deal_value=deal_value,
-        side_payment=payment,
-        penalty=penalty,
-        detection=detection,
-        false_alarm=false_alarm,
-        trade_share=share,
-        third_party_ids=tuple(p.actor for p in parties),
+        member_ids=tuple(a.id for a in scenario.members),
+        **_pressures(scenario, date, draw),
+        **_target(scenario, date, draw),
+        **_third_parties(scenario, draw),
+        **_members(scenario, date, draw),
+        **_levers(scenario, date, draw),
+        third_party_ids=tuple(p.actor for p in scenario.third_parties),
     )

@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import numpy.typing as npt
 
+from sanctionsim.actions import Action
 from sanctionsim.coalition.payoffs import member_payoffs
 from sanctionsim.dynamics.strategies import STRATEGIES, Strategy
+from sanctionsim.errors import ArgumentError
 
 if TYPE_CHECKING:
     from sanctionsim.coalition.parameters import CoalitionParameters
@@ -34,7 +37,12 @@ BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
 ActionArray = npt.NDArray[np.int8]
 
-HOLD, EASE, SNAP = np.int8(0), np.int8(1), np.int8(2)
+HOLD, EASE = np.int8(Action.HOLD), np.int8(Action.EASE)
+SNAP = np.int8(2)
+"""Restore what a side deal eased, plus its ``widen_by`` (a staged rule's third action)."""
+
+MODEL = "v1"
+"""The model version played when none is named."""
 
 # A member that no relation describes is weighed (and shares) at this trust: neither trusted
 # nor distrusted. An engine convention, not a fact of any case (docs/model-dynamics.md).
@@ -69,15 +77,57 @@ class View:
     reneged: BoolArray
 
 
+@dataclass(frozen=True)
+class RuleMetadata:
+    """What a coalition rule reads and does (the counterpart of a strategy's metadata).
+
+    Attributes:
+        staged: moves along a side deal's stages (``EASE`` eases the next stage, ``SNAP``
+            restores); otherwise ``HOLD``/``EASE`` set the whole easable set.
+        uses_payoffs: reads the coalition model's payoffs (``domain/MODEL.md`` §2).
+        uses_trust: weighs the other members by the trust between them.
+        uses_deal: reads its side deal's deliveries and reneging.
+        citation: the work the rule follows.
+    """
+
+    staged: bool = False
+    uses_payoffs: bool = False
+    uses_trust: bool = False
+    uses_deal: bool = False
+    citation: str = ""
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What building a member's rule for a chunk may read.
+
+    ``trust`` is the member's trust toward each member ``(runs, N)``; ``snap_back`` is its side
+    deal's term (``None``: no deal); ``rng`` the column of the month's uniforms a stochastic
+    classic strategy draws from.
+    """
+
+    runs: int
+    member: int
+    params: CoalitionParameters
+    trust: FloatArray
+    snap_back: bool | None
+    rng: np.random.Generator | None
+
+
 class Rule:
-    """A member's rule in ``runs`` runs. ``staged`` rules move along a side deal's stages."""
+    """A member's rule in ``runs`` runs; :attr:`metadata` says what it reads and does."""
 
     name: ClassVar[str]
-    staged: ClassVar[bool] = False
+    metadata: ClassVar[RuleMetadata] = RuleMetadata()
 
     def __init__(self, runs: int, member: int) -> None:
         self.runs = runs
         self.member = member
+
+    @classmethod
+    def build(cls, context: RuleContext) -> Rule:
+        """The rule for one member of a chunk."""
+        raise NotImplementedError
 
     def first(self) -> ActionArray:
         """The action for the first month (default: hold everywhere)."""
@@ -114,6 +164,13 @@ class Classic(Rule):
         super().__init__(runs, member)
         self.strategy = strategy
 
+    @classmethod
+    def playing(cls, name: str, context: RuleContext) -> Classic:
+        """The classic strategy ``name`` (:data:`~sanctionsim.dynamics.strategies.STRATEGIES`)."""
+        strategy = STRATEGIES[name]
+        rng = context.rng if strategy.metadata.stochastic else None
+        return cls(context.runs, context.member, strategy(context.runs, rng))
+
     def first(self) -> ActionArray:
         """The strategy's first move."""
         return _actions(self.strategy.first())
@@ -137,6 +194,7 @@ class BestResponse(Rule):
     """
 
     name = "best_response"
+    metadata = RuleMetadata(uses_payoffs=True, citation="Fudenberg & Levine 1998, ch. 1-2")
 
     def __init__(
         self, runs: int, member: int, params: CoalitionParameters, honoured: HonouredByBelief
@@ -144,6 +202,12 @@ class BestResponse(Rule):
         super().__init__(runs, member)
         self.params = params
         self.honoured = honoured
+
+    @classmethod
+    def build(cls, context: RuleContext) -> BestResponse:
+        """Best response on the chunk's parameters, q_T from the member's belief."""
+        params = context.params
+        return cls(context.runs, context.member, params, HonouredByBelief(params))
 
     def choose(self, seen_holding: BoolArray, belief: FloatArray) -> ActionArray:
         """Ease where easing pays strictly more than holding, given what was seen."""
@@ -177,6 +241,12 @@ class ConditionalCooperation(Rule):
     """
 
     name = "conditional_cooperation"
+    metadata = RuleMetadata(uses_trust=True, citation="Fischbacher, Gachter & Fehr 2001")
+
+    @classmethod
+    def build(cls, context: RuleContext) -> ConditionalCooperation:
+        """Weights: the member's trust toward each other member."""
+        return cls(context.runs, context.member, context.trust)
 
     def __init__(self, runs: int, member: int, weights: FloatArray) -> None:
         super().__init__(runs, member)
@@ -203,11 +273,20 @@ class StagedReciprocity(Rule):
     """
 
     name = "staged_reciprocity"
-    staged = True
+    metadata = RuleMetadata(
+        staged=True, uses_deal=True, citation="Axelrod 1984; Osgood 1962 (GRIT)"
+    )
 
     def __init__(self, runs: int, member: int, snap_on_renege: bool) -> None:
         super().__init__(runs, member)
         self.snap_on_renege = snap_on_renege
+
+    @classmethod
+    def build(cls, context: RuleContext) -> Rule:
+        """Staged reciprocity on the member's deal; a member without a deal holds."""
+        if context.snap_back is None:
+            return Classic.playing("Cooperator", context)
+        return cls(context.runs, context.member, context.snap_back)
 
     def next(self, view: View) -> ActionArray:
         """EASE after full delivery, SNAP after reneging, else HOLD."""
@@ -243,9 +322,39 @@ class HonouredByBelief:
         return single
 
 
-COALITION_RULES = ("best_response", "conditional_cooperation", "staged_reciprocity")
+RULES_BY_MODEL: MappingProxyType[str, MappingProxyType[str, type[Rule]]] = MappingProxyType(
+    {
+        "v1": MappingProxyType(
+            {rule.name: rule for rule in (BestResponse, ConditionalCooperation, StagedReciprocity)}
+        ),
+    }
+)
+"""The coalition rules of each model version, by the name a scenario gives (read-only).
+
+A member may also play any classic strategy of
+:data:`~sanctionsim.dynamics.strategies.STRATEGIES`, in every model version."""
 
 
-def is_classic(name: str) -> bool:
-    """Whether ``name`` is one of the classic strategies (played through :class:`Classic`)."""
-    return name in STRATEGIES
+def coalition_rules(model: str = MODEL) -> MappingProxyType[str, type[Rule]]:
+    """The coalition rules of model version ``model``.
+
+    >>> sorted(coalition_rules("v1"))
+    ['best_response', 'conditional_cooperation', 'staged_reciprocity']
+    """
+    if model not in RULES_BY_MODEL:
+        known = ", ".join(RULES_BY_MODEL)
+        raise ArgumentError.of("model", f"unknown model {model!r} (known: {known})")
+    return RULES_BY_MODEL[model]
+
+
+def strategy_names(model: str = MODEL) -> tuple[str, ...]:
+    """Every name a member's ``strategy`` may take under ``model``: its rules, then the classics."""
+    return (*coalition_rules(model), *STRATEGIES)
+
+
+def build_rule(name: str, context: RuleContext, model: str = MODEL) -> Rule:
+    """Member ``context.member``'s rule ``name`` under model version ``model``."""
+    rules = coalition_rules(model)
+    if name in rules:
+        return rules[name].build(context)
+    return Classic.playing(name, context)

@@ -23,7 +23,7 @@ import numpy as np
 from sanctionsim.files import write_atomically
 
 if TYPE_CHECKING:
-    from sanctionsim.dynamics.engine import Month
+    from sanctionsim.dynamics.kernel import Month
 
 
 class ParquetStore:

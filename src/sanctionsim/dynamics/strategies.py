@@ -49,46 +49,10 @@ import numpy as np
 import numpy.typing as npt
 
 from sanctionsim.errors import InputError
+from sanctionsim.game.stage import PDPayoffs
 
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class PDPayoffs:
-    """Payoffs of the two-action stage game, named as in the prisoner's dilemma.
-
-    ``R`` (reward) when both hold, ``P`` (punishment) when both ease, ``S`` (sucker) to the one
-    who holds while the other eases, ``T`` (temptation) to the one who eases while the other
-    holds. The defaults are Axelrod's (1984) tournament values, also ``axelrod.Game()``'s.
-
-    >>> PDPayoffs().payoff(own_holds=True, other_holds=False)
-    0.0
-    """
-
-    R: float = 3.0
-    P: float = 1.0
-    S: float = 0.0
-    T: float = 5.0
-
-    def __post_init__(self) -> None:
-        for name in ("R", "P", "S", "T"):
-            value = getattr(self, name)
-            if not math.isfinite(value):
-                raise ValueError(f"payoff {name} must be a finite number, got {value!r}")
-            # Stored as float so that totals and JSON are float whatever the caller passed.
-            object.__setattr__(self, name, float(value))
-
-    def payoff(self, own_holds: bool, other_holds: bool) -> float:
-        """The payoff to a player who held or eased, given what the other side did."""
-        return float(self.table()[2 * int(own_holds) + int(other_holds)])
-
-    def table(self) -> FloatArray:
-        """Payoffs indexed by ``2 * own + other`` (1 = hold): ``[P, T, S, R]``.
-
-        A flat table lets the engines look up a whole array of outcomes in one indexing step.
-        """
-        return np.array([self.P, self.T, self.S, self.R], dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -410,7 +374,7 @@ class GTFT(Strategy):
             g = self.game
             if g.R == g.S or g.T == g.P:
                 raise ValueError("GTFT's generosity is undefined when R == S or T == P")
-            generosity = min(1 - (g.T - g.R) / (g.R - g.S), (g.R - g.P) / (g.T - g.P))
+            generosity = min(1 - g.incentive_gap / (g.R - g.S), (g.R - g.P) / (g.T - g.P))
         if not 0.0 <= generosity <= 1.0:
             raise ValueError(f"GTFT's generosity must lie in [0, 1], got {generosity}")
         self.generosity = generosity

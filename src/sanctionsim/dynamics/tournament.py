@@ -37,8 +37,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sanctionsim.dynamics.strategies import STRATEGIES, PDPayoffs, Strategy, get_strategy
+from sanctionsim.dynamics.strategies import STRATEGIES, Strategy, get_strategy
 from sanctionsim.errors import InputError
+from sanctionsim.game.stage import PDPayoffs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -309,14 +310,13 @@ class _Batch:
             self.partner[b] = np.arange(a.start, a.stop)
 
     def play(self) -> tuple[MatchResult, ...]:
-        table = self.game.table()
         moves = np.empty(self.n_slots, dtype=np.bool_)
         for strategy, slots in self.groups:
             moves[slots] = strategy.first()
         totals = np.zeros(self.n_slots)
         for turn in range(self.turns):
             other = moves[self.partner]
-            payoff = table[2 * moves + other]
+            payoff = self.game.realised(moves, other)
             totals += payoff
             if turn == self.turns - 1:
                 break

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -30,19 +29,21 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sanctionsim.errors import InputError
+from sanctionsim.dynamics.plan import Plan, check_horizon
+from sanctionsim.dynamics.records import Interval, normal_interval
+from sanctionsim.errors import ArgumentError, InputError
 from sanctionsim.experiments.spec import BASELINE, Cell, ExperimentSpec, build_cells, check_sizes
 from sanctionsim.experiments.store import (
     MODEL_VERSION,
     RESULTS,
     ResultStore,
     outcome_columns,
+    outcomes_from_columns,
     write_text_atomically,
 )
 from sanctionsim.scenario.schema import Scenario
 
 FloatArray = npt.NDArray[np.float64]
-Z95 = 1.959963984540054
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a Dask scheduler before giving up with a clear message."""
 
@@ -61,20 +62,16 @@ class ChunkTask:
 
 
 def run_chunk_task(task: ChunkTask) -> tuple[int, int, dict[str, np.ndarray]]:
-    """Simulate one chunk; return (cell, first run, per-run columns)."""
-    from sanctionsim.dynamics.engine import BLOCK, RunOutcomes, prepare, run_chunk
-    from sanctionsim.dynamics.metrics import Summary
+    """Simulate one chunk through the engine's seam; return (cell, first run, per-run columns)."""
+    from sanctionsim.dynamics.engine import simulate_chunks
+    from sanctionsim.dynamics.plan import Plan
+    from sanctionsim.dynamics.setup import prepare
 
     setup = prepare(task.scenario)
-    first_block = task.first_run // BLOCK
-    n_blocks = -(-task.runs // BLOCK)
-    blocks = list(range(first_block, first_block + n_blocks))
-    sizes = [min(BLOCK, task.runs - k * BLOCK) for k in range(n_blocks)]
-    summary = Summary(task.horizon, len(setup.member_ids), len(setup.deals))
-    parts: list[RunOutcomes] = []
-    run_chunk(setup, task.seed, blocks, sizes, task.horizon, summary, keep=False, collect=parts)
+    plan = Plan.one_chunk(task.runs, task.horizon, task.first_run)
+    (chunk,) = simulate_chunks(setup, task.seed, plan)
     columns = outcome_columns(
-        RunOutcomes.concat(parts), task.first_run, setup.member_ids, [d.id for d in setup.deals]
+        chunk.outcomes, task.first_run, setup.member_ids, [d.id for d in setup.deals]
     )
     return task.cell, task.first_run, columns
 
@@ -94,63 +91,37 @@ class SampleTask:
 
 def run_sample_task(task: SampleTask) -> tuple[int, float]:
     """The metric's mean over the runs of one sensitivity sample."""
-    from sanctionsim.dynamics.engine import DEFAULT_CHUNK, prepare, run_outcomes
+    from sanctionsim.dynamics.engine import run_outcomes
+    from sanctionsim.dynamics.records import per_run_values
+    from sanctionsim.dynamics.setup import prepare
     from sanctionsim.experiments.inputs import fix_inputs
 
     scenario = fix_inputs(task.scenario, dict(task.values), where="sensitivity")
     setup = prepare(scenario)
-    outcomes = run_outcomes(
-        scenario, runs=task.runs, horizon=task.horizon, seed=task.seed, chunk_size=DEFAULT_CHUNK
-    )
-    columns = outcome_columns(outcomes, 0, setup.member_ids, [d.id for d in setup.deals])
-    values, _ = per_run_metrics(columns, setup.member_ids, [d.id for d in setup.deals])
-    return task.index, float(values[task.metric].mean())
+    outcomes = run_outcomes(scenario, runs=task.runs, horizon=task.horizon, seed=task.seed)
+    deal_ids = [d.id for d in setup.deals]
+    for name, _, values in per_run_values(outcomes, setup.member_ids, deal_ids):
+        if name == task.metric:
+            return task.index, float(values.mean())
+    raise InputError.single("sensitivity", f"no metric {task.metric!r}", "metric")
 
 
 # ---------------------------------------------------------------- metrics
 def per_run_metrics(
     columns: dict[str, np.ndarray], member_ids: Iterable[str], deal_ids: Iterable[str]
 ) -> tuple[dict[str, FloatArray], dict[str, bool]]:
-    """Each metric's value in every run, and whether it is a proportion."""
+    """Each metric's value in every run (:data:`~sanctionsim.dynamics.records.METRICS`), and
+    whether it is a proportion."""
+    from sanctionsim.dynamics.records import per_run_values
+
     members, deals = list(member_ids), list(deal_ids)
+    outcomes = outcomes_from_columns(columns, members, deals)
     values: dict[str, FloatArray] = {}
     proportion: dict[str, bool] = {}
-
-    def put(name: str, array: np.ndarray, is_proportion: bool) -> None:
-        values[name] = np.asarray(array, dtype=np.float64)
-        proportion[name] = is_proportion
-
-    put("p_target_concedes", columns["conceded_month"] > 0, True)
-    eased = np.stack([columns[f"eased_month_{m}"] > 0 for m in members], axis=1)
-    put("p_cascade", eased.sum(axis=1) >= 2, True)
-    for i, member in enumerate(members):
-        put(f"p_member_eases.{member}", eased[:, i], True)
-    for deal in deals:
-        put(f"p_deal_delivers.{deal}", columns[f"delivered_month_{deal}"] > 0, True)
-        put(f"p_snap_back.{deal}", columns[f"snapped_month_{deal}"] > 0, True)
-    put("cohesion_final", columns["cohesion_final"], False)
-    for member in members:
-        put(f"payoff.{member}", columns[f"payoff_{member}"], False)
+    for name, metric, array in per_run_values(outcomes, members, deals):
+        values[name] = np.ascontiguousarray(array)
+        proportion[name] = metric.proportion
     return values, proportion
-
-
-def _mean_interval(values: FloatArray, is_proportion: bool) -> tuple[float, list[float]]:
-    from sanctionsim.dynamics.metrics import wilson
-
-    n = values.size
-    mean = float(values.mean())
-    if is_proportion:
-        low, high = wilson(int(values.sum()), n)
-        return mean, [low, high]
-    return mean, _normal(values)
-
-
-def _normal(values: FloatArray) -> list[float]:
-    mean = float(values.mean())
-    if values.size < 2:
-        return [mean, mean]
-    half = Z95 * float(values.std(ddof=1)) / math.sqrt(values.size)
-    return [mean - half, mean + half]
 
 
 def compare(
@@ -173,22 +144,22 @@ def compare(
         values, proportion = metrics(cell.index)
         base_values, _ = metrics(baselines[cell.baseline_key])
         for name, x in values.items():
-            mean, interval = _mean_interval(x, proportion[name])
+            interval = Interval.of_values(x, proportion[name])
             row: dict[str, Any] = {
                 "scenario": cell.scenario_label,
                 "grid": dict(cell.grid),
                 "policy": cell.policy,
                 "metric": name,
-                "mean": mean,
-                "mean_ci95": interval,
+                "mean": interval.mean,
+                "mean_ci95": [interval.low, interval.high],
             }
             if cell.policy == BASELINE:
                 row["diff_vs_baseline"] = 0.0
-                row["ci95"] = interval
+                row["ci95"] = [interval.low, interval.high]
             else:
                 d = x - base_values[name]
                 row["diff_vs_baseline"] = float(d.mean())
-                row["ci95"] = _normal(d)
+                row["ci95"] = list(normal_interval(d))
             rows.append(row)
     return rows
 
@@ -416,10 +387,10 @@ def run_experiment(
     cells, total_runs = plan(spec, base, runs)
     horizons = {c.index: spec.horizon or c.scenario.horizon_months for c in cells}
     for c in cells:
-        if not 1 <= horizons[c.index] <= 600:
-            raise InputError.single(
-                "horizon", f"must lie in 1..600 months, got {horizons[c.index]}"
-            )
+        try:
+            check_horizon(horizons[c.index])
+        except ArgumentError as error:  # the spec's field (or the scenario's), not a flag
+            raise InputError(error.problems) from None
     analyses, samples = _sample_tasks(spec, cells, horizons)  # checks the inputs first
     store = ResultStore(out)
     store.prepare(_manifest(spec, cells, total_runs, spec.chunk_size), resume)
@@ -459,20 +430,21 @@ def _run_in_store(
     clock: float,
 ) -> ExperimentResult:
     """The part of :func:`run_experiment` that runs while it holds the store's lock."""
-    from sanctionsim.dynamics.engine import prepare
+    from sanctionsim.dynamics.setup import prepare
 
     out = store.folder
     pending: list[ChunkTask] = []
     chunks_total = 0
     for cell in cells:
-        for first in range(0, total_runs, spec.chunk_size):
-            size = min(spec.chunk_size, total_runs - first)
+        horizon = horizons[cell.index]
+        for chunk in Plan(total_runs, horizon, spec.chunk_size).chunks():
             chunks_total += 1
-            if resume and store.chunk_is_complete(cell.index, first, size):
+            if resume and store.chunk_is_complete(cell.index, chunk.first_run, chunk.runs):
                 continue
-            pending.append(
-                ChunkTask(cell.index, first, size, horizons[cell.index], spec.seed, cell.scenario)
+            task = ChunkTask(
+                cell.index, chunk.first_run, chunk.runs, horizon, spec.seed, cell.scenario
             )
+            pending.append(task)
     if started is not None:
         started(chunks_total, len(pending), len(samples))
     labels = {c.index: c for c in cells}

@@ -27,12 +27,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from sanctionsim.dynamics.plan import BLOCK, check_runs, is_chunk_size
 from sanctionsim.errors import InputError, Problem, ScenarioError
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.scenario.yaml_source import Located, magnitude_problems, parse_yaml, read_text
 
 BASELINE = "baseline"
-BLOCK = 1024  # = sanctionsim.dynamics.engine.BLOCK (checked by the tests)
 
 
 class SensitivitySpec(BaseModel):
@@ -102,7 +102,7 @@ def load_spec(path: Path) -> ExperimentSpec:
     except ValidationError as error:
         raise ScenarioError([*too_large, *schema_problems(error, located)]) from None
     problems: list[Problem] = list(too_large)
-    if spec.chunk_size % BLOCK:
+    if not is_chunk_size(spec.chunk_size):
         problems.append(
             located.problem(
                 ("chunk_size",), f"must be a multiple of {BLOCK}, got {spec.chunk_size}"
@@ -167,8 +167,7 @@ def grid_dict(grid: tuple[tuple[str, float], ...]) -> Mapping[str, float]:
 
 
 def check_sizes(runs: int, chunk_size: int) -> None:
-    """Reject impossible sizes, naming the flag or field."""
-    if runs < 1:
-        raise InputError.single("--runs", f"must be at least 1, got {runs}")
-    if chunk_size < BLOCK or chunk_size % BLOCK:
+    """Reject impossible sizes, naming the argument (``runs``) or the spec's field."""
+    check_runs(runs)
+    if not is_chunk_size(chunk_size):
         raise InputError.single("chunk_size", f"must be a positive multiple of {BLOCK}")

@@ -48,7 +48,7 @@ from sanctionsim.errors import InputError
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from sanctionsim.dynamics.engine import RunOutcomes
+    from sanctionsim.dynamics.records import RunOutcomes
 
 MANIFEST = "experiment.json"
 RESULTS = "results.json"
@@ -84,6 +84,28 @@ def outcome_columns(
     for i, member in enumerate(member_ids):
         data[f"payoff_{member}"] = outcomes.payoff_mean[:, i].astype(np.float64)
     return data
+
+
+def outcomes_from_columns(
+    columns: dict[str, np.ndarray], member_ids: Sequence[str], deal_ids: Sequence[str]
+) -> RunOutcomes:
+    """The per-run outcomes of stored columns (the inverse of :func:`outcome_columns`)."""
+    from sanctionsim.dynamics.records import RunOutcomes
+
+    def stacked(prefix: str, keys: Sequence[str], dtype: type) -> np.ndarray:
+        runs = columns["conceded_month"].shape[0]
+        if not keys:
+            return np.zeros((runs, 0), dtype=dtype)
+        return np.stack([columns[f"{prefix}{key}"] for key in keys], axis=1).astype(dtype)
+
+    return RunOutcomes(
+        eased_month=stacked("eased_month_", member_ids, np.int16),
+        conceded_month=columns["conceded_month"],
+        delivered_month=stacked("delivered_month_", deal_ids, np.int16),
+        snapped_month=stacked("snapped_month_", deal_ids, np.int16),
+        cohesion_final=columns["cohesion_final"],
+        payoff_mean=stacked("payoff_", member_ids, np.float64),
+    )
 
 
 def write_atomically(path: Path, write: Any) -> None:

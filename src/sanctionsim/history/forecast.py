@@ -27,11 +27,11 @@ import numpy as np
 
 from sanctionsim.errors import InputError, Problem
 from sanctionsim.history.protocol import TARGET_CONCEDES, delivers_event, eases_event
+from sanctionsim.scenario.reading import MODEL_VERSIONS
 from sanctionsim.scenario.schema import Scenario
 
 DEFAULT_RUNS = 2048
 DEFAULT_SEED = 0
-MODEL_VERSIONS = ("v1",)
 FORECAST_COLUMNS = ("case", "event", "horizon", "forecast")
 MAX_FORECAST_FILE = 64 * 1024 * 1024
 
@@ -62,29 +62,29 @@ def model_forecast(
     Raises:
         InputError: bad sizes, an unknown model, or a scenario the engine cannot play.
     """
-    from sanctionsim.dynamics.engine import prepare, run_outcomes
+    from sanctionsim.dynamics.engine import run_outcomes
+    from sanctionsim.dynamics.records import METRIC
+    from sanctionsim.dynamics.setup import prepare
 
     if model not in MODEL_VERSIONS:
         known = ", ".join(MODEL_VERSIONS)
         raise InputError.single("--model", f"unknown model {model!r} (known: {known})")
     blind = scenario.model_copy(update={"recorded_outcome": None})
-    setup = prepare(blind)
-    outcomes = run_outcomes(blind, runs=runs, horizon=max(horizons), seed=seed)
-    eased, conceded = outcomes.eased_month, outcomes.conceded_month
-    delivered = outcomes.delivered_month
+    setup = prepare(blind, model)
+    outcomes = run_outcomes(blind, runs=runs, horizon=max(horizons), seed=seed, model=model)
     probabilities: dict[Key, float] = {}
     derived: dict[Key, float] = {}
     for h in horizons:
-        eased_by = (eased > 0) & (eased <= h)
-        probabilities[TARGET_CONCEDES, h] = float(((conceded > 0) & (conceded <= h)).mean())
+        eased_by = METRIC["p_member_eases"].of(outcomes, h)
+        conceded_by = METRIC["p_target_concedes"].of(outcomes, h)
+        probabilities[TARGET_CONCEDES, h] = float(conceded_by.mean())
         for i, member in enumerate(setup.member_ids):
             probabilities[eases_event(member), h] = float(eased_by[:, i].mean())
+        delivered_by = METRIC["p_deal_delivers"].of(outcomes, h)
         for k, deal in enumerate(setup.deals):
-            by_h = (delivered[:, k] > 0) & (delivered[:, k] <= h)
-            probabilities[delivers_event(deal.id), h] = float(by_h.mean())
-        count = eased_by.sum(axis=1)
-        derived["cascade", h] = float(np.mean(count >= 2))
-        derived["coalition_holds", h] = float(np.mean(count == 0))
+            probabilities[delivers_event(deal.id), h] = float(delivered_by[:, k].mean())
+        derived["cascade", h] = float(np.mean(METRIC["p_cascade"].of(outcomes, h)))
+        derived["coalition_holds", h] = float(np.mean(~eased_by.any(axis=1)))
     return CaseForecast(scenario.id, f"model {model}", probabilities, derived)
 
 

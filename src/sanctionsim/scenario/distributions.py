@@ -57,6 +57,10 @@ class _Dist(BaseModel):
         """``size`` independent draws using ``rng``."""
         raise NotImplementedError
 
+    def ppf(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The inverse CDF at points ``u`` of [0, 1] (the quantiles; bounds at 0 and 1)."""
+        raise NotImplementedError
+
 
 def _normal_cdf(z: float) -> float:
     return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
@@ -91,6 +95,23 @@ def _truncated(
     if filled < size:
         out[filled:] = inverse(size - filled)
     return out
+
+
+def _normal_ppf(
+    u: NDArray[np.float64], centre: float, scale: float, a: float, b: float
+) -> NDArray[np.float64]:
+    """``centre + scale * z`` for the standard normal truncated to ``[a, b]`` at quantiles ``u``.
+
+    ``Phi^-1`` of ``u`` rescaled into ``[Phi(a), Phi(b)]``; the end points stay finite (the
+    bounds, or 8 standard deviations).
+    """
+    import numpy as np
+    from scipy import stats
+
+    lo, hi = stats.norm.cdf(a), stats.norm.cdf(b)
+    z = np.clip(stats.norm.ppf(lo + u * (hi - lo)), max(a, -8.0), min(b, 8.0))
+    result: NDArray[np.float64] = centre + scale * z
+    return result
 
 
 def _truncated_standard_normal(
@@ -155,6 +176,15 @@ class Normal(_Dist):
 
         return _truncated(lambda n: rng.normal(self.mean, self.sd, n), inverse, low, high, size)
 
+    def ppf(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Truncated normal quantiles (scipy's ``norm``; standardised bounds)."""
+        import numpy as np
+
+        low, high = self.bounds()
+        a = -math.inf if math.isinf(low) else (low - self.mean) / self.sd
+        b = math.inf if math.isinf(high) else (high - self.mean) / self.sd
+        return np.clip(_normal_ppf(u, self.mean, self.sd, a, b), low, high)
+
 
 class LogNormal(_Dist):
     """Log-normal given by its median and the standard deviation of the log, optionally bounded."""
@@ -203,6 +233,14 @@ class LogNormal(_Dist):
 
         return _truncated(lambda n: rng.lognormal(mu, self.sigma, n), inverse, low, high, size)
 
+    def ppf(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Truncated log-normal quantiles: the normal's on the log scale, exponentiated."""
+        import numpy as np
+
+        low, high = self.bounds()
+        a, b = self._standard_bounds()
+        return np.clip(np.exp(_normal_ppf(u, math.log(self.median), self.sigma, a, b)), low, high)
+
 
 class Beta(_Dist):
     """Beta(alpha, beta) rescaled to [low, high] (default [0, 1])."""
@@ -227,6 +265,15 @@ class Beta(_Dist):
 
     def sample(self, rng: np.random.Generator, size: int) -> NDArray[np.float64]:
         return self.low + (self.high - self.low) * rng.beta(self.alpha, self.beta, size)
+
+    def ppf(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
+        """scipy's ``beta.ppf`` rescaled to ``[low, high]``."""
+        from scipy import stats
+
+        values: NDArray[np.float64] = self.low + (self.high - self.low) * stats.beta.ppf(
+            u, self.alpha, self.beta
+        )
+        return values
 
 
 class Triangular(_Dist):
@@ -254,6 +301,18 @@ class Triangular(_Dist):
     def sample(self, rng: np.random.Generator, size: int) -> NDArray[np.float64]:
         return rng.triangular(self.low, self.mode, self.high, size)
 
+    def ppf(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Closed form: ``low + sqrt(u (high-low)(mode-low))`` below ``F(mode)``, else
+        ``high - sqrt((1-u)(high-low)(high-mode))``."""
+        import numpy as np
+
+        low, mode, high = self.low, self.mode, self.high
+        cut = (mode - low) / (high - low)
+        left = low + np.sqrt(u * (high - low) * (mode - low))
+        right = high - np.sqrt((1.0 - u) * (high - low) * (high - mode))
+        result: NDArray[np.float64] = np.where(u < cut, left, right)
+        return result
+
 
 class Uniform(_Dist):
     """Uniform(low, high)."""
@@ -276,6 +335,10 @@ class Uniform(_Dist):
 
     def sample(self, rng: np.random.Generator, size: int) -> NDArray[np.float64]:
         return rng.uniform(self.low, self.high, size)
+
+    def ppf(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``low + u (high - low)``."""
+        return self.low + u * (self.high - self.low)
 
 
 Distribution = Annotated[

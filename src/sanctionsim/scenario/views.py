@@ -171,3 +171,42 @@ def snapshot(scenario: Scenario, date: dt.date) -> Snapshot:
         if lever.available_from is None or lever.available_from <= date
     ]
     return Snapshot(scenario, date, statuses, deals, levers, trust_on(scenario, date))
+
+
+def as_of(scenario: Scenario, date: dt.date) -> Scenario:
+    """The scenario as it stood on ``date``: every fact dated after it removed.
+
+    Measures imposed later, level changes and liftings after ``date``, deals agreed later, levers
+    available later, trust changes after it, track-record outcomes not known by it (undated or
+    dated on or after ``date``) and later timeline events.
+    """
+    measures = []
+    for m in scenario.measures:
+        if m.imposed > date:
+            continue
+        changes = [c for c in m.changes if c.date <= date]
+        lifted = m.lifted if m.lifted is not None and m.lifted <= date else None
+        measures.append(m.model_copy(update={"changes": changes, "lifted": lifted}))
+    relations = [
+        r.model_copy(update={"changes": [c for c in r.changes if c.date <= date]})
+        for r in scenario.relations
+    ]
+    record = [
+        a
+        for a in scenario.target.track_record
+        if a.outcome_date is not None and a.outcome_date < date
+    ]
+    return scenario.model_copy(
+        update={
+            "measures": measures,
+            "side_deals": [d for d in scenario.side_deals if d.agreed <= date],
+            "levers": [
+                lever
+                for lever in scenario.levers
+                if lever.available_from is None or lever.available_from <= date
+            ],
+            "relations": relations,
+            "target": scenario.target.model_copy(update={"track_record": record}),
+            "timeline": [e for e in scenario.timeline if e.date <= date],
+        }
+    )

@@ -118,19 +118,29 @@ class ForecastTimeoutError(Exception):
 class BodyLimit:
     """ASGI middleware: reject request bodies larger than ``limit`` bytes with 413."""
 
-    def __init__(self, app: ASGIApp, limit: int, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int,
+        timeout: float = 10.0,
+        wide: frozenset[str] = frozenset(),
+        wide_limit: int = 0,
+    ) -> None:
         self.app = app
         self.limit = limit
         self.timeout = timeout
+        self.wide = wide  # paths that may carry a scenario: ``wide_limit`` bytes
+        self.wide_limit = max(wide_limit, limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers", []))
+        limit = self.wide_limit if scope["path"] in self.wide else self.limit
         declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await self._reject(scope, receive, send)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self._reject(scope, receive, send, limit)
             return
         chunks: list[bytes] = []
         total = 0
@@ -146,8 +156,8 @@ class BodyLimit:
                 return
             body = message.get("body", b"")
             total += len(body)
-            if total > self.limit:
-                await self._reject(scope, receive, send)
+            if total > limit:
+                await self._reject(scope, receive, send, limit)
                 return
             chunks.append(body)
             if not message.get("more_body", False):
@@ -163,9 +173,9 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _reject(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         response = JSONResponse(
-            {"error": f"request body larger than {self.limit} bytes"}, status_code=413
+            {"error": f"request body larger than {limit} bytes"}, status_code=413
         )
         await response(scope, receive, send)
 
@@ -381,18 +391,17 @@ def _parse_date(text: str | None, default: dt.date) -> tuple[dt.date, str | None
 
 
 def with_overrides(scenario: Scenario, request: ForecastRequest) -> Scenario:
-    """The scenario with the requested central values fixed (validated again)."""
-    data = scenario.model_dump()
-    if request.resolve is not None:
-        data["target"]["resolve"] = float(request.resolve)
-    if request.detection is not None:
-        data["observation"]["detection"] = float(request.detection)
-    return Scenario.model_validate(data)
+    """The scenario with the requested central values fixed (``experiments.inputs.fix_inputs``)."""
+    from sanctionsim.experiments.inputs import fix_inputs
+
+    values = {"target.resolve": request.resolve, "observation.detection": request.detection}
+    return fix_inputs(scenario, {k: float(v) for k, v in values.items() if v is not None})
 
 
 def run_forecast(scenario: Scenario, request: ForecastRequest, limits: Limits) -> dict[str, Any]:
     """Simulate within the limits; stops with :class:`ForecastTimeoutError` past the time limit."""
-    from sanctionsim.dynamics.engine import BLOCK, simulate
+    from sanctionsim.dynamics.engine import simulate
+    from sanctionsim.dynamics.plan import BLOCK
 
     horizon = min(request.horizon or scenario.horizon_months, limits.max_horizon)
     runs = min(request.runs, limits.max_runs)
@@ -425,6 +434,10 @@ def create_app(
     ``allowed_hosts``: the names the ``Host`` header may give (any port); loopback by default.
     """
     from sanctionsim import __version__
+    from sanctionsim.web import schemas
+    from sanctionsim.web.own import Toolkit, ok
+    from sanctionsim.web.own import register as register_own_routes
+    from sanctionsim.web.uploads import UPLOAD_BODY_BYTES, UPLOAD_PATHS
 
     limits = limits or Limits()
     cases = _Cases()
@@ -442,7 +455,11 @@ def create_app(
     )
     app.state.gates = gates
     app.add_middleware(
-        BodyLimit, limit=limits.max_body_bytes, timeout=limits.client_timeout_seconds
+        BodyLimit,
+        limit=limits.max_body_bytes,
+        timeout=limits.client_timeout_seconds,
+        wide=UPLOAD_PATHS,
+        wide_limit=UPLOAD_BODY_BYTES,
     )
     app.add_middleware(Guard, hosts=allowed_hosts, policy=content_security_policy())
 
@@ -515,16 +532,32 @@ def create_app(
         return rows
 
     # ---------------------------------------------------------------- JSON API
-    @app.get("/api/cases", tags=["api"], summary="The built-in cases")
+    @app.get(
+        "/api/cases",
+        tags=["api"],
+        summary="The built-in cases",
+        response_model=None,
+        responses=ok(schemas.CasesOut),
+    )
     async def api_cases() -> dict[str, Any]:
         return {"cases": await run_in_threadpool(case_rows)}
 
-    @app.get("/api/cases/{case_id}", tags=["api"], summary="A case's whole scenario")
+    @app.get(
+        "/api/cases/{case_id}",
+        tags=["api"],
+        summary="A case's whole scenario",
+        response_model=None,
+        responses=ok(schemas.CaseOut),
+    )
     def api_case(case_id: CaseId) -> dict[str, Any]:
         return {"scenario": scenario_or_404(case_id).model_dump(mode="json")}
 
     @app.get(
-        "/api/cases/{case_id}/snapshot", tags=["api"], summary="Measures, deals, levers on a date"
+        "/api/cases/{case_id}/snapshot",
+        tags=["api"],
+        summary="Measures, deals, levers on a date",
+        response_model=None,
+        responses=ok(schemas.SnapshotOut),
     )
     def api_snapshot(case_id: CaseId, date: DateQuery = None) -> dict[str, Any]:
         from sanctionsim.scenario.views import snapshot
@@ -533,7 +566,11 @@ def create_app(
         return snapshot(scenario, check_date(date, scenario)).to_dict()
 
     @app.get(
-        "/api/cases/{case_id}/analysis", tags=["api"], summary="Each member's stage game on a date"
+        "/api/cases/{case_id}/analysis",
+        tags=["api"],
+        summary="Each member's stage game on a date",
+        response_model=None,
+        responses=ok(schemas.AnalysisOut),
     )
     def api_analysis(case_id: CaseId, date: DateQuery = None) -> Any:
         from sanctionsim.game.coalition import analyze
@@ -548,6 +585,8 @@ def create_app(
         "/api/cases/{case_id}/forecast",
         tags=["api"],
         summary="A bounded Monte Carlo forecast",
+        response_model=None,
+        responses=ok(schemas.ForecastOut),
         description=(
             f"At most {limits.max_runs} runs and {limits.max_horizon} months, stopped after "
             f"{limits.time_limit_seconds:g} s (503); one forecast at a time (503 when busy)."
@@ -634,26 +673,15 @@ def create_app(
         forecast_problem: str | None = None,
         form: dict[str, str] | None = None,
     ) -> HTMLResponse:
-        from sanctionsim.game.coalition import analyze
-        from sanctionsim.scenario.schema import central
-        from sanctionsim.scenario.views import snapshot
+        from sanctionsim.web.views import state_and_analysis
 
-        view = snapshot(scenario, date)
-        try:
-            analysis: dict[str, Any] | None = analyze(scenario, date).to_dict()
-            analysis_problem = None
-        except InputError as error:
-            analysis, analysis_problem = None, str(error)
-        measures = sorted(
-            (m.to_dict() for m in view.measures),
-            key=lambda m: (m["imposer"], m["legal_basis"], m["id"]),
-        )
         defaults = {
             "runs": str(limits.default_runs),
             "horizon": str(min(scenario.horizon_months, limits.max_horizon)),
             "seed": "0",
-            "resolve": f"{central(scenario.target.resolve):g}",
-            "detection": f"{central(scenario.observation.detection):g}",
+            # empty: drawn from their ranges, run by run, unless the user types a value
+            "resolve": "",
+            "detection": "",
         }
         return _page(
             "case.html",
@@ -662,10 +690,7 @@ def create_app(
             date=date.isoformat(),
             date_text=date_text,
             problem=problem,
-            measures=measures,
-            in_force=len(view.in_force()),
-            analysis=analysis,
-            analysis_problem=analysis_problem,
+            **state_and_analysis(scenario, date),
             timeline=timeline_of(scenario),
             limits=limits,
             form=form or defaults,
@@ -722,10 +747,11 @@ def create_app(
         return await run_in_threadpool(_forecast_page, scenario, outcome, body)
 
     def _forecast_page(
-        scenario: Scenario, outcome: dict[str, Any], body: ForecastRequest
+        scenario: Scenario, outcome: dict[str, Any], body: ForecastRequest, **extra: Any
     ) -> HTMLResponse:
         from sanctionsim.report.charts import easing_chart, fan_chart
         from sanctionsim.report.data import FAN_CURVES
+        from sanctionsim.report.forecast_table import forecast_table_html
         from sanctionsim.report.html import script_json
 
         charts = {
@@ -734,8 +760,19 @@ def create_app(
             if curve in outcome["curves"]
         }
         charts["easing"] = script_json(easing_chart(outcome))
-        return _page("forecast.html", s=scenario, simulation=outcome, charts=charts, request_=body)
+        leaders = [a.id for a in scenario.actors if a.role == "leader"]
+        return _page(
+            "forecast.html",
+            s=scenario,
+            simulation=outcome,
+            charts=charts,
+            request_=body,
+            forecast_table=forecast_table_html(outcome, leaders),
+            **extra,
+        )
 
+    kit = Toolkit(limits, gates, busy, _forecast_page, scenario_or_404, cases.ids)
+    register_own_routes(app, kit)
     return app
 
 

@@ -1,0 +1,353 @@
+"""Typed results of a forecast: intervals, per-run outcomes, the metric table, metrics and curves.
+
+Every metric is defined once in :data:`METRICS` (its name, its value in each run, whether it is a
+proportion); the engine's summary (:mod:`sanctionsim.dynamics.metrics`), the experiment runner
+(paired differences per run), history's forecasts (by each horizon) and the reports read it.
+Records are frozen; each has ``to_dict()`` (the JSON of the command line, a contract) and
+``to_frame()`` (a tidy pandas table; imports pandas).
+
+Intervals: proportions get the Wilson score interval (Wilson 1927, *JASA* 22; recommended by
+Brown, Cai & DasGupta 2001, *Statistical Science* 16), means the normal interval
+``mean ± 1.96 s / sqrt(n)``.
+
+>>> wilson(0, 10)
+(0.0, 0.2775327998628892)
+>>> Interval.of_proportion(5, 10).to_dict()
+{'mean': 0.5, 'ci95': [0.236593090512564, 0.7634069094874361]}
+>>> [m.name for m in METRICS if m.proportion]
+['p_target_concedes', 'p_cascade', 'p_member_eases', 'p_deal_delivers', 'p_snap_back']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Z95 = 1.959963984540054  # the 97.5% quantile of the standard normal
+
+FloatArray = npt.NDArray[np.float64]
+Int16Array = npt.NDArray[np.int16]
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a proportion ``successes / n``."""
+    if n <= 0:
+        raise ValueError("n must be positive")
+    p = successes / n
+    denominator = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z / denominator * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return (low, high)
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An estimate with its 95% confidence interval."""
+
+    mean: float
+    low: float
+    high: float
+
+    @classmethod
+    def of_proportion(cls, successes: int, n: int) -> Interval:
+        """A proportion with its Wilson interval."""
+        low, high = wilson(successes, n)
+        return cls(successes / n, low, high)
+
+    @classmethod
+    def of_moments(cls, n: int, mean: float, m2: float) -> Interval:
+        """A mean from streamed moments (count, mean, sum of squared deviations), normal interval.
+
+        A point when there is one run.
+        """
+        if n < 2:
+            return cls(mean, mean, mean)
+        half = Z95 * math.sqrt(m2 / (n - 1)) / math.sqrt(n)
+        return cls(mean, mean - half, mean + half)
+
+    @classmethod
+    def of_values(cls, values: FloatArray, proportion: bool) -> Interval:
+        """The mean of per-run values with its interval (Wilson for 0/1 values, else normal)."""
+        mean = float(values.mean())
+        if proportion:
+            low, high = wilson(int(values.sum()), values.size)
+            return cls(mean, low, high)
+        return cls(mean, *normal_interval(values))
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"mean": ..., "ci95": [low, high]}``."""
+        return {"mean": self.mean, "ci95": [self.low, self.high]}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: ``mean, low, high``."""
+        return _frame([dataclasses.asdict(self)])
+
+
+def normal_interval(values: FloatArray) -> tuple[float, float]:
+    """``mean ± 1.96 sd / sqrt(n)`` of an array (a point for fewer than two values)."""
+    mean = float(values.mean())
+    if values.size < 2:
+        return (mean, mean)
+    half = Z95 * float(values.std(ddof=1)) / math.sqrt(values.size)
+    return (mean - half, mean + half)
+
+
+@dataclass(frozen=True)
+class RunOutcomes:
+    """Per-run outcomes (months are 1-based, 0 = never): what every metric is computed from."""
+
+    eased_month: Int16Array  # (R, N) first month each member eased
+    conceded_month: Int16Array  # (R,)
+    delivered_month: Int16Array  # (R, D) month every stage had been delivered
+    snapped_month: Int16Array  # (R, D)
+    cohesion_final: FloatArray  # (R,)
+    payoff_mean: FloatArray  # (R, N) realised payoff per month
+
+    @staticmethod
+    def concat(parts: Sequence[RunOutcomes]) -> RunOutcomes:
+        """Runs of several chunks, in order."""
+        return RunOutcomes(
+            *(
+                np.concatenate([getattr(p, f.name) for p in parts])
+                for f in dataclasses.fields(RunOutcomes)
+            )
+        )
+
+    def rows(self, rows: slice) -> RunOutcomes:
+        """The outcomes of the runs in ``rows``."""
+        return RunOutcomes(*(getattr(self, f.name)[rows] for f in dataclasses.fields(self)))
+
+
+# ---------------------------------------------------------------- the metric table
+def _by(months: Int16Array, by: int | None) -> npt.NDArray[np.bool_]:
+    """Whether the event happened (by month ``by``; ``None``: by the horizon)."""
+    happened: npt.NDArray[np.bool_] = months > 0
+    return happened if by is None else happened & (months <= by)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric: its value in each run, whether it is a proportion, what it is per.
+
+    ``of(outcomes, by)`` gives ``(R,)`` values for a metric per run, ``(R, N)`` per member and
+    ``(R, D)`` per side deal; an event metric counts events by month ``by`` when given.
+    ``forecast_key`` is its key in ``simulate``'s metrics; ``label`` a reader's phrase.
+    """
+
+    name: str
+    per: Literal["run", "member", "deal"]
+    proportion: bool
+    of: Callable[[RunOutcomes, int | None], npt.NDArray[Any]]
+    forecast_key: str
+    label: str
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric(
+        "p_target_concedes", "run", True, lambda o, by: _by(o.conceded_month, by),
+        "p_target_concedes", "the target concedes",
+    ),
+    Metric(
+        "p_cascade", "run", True, lambda o, by: _by(o.eased_month, by).sum(axis=1) >= 2,
+        "p_cascade", "cascade: two or more members ease",
+    ),
+    Metric(
+        "p_member_eases", "member", True, lambda o, by: _by(o.eased_month, by),
+        "p_member_eases", "eases",
+    ),
+    Metric(
+        "p_deal_delivers", "deal", True, lambda o, by: _by(o.delivered_month, by),
+        "p_deal_delivers_by_deal", "side deal delivers in full",
+    ),
+    Metric(
+        "p_snap_back", "deal", True, lambda o, by: _by(o.snapped_month, by),
+        "p_snap_back", "member snaps back",
+    ),
+    Metric(
+        "cohesion_final", "run", False, lambda o, by: o.cohesion_final,
+        "cohesion_final", "cohesion at the horizon (pressure / start)",
+    ),
+    Metric(
+        "payoff", "member", False, lambda o, by: o.payoff_mean,
+        "mean_payoff_per_month", "mean payoff per month",
+    ),
+)  # fmt: skip
+"""Every metric, in the order of an experiment's rows (see :func:`per_run_values`)."""
+
+METRIC = {m.name: m for m in METRICS}
+
+
+def per_run_values(
+    outcomes: RunOutcomes, member_ids: Sequence[str], deal_ids: Sequence[str]
+) -> Iterator[tuple[str, Metric, FloatArray]]:
+    """``(row name, metric, values per run)`` for every metric and key, in row order.
+
+    Rows are named ``metric`` or ``metric.key``. Consecutive metrics of the same kind list their
+    keys together, key by key (per deal: ``p_deal_delivers.D``, ``p_snap_back.D``, next deal).
+    """
+    keys = {"run": [""], "member": list(member_ids), "deal": list(deal_ids)}
+    index = 0
+    while index < len(METRICS):
+        group = [METRICS[index]]
+        while index + len(group) < len(METRICS) and METRICS[index + len(group)].per == group[0].per:
+            group.append(METRICS[index + len(group)])
+        index += len(group)
+        values = [np.asarray(m.of(outcomes, None), dtype=np.float64) for m in group]
+        for k, key in enumerate(keys[group[0].per]):
+            for metric, array in zip(group, values, strict=True):
+                name = f"{metric.name}.{key}" if key else metric.name
+                yield name, metric, array if not key else array[:, k]
+
+
+# ---------------------------------------------------------------- the forecast's records
+def _intervals(values: dict[str, Interval]) -> dict[str, Any]:
+    return {k: v.to_dict() for k, v in values.items()}
+
+
+def _interval_rows(name: str, value: Interval | dict[str, Interval] | None) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    keyed = value if isinstance(value, dict) else {"": value}
+    return [{"metric": name, "key": k, **dataclasses.asdict(v)} for k, v in keyed.items()]
+
+
+@dataclass(frozen=True)
+class ForecastMetrics:
+    """The forecast's metrics at the horizon, each with its 95% interval."""
+
+    p_target_concedes: Interval
+    p_member_eases: dict[str, Interval]
+    p_cascade: Interval
+    p_deal_delivers: Interval | None  # all deals deliver (one deal only; else None)
+    p_deal_delivers_by_deal: dict[str, Interval]
+    p_snap_back: dict[str, Interval]
+    cohesion_final: Interval
+    mean_payoff_per_month: dict[str, Interval]
+    months_to_concession: dict[str, int | None]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``metrics`` of ``simulate --json``."""
+        return {
+            "p_target_concedes": self.p_target_concedes.to_dict(),
+            "p_member_eases": _intervals(self.p_member_eases),
+            "p_cascade": self.p_cascade.to_dict(),
+            "p_deal_delivers": None
+            if self.p_deal_delivers is None
+            else self.p_deal_delivers.to_dict(),
+            "p_deal_delivers_by_deal": _intervals(self.p_deal_delivers_by_deal),
+            "p_snap_back": _intervals(self.p_snap_back),
+            "cohesion_final": self.cohesion_final.to_dict(),
+            "mean_payoff_per_month": _intervals(self.mean_payoff_per_month),
+            "months_to_concession": dict(self.months_to_concession),
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per metric and key: ``metric, key, mean, low, high``."""
+        rows: list[dict[str, Any]] = []
+        for item in dataclasses.fields(self):
+            if item.name != "months_to_concession":
+                rows += _interval_rows(item.name, getattr(self, item.name))
+        return _frame(rows)
+
+
+Series = list[float]
+
+
+@dataclass(frozen=True)
+class ForecastCurves:
+    """Month-by-month curves: cumulative probabilities, quantiles, mean beliefs."""
+
+    month: list[int]
+    p_eased_by: dict[str, Series]
+    p_conceded_by: Series
+    p_deal_delivered_by: dict[str, Series]
+    p_snapped_back_by: dict[str, Series]
+    cohesion_quantiles: dict[str, Series]
+    pressure_quantiles: dict[str, Series]
+    mean_belief_reliable: dict[str, Series]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``curves`` of ``simulate --json``."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def to_frame(self) -> pd.DataFrame:
+        """The curves as a tidy table: ``month, curve, key, value``."""
+        rows: list[dict[str, Any]] = []
+        for name, curve in self.to_dict().items():
+            if name == "month":
+                continue
+            keyed = curve if isinstance(curve, dict) else {"": curve}
+            for key, values in keyed.items():
+                for month, value in zip(self.month, values, strict=True):
+                    rows.append({"month": month, "curve": name, "key": key, "value": value})
+        return _frame(rows)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Wall-clock seconds: drawing and simulating, and writing Parquet (0 when not asked)."""
+
+    simulate_seconds: float
+    write_seconds: float
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """A Monte Carlo forecast: inputs' identity, the metrics and the month-by-month curves.
+
+    ``to_dict()`` is the JSON of ``sanctionsim simulate --json``. It leaves out the chunk size
+    and the timings, which do not change any result, so that the same seed gives byte-identical
+    JSON whatever the chunk size.
+    """
+
+    scenario_id: str
+    start: str
+    runs: int
+    horizon: int
+    seed: int
+    chunk_size: int
+    block_size: int
+    version: str
+    members: tuple[str, ...]
+    strategies: tuple[str, ...]
+    deals: tuple[str, ...]
+    metrics: ForecastMetrics
+    curves: ForecastCurves
+    timings: Timing = field(compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document: ``scenario``, ``runs``, ``horizon``, ``seed``, ``metrics``, ..."""
+        return {
+            "scenario": self.scenario_id,
+            "start": self.start,
+            "runs": self.runs,
+            "horizon": self.horizon,
+            "seed": self.seed,
+            "block_size": self.block_size,
+            "version": self.version,
+            "members": dict(zip(self.members, self.strategies, strict=True)),
+            "deals": list(self.deals),
+            "metrics": self.metrics.to_dict(),
+            "curves": self.curves.to_dict(),
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """The curves as a tidy table: ``month, curve, key, value`` (imports pandas)."""
+        return self.curves.to_frame()

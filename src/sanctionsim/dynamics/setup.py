@@ -1,0 +1,193 @@
+"""The engine's set-up: what it reads from a scenario once, before drawing anything.
+
+The forecast starts from the scenario as it stood on ``scenario.start``
+(:func:`sanctionsim.scenario.views.as_of`): measures, changes, deals, levers, trust changes and
+track-record outcomes dated after the start are history, not input. :func:`prepare` reads the
+members and their strategies (the coalition rules of a model version,
+:func:`sanctionsim.dynamics.rules.coalition_rules`), the side deals as the engine plays them
+(:class:`DealSpec`), trust between members, and the layout of the monthly uniforms
+(:class:`Layout`), which depends only on the members, their strategies and the number of side
+deals, which no policy changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sanctionsim.coalition.quantities import trust_on
+from sanctionsim.dynamics.rules import MODEL, coalition_rules
+from sanctionsim.dynamics.strategies import STRATEGIES
+from sanctionsim.errors import InputError
+from sanctionsim.scenario.schema import Quantity, Scenario, central
+from sanctionsim.scenario.views import as_of
+
+
+@dataclass(frozen=True)
+class DealSpec:
+    """A side deal as the engine plays it.
+
+    ``ladder[k]`` is the member's hold fraction once stages ``1..k`` are eased: 1 at the start
+    position, 0 fully eased, above 1 before the deal (pre-deal levels). Stage shares come from
+    the measures' central pressures; each run's own held and eased pressures scale them.
+    """
+
+    id: str
+    member: int
+    stages: int
+    start_stage: int
+    lead: int  # 1 when the target moves first on each stage
+    ladder: tuple[float, ...]
+    snap_back: bool
+    widen_by: Quantity
+    lag: int
+
+
+def _deal_specs(scenario: Scenario, member_ids: tuple[str, ...]) -> tuple[DealSpec, ...]:
+    specs = []
+    seen: set[str] = set()
+    for deal in scenario.side_deals:
+        if deal.member not in member_ids:
+            continue
+        if deal.member in seen:
+            raise InputError.single(
+                scenario.id,
+                f"{deal.member} has more than one side deal; the engine plays one per member",
+                path="side_deals",
+            )
+        seen.add(deal.member)
+        before = deal.agreed - dt.timedelta(days=1)
+        start = scenario.start
+        # in stage order, not a set: sums below must not depend on the string hash seed
+        measures = list(dict.fromkeys(e.measure for s in deal.stages for e in s.member_eases))
+        pressure = {m: central(scenario.measure(m).pressure) for m in measures}
+        pre = {m: scenario.measure(m).level_on(before) for m in measures}
+        now = {m: scenario.measure(m).level_on(start) for m in measures}
+        final = dict(pre)
+        for stage in deal.stages:
+            for e in stage.member_eases:
+                final[e.measure] = min(final[e.measure], e.to_level)
+        held = sum(now[m] * pressure[m] for m in measures)
+        eased = sum(min(now[m], final[m]) * pressure[m] for m in measures)
+        levels = dict(pre)
+        ladder = []
+        start_stage = 0
+        counting = True
+        for k in range(len(deal.stages) + 1):
+            if k > 0:
+                stage = deal.stages[k - 1]
+                for e in stage.member_eases:
+                    levels[e.measure] = min(levels[e.measure], e.to_level)
+                done = all(now[e.measure] <= e.to_level + 1e-12 for e in stage.member_eases)
+                if counting and done:
+                    start_stage = k
+                else:
+                    counting = False
+            value = sum(levels[m] * pressure[m] for m in measures)
+            ladder.append((value - eased) / (held - eased) if held > eased else 1.0)
+        specs.append(
+            DealSpec(
+                id=deal.id,
+                member=member_ids.index(deal.member),
+                stages=len(deal.stages),
+                start_stage=start_stage,
+                lead=1 if deal.first_mover == "target" else 0,
+                ladder=tuple(ladder),
+                snap_back=deal.snap_back.on_renege,
+                widen_by=deal.snap_back.widen_by,
+                lag=deal.snap_back.lag_months,
+            )
+        )
+    return tuple(specs)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Columns of the monthly uniform matrix (fixed size, so every block draws the same count).
+
+    ``concede``; per deal ``deal + 0`` (the target's move), ``+1..N`` (share with each member),
+    ``+N+1..2N`` (report noise per member); ``direct`` N x N (observer, actor); ``share`` N x N
+    (from, to); one column per member playing a stochastic classic strategy.
+    """
+
+    members: int
+    deals: int
+    stochastic: tuple[int, ...]
+
+    @property
+    def concede(self) -> int:
+        return 0
+
+    def deal(self, d: int) -> int:
+        """First column of deal ``d``."""
+        return 1 + d * (1 + 2 * self.members)
+
+    @property
+    def direct(self) -> int:
+        return 1 + self.deals * (1 + 2 * self.members)
+
+    @property
+    def share(self) -> int:
+        return self.direct + self.members * self.members
+
+    def classic(self, member: int) -> int:
+        """The column of a stochastic classic strategy played by ``member``."""
+        return self.share + self.members * self.members + self.stochastic.index(member)
+
+    @property
+    def width(self) -> int:
+        return self.share + self.members * self.members + len(self.stochastic)
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What the engine reads from a scenario once: members, rules, deals, relations."""
+
+    model: str  # the model version whose coalition rules the members play
+    scenario: Scenario  # as of its start date
+    member_ids: tuple[str, ...]
+    strategies: tuple[str, ...]
+    leader: int | None
+    deals: tuple[DealSpec, ...]
+    relations: tuple[tuple[int, int, Quantity], ...]
+    layout: Layout
+
+
+def prepare(scenario: Scenario, model: str = MODEL) -> Setup:
+    """Read the scenario on its start date for model version ``model``.
+
+    Raises:
+        InputError: an unknown model version (naming ``model``), no coalition member, a member
+            with two side deals, or a strategy the model version does not play.
+    """
+    rules = coalition_rules(model)
+    start = as_of(scenario, scenario.start)
+    members = start.members
+    if not members:
+        raise InputError.single(scenario.id, "no coalition members (leader or member) to simulate")
+    member_ids = tuple(a.id for a in members)
+    strategies = tuple(a.strategy for a in members)
+    deals = _deal_specs(start, member_ids)
+    for name in strategies:
+        if name not in rules and name not in STRATEGIES:  # the schema admits no other name
+            raise InputError.single(scenario.id, f"model {model} plays no strategy {name!r}")
+    relations = []
+    for relation in start.relations:
+        first, second = relation.between
+        if first in member_ids and second in member_ids:
+            trust = trust_on(relation, scenario.start)
+            relations.append((member_ids.index(first), member_ids.index(second), trust))
+    stochastic = tuple(
+        i for i, s in enumerate(strategies) if s in STRATEGIES and STRATEGIES[s].metadata.stochastic
+    )
+    leader = next((i for i, a in enumerate(members) if a.role == "leader"), None)
+    return Setup(
+        model=model,
+        scenario=start,
+        member_ids=member_ids,
+        strategies=strategies,
+        leader=leader,
+        deals=deals,
+        relations=tuple(relations),
+        layout=Layout(len(member_ids), len(deals), stochastic),
+    )
