@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sanctionsim.history.track_record import COLUMNS, current_row, score_history
+from sanctionsim.history.track_record import COLUMNS, EVENT_KINDS, current_row, score_history
 from support import run_sanctionsim
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,3 +79,22 @@ def test_the_current_row_is_what_history_prints_now() -> None:
     assert skill["difference"] == pytest.approx(row.skill_vs_best, abs=5e-7)
     assert skill["ci95"] == pytest.approx([row.skill_ci95_low, row.skill_ci95_high], abs=5e-7)
     assert row.sentence().startswith(f"Track record of model v1 on {row.cases} historical cases")
+    for kind, brier in document["model"]["by_kind"].items():
+        assert row.brier_by_kind[kind] == pytest.approx(brier, abs=5e-7)
+        reference = document["references"][row.best_reference]["by_kind"][kind]
+        assert row.reference_brier_by_kind[kind] == pytest.approx(reference, abs=5e-7)
+
+
+def test_the_current_row_has_a_line_per_event_kind() -> None:
+    from sanctionsim.history.protocol import EVENT_KINDS as PROTOCOL_KINDS
+
+    assert EVENT_KINDS == PROTOCOL_KINDS
+    row = current_row("v1")
+    lines = {kind: row.kind_sentence(kind) for kind in EVENT_KINDS}
+    assert len(set(lines.values())) == len(EVENT_KINDS)
+    for kind, line in lines.items():
+        assert f"Brier {row.brier_by_kind[kind]:.3f} against" in line
+        assert line != row.sentence()
+    older = score_history()[0]
+    assert older.brier_by_kind["concession"] is None
+    assert older.kind_sentence("concession") == older.sentence()

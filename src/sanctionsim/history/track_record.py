@@ -4,7 +4,10 @@
 ``sanctionsim history`` (docs/cases.md, "The score history"), flattering or not. The report and
 the app show the model's **track record** from it, the row of the model version in use, and
 never recompute it on a request. ``tests/history/test_track_record.py`` checks that the row
-docs/cases.md calls current equals what ``history --json`` prints at that commit.
+docs/cases.md calls current equals what ``history --json`` prints at that commit. The columns
+``brier_<kind>`` and ``reference_brier_<kind>`` (the model's and the best reference's Brier score
+on one kind of event) were added for the forecast displays' per-kind lines; rows written before
+them leave them empty.
 
 >>> row = current_row("v1")
 >>> row.model_version, row.protocol
@@ -16,8 +19,15 @@ from __future__ import annotations
 import csv
 import functools
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sanctionsim.history.protocol import EventKind
+
+# = sanctionsim.history.protocol.EVENT_KINDS (not imported: it loads the scenario schema)
+EVENT_KINDS: tuple[EventKind, ...] = ("concession", "leader_eases", "member_eases", "deal_delivers")
 
 COLUMNS = (
     "date",
@@ -35,7 +45,17 @@ COLUMNS = (
     "skill_ci95_high",
     "current",
     "what",
+    *(f"brier_{kind}" for kind in EVENT_KINDS),
+    *(f"reference_brier_{kind}" for kind in EVENT_KINDS),
 )
+
+# How a forecast display names each event kind (docs/cases.md, protocol rule 1).
+KIND_WORDS: dict[EventKind, str] = {
+    "concession": "the target conceding",
+    "leader_eases": "the leader easing",
+    "member_eases": "members easing",
+    "deal_delivers": "side deals delivering",
+}
 
 
 @dataclass(frozen=True)
@@ -57,14 +77,41 @@ class ScoreRow:
     skill_ci95_high: float | None
     current: bool
     what: str
+    # Brier score by event kind, the model's and the best reference's; empty (None) on rows
+    # written before the history carried them.
+    brier_by_kind: dict[EventKind, float | None] = field(default_factory=dict)
+    reference_brier_by_kind: dict[EventKind, float | None] = field(default_factory=dict)
+
+    def kind_sentence(self, kind: EventKind) -> str:
+        """The track record on one kind of event in one line, or the whole record's line when
+        this row carries no figures by kind.
+
+        >>> print(current_row("v1").kind_sentence("concession"))  # doctest: +ELLIPSIS
+        Track record of model v1 on the target conceding, 30 historical cases (...): Brier 0.165 ...
+        """
+        mine = self.brier_by_kind.get(kind)
+        if mine is None:
+            return self.sentence()
+        reference = self.reference_brier_by_kind.get(kind)
+        against = "" if reference is None else f" against {reference:.3f} for {self.best_reference}"
+        return (
+            f"Track record of model {self.model_version} on {KIND_WORDS[kind]}, {self.cases} "
+            f"historical cases (protocol {self.protocol}, {self.date}): Brier {mine:.3f}{against}; "
+            "lower is better."
+        )
 
     def sentence(self) -> str:
         """The track record in one line, for a forecast's display."""
         skill = ""
         if self.skill_vs_best is not None:
+            interval = ""
+            if self.skill_ci95_low is not None and self.skill_ci95_high is not None:
+                interval = (
+                    f"; 95% interval {self.skill_ci95_low:+.3f} to {self.skill_ci95_high:+.3f}"
+                )
             skill = (
-                f", {self.skill_vs_best:+.3f} against the best reference ({self.best_reference}; "
-                f"95% interval {self.skill_ci95_low:+.3f} to {self.skill_ci95_high:+.3f})"
+                f", {self.skill_vs_best:+.3f} against the best reference "
+                f"({self.best_reference}{interval})"
             )
         return (
             f"Track record of model {self.model_version} on {self.cases} historical cases "
@@ -104,6 +151,10 @@ def score_history() -> tuple[ScoreRow, ...]:
                 skill_ci95_high=_optional(record["skill_ci95_high"]),
                 current=record["current"] == "yes",
                 what=record["what"],
+                brier_by_kind={k: _optional(record[f"brier_{k}"]) for k in EVENT_KINDS},
+                reference_brier_by_kind={
+                    k: _optional(record[f"reference_brier_{k}"]) for k in EVENT_KINDS
+                },
             )
         )
     return tuple(rows)
