@@ -18,14 +18,19 @@ from sanctionsim.game.coalition import (
     CoalitionAnalysis,
     analyze,
     coalition_game,
-    deviation_gap,
     member_vs_rest,
 )
 from sanctionsim.game.nfg import parse_nfg, write_nfg
 from sanctionsim.game.stabilise import apply_side_payments, is_all_hold_equilibrium
+from sanctionsim.game.stage import incentive_gap
 from sanctionsim.game.topology import ordinal_form
 from sanctionsim.scenario.library import case_ids
 from sanctionsim.scenario.loader import load_scenario
+
+
+def deviation_gap(tensor: np.ndarray, member: int) -> float:
+    """T - R of a member against the rest (the one incentive-gap function)."""
+    return incentive_gap(member_vs_rest(tensor, member))
 
 
 @pytest.fixture(scope="module", params=[*case_ids(), "examples/minimal-scenario.yaml"])

@@ -33,9 +33,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sanctionsim import __version__
+from sanctionsim.actions import Action
 from sanctionsim.coalition.parameters import CoalitionParameters, central_parameters
 from sanctionsim.coalition.payoffs import payoff_tensor
-from sanctionsim.game.dominance import pareto_optimal
+from sanctionsim.game.dominance import dominant_strategy, pareto_optimal
 from sanctionsim.game.normal_form import Game
 from sanctionsim.game.pure import pure_equilibria
 from sanctionsim.game.repeated import GrimTriggerThreshold, critical_discount_factor
@@ -46,6 +47,7 @@ from sanctionsim.game.stabilise import (
     min_penalty,
     min_side_payment,
 )
+from sanctionsim.game.stage import incentive_gap
 from sanctionsim.game.topology import EASE, HOLD, classify, dominant_action, martin_type
 
 if TYPE_CHECKING:
@@ -53,7 +55,7 @@ if TYPE_CHECKING:
 
     from sanctionsim.scenario.schema import Scenario
 
-ACTIONS = ("hold", "ease")
+ACTIONS = tuple(action.label for action in Action)  # ("hold", "ease")
 DEFAULT_PRESSURE_SHARE = 0.75
 
 
@@ -109,22 +111,8 @@ def leader_vs_member(tensor: NDArray[np.float64], leader: int, member: int) -> N
 
 def full_game_dominant(tensor: NDArray[np.float64], member: int) -> str | None:
     """``"hold"``/``"ease"`` if strictly dominant for ``member`` in the n-member game, else None."""
-    own = np.moveaxis(tensor[..., member], member, 0)
-    difference = own[EASE] - own[HOLD]
-    if np.all(difference > 0):
-        return "ease"
-    if np.all(difference < 0):
-        return "hold"
-    return None
-
-
-def deviation_gap(tensor: NDArray[np.float64], member: int) -> float:
-    """T − R: what ``member`` gains by easing alone from all-hold (negative: it holds)."""
-    n = tensor.shape[-1]
-    all_hold = (HOLD,) * n
-    deviate = list(all_hold)
-    deviate[member] = EASE
-    return float(tensor[tuple(deviate)][member] - tensor[all_hold][member])
+    found = dominant_strategy(tensor, member)
+    return None if found is None or not found[1] else Action(found[0]).label
 
 
 @dataclass(frozen=True)
@@ -329,7 +317,7 @@ def _member(
     if leader is not None and index != leader:
         martin = martin_type(leader_vs_member(tensor, leader, index))
 
-    gap = deviation_gap(tensor, index)
+    gap = incentive_gap(member_vs_rest(tensor, index))
     q = float(params.detection[0, index])
     payment_offer, penalty_offer = offers[member_id]
     row = np.array([[0.0, 0.0], [gap, 0.0]])  # only T - R matters for the one-shot levers

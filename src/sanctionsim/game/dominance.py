@@ -38,6 +38,33 @@ def _by_strategy(payoffs: NDArray[np.float64], player: int) -> NDArray[np.float6
     return u.reshape(u.shape[0], -1)
 
 
+def dominant_strategy(
+    payoffs: NDArray[np.float64], player: int, *, tol: float = 0.0
+) -> tuple[int, bool] | None:
+    """``player``'s dominant pure strategy and whether strictly, or ``None``.
+
+    Strict: better than every other strategy against every profile of the others; weak: never
+    worse and better against some (Osborne & Rubinstein 1994, def. 18.1). Differences within
+    ``tol`` count as ties; a strict one is preferred to a weak one. Any number of players: the
+    one dominance test of the 2x2 topology and the n-member coalition game.
+
+    >>> pd = np.array([[[3, 3], [0, 5]], [[5, 0], [1, 1]]], dtype=float)
+    >>> dominant_strategy(pd, 0)
+    (1, True)
+    """
+    u = _by_strategy(np.asarray(payoffs, dtype=np.float64), player)
+    diff = u[:, None, :] - u[None, :, :]  # diff[t, s, r] = u[t, r] - u[s, r]
+    others = ~np.eye(len(u), dtype=np.bool_)
+    for strict in (True, False):
+        for action in range(len(u)):
+            d = diff[action][others[action]]
+            if strict and np.all(d > tol):
+                return action, True
+            if not strict and np.all(d >= -tol) and np.all(np.any(d > tol, axis=1)):
+                return action, False
+    return None
+
+
 def dominated_strategies(
     payoffs: NDArray[np.float64], player: int, strict: bool = True
 ) -> list[int]:

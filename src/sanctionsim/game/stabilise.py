@@ -57,7 +57,9 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from sanctionsim.actions import Action
 from sanctionsim.errors import SolverLimitError
+from sanctionsim.game import stage
 
 __all__ = [
     "CoalitionPayments",
@@ -75,7 +77,7 @@ __all__ = [
     "min_side_payment",
 ]
 
-HOLD = 0
+HOLD = Action.HOLD
 MAX_PACKAGE_MEMBERS = 40
 """Largest number of members with a positive finite cost the exact package search accepts."""
 
@@ -123,9 +125,11 @@ def _check_epsilon(epsilon: float) -> None:
 
 
 def incentive_gap(member_game: ArrayLike) -> float:
-    """``T − R``: the member's gain from easing while the rest hold (negative: it holds)."""
-    row = _row_payoffs(member_game)
-    return float(row[1, HOLD] - row[HOLD, HOLD])
+    """``T − R``: the member's gain from easing while the rest hold (negative: it holds).
+
+    :func:`sanctionsim.game.stage.incentive_gap` on the validated row payoffs.
+    """
+    return stage.incentive_gap(_row_payoffs(member_game))
 
 
 def min_side_payment(member_game: ArrayLike, *, epsilon: float = 0.0) -> LeverRequirement:

@@ -75,6 +75,10 @@ from typing import Final, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from sanctionsim.actions import Action
+from sanctionsim.game.dominance import dominant_strategy
+from sanctionsim.game.stage import incentive_gap
+
 __all__ = [
     "EASE",
     "HOLD",
@@ -103,9 +107,9 @@ __all__ = [
     "symmetric_game",
 ]
 
-HOLD: Final = 0
+HOLD: Final = Action.HOLD
 """Action index of holding the line (keeping the sanctions; cooperating)."""
-EASE: Final = 1
+EASE: Final = Action.EASE
 """Action index of easing (defecting from the coalition)."""
 
 Cell = tuple[int, int]
@@ -615,18 +619,8 @@ def dominant_action(payoffs: ArrayLike, player: int, *, tol: float = 0.0) -> Dom
     """
     if player not in (0, 1):
         raise ValueError("player must be 0 (row) or 1 (column)")
-    array = payoff_array(payoffs)
-    # own[a, b]: payoff of own action a against opponent action b
-    own = array[:, :, 0] if player == 0 else array[:, :, 1].T
-    for action in (0, 1):
-        diff = own[action] - own[1 - action]
-        if np.all(diff > tol):
-            return DominantAction(player, action, True)
-    for action in (0, 1):
-        diff = own[action] - own[1 - action]
-        if np.all(diff >= -tol) and np.any(diff > tol):
-            return DominantAction(player, action, False)
-    return None
+    found = dominant_strategy(payoff_array(payoffs), player, tol=tol)
+    return None if found is None else DominantAction(player, *found)
 
 
 def pure_equilibria(
@@ -659,6 +653,4 @@ def defection_incentive(payoffs: ArrayLike, player: int = 0) -> float:
     if player not in (0, 1):
         raise ValueError("player must be 0 (row) or 1 (column)")
     array = payoff_array(payoffs)
-    if player == 0:
-        return float(array[EASE, HOLD, 0] - array[HOLD, HOLD, 0])
-    return float(array[HOLD, EASE, 1] - array[HOLD, HOLD, 1])
+    return incentive_gap(array if player == 0 else swap_players(array))
