@@ -6,10 +6,12 @@ import contextlib
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 # The JSON API endpoints the load test and benchmarks/bench_web.py request, in rotation.
 LOAD_PATHS = [
@@ -102,3 +104,25 @@ def running_server(log: Path, ready_within: float = 60.0) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextlib.contextmanager
+def serving(app: Any, client_timeout: float = 30.0) -> Iterator[tuple[str, int]]:
+    """``app`` behind the same uvicorn set-up as ``sanctionsim serve``, in a thread of this
+    process (for tests that hold the app's gates or watch this process); yields its address."""
+    from sanctionsim.web.app import make_server
+
+    port = free_port()
+    server = make_server(app, "127.0.0.1", port, client_timeout=client_timeout)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert thread.is_alive(), "the server stopped while starting"
+        assert time.monotonic() < deadline, "the server did not start within 60 s"
+        time.sleep(0.05)
+    try:
+        yield "127.0.0.1", port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

@@ -109,4 +109,11 @@ def test_openapi_describes_the_api(server: str) -> None:
         "/api/cases/{case_id}/snapshot",
         "/api/cases/{case_id}/analysis",
         "/api/cases/{case_id}/forecast",
+        "/api/scenario/check",
+        "/api/scenario/snapshot",
+        "/api/scenario/analysis",
+        "/api/scenario/forecast",
+        "/api/compare",
+        "/api/policies",
+        "/api/track-record",
     }

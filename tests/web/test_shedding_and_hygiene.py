@@ -9,40 +9,18 @@ of this process (``uvicorn`` on a free loopback port, as ``sanctionsim serve`` d
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import socket
-import threading
-import time
 import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from sanctionsim.web.app import Limits, create_app, make_server
-from support import free_port
+from sanctionsim.web.app import Limits, create_app
+from support import serving
 
 FORM = urllib.parse.urlencode({"runs": "1024", "horizon": "6", "seed": "0"})
-
-
-@contextlib.contextmanager
-def serving(app: Any, client_timeout: float = 30.0) -> Iterator[tuple[str, int]]:
-    """``app`` behind the same uvicorn set-up as ``sanctionsim serve``, in a thread."""
-    port = free_port()
-    server = make_server(app, "127.0.0.1", port, client_timeout=client_timeout)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert thread.is_alive(), "the server stopped while starting"
-        assert time.monotonic() < deadline, "the server did not start within 60 s"
-        time.sleep(0.05)
-    try:
-        yield "127.0.0.1", port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
 
 
 def request(

@@ -205,6 +205,11 @@ def load_policy(reference: str | Path) -> Policy:
     return _validate(located)
 
 
+def policy_from_text(text: str, file: str = "<string>") -> Policy:
+    """A policy from YAML text (the web app's pasted policies); ``file`` names it in errors."""
+    return _validate(parse_yaml(text, file))
+
+
 def _validate(located: Located) -> Policy:
     from sanctionsim.scenario.loader import schema_problems
 
