@@ -39,8 +39,8 @@ from sanctionsim.experiments.store import (
     ResultStore,
     outcome_columns,
     outcomes_from_columns,
-    write_text_atomically,
 )
+from sanctionsim.files import write_text_atomically
 from sanctionsim.scenario.schema import Scenario
 
 FloatArray = npt.NDArray[np.float64]

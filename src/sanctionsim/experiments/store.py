@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sanctionsim.errors import InputError
+from sanctionsim.files import write_atomically, write_text_atomically
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -108,36 +109,12 @@ def outcomes_from_columns(
     )
 
 
-def write_atomically(path: Path, write: Any) -> None:
-    """Call ``write(temporary_path)``, fsync it, rename it to ``path``, fsync the folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.parent / f".{path.name}.tmp-{os.getpid()}"
-    try:
-        write(temporary)
-        with open(temporary, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    descriptor = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write a text file atomically (temporary file, fsync, rename)."""
-    write_atomically(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
 class ResultStore:
@@ -161,7 +138,7 @@ class ResultStore:
         path = self.chunk_path(cell, first_run)
         digest: list[str] = []
 
-        def write(temporary: Path) -> None:
+        def write(temporary: str) -> None:
             pq.write_table(table, temporary)
             digest.append(_sha256(Path(temporary)))
 

@@ -1,4 +1,8 @@
-"""The report's figures as static images (matplotlib, headless ``Agg``), for print and slides.
+"""The report's figures as static images (matplotlib), for print and slides.
+
+Figures are built with matplotlib's object API (``matplotlib.figure.Figure``), never through
+``pyplot``: no backend is chosen and no global state changes, so a notebook keeps its own
+backend, and nothing needs a display (``savefig`` renders PNG with Agg).
 
 The same data as the interactive charts of :mod:`sanctionsim.report.charts`: the timeline of
 measures, the fan charts of each quantile curve of a forecast and the easing probabilities.
@@ -20,13 +24,12 @@ from sanctionsim.scenario.schema import Scenario
 DPI = 130
 
 
-def _pyplot() -> Any:
-    import matplotlib
+def _subplots(figsize: tuple[float, float]) -> tuple[Any, Any]:
+    """A new figure and its axes, outside pyplot (no backend, no global figure list)."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")  # headless: no display is ever needed
-    import matplotlib.pyplot as plt
-
-    return plt
+    figure = Figure(figsize=figsize, dpi=DPI)
+    return figure, figure.subplots()
 
 
 def _dates(values: list[str]) -> list[dt.date]:
@@ -35,14 +38,13 @@ def _dates(values: list[str]) -> list[dt.date]:
 
 def timeline_figure(scenario: Scenario) -> Any:
     """Gantt bars of the measures by imposer, coloured by legal basis, shaded by level."""
-    plt = _pyplot()
     from matplotlib.colors import to_rgba
 
     segments = data.timeline_segments(scenario)
     order = list(dict.fromkeys(row["row"] for row in segments))
     start, end = data.timeline_window(scenario)
     height = 1.6 + 0.28 * len(order)
-    fig, ax = plt.subplots(figsize=(13, height), dpi=DPI)
+    fig, ax = _subplots((13, height))
     seen: dict[str, str] = {}
     for row in segments:
         y = order.index(row["row"])
@@ -115,11 +117,10 @@ def timeline_figure(scenario: Scenario) -> Any:
 
 def fan_figure(simulation: dict[str, Any], curve: str) -> Any:
     """A fan chart: the median with its 50% and 90% bands, month by month."""
-    plt = _pyplot()
     title, y_title = data.FAN_CURVES[curve]
     rows = data.fan_rows(simulation, curve)
     dates = _dates([r["date"] for r in rows])
-    fig, ax = plt.subplots(figsize=(7, 4), dpi=DPI)
+    fig, ax = _subplots((7, 4))
     ax.fill_between(
         dates, [r["q05"] for r in rows], [r["q95"] for r in rows], color="#9ecae1", label="90%"
     )
@@ -138,9 +139,8 @@ def fan_figure(simulation: dict[str, Any], curve: str) -> Any:
 
 def easing_figure(simulation: dict[str, Any]) -> Any:
     """Each member's probability of having eased by each month; the target's of conceding."""
-    plt = _pyplot()
     rows = data.easing_rows(simulation)
-    fig, ax = plt.subplots(figsize=(7, 4), dpi=DPI)
+    fig, ax = _subplots((7, 4))
     for series in dict.fromkeys(r["series"] for r in rows):
         mine = [r for r in rows if r["series"] == series]
         ax.plot(
@@ -175,14 +175,10 @@ def write_pngs(
     scenario: Scenario, simulation: dict[str, Any] | None, directory: Path
 ) -> list[Path]:
     """Save every figure as ``DIRECTORY/NAME.png`` (each written to a temporary file first)."""
-    plt = _pyplot()
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, figure in figures(scenario, simulation).items():
         target = directory / f"{name}.png"
-        try:
-            write_atomically(target, functools.partial(figure.savefig, format="png"))
-        finally:
-            plt.close(figure)
+        write_atomically(target, functools.partial(figure.savefig, format="png"))
         written.append(target)
     return written
