@@ -69,7 +69,10 @@ def report(
         str,
         typer.Argument(
             metavar="SCENARIO|RESULTS_DIR",
-            help="a case id or YAML file, or a folder written by `sanctionsim simulate --out`",
+            help=(
+                "a case id or YAML file, or a folder written by `sanctionsim simulate --out` "
+                "or `sanctionsim experiment --out`"
+            ),
         ),
     ],
     output: Annotated[
@@ -93,8 +96,12 @@ def report(
     """Write the self-contained HTML report (opens offline); with a results folder, the forecast."""
     from sanctionsim.files import write_text_atomically
     from sanctionsim.game.coalition import analyze
+    from sanctionsim.report.experiment import is_experiment_folder
     from sanctionsim.report.html import render_report
 
+    if is_experiment_folder(Path(source)):
+        _experiment_report(Path(source), output, png, scenario)
+        return
     loaded, forecast, default_output = resolve_inputs(source, scenario)
     target = output if output is not None else default_output
     if target.is_dir():
@@ -111,6 +118,25 @@ def report(
 
         for path in write_pngs(loaded, forecast, png):
             typer.echo(f"wrote {path}")
+
+
+def _experiment_report(
+    folder: Path, output: Path | None, png: Path | None, scenario: str | None
+) -> None:
+    """The page of an experiment's results folder (``report/experiment.py``)."""
+    from sanctionsim.files import write_text_atomically
+    from sanctionsim.report.experiment import load_experiment, render_experiment
+
+    for flag, given in (("--png", png), ("--scenario", scenario)):
+        if given is not None:
+            raise InputError.single(flag, "only for a scenario or a forecast's results folder")
+    target = output if output is not None else folder / REPORT_FILE
+    if target.is_dir():
+        raise InputError.single("-o", f"{target} is a folder; name the HTML file")
+    prepare_output(target, "-o", folder=False)
+    results = load_experiment(folder)
+    write_text_atomically(target, render_experiment(results, f"Experiment: {folder.name}"))
+    typer.echo(f"wrote {target}")
 
 
 @input_errors_exit_2
