@@ -81,3 +81,9 @@ def broken_minimal(text: str) -> str:
     assert broken.count("membr") == 1
     assert "value: 15," in broken
     return broken
+
+
+def console_problems(page: Any) -> list[str]:
+    """A browser page's console errors and warnings, and its uncaught exceptions (a script or
+    style refused by the Content-Security-Policy shows up here as an error)."""
+    return [m for m in page.messages if m.split(":", 1)[0] in ("error", "warning", "pageerror")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -18,3 +19,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             yield url
     except RuntimeError as error:
         pytest.fail(str(error))
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page of the module's browser that records its console messages and errors."""
+    page = browser.new_page()
+    page.messages = []
+    page.on("console", lambda m: page.messages.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: page.messages.append(f"pageerror: {e}"))
+    yield page
+    page.close()

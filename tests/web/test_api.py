@@ -3,24 +3,8 @@
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
-from typing import Any
 
-
-def call(
-    server: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
-) -> tuple[int, Any]:
-    request = urllib.request.Request(
-        server + path, data=body, method="POST" if body is not None else "GET"
-    )
-    for key, value in (headers or {"Content-Type": "application/json"}).items():
-        request.add_header(key, value)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+from web_support import call
 
 
 def test_cases_and_a_case(server: str) -> None:

@@ -9,19 +9,9 @@ import pytest
 
 from sanctionsim.errors import ScenarioError
 from sanctionsim.scenario.loader import load_text
-from web_support import broken_minimal
+from web_support import broken_minimal, console_problems
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "minimal-scenario.yaml"
-
-
-@pytest.fixture
-def page(browser: Any) -> Any:
-    page = browser.new_page()
-    page.messages = []
-    page.on("console", lambda m: page.messages.append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: page.messages.append(f"pageerror: {e}"))
-    yield page
-    page.close()
 
 
 def _charts_drawn(page: Any) -> list[str]:
@@ -33,11 +23,6 @@ def _charts_drawn(page: Any) -> list[str]:
         "[data-chart]", "els => els.map(e => e.dataset.chart + ':' + e.dataset.rendered)"
     )
     return states
-
-
-def _problems(page: Any) -> list[str]:
-    # A script or style refused by the Content-Security-Policy shows up here as an error.
-    return [m for m in page.messages if m.split(":", 1)[0] in ("error", "warning", "pageerror")]
 
 
 def test_paste_a_scenario_see_its_analysis_and_a_forecast(
@@ -66,7 +51,7 @@ def test_paste_a_scenario_see_its_analysis_and_a_forecast(
     assert "1,024 runs" in page.locator("p.meta").first.inner_text()
     assert page.get_by_role("link", name="Back to your scenario").count() == 1
     assert all(state.endswith(":true") for state in _charts_drawn(page))
-    assert _problems(page) == []
+    assert console_problems(page) == []
     page.screenshot(path=str(screenshot_dir / "web-own-scenario-forecast.png"), full_page=True)
 
 
@@ -91,4 +76,4 @@ def test_upload_a_broken_file_and_see_located_errors(
     assert page.input_value("#scenario-text") == broken
     assert page.locator("#analysis").count() == 0
     refused = "error: Failed to load resource: the server responded with a status of 422"
-    assert [m for m in _problems(page) if not m.startswith(refused)] == []
+    assert [m for m in console_problems(page) if not m.startswith(refused)] == []

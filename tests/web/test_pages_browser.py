@@ -5,17 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-
-@pytest.fixture
-def page(browser: Any) -> Any:
-    page = browser.new_page()
-    page.messages = []
-    page.on("console", lambda m: page.messages.append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: page.messages.append(f"pageerror: {e}"))
-    yield page
-    page.close()
+from web_support import console_problems
 
 
 def _wait_for_charts(page: Any) -> list[list[Any]]:
@@ -34,10 +24,6 @@ def _wait_for_charts(page: Any) -> list[list[Any]]:
 def _row(page: Any, measure: str) -> tuple[str, str]:
     row = page.locator(f'#measures tr[data-measure="{measure}"]')
     return row.locator("td.level").inner_text(), row.locator("td.status").inner_text()
-
-
-def _problems(page: Any) -> list[str]:
-    return [m for m in page.messages if m.split(":", 1)[0] in ("error", "warning", "pageerror")]
 
 
 def test_choose_a_case_change_the_date_and_see_the_measures_change(
@@ -69,7 +55,7 @@ def test_choose_a_case_change_the_date_and_see_the_measures_change(
     assert [(name, state) for name, state, _ in drawn] == [("timeline", "true")]
     assert drawn[0][2] > 50
     assert page.locator("#analysis tr").count() == 1 + 3  # header and the three members
-    assert _problems(page) == []
+    assert console_problems(page) == []
     page.screenshot(path=str(screenshot_dir / "web-case-dprk-2014.png"), full_page=True)
 
     page.fill("#date", "2016-03-01")
@@ -112,7 +98,7 @@ def test_run_a_bounded_forecast_with_overrides_and_see_its_charts(
         ("easing", "true"),
     ]
     assert all(marks > 5 for _, _, marks in drawn)
-    assert _problems(page) == []
+    assert console_problems(page) == []
     page.screenshot(path=str(screenshot_dir / "web-forecast-dprk-2014.png"), full_page=True)
 
 
