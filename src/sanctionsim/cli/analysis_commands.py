@@ -15,11 +15,26 @@ from sanctionsim.cli.scenario_commands import (
     console,
     load,
     parse_date,
+    warn_if_before_measures,
 )
 from sanctionsim.errors import InputError
 
 if TYPE_CHECKING:
-    from sanctionsim.game.coalition import CoalitionAnalysis
+    from sanctionsim.game.coalition import CoalitionAnalysis, MemberAnalysis
+    from sanctionsim.scenario.schema import Scenario
+
+LEGEND = (
+    "Legend. game: the 2x2 game of the member against the rest of the coalition, its "
+    "Robinson-Goforth code in brackets (Pd Prisoner's Dilemma, Dl Deadlock, Ch Chicken, Sh Stag "
+    "Hunt, Ha Harmony; two codes: the member's then the rest's). Martin: Martin's (1992) "
+    "leader-follower type (coincidence, coercion, coadjustment), '-' for none. dominant: the "
+    "action best whatever the others do. gap T-R: what easing gains the member per month while "
+    "the others hold (temptation minus reward), in U. min payment / min penalty: the smallest "
+    "monthly side payment for holding, or penalty on a detected easing, that makes holding its "
+    "best move. delta*: the least patience (monthly discount factor, 0 to 1) at which the threat "
+    "of the others easing for good keeps the member holding ('none': no patience is enough). own "
+    "delta: the member's own patience."
+)
 
 
 @input_errors_exit_2
@@ -51,11 +66,12 @@ def analyze(
     for reference in policy or []:
         loaded = apply_policy(loaded, load_policy(reference))
     date = parse_date(at) if at else None
+    warn_if_before_measures(loaded, date or loaded.start)
     result = run_analysis(loaded, date, pressure_share=pressure_share)
     if json_output:
         print_json(result.to_dict())
         return
-    _print(result)
+    _print(result, loaded)
 
 
 def _number(value: float | None, digits: int = 3) -> str:
@@ -64,12 +80,71 @@ def _number(value: float | None, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
-def _print(result: CoalitionAnalysis) -> None:
+def money(amount: float, utility_unit: str) -> str:
+    """``amount`` U a month in the money the scenario's ``utility_unit`` anchors 1 U to, or ""
+    when the unit names no sum of money.
+
+    >>> money(2.248, "1 U per month = economic value of about USD 10 million per month")
+    ', about $22 m'
+    >>> money(0.5, "1 U per month = economic value of about GBP 1 million (1935) per month")
+    ', about £0.5 m (1935 money)'
+    """
+    import re
+
+    found = re.search(
+        r"about (USD|GBP|EUR) ([0-9.]+) (million|billion)(?: \((\d{4})\))?", utility_unit
+    )
+    if found is None:
+        return ""
+    symbol = {"USD": "$", "GBP": "£", "EUR": "€"}[found[1]]
+    millions = amount * float(found[2]) * (1000.0 if found[3] == "billion" else 1.0)
+    shown = f"{millions:.0f}" if millions >= 10 else f"{millions:.2g}"
+    year = f" ({found[4]} money)" if found[4] else ""
+    return f", about {symbol}{shown} m{year}"
+
+
+def plain_sentence(m: MemberAnalysis, name: str, utility_unit: str) -> str:
+    """What a member's analysis means, in one sentence without game theory."""
+    whose = f"{name}'" if name.endswith("s") else f"{name}'s"
+    payment = m.min_side_payment
+    priced = payment is not None and math.isfinite(payment) and payment > 0
+    cost = f"{payment:.2f} U a month{money(payment, utility_unit)}" if priced else ""
+    if m.dominant_action == "ease":
+        first = f"{whose} best move is to ease whatever the others do"
+        first += f"; holding would need a payment of at least {cost}" if priced else ""
+    elif m.dominant_action == "hold":
+        first = f"{whose} best move is to hold whatever the others do; no payment is needed"
+    else:
+        first = f"{whose} best move depends on what the others do"
+        first += (
+            f"; a payment of at least {cost} would make holding its best move" if priced else ""
+        )
+    critical = m.critical_discount_factor
+    if m.dominant_action != "hold":
+        if critical is not None and math.isfinite(critical) and m.discount_factor >= critical:
+            first += (
+                "; it would still hold if it expects an easing to end the others' holding for "
+                "good, as it values the future enough"
+            )
+        else:
+            first += "; the threat that the others ease in return is too weak to keep it holding"
+    return first + "."
+
+
+def _print(result: CoalitionAnalysis, scenario: Scenario) -> None:
     from rich import box
     from rich.table import Table
 
     out = console()
     out.print(f"[bold]Stage-game analysis of {result.scenario_id} on {result.date}[/bold]")
+    names = {a.id: a.name for a in scenario.actors}
+    for m in result.members:
+        name = names.get(m.member, m.member)
+        out.print(
+            f"[bold]{name} ({m.member}, {m.role}):[/bold] "
+            + plain_sentence(m, name, scenario.utility_unit),
+            highlight=False,
+        )
     out.print("Payoffs in U per month at central values; actions: hold / ease.")
     table = Table(box=box.SIMPLE)
     for column in (
@@ -107,6 +182,7 @@ def _print(result: CoalitionAnalysis) -> None:
     for m in result.members:
         reason = m.thresholds["levers_in_force"].reason
         out.print(f"{m.member}: grim trigger with the levers in force: {reason}")
+    out.print(LEGEND, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -105,7 +105,7 @@ def simulate(
 
         for reference in policy:
             loaded = apply_policy(loaded, load_policy(reference))
-    from sanctionsim.cli.scenario_commands import warn_if_before_measures
+    from sanctionsim.cli.scenario_commands import leaders, warn_if_before_measures
 
     warn_if_before_measures(loaded, loaded.start)
     result = forecast(loaded, runs=runs, horizon=horizon, seed=seed, chunk_size=chunk_size, out=out)
@@ -115,11 +115,6 @@ def simulate(
     from rich.console import Console
 
     print_forecast(result, Console(), leaders(loaded))
-
-
-def leaders(scenario: Scenario) -> list[str]:
-    """The ids of the scenario's leaders (their easing is its own kind of event on history)."""
-    return [a.id for a in scenario.actors if a.role == "leader"]
 
 
 def forecast(

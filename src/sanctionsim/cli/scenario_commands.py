@@ -36,6 +36,59 @@ def parse_date(text: str, option: str = "--at") -> dt.date:
         raise InputError.single(option, f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
+def warn_if_before_measures(scenario: Scenario, date: dt.date) -> bool:
+    """Warn on stderr when ``date`` precedes every measure of ``scenario`` (nothing in force:
+    an analysis or forecast of a coalition with nothing to hold) or the episode's beginning
+    (only measures of another episode in force); True when it warned."""
+    import sys
+
+    if not scenario.measures:
+        return False
+    first = min(scenario.measures, key=lambda m: m.imposed)
+    if date < first.imposed:
+        print(
+            f"warning: {date} precedes every measure of {scenario.id} (the first, {first.id!r}, "
+            f"is imposed on {first.imposed}): no sanction is in force, so what follows "
+            "describes a coalition with nothing to hold.",
+            file=sys.stderr,
+        )
+        return True
+    began = episode_began(scenario)
+    if began is None or date >= began:
+        return False
+    in_force = [
+        m.id
+        for m in scenario.measures
+        if m.imposed <= date and (m.lifted is None or m.lifted > date)
+    ]
+    print(
+        f"warning: {date} precedes the episode of {scenario.id}, which began on {began}: of its "
+        f"{len(scenario.measures)} measures only {len(in_force)} "
+        f"{'is' if len(in_force) == 1 else 'are'} in force then "
+        f"({', '.join(in_force)}), so what follows is not this episode's coalition.",
+        file=sys.stderr,
+    )
+    return True
+
+
+def episode_began(scenario: Scenario) -> dt.date | None:
+    """When the scenario's episode began: its ``episode_began``, else the earliest measure in
+    force on its start (docs/scenario-format.md)."""
+    if scenario.episode_began is not None:
+        return scenario.episode_began.date
+    in_force = [
+        m.imposed
+        for m in scenario.measures
+        if m.imposed <= scenario.start and (m.lifted is None or m.lifted > scenario.start)
+    ]
+    return min(in_force, default=None)
+
+
+def leaders(scenario: Scenario) -> list[str]:
+    """The ids of the scenario's leaders (their easing is its own kind of event on history)."""
+    return [a.id for a in scenario.actors if a.role == "leader"]
+
+
 def load(reference: str) -> Scenario:
     """Load a scenario by case id or path (errors become exit status 2)."""
     from sanctionsim.scenario.loader import load_scenario
@@ -101,13 +154,21 @@ def _print_snapshot(view: Snapshot) -> None:
     out = console()
     scenario = view.scenario
     out.print(f"[bold]{scenario.title}[/bold]  ({scenario.id}, as of {view.date})")
-    out.print("Actors: " + ", ".join(f"{a.id} ({a.role})" for a in scenario.actors))
+    names = {a.id: a.name for a in scenario.actors}
+
+    def named(actor: str) -> str:
+        return f"{names[actor]} ({actor})" if actor in names else actor
+
+    out.print(
+        "Actors: " + ", ".join(f"{a.name} ({a.id}, {a.role})" for a in scenario.actors),
+        highlight=False,
+    )
     table = Table(
         title=f"Measures imposed by {view.date}, by imposer and legal basis", box=box.SIMPLE
     )
-    table.add_column("imposer", no_wrap=True)
+    table.add_column("imposer", max_width=22)
     table.add_column("legal basis", no_wrap=True)
-    table.add_column("measure", no_wrap=True)
+    table.add_column("measure (id)", ratio=1, overflow="fold")
     table.add_column("level", justify="right", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("since", no_wrap=True)
@@ -120,9 +181,9 @@ def _print_snapshot(view: Snapshot) -> None:
             table.add_section()
         previous = m.imposer
         table.add_row(
-            m.imposer,
+            named(m.imposer),
             m.legal_basis,
-            m.id,
+            f"{m.name} ({m.id})",
             f"{item.level:.2f}",
             f"[{style[item.status]}]{item.status}[/]",
             item.since.isoformat(),
@@ -131,16 +192,20 @@ def _print_snapshot(view: Snapshot) -> None:
     for deal in view.deals:
         state = "in effect" if deal.agreed else "not yet agreed"
         out.print(
-            f"Side deal [bold]{deal.deal.name}[/bold]: {deal.deal.member} with "
-            f"{deal.deal.target}, {state}; {len(deal.deal.stages)} stages, scope "
-            f"{deal.deal.scope}, snap-back {'yes' if deal.deal.snap_back.on_renege else 'no'}"
+            f"Side deal [bold]{deal.deal.name}[/bold] ({deal.deal.id}): {named(deal.deal.member)} "
+            f"with {named(deal.deal.target)}, {state}; {len(deal.deal.stages)} stages, scope "
+            f"{deal.deal.scope}, snap-back {'yes' if deal.deal.snap_back.on_renege else 'no'}",
+            highlight=False,
         )
     for lever in view.levers:
         state = "in force" if lever.in_force else "option"
-        aimed = f" -> {lever.beneficiary}" if lever.beneficiary else ""
-        out.print(f"Lever {lever.id} ({lever.kind}, {lever.holder}{aimed}, {state})")
+        aimed = f" -> {named(lever.beneficiary)}" if lever.beneficiary else ""
+        out.print(
+            f"Lever {lever.id} ({lever.kind}, {named(lever.holder)}{aimed}, {state})",
+            highlight=False,
+        )
     for (first, second), trust in view.trust.items():
-        out.print(f"Trust {first}-{second}: {trust:.2f}")
+        out.print(f"Trust {named(first)} - {named(second)}: {trust:.2f}", highlight=False)
 
 
 def check(
@@ -221,7 +286,7 @@ def run(
     started = time.perf_counter()
     result = forecast(scenario, runs=10_000, horizon=36, seed=0, out=out)
     elapsed = time.perf_counter() - started
-    print_forecast(result, out_console)
+    print_forecast(result, out_console, leaders(scenario))
     out_console.print(
         f"{result.runs:,} runs x {result.horizon} months simulated in {elapsed:.1f} s; "
         f"per-run results in {out / 'runs'}, summary in {out / 'forecast.json'}. "

@@ -132,6 +132,8 @@ def render_report(
             raise ValueError(
                 f"the {name} is of scenario {document.get('scenario')!r}, not {scenario.id!r}"
             )
+    from sanctionsim.report.forecast_table import forecast_table_html
+
     specs = chart_specs.report_charts(scenario, simulation)
     template = _environment().get_template("report.html.j2")
     return str(
@@ -141,6 +143,13 @@ def render_report(
             changes=data.level_changes(scenario),
             analysis=analysis,
             simulation=simulation,
+            forecast_table=(
+                ""
+                if simulation is None
+                else forecast_table_html(
+                    simulation, [a.id for a in scenario.actors if a.role == "leader"]
+                )
+            ),
             charts={name: script_json(spec) for name, spec in specs.items()},
             vega_js=javascript if javascript is not None else vega_javascript(),
         )

@@ -1,0 +1,51 @@
+"""The app's forecast page and form are honest about what is drawn and what the intervals are
+(issue 15, item 4): real HTTP against `sanctionsim serve`."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+import urllib.request
+from html import escape
+
+from sanctionsim.history.track_record import current_row
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return str(response.read().decode("utf-8"))
+
+
+def _post(url: str, form: dict[str, str]) -> str:
+    body = urllib.parse.urlencode(form).encode()
+    request = urllib.request.Request(url, data=body, method="POST")
+    request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return str(response.read().decode("utf-8"))
+
+
+def test_the_form_leaves_uncertain_inputs_drawn_and_says_so(server: str) -> None:
+    page = _get(server + "/cases/dprk-2014")
+    form = page.split('id="forecast-form"')[1].split("</form>")[0]
+    for name in ("resolve", "detection"):
+        field = re.search(rf'<input name="{name}" value="([^"]*)"', form)
+        assert field is not None
+        assert field.group(1) == ""  # not pre-filled with a central value
+    assert "drawn" in page.split('id="drawn-note">')[1].split("</span>")[0]
+
+
+def test_a_forecast_left_drawn_labels_its_error_band_and_record(server: str) -> None:
+    page = _post(
+        server + "/cases/dprk-2014/forecast",
+        {"runs": "1024", "horizon": "12", "seed": "0", "resolve": "", "detection": ""},
+    )
+    meta = page.split('<p class="meta">')[1].split("</p>")[0]
+    assert "fixed at" not in meta
+    assert "drawn from its range" in meta
+    table = page.split('<table id="forecast-metrics">')[1].split("</table>")[0]
+    assert "<th>Monte Carlo error</th>" in table
+    assert "<th>5-95% of runs</th>" in table
+    assert re.search(r'<td class="num band">\d\.\d{3} - \d\.\d{3}</td>', table)
+    row = current_row("v1")
+    for kind in ("concession", "leader_eases", "member_eases", "deal_delivers"):
+        assert f"<li>{escape(row.kind_sentence(kind))}</li>" in page
