@@ -190,7 +190,9 @@ def comparison(kit: Toolkit, request: CompareRequest) -> dict[str, Any]:
 def register(app: FastAPI, kit: Toolkit) -> None:
     """Add the routes of your own scenario, policy comparisons and the track record."""
     _register_api(app, kit)
+    _register_runs_api(app, kit)
     _register_pages(app, kit)
+    _register_compare_pages(app, kit)
 
 
 def _register_api(app: FastAPI, kit: Toolkit) -> None:
@@ -250,6 +252,8 @@ def _register_api(app: FastAPI, kit: Toolkit) -> None:
 
         return await gated(kit, "/api/", False, json_work(produce))
 
+
+def _register_runs_api(app: FastAPI, kit: Toolkit) -> None:
     @app.post(
         "/api/scenario/forecast",
         tags=TAGS,
@@ -316,12 +320,14 @@ async def read_form(request: Request) -> FormData:
     return await request.form(max_files=4, max_fields=40, max_part_size=UPLOAD_BODY_BYTES)
 
 
+def refused() -> HTMLResponse:
+    """403: a page's form sent from another site."""
+    message = "this form may only be sent from this site's own pages (origin refused)"
+    return _page("error.html", 403, message=message)
+
+
 def _register_pages(app: FastAPI, kit: Toolkit) -> None:
     from sanctionsim.web.uploads import text_from_form
-
-    def refused() -> HTMLResponse:
-        message = "this form may only be sent from this site's own pages (origin refused)"
-        return _page("error.html", 403, message=message)
 
     async def scenario_text(form: FormData) -> FormText | InputError | None:
         try:
@@ -369,6 +375,10 @@ def _register_pages(app: FastAPI, kit: Toolkit) -> None:
             return kit.forecast_page(scenario, outcome, body, back="/scenario")
 
         return await gated(kit, "/", True, work)
+
+
+def _register_compare_pages(app: FastAPI, kit: Toolkit) -> None:
+    from sanctionsim.web.uploads import text_from_form
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare_form() -> HTMLResponse:
