@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,8 @@ import numpy.typing as npt
 from sanctionsim.dynamics.plan import Plan, check_horizon
 from sanctionsim.dynamics.records import Interval, normal_interval
 from sanctionsim.errors import ArgumentError, InputError
+from sanctionsim.experiments.backends import Backend, DaskBackend, LocalBackend, make_backend
+from sanctionsim.experiments.samples import SampleStore
 from sanctionsim.experiments.spec import BASELINE, Cell, ExperimentSpec, build_cells, check_sizes
 from sanctionsim.experiments.store import (
     MODEL_VERSION,
@@ -44,8 +45,6 @@ from sanctionsim.files import write_text_atomically
 from sanctionsim.scenario.schema import Scenario
 
 FloatArray = npt.NDArray[np.float64]
-CONNECT_TIMEOUT = 10.0
-"""Seconds to wait for a Dask scheduler before giving up with a clear message."""
 
 
 # ---------------------------------------------------------------- tasks (run in workers)
@@ -164,145 +163,14 @@ def compare(
     return rows
 
 
-# ---------------------------------------------------------------- backends
-Task = ChunkTask | SampleTask
-
-
-class Backend:
-    """Runs tasks and yields their results as they finish (any order)."""
-
-    workers: int = 1
-
-    def map_unordered(self, function: Callable[[Any], Any], tasks: list[Any]) -> Iterator[Any]:
-        """Results of ``function(task)`` for every task, as they complete."""
-        raise NotImplementedError
-
-    def close(self) -> None:
-        """Release workers."""
-
-
-class LocalBackend(Backend):
-    """Local processes: a ``ProcessPoolExecutor`` with ``workers`` processes (1: in process)."""
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self._pool: Any = None
-
-    def map_unordered(self, function: Callable[[Any], Any], tasks: list[Any]) -> Iterator[Any]:
-        if self.workers == 1 or len(tasks) <= 1:
-            for task in tasks:
-                yield function(task)
-            return
-        import concurrent.futures as cf
-        import multiprocessing
-
-        if self._pool is None:
-            # spawn, not fork: the driver may hold threads (the progress bar), and a forked
-            # child must not inherit their locks.
-            self._pool = cf.ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
-            )
-        futures = [self._pool.submit(function, task) for task in tasks]
-        try:
-            for future in cf.as_completed(futures):
-                yield future.result()
-        finally:
-            for future in futures:
-                future.cancel()
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
-
-class DaskBackend(Backend):
-    """Dask distributed: an existing scheduler (``address``) or a local cluster of ``workers``."""
-
-    def __init__(self, address: str | None, workers: int) -> None:
-        try:
-            import distributed
-        except ImportError:  # pragma: no cover - the extra is installed in development
-            raise InputError.single(
-                "--backend",
-                "dask needs the distributed extra: pip install 'sanctionsim[distributed]'",
-            ) from None
-        self.cluster: Any = None
-        if address is None:
-            import dask
-
-            # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 in its workers; with the engine's
-            # many short-lived arrays that doubled the CPU time per chunk (measured, see
-            # docs/benchmarks.md). Keep its one-thread settings for BLAS, drop the trim.
-            environ = {
-                key: value
-                for key, value in dask.config.get("distributed.nanny.pre-spawn-environ").items()
-                if key != "MALLOC_TRIM_THRESHOLD_"
-            }
-            with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
-                self.cluster = self._local_cluster(workers)
-            target: Any = self.cluster
-        else:
-            target = address
-        try:
-            self.client: Any = distributed.Client(  # type: ignore[no-untyped-call]
-                target, timeout=CONNECT_TIMEOUT, set_as_default=False
-            )
-        except (OSError, TimeoutError) as error:
-            if self.cluster is not None:
-                self.cluster.close()
-            raise InputError.single(
-                "--scheduler",
-                f"cannot reach the Dask scheduler at {address} within {CONNECT_TIMEOUT:g} s "
-                f"({type(error).__name__}); is it running, and is the address tcp://HOST:PORT?",
-            ) from None
-        self.workers = len(self.client.scheduler_info().get("workers", {})) or workers
-
-    @staticmethod
-    def _local_cluster(workers: int) -> Any:
-        import distributed
-
-        return distributed.LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            host="127.0.0.1",
-        )
-
-    def map_unordered(self, function: Callable[[Any], Any], tasks: list[Any]) -> Iterator[Any]:
-        import distributed
-
-        if not tasks:
-            return
-        futures = self.client.map(function, tasks, pure=False)
-        try:
-            for future in distributed.as_completed(futures, loop=self.client.loop):  # type: ignore[no-untyped-call]
-                yield future.result()
-        finally:
-            self.client.cancel(futures)
-
-    def close(self) -> None:
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-
-
-def make_backend(backend: str, scheduler: str | None, workers: int | None) -> Backend:
-    """The backend named on the command line."""
-    if workers is not None and workers < 1:
-        raise InputError.single("--workers", f"must be at least 1, got {workers}")
-    if backend == "local":
-        if scheduler is not None:
-            raise InputError.single("--scheduler", "only with --backend dask")
-        return LocalBackend(workers or (os.cpu_count() or 1))
-    if backend == "dask":
-        if scheduler is not None and workers is not None:
-            raise InputError.single(
-                "--workers", "give --scheduler (an existing cluster) or --workers (a local one)"
-            )
-        return DaskBackend(scheduler, workers or (os.cpu_count() or 1))
-    raise InputError.single("--backend", f"must be local or dask, got {backend!r}")
+__all__ = [  # the backends live in experiments/backends.py; these names stay importable here
+    "Backend",
+    "DaskBackend",
+    "ExperimentResult",
+    "LocalBackend",
+    "make_backend",
+    "run_experiment",
+]
 
 
 # ---------------------------------------------------------------- the experiment
@@ -430,8 +298,6 @@ def _run_in_store(
     clock: float,
 ) -> ExperimentResult:
     """The part of :func:`run_experiment` that runs while it holds the store's lock."""
-    from sanctionsim.dynamics.setup import prepare
-
     out = store.folder
     pending: list[ChunkTask] = []
     chunks_total = 0
@@ -445,8 +311,9 @@ def _run_in_store(
                 cell.index, chunk.first_run, chunk.runs, horizon, spec.seed, cell.scenario
             )
             pending.append(task)
+    sample_store = SampleStore(out, resume)  # samples a resumed run already has are reused
     if started is not None:
-        started(chunks_total, len(pending), len(samples))
+        started(chunks_total, len(pending), len(sample_store.missing(samples)))
     labels = {c.index: c for c in cells}
     done_chunks = done_runs = 0
     for cell_index, first, columns in backend.map_unordered(run_chunk_task, pending):
@@ -457,22 +324,11 @@ def _run_in_store(
         done_runs += columns["run"].size
         if progress is not None:
             progress(done_chunks, done_runs, 0, 0)
-    tables: dict[int, dict[str, np.ndarray]] = {}
-    members: dict[int, list[str]] = {}
-    deals: dict[int, list[str]] = {}
-    for cell in cells:
-        table = store.read_cell(cell.index)
-        if table.num_rows != total_runs:  # pragma: no cover - guarded by the chunk checks
-            raise RuntimeError(f"cell {cell.index} holds {table.num_rows} runs, not {total_runs}")
-        tables[cell.index] = {name: table.column(name).to_numpy() for name in table.column_names}
-        setup = prepare(cell.scenario)
-        members[cell.index] = list(setup.member_ids)
-        deals[cell.index] = [d.id for d in setup.deals]
-    rows = compare(cells, tables, members, deals)
+    rows = compare(cells, *_read_cells(store, cells, total_runs))
     sensitivity = None
     if spec.sensitivity is not None:
         sensitivity = _run_sensitivity(
-            spec, analyses, samples, backend, progress, done_chunks, done_runs
+            spec, analyses, samples, backend, progress, done_chunks, done_runs, sample_store
         )
     document: dict[str, Any] = {
         "experiment": {
@@ -500,6 +356,26 @@ def _run_in_store(
     }
     write_text_atomically(out / "run-info.json", json.dumps(info, indent=2) + "\n")
     return ExperimentResult(document, cells, chunks_total, len(pending), seconds, out)
+
+
+def _read_cells(
+    store: ResultStore, cells: list[Cell], total_runs: int
+) -> tuple[dict[int, dict[str, np.ndarray]], dict[int, list[str]], dict[int, list[str]]]:
+    """Every cell's stored columns, members and deals, for :func:`compare`."""
+    from sanctionsim.dynamics.setup import prepare
+
+    tables: dict[int, dict[str, np.ndarray]] = {}
+    members: dict[int, list[str]] = {}
+    deals: dict[int, list[str]] = {}
+    for cell in cells:
+        table = store.read_cell(cell.index)
+        if table.num_rows != total_runs:  # pragma: no cover - guarded by the chunk checks
+            raise RuntimeError(f"cell {cell.index} holds {table.num_rows} runs, not {total_runs}")
+        tables[cell.index] = {name: table.column(name).to_numpy() for name in table.column_names}
+        setup = prepare(cell.scenario)
+        members[cell.index] = list(setup.member_ids)
+        deals[cell.index] = [d.id for d in setup.deals]
+    return tables, members, deals
 
 
 def _table(cell: Cell, columns: dict[str, np.ndarray]) -> Any:
@@ -562,16 +438,25 @@ def _run_sensitivity(
     progress: Callable[[int, int, int, int], None] | None,
     chunks: int,
     runs: int,
+    stored: SampleStore,
 ) -> list[dict[str, Any]]:
+    """Every design's analysis; only the samples ``stored`` lacks are simulated (and stored)."""
     from sanctionsim.experiments.sensitivity import analyse
 
     sensitivity = spec.sensitivity
     assert sensitivity is not None
     results = np.empty(len(tasks))
-    for done, (index, value) in enumerate(backend.map_unordered(run_sample_task, tasks), 1):
+    for task in tasks:
+        value = stored.value(task)
+        if value is not None:
+            results[task.index] = value
+    missing = stored.missing(tasks)
+    for done, (index, value) in enumerate(backend.map_unordered(run_sample_task, missing), 1):
         results[index] = value
+        stored.record(tasks[index], value)
         if progress is not None:
             progress(chunks, runs, done, done * sensitivity.runs_per_sample)
+    stored.save()
     out = []
     for analysis in analyses:
         count = len(analysis.design.values)

@@ -1,6 +1,8 @@
 """All extreme Nash equilibria of a two-player game, by vertex enumeration of the
 best-response polytopes (also correct on degenerate games).
 
+Size: over 500 lines because it is one algorithm with its exact-arithmetic fallback.
+
 After shifting and scaling the payoffs so that ``A, B > 0`` (equilibria are invariant under
 positive affine maps of each player's payoffs), the best-response polytopes are
 

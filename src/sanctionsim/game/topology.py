@@ -1,5 +1,7 @@
 """The 2×2 games: Robinson–Goforth topology with Bruns's names, Martin's types, dominance.
 
+Size: over 500 lines because the 144 games' table and their classification belong together.
+
 Conventions (used by every function here and in :mod:`sanctionsim.game.stabilise`):
 
 * A 2×2 game is a float array of shape ``(2, 2, 2)``: ``payoffs[r, c, p]`` is player ``p``'s

@@ -86,6 +86,8 @@ def _alt() -> Any:
 def timeline_chart(scenario: Scenario) -> dict[str, Any]:
     """The measures as Gantt bars by imposer, coloured by legal basis, shaded by level.
 
+    Size: over 80 lines because it is one declarative Vega-Lite specification.
+
     A suspended stretch (level 0) is drawn as an empty outline, an eased one paler with its
     level written on it; dashed rules mark the dates on which levels change (easing,
     tightening), a black rule the forecast's start, and the strip below the timeline's events.

@@ -431,6 +431,8 @@ def create_app(
 ) -> FastAPI:
     """The web application (a factory: call it, serve the result with :func:`make_server`).
 
+    Size: over 80 lines because FastAPI routes are closures over the app's shared state.
+
     ``allowed_hosts``: the names the ``Host`` header may give (any port); loopback by default.
     """
     from sanctionsim import __version__
