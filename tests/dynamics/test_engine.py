@@ -75,7 +75,7 @@ def test_the_first_runs_do_not_change_when_more_runs_are_added(
 def test_facts_dated_after_the_start_do_not_change_the_forecast(dprk: Scenario) -> None:
     baseline = dumps(simulate(dprk, runs=BLOCK, horizon=12, seed=3))
     later = dt.date(2015, 1, 1)
-    japan_korea = dprk.relations[0]
+    japan_korea = next(r for r in dprk.relations if set(r.between) == {"JPN", "KOR"})
     changed_relation = japan_korea.model_copy(
         update={"changes": [*japan_korea.changes, TrustChange(date=later, trust=0.0)]}
     )
@@ -228,8 +228,7 @@ def test_a_reliable_target_delivers_more_often(dprk: Scenario) -> None:
     assert opportunist.p_deal_delivers is not None
     assert reliable.p_deal_delivers.low > opportunist.p_deal_delivers.high
     assert (
-        reliable.p_snap_back["stockholm-2014"].mean
-        < opportunist.p_snap_back["stockholm-2014"].mean
+        reliable.p_snap_back["stockholm-2014"].mean < opportunist.p_snap_back["stockholm-2014"].mean
     )
 
 

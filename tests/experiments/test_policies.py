@@ -13,7 +13,7 @@ from sanctionsim.errors import ScenarioError
 from sanctionsim.experiments.policies import apply_policy, builtin_ids, builtin_policy, load_policy
 from sanctionsim.game.coalition import analyze
 from sanctionsim.scenario.loader import load_scenario
-from sanctionsim.scenario.schema import Scenario
+from sanctionsim.scenario.schema import Scenario, SideDeal
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +55,15 @@ def test_consultation_raises_japans_detection(dprk: Scenario) -> None:
     assert central_parameters(dprk).detection[0, japan(dprk)] == pytest.approx(0.85)
 
 
+def _deal(scenario: Scenario, deal_id: str) -> SideDeal:
+    """A side deal read by its id, never by its position in the file."""
+    return next(d for d in scenario.side_deals if d.id == deal_id)
+
+
 def test_codifying_makes_easing_breach_a_resolution(dprk: Scenario) -> None:
     after = apply_policy(dprk, builtin_policy("codify-unsc"))
     assert after.measure("jpn-import-ban").legal_basis.startswith("unsc:")
-    assert after.side_deals[0].scope == "any"
+    assert _deal(after, "stockholm-2014").scope == "any"
     params = central_parameters(after)
     assert params.un_level_eased[japan(dprk)] == pytest.approx(2.0)
     assert analyze(after).members[japan(dprk)].incentive_gap < 0  # now Japan holds
@@ -68,7 +73,8 @@ def test_unilateral_only_drops_un_based_easings() -> None:
     scenario = load_scenario("dprk-2014")
     codified = apply_policy(scenario, builtin_policy("codify-unsc"))
     restricted = apply_policy(codified, builtin_policy("unilateral-only"))
-    eased = {e.measure for s in restricted.side_deals[0].stages for e in s.member_eases}
+    stages = _deal(restricted, "stockholm-2014").stages
+    eased = {e.measure for s in stages for e in s.member_eases}
     assert "jpn-import-ban" not in eased
     assert "jpn-entry-ban" in eased
 
