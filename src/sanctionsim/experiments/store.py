@@ -61,7 +61,8 @@ MODEL_VERSION = "v1"
 # The temporary names of write_atomically (``.NAME.tmp-PID``) for the store's own files: the
 # only names --resume may delete.
 _OWN_TEMPORARY = re.compile(
-    r"\.(experiment\.json|results\.json|run-info\.json|catalog\.duckdb)\.tmp-\d+(\.wal)?"
+    r"\.(experiment\.json|results\.json|run-info\.json|catalog\.duckdb|sensitivity-samples\.json)"
+    r"\.tmp-\d+(\.wal)?"
 )
 _OWN_CHUNK_TEMPORARY = re.compile(r"\.chunk-\d{9}\.(parquet|sha256)\.tmp-\d+")
 _CELL_FOLDER = re.compile(r"cell-\d{4}")
