@@ -87,7 +87,9 @@ def test_bad_input_is_rejected() -> None:
         min_detection(PD_ROW, penalty=-1.0)
 
 
-payoff_values = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
+# Subnormal payoffs are left out: a gap of 5e-324 U has no representable "hair less", so "exactly
+# enough" cannot hold there (hypothesis found it; payoffs in U are never below 1e-300).
+payoff_values = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False, allow_subnormal=False)
 row_games = arrays(np.float64, (2, 2), elements=payoff_values)
 
 
