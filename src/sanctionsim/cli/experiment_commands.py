@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from contextlib import AbstractContextManager
 
+    from rich.console import Console
+
     from sanctionsim.experiments.runner import ExperimentResult
 
 
@@ -65,7 +67,7 @@ def experiment(
     ] = False,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
-    """Compare policies with the baseline on common random numbers (MODEL.md §5)."""
+    """Compare policies with the baseline on common random numbers (docs/experiments.md)."""
     from sanctionsim.experiments.runner import make_backend, run_experiment
     from sanctionsim.experiments.spec import load_spec
 
@@ -195,77 +197,131 @@ def _number(value: float, proportion: bool) -> str:
     return f"{value * 100:+.2f}" if proportion else f"{value:+.4f}"
 
 
+def _dotted(name: str, width: int = 18, separator: str = ".") -> str:
+    """A dotted (or hyphenated) name broken into lines after its separators, each at most
+    ``width`` characters where the parts allow, so that a narrow column wraps it where a reader
+    expects.
+
+    >>> print(_dotted("p_deal_delivers.stockholm-2014"))
+    p_deal_delivers.
+    stockholm-2014
+    >>> _dotted("p_cascade")
+    'p_cascade'
+    """
+    lines: list[str] = []
+    for part in name.split(separator):
+        if lines and len(lines[-1]) + 1 + len(part) <= width:
+            lines[-1] += separator + part
+        else:
+            lines.append(part)
+    return f"{separator}\n".join(lines)
+
+
+def no_effect(rows: list[dict[str, Any]]) -> bool:
+    """Whether a policy's rows show every paired difference exactly zero: a mean difference of 0
+    with a zero-width interval on every metric (zero spread, so no run differs at all)."""
+    return bool(rows) and all(
+        row["diff_vs_baseline"] == 0.0 and row["ci95"][0] == row["ci95"][1] == 0.0 for row in rows
+    )
+
+
 def print_comparison(result: ExperimentResult) -> None:
-    """The comparison as tables: per policy, each metric's mean and paired difference."""
+    """The comparison as tables: per scenario and grid point, per policy, each metric's mean and
+    paired difference; fits 80 columns (text wraps, numbers never do)."""
+    from rich import box
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
     if not console.is_terminal:
-        console = Console(width=120)
+        console = Console(width=80)
     rows = result.rows
     meta = result.document["experiment"]
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in rows:
-        grid = ", ".join(f"{k}={v:g}" for k, v in row["grid"].items())
+        grid = ", ".join(f"{k} = {v:g}" for k, v in row["grid"].items())
         groups.setdefault((row["scenario"], grid), []).append(row)
     for (scenario, grid), members in groups.items():
-        where = f"{scenario} [{grid}]" if grid else scenario
-        title = f"{where}: {meta['runs']:,} paired runs per policy"
+        where = f"{scenario}, grid point {grid}" if grid else scenario
+        title = escape(f"{where}: {meta['runs']:,} paired runs per policy")
         table = Table(
             title=title,
+            box=box.SIMPLE_HEAD,
             caption=(
-                "difference: policy minus baseline, run by run (common random numbers); 95% "
-                "interval of the mean paired difference. Probabilities in %, differences in "
-                "percentage points."
+                "diff.: policy minus baseline, run by run (common random numbers), with the 95% "
+                "interval of the mean paired difference (for the baseline: of its mean). "
+                "Probabilities in %, differences in percentage points."
             ),
         )
-        for name, justify in (
-            ("policy", "left"),
-            ("metric", "left"),
-            ("mean", "right"),
-            ("difference", "right"),
-            ("95% interval", "right"),
-        ):
-            table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-        policy = None
+        table.add_column("policy", overflow="fold", max_width=13)
+        table.add_column("metric", overflow="fold", ratio=1)
+        for name in ("mean", "diff.", "95% interval"):
+            table.add_column(name, justify="right", no_wrap=True)
+        by_policy: dict[str, list[dict[str, Any]]] = {}
         for row in members:
-            first = row["policy"] != policy
-            if first and policy is not None:
+            by_policy.setdefault(row["policy"], []).append(row)
+        for index, (policy, policy_rows) in enumerate(by_policy.items()):
+            if index:
                 table.add_section()
-            policy = row["policy"]
-            proportion = row["metric"].startswith("p_")
-            low, high = row["ci95"]
-            if row["policy"] == "baseline":
-                diff, interval = "", f"{_format(low, proportion)} - {_format(high, proportion)}"
-            else:
-                diff = _format(row["diff_vs_baseline"], proportion, signed=True)
-                interval = f"{_number(low, proportion)} .. {_number(high, proportion)}"
-            table.add_row(
-                row["policy"] if first else "",
-                row["metric"],
-                _format(row["mean"], proportion),
-                diff,
-                interval,
-            )
+            if policy != "baseline" and no_effect(policy_rows):
+                table.add_row(
+                    escape(_dotted(policy, 12, "-")),
+                    "no effect in this scenario",
+                    "",
+                    "0",
+                    "in every run",
+                )
+                continue
+            for number, row in enumerate(policy_rows):
+                proportion = row["metric"].startswith("p_")
+                low, high = row["ci95"]
+                if policy == "baseline":
+                    diff, interval = "", f"{_format(low, proportion)} - {_format(high, proportion)}"
+                else:
+                    diff = _format(row["diff_vs_baseline"], proportion, signed=True)
+                    interval = f"{_number(low, proportion)} .. {_number(high, proportion)}"
+                table.add_row(
+                    escape(_dotted(policy, 12, "-")) if number == 0 else "",
+                    escape(_dotted(row["metric"])),
+                    _format(row["mean"], proportion),
+                    diff,
+                    interval,
+                )
         console.print(table)
-    for report in result.document["sensitivity"] or []:
+    _print_sensitivity(console, result.document["sensitivity"] or [])
+    console.print(
+        f"store: {result.folder} ({result.chunks_run} of {result.chunks_total} chunks run now); "
+        f"{result.seconds:.1f} s"
+    )
+
+
+def _print_sensitivity(console: Console, reports: list[dict[str, Any]]) -> None:
+    """Each sensitivity analysis as a ranked table, naming its scenario and grid point."""
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
+    for report in reports:
+        point = ", ".join(f"{k} = {v:g}" for k, v in (report.get("grid") or {}).items())
         table = Table(
-            title=(
+            title=escape(
                 f"Sensitivity of {report['metric']} ({report['method']}, {report['samples']} "
                 f"points x {report['runs_per_sample']} runs) for {report['scenario']}"
+                + (f", grid point {point}" if point else "")
             ),
             caption="Ranked; 95% intervals from SALib's bootstrap.",
+            box=box.SIMPLE_HEAD,
         )
-        table.add_column("rank", justify="right")
-        table.add_column("input")
+        table.add_column("rank", justify="right", no_wrap=True)
+        table.add_column("input", overflow="fold", ratio=1)
         if report["method"] == "sobol":
-            names = (("ST", "total index ST"), ("S1", "first-order S1"))
+            names = (("ST", "total\nindex ST"), ("S1", "first-\norder S1"))
         else:
             names = (("mu_star", "mu*"), ("sigma", "sigma"))
         for _, label in names:
-            table.add_column(label, justify="right")
-        table.add_column("95% interval", justify="right")
+            table.add_column(label, justify="right", no_wrap=True)
+        table.add_column("95% interval", justify="right", no_wrap=True)
         for item in report["inputs"][:15]:
             first = names[0][0]
             low, high = item[f"{first}_ci95"]
@@ -275,13 +331,9 @@ def print_comparison(result: ExperimentResult) -> None:
 
             table.add_row(
                 str(item["rank"]),
-                item["input"],
+                escape(_dotted(item["input"], 30)),
                 show(item[names[0][0]]),
                 show(item[names[1][0]]),
                 f"{show(low)} .. {show(high)}",
             )
         console.print(table)
-    console.print(
-        f"store: {result.folder} ({result.chunks_run} of {result.chunks_total} chunks run now); "
-        f"{result.seconds:.1f} s"
-    )
