@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from sanctionsim.scenario.hints import did_you_mean
 from sanctionsim.scenario.schema import Scenario, bounds
 from sanctionsim.scenario.yaml_source import PathKey
 
@@ -87,7 +88,8 @@ def _expect_actor(
     role = _role_of(scenario).get(actor_id)
     if role is None:
         known = ", ".join(a.id for a in scenario.actors)
-        yield path, f"{what} {actor_id!r} is not an actor (actors: {known})"
+        hint = did_you_mean(actor_id, (a.id for a in scenario.actors))
+        yield path, f"{what} {actor_id!r} is not an actor (actors: {known}){hint}"
     elif role not in roles:
         yield path, f"{what} {actor_id!r} has role {role!r}; expected {' or '.join(roles)}"
 
@@ -121,7 +123,8 @@ def _sources(scenario: Scenario) -> Iterator[Finding]:
     known = {s.id for s in scenario.sources}
     for path, source_id in _source_references(scenario.model_dump(), ()):
         if source_id not in known:
-            yield path, f"unknown source {source_id!r} (not in 'sources')"
+            hint = did_you_mean(source_id, known)
+            yield path, f"unknown source {source_id!r} (not in 'sources'){hint}"
 
 
 def _source_references(data: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
@@ -201,7 +204,8 @@ def _side_deals(scenario: Scenario) -> Iterator[Finding]:
         yield from _expect_actor(scenario, deal.target, (*path, "target"), ("target",), "target")
         issue = issues.get(deal.issue)
         if issue is None:
-            yield (*path, "issue"), f"unknown private issue {deal.issue!r}"
+            hint = did_you_mean(deal.issue, issues)
+            yield (*path, "issue"), f"unknown private issue {deal.issue!r}{hint}"
         elif issue.owner != deal.member:
             yield (
                 (*path, "issue"),
@@ -227,7 +231,8 @@ def _side_deals(scenario: Scenario) -> Iterator[Finding]:
                 easing_path: PathKey = (*stage_path, "member_eases", item, "measure")
                 measure = measures.get(easing.measure)
                 if measure is None:
-                    yield easing_path, f"unknown measure {easing.measure!r}"
+                    hint = did_you_mean(easing.measure, measures)
+                    yield easing_path, f"unknown measure {easing.measure!r}{hint}"
                     continue
                 if measure.imposer != deal.member:
                     yield (
@@ -261,7 +266,8 @@ def _levers(scenario: Scenario) -> Iterator[Finding]:
             )
         for item, measure_id in enumerate(lever.measures):
             if measure_id not in measures:
-                yield (*path, "measures", item), f"unknown measure {measure_id!r}"
+                hint = did_you_mean(measure_id, measures)
+                yield (*path, "measures", item), f"unknown measure {measure_id!r}{hint}"
         if lever.kind == "monitoring" and lever.detection is None:
             yield (*path, "detection"), "a monitoring lever needs a detection probability"
         if lever.kind == "institutionalisation" and not lever.measures:
@@ -311,7 +317,8 @@ def _timeline(scenario: Scenario) -> Iterator[Finding]:
             yield ("timeline", index, "date"), "timeline events must be in date order"
         for item, actor_id in enumerate(event.actors):
             if actor_id not in known:
-                yield ("timeline", index, "actors", item), f"unknown actor {actor_id!r}"
+                hint = did_you_mean(actor_id, known)
+                yield ("timeline", index, "actors", item), f"unknown actor {actor_id!r}{hint}"
 
 
 def _recorded_outcome(scenario: Scenario) -> Iterator[Finding]:

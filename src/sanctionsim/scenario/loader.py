@@ -11,6 +11,8 @@ cross-field checks (:mod:`.checks`).
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import difflib
 import functools
 from pathlib import Path
@@ -21,6 +23,7 @@ from pydantic import ValidationError
 from sanctionsim.errors import Problem, ScenarioError
 from sanctionsim.scenario import library
 from sanctionsim.scenario.checks import check_scenario
+from sanctionsim.scenario.hints import DATE_FORMAT, did_you_mean
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.scenario.yaml_source import (
     Located,
@@ -43,8 +46,10 @@ def load_scenario(reference: str | Path) -> Scenario:
     case_path = library.case_path(str(reference))
     if case_path is None:
         cases = ", ".join(library.case_ids())
+        hint = did_you_mean(str(reference), library.case_ids())
         raise ScenarioError.single(
-            str(reference), f"no such file, and not a built-in case (built-in cases: {cases})"
+            str(reference),
+            f"no such file, and not a built-in case (built-in cases: {cases}){hint}",
         )
     return load_file(case_path, display=f"<case {reference}>/{case_path.name}")
 
@@ -73,13 +78,132 @@ def validate_data(located: Located) -> Scenario:
     try:
         scenario = Scenario.model_validate(located.data)
     except ValidationError as error:
-        raise ScenarioError([*too_large, *schema_problems(error, located)]) from None
+        problems = [*too_large, *schema_problems(error, located)]
+        raise ScenarioError([*problems, *checks_on_what_validated(error, located)]) from None
     if too_large:
         raise ScenarioError(too_large)
     findings = check_scenario(scenario)
     if findings:
         raise ScenarioError([located.problem(path, message) for path, message in findings])
     return scenario
+
+
+MAX_REPAIRS = 10
+"""Schema errors beyond which the cross-field checks wait for the next run (see below)."""
+_DELETE = object()
+_PLACEHOLDERS: tuple[Any, ...] = (
+    _DELETE,
+    0.5,
+    {"value": 0.5},
+    0.0,
+    1.0,
+    dt.date(2000, 1, 1),
+    "placeholder",
+    [],
+    {},
+)
+
+
+def checks_on_what_validated(error: ValidationError, located: Located) -> list[Problem]:
+    """The cross-field problems of a file that fails the schema, so that one run reports them all.
+
+    Each field the schema refused is set aside (its key removed when it has a default, or a
+    neutral placeholder put in its place), the rest is validated and checked as a whole, and the
+    findings that could come from a set-aside field are dropped: those in the same list item or
+    under it, or above it (a total over a list). With a refused ``id`` or top-level value (such
+    as ``start``), or more than :data:`MAX_REPAIRS` refused fields, nothing is checked: the
+    findings could mislead.
+    """
+    paths: dict[PathKey, list[Any]] = {}
+    for item in error.errors(include_url=False):
+        path = _data_path(item["loc"], located.data, item["type"])
+        paths.setdefault(path, []).append(item)
+    if not paths or len(paths) > MAX_REPAIRS or any(_pivotal(p, located.data) for p in paths):
+        return []
+    data = copy.deepcopy(located.data)
+    for path in sorted(paths, key=len, reverse=True):
+        candidates = [*_siblings(located.data, path), *_choices(paths[path]), *_PLACEHOLDERS]
+        if not _set_aside(data, path, candidates):
+            return []
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError:
+        return []
+    return [
+        located.problem(path, message)
+        for path, message in check_scenario(scenario)
+        if not any(_related(path, refused) for refused in paths)
+    ]
+
+
+def _pivotal(path: PathKey, data: Any) -> bool:
+    """A refused field that other fields are checked against (an id, or a top-level value such
+    as ``start``): a placeholder in its place would make the checks mislead."""
+    if not path or path[-1] == "id":
+        return True
+    return len(path) == 1 and not isinstance(_value_at(data, path), dict | list)
+
+
+def _siblings(data: Any, path: PathKey) -> list[Any]:
+    """The values other items of the same list give the same field (valid ones, most likely)."""
+    for index in range(len(path) - 1, -1, -1):
+        if isinstance(path[index], int):
+            items = _value_at(data, path[:index])
+            rest = path[index + 1 :]
+            found = [_value_at(item, rest) for n, item in enumerate(items) if n != path[index]]
+            return [value for value in found[:3] if value is not None]
+    return []
+
+
+def _choices(items: list[Any]) -> list[Any]:
+    """The first choice a refused literal lists (pydantic's ``expected`` context)."""
+    import re
+
+    out = []
+    for item in items:
+        expected = str((item.get("ctx") or {}).get("expected", ""))
+        first = re.match(r"'([^']*)'", expected)
+        if first:
+            out.append(first[1])
+    return out
+
+
+def _set_aside(data: Any, path: PathKey, candidates: list[Any]) -> bool:
+    """Replace the value at ``path`` so that the schema accepts it; False when nothing does."""
+    parent = _value_at(data, path[:-1])
+    key = path[-1]
+    if not isinstance(parent, dict | list) or (isinstance(parent, list) and key == len(parent)):
+        return False
+    had = isinstance(parent, dict) and key in parent
+    original = parent[key] if had or isinstance(parent, list) else None  # type: ignore[index]
+    for candidate in candidates:
+        if candidate is _DELETE:
+            if not isinstance(parent, dict):
+                continue
+            parent.pop(key, None)
+        else:
+            parent[key] = copy.deepcopy(candidate)  # type: ignore[index]
+        try:
+            Scenario.model_validate(data)
+            return True
+        except ValidationError as again:
+            stuck = any(
+                _data_path(i["loc"], data, i["type"])[: len(path)] == path
+                for i in again.errors(include_url=False)
+            )
+            if not stuck:
+                return True
+    if had or isinstance(parent, list):
+        parent[key] = original
+    return False
+
+
+def _related(finding: PathKey, refused: PathKey) -> bool:
+    """Whether a finding at ``finding`` may come from a placeholder at ``refused``."""
+    if finding[: len(refused)] == refused or refused[: len(finding)] == finding:
+        return True
+    item = 2 if len(refused) >= 2 and isinstance(refused[1], int) else 1
+    return finding[:item] == refused[:item]
 
 
 MAX_PROBLEMS = 200
@@ -187,6 +311,8 @@ def _message(item: dict[str, Any], data: Any, path: PathKey) -> str:
             message = message[len(prefix) :]
     if kind in {"float_type", "int_type", "bool_type", "string_type", "date_type", "list_type"}:
         message += f" (got {_describe(item.get('input'))})"
+    if kind.startswith("date_"):
+        message += DATE_FORMAT
     return message[0].lower() + message[1:] if message else kind
 
 

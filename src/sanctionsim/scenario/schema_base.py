@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from sanctionsim.scenario.distributions import Distribution
+from sanctionsim.scenario.hints import percentage_hint
 
 Identifier = Annotated[
     str,
@@ -178,7 +179,8 @@ def _within(low: float, high: float, what: str) -> Callable[[Quantity], Quantity
         lo, hi = bounds(quantity)
         if lo < low or hi > high:
             shown = f"{lo}" if lo == hi else f"[{lo}, {hi}]"
-            raise ValueError(f"{what} must lie in [{low}, {high}], got {shown}")
+            hint = percentage_hint(hi) if what == "a share" and lo == hi else ""
+            raise ValueError(f"{what} must lie in [{low}, {high}], got {shown}{hint}")
         return quantity
 
     return check

@@ -172,7 +172,9 @@ def parse_yaml(text: str, file: str) -> Located:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
-        message = f"invalid YAML: {error.problem or error.context or 'syntax error'}"
+        message = "invalid YAML: " + plain_yaml_problem(
+            str(error.problem or error.context or ""), text, line, column
+        )
         raise ScenarioError.single(file, message, line=line, column=column) from None
     except (YAMLError, RecursionError, ValueError) as error:
         raise ScenarioError.single(file, f"invalid YAML: {error}") from None
@@ -182,6 +184,49 @@ def parse_yaml(text: str, file: str) -> Located:
     builder = _Builder(located)
     located.data = builder.build(root, (), 0)
     return located
+
+
+def plain_yaml_problem(problem: str, text: str, line: int | None, column: int | None) -> str:
+    """What the YAML parser's ``problem`` means, in plain words (never its own jargon).
+
+    >>> print(plain_yaml_problem("mapping values are not allowed here", "", None, None))
+    a 'key: value' where none can start: this line is indented deeper than the key above it, \
+or the value above holds ': ' and needs quotes
+    """
+    indent = None
+    if line is not None and 0 < line <= len(text.splitlines()):
+        source = text.splitlines()[line - 1]
+        indent = len(source) - len(source.lstrip(" "))
+    spaces = "" if indent is None else f" by {indent} space{'s' if indent != 1 else ''}"
+    if "'\\t'" in problem or "\t" in problem:
+        return "a tab indents this line; YAML is indented with spaces only"
+    if problem.startswith("expected <block end>"):
+        if "<scalar>" in problem:
+            return (
+                "text where a new key or list item should start: a quote opened above may "
+                "not be closed, or this line is indented wrongly"
+            )
+        return (
+            f"this line is indented{spaces}, which lines it up with nothing above it: keys of "
+            "one mapping and items of one list start in the same column"
+        )
+    if problem.startswith("mapping values are not allowed"):
+        return (
+            "a 'key: value' where none can start: this line is indented deeper than the key "
+            "above it, or the value above holds ': ' and needs quotes"
+        )
+    if problem.startswith("could not find expected ':'"):
+        return "a line of a mapping without ': ' after its key (or a line indented wrongly)"
+    if problem.startswith(("did not find expected key", "did not find expected '-'")):
+        return (
+            f"this line is indented{spaces} like a key or list item, but none is open at that "
+            "column: line it up with its siblings"
+        )
+    if "found unexpected end of stream" in problem or "found unexpected end" in problem:
+        return "the file ends inside a quoted text or a bracket opened above"
+    if problem.startswith("found duplicate anchor") or "found undefined alias" in problem:
+        return "an alias (*name) without its anchor (&name) above it"
+    return "this line cannot be read as YAML (check its indentation, colons and quotes)"
 
 
 def _counting_composer(file: str) -> type[Any]:
