@@ -41,7 +41,8 @@ def test_an_unknown_id_gets_the_closest_one(tmp_path: Path) -> None:
 
 def test_a_bad_date_says_the_format(tmp_path: Path) -> None:
     (line,) = _check(tmp_path, _edit("start: 2020-01-01", "start: 01/01/2020"))
-    assert ":7:" in line and line.endswith("; dates are YYYY-MM-DD")
+    assert ":7:" in line
+    assert line.endswith("; dates are YYYY-MM-DD")
 
 
 def test_a_share_typed_as_a_percentage_is_named(tmp_path: Path) -> None:

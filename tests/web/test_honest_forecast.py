@@ -7,6 +7,7 @@ import re
 import urllib.parse
 import urllib.request
 from html import escape
+from typing import Any
 
 from sanctionsim.history.track_record import current_row
 
@@ -49,3 +50,20 @@ def test_a_forecast_left_drawn_labels_its_error_band_and_record(server: str) -> 
     row = current_row("v1")
     for kind in ("concession", "leader_eases", "member_eases", "deal_delivers"):
         assert f"<li>{escape(row.kind_sentence(kind))}</li>" in page
+
+
+def test_in_a_browser_run_forecast_leaves_the_inputs_drawn(page: Any, server: str) -> None:
+    page.goto(server + "/cases/dprk-2014")
+    form = page.locator("#forecast-form")
+    assert form.locator("input[name=resolve]").input_value() == ""
+    assert form.locator("input[name=detection]").get_attribute("placeholder") == "drawn"
+    form.locator("input[name=runs]").fill("1024")
+    form.locator("input[name=horizon]").fill("6")
+    form.locator("button").click()
+    page.wait_for_selector("#forecast-metrics")
+    meta = page.locator("p.meta").inner_text()
+    assert "fixed at" not in meta
+    assert "drawn from its range" in meta
+    headers = page.locator("#forecast-metrics th").all_inner_texts()
+    assert headers[2:4] == ["Monte Carlo error", "5-95% of runs"]
+    assert "not the forecast's uncertainty" in page.locator("#mc-error-note").inner_text()
