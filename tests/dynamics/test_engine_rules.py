@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sanctionsim.coalition.parameters import central_parameters
 from sanctionsim.dynamics import target as tgt
 from sanctionsim.dynamics.metrics import Moments, histogram_quantile
-from sanctionsim.dynamics.records import Interval, wilson
+from sanctionsim.dynamics.records import wilson
 from sanctionsim.dynamics.rules import (
     EASE,
     HOLD,
