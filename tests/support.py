@@ -126,3 +126,35 @@ def serving(app: Any, client_timeout: float = 30.0) -> Iterator[tuple[str, int]]
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+def run_on_terminal(
+    *args: str, cwd: Path | None = None, timeout: float = 300
+) -> tuple[int, str, str]:
+    """Run the command line with stderr on a real pseudo-terminal (so progress bars draw);
+    returns (exit status, stdout, what the terminal showed)."""
+    import os
+    import pty
+
+    controller, terminal = pty.openpty()
+    env = dict(os.environ, COLUMNS="120", TERM="xterm")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sanctionsim", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        env=env,
+    )
+    os.close(terminal)
+    drawn = b""
+    while True:
+        try:
+            data = os.read(controller, 65536)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not data:
+            break
+        drawn += data
+    stdout, _ = process.communicate(timeout=timeout)
+    os.close(controller)
+    return process.returncode, stdout.decode(), drawn.decode(errors="replace")

@@ -3,50 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import subprocess
-import sys
 from pathlib import Path
 
 from sanctionsim.scenario.library import case_path
-from support import run_sanctionsim
+from support import run_on_terminal, run_sanctionsim
 
 
 def test_a_terminal_gets_a_progress_bar_and_stdout_stays_json(tmp_path: Path) -> None:
-    controller, terminal = pty.openpty()
-    env = dict(os.environ, COLUMNS="120", TERM="xterm")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sanctionsim",
-            "history",
-            "libya-1992",
-            "yugoslavia-1992",
-            "--runs",
-            "64",
-            "--json",
-        ],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=terminal,
-        env=env,
+    status, stdout, drawn = run_on_terminal(
+        "history", "libya-1992", "yugoslavia-1992", "--runs", "64", "--json", cwd=tmp_path
     )
-    os.close(terminal)
-    drawn = b""
-    while True:
-        try:
-            data = os.read(controller, 65536)
-        except OSError:  # the terminal closed: the process is done
-            break
-        if not data:
-            break
-        drawn += data
-    stdout, _ = process.communicate(timeout=300)
-    os.close(controller)
-    assert process.returncode == 0
-    assert "forecasting cases" in drawn.decode(errors="replace")
+    assert status == 0
+    assert "forecasting cases" in drawn
     assert [c["id"] for c in json.loads(stdout)["cases"]] == ["libya-1992", "yugoslavia-1992"]
 
 
