@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from sanctionsim.history.evaluation import evaluate
+from sanctionsim.history.assemble import evaluate
 from sanctionsim.history.protocol import event_pairs
 from sanctionsim.history.references import REFERENCES
 from sanctionsim.scenario.loader import load_scenario

@@ -70,7 +70,7 @@ def history(
 ) -> None:
     """Forecast cases from their start dates and score them against the references."""
     from sanctionsim.cli.dynamics_commands import _progress
-    from sanctionsim.history.evaluation import evaluate
+    from sanctionsim.history.assemble import evaluate
     from sanctionsim.scenario.library import case_ids
     from sanctionsim.scenario.loader import load_scenario
 

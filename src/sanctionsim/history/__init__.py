@@ -10,7 +10,8 @@ Data flows one way through the package:
   outcome-blind references a forecast must beat;
 * :mod:`~sanctionsim.history.scores`, :mod:`~sanctionsim.history.bootstrap`,
   :mod:`~sanctionsim.history.logistic`: pure statistics;
-* :mod:`~sanctionsim.history.evaluation`: the scores, the skill and the JSON contract of
-  ``sanctionsim history``;
+* :mod:`~sanctionsim.history.assemble`: forecasts every case and lays each pair beside the
+  references; :mod:`~sanctionsim.history.evaluation`: the scores, the skill and the JSON
+  contract of ``sanctionsim history``;
 * :mod:`~sanctionsim.history.track_record`: the shipped score history.
 """

@@ -1,8 +1,8 @@
 """Score a forecaster against the references on the protocol's pairs (docs/cases.md, rules 4-6).
 
-:func:`evaluate` takes the cases to score and a forecaster (the model, or a forecasts file),
-forecasts every case, lays every (event, horizon) pair of every case beside the four
-references (:mod:`sanctionsim.history.references`), and computes the scores:
+:func:`sanctionsim.history.assemble.evaluate` forecasts the cases to score (by the model, or
+from a forecasts file) and lays every (event, horizon) pair of every case beside the four
+references (:mod:`sanctionsim.history.references`); this module computes the scores:
 
 * the **headline**: the Brier score averaged over a case's scored pairs, then over the cases of a
   cluster, then over clusters (an episode encoded twice weighs as one);
@@ -22,34 +22,18 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from sanctionsim.history.forecast import (
-    DEFAULT_RUNS,
-    DEFAULT_SEED,
-    CaseForecast,
-    file_forecast,
-    model_forecast,
-    read_forecasts,
-)
 from sanctionsim.history.protocol import (
-    DEFAULT_HORIZONS,
     EVENT_KINDS,
     PROTOCOL_VERSION,
     CaseFacts,
     EventPair,
-    case_facts,
-    clusters,
-    derived_recorded,
-    event_pairs,
-    recorded_months,
 )
-from sanctionsim.history.references import REFERENCES, TrainingCase, reference_forecasts
-from sanctionsim.scenario.schema import Scenario
+from sanctionsim.history.references import REFERENCES
 
 BOOTSTRAP_RESAMPLES = 2000
 BINS = 5
@@ -439,99 +423,3 @@ def _case_dict(case: CaseResult) -> dict[str, Any]:
         "derived": list(case.derived),
         "brier": float(brier_scores(p, y).mean()) if p.size else None,
     }
-
-
-def _training_pool(scenarios: Sequence[Scenario], horizons: Sequence[int]) -> list[TrainingCase]:
-    facts = [case_facts(s) for s in scenarios]
-    labels = clusters(facts)
-    return [
-        TrainingCase(f, tuple(event_pairs(s, horizons)), label)
-        for s, f, label in zip(scenarios, facts, labels, strict=True)
-    ]
-
-
-def _with_library(scenarios: Sequence[Scenario]) -> list[Scenario]:
-    """The cases to score followed by every built-in case not among them (the training pool)."""
-    from sanctionsim.history.protocol import content_hash
-    from sanctionsim.scenario.library import case_ids
-    from sanctionsim.scenario.loader import load_scenario
-
-    seen = {content_hash(s) for s in scenarios}
-    pool = list(scenarios)
-    for case_id in case_ids():
-        built_in = load_scenario(case_id)
-        if content_hash(built_in) not in seen:
-            pool.append(built_in)
-    return pool
-
-
-def evaluate(
-    scenarios: Sequence[Scenario],
-    *,
-    horizons: Sequence[int] = DEFAULT_HORIZONS,
-    runs: int = DEFAULT_RUNS,
-    seed: int = DEFAULT_SEED,
-    model: str = "v1",
-    forecasts: Path | None = None,
-    resamples: int = BOOTSTRAP_RESAMPLES,
-    progress: Callable[[str], None] | None = None,
-) -> HistoryEvaluation:
-    """Forecast ``scenarios`` (by the model, or from a ``forecasts`` CSV file) and score them on
-    the protocol's pairs beside the references, trained on the built-in library and the given
-    cases, leaving out the forecast case's cluster.
-
-    Raises:
-        InputError: bad sizes or horizons, an unknown model, a forecasts file that misses a pair.
-    """
-    from sanctionsim.errors import InputError
-
-    horizons = tuple(sorted(set(horizons)))
-    if not horizons or horizons[0] < 1 or horizons[-1] > 600:
-        raise InputError.single("--horizons", "horizons must be whole months in 1..600")
-    pool = _training_pool(_with_library(scenarios), horizons)
-    table = read_forecasts(forecasts) if forecasts is not None else None
-    results = []
-    for scenario, training in zip(scenarios, pool[: len(scenarios)], strict=True):
-        pairs = training.pairs
-        if table is not None and forecasts is not None:
-            needed = [(p.event, p.horizon) for p in pairs if p.scored]
-            forecast: CaseForecast = file_forecast(table, str(forecasts), scenario.id, needed)
-        else:
-            forecast = model_forecast(scenario, horizons, runs=runs, seed=seed, model=model)
-        refs = reference_forecasts(training.facts, pairs, training.cluster, pool)
-        months = recorded_months(scenario, training.facts)
-        derived = []
-        for (event, h), value in sorted(forecast.derived.items(), key=lambda kv: kv[0][1]):
-            recorded = derived_recorded(scenario, training.facts, h)[event]
-            derived.append(
-                {
-                    "event": event,
-                    "horizon": h,
-                    "forecast": value,
-                    "recorded": recorded,
-                    "brier": None if recorded is None else (value - recorded) ** 2,
-                }
-            )
-        results.append(
-            CaseResult(
-                facts=training.facts,
-                cluster=training.cluster,
-                pairs=pairs,
-                forecast=tuple(forecast.probabilities.get((p.event, p.horizon)) for p in pairs),
-                references={r: tuple(v) for r, v in refs.items()},
-                derived=tuple(derived),
-                months=months,
-            )
-        )
-        if progress is not None:
-            progress(scenario.id)
-    from_file = forecasts is not None
-    return HistoryEvaluation(
-        cases=tuple(results),
-        forecaster=f"forecasts in {forecasts}" if from_file else f"model {model}",
-        model_version=None if from_file else model,
-        runs=None if from_file else runs,
-        seed=seed,
-        horizons=horizons,
-        resamples=resamples,
-    )

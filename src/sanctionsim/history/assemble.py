@@ -1,0 +1,128 @@
+"""Forecast the cases to score and lay every pair beside the references: ``history``'s run.
+
+:func:`evaluate` builds the training pool of the leave-one-cluster-out references (the cases to
+score and every built-in case, each in its cluster), forecasts each case by the model or from a
+forecaster's file, and returns the frozen
+:class:`~sanctionsim.history.evaluation.HistoryEvaluation` that scores them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sanctionsim.history.evaluation import BOOTSTRAP_RESAMPLES, CaseResult, HistoryEvaluation
+from sanctionsim.history.forecast import (
+    DEFAULT_RUNS,
+    DEFAULT_SEED,
+    CaseForecast,
+    file_forecast,
+    model_forecast,
+    read_forecasts,
+)
+from sanctionsim.history.protocol import (
+    DEFAULT_HORIZONS,
+    case_facts,
+    clusters,
+    derived_recorded,
+    event_pairs,
+    recorded_months,
+)
+from sanctionsim.history.references import TrainingCase, reference_forecasts
+from sanctionsim.scenario.schema import Scenario
+
+
+def _training_pool(scenarios: Sequence[Scenario], horizons: Sequence[int]) -> list[TrainingCase]:
+    facts = [case_facts(s) for s in scenarios]
+    labels = clusters(facts)
+    return [
+        TrainingCase(f, tuple(event_pairs(s, horizons)), label)
+        for s, f, label in zip(scenarios, facts, labels, strict=True)
+    ]
+
+
+def _with_library(scenarios: Sequence[Scenario]) -> list[Scenario]:
+    """The cases to score followed by every built-in case not among them (the training pool)."""
+    from sanctionsim.history.protocol import content_hash
+    from sanctionsim.scenario.library import case_ids
+    from sanctionsim.scenario.loader import load_scenario
+
+    seen = {content_hash(s) for s in scenarios}
+    pool = list(scenarios)
+    for case_id in case_ids():
+        built_in = load_scenario(case_id)
+        if content_hash(built_in) not in seen:
+            pool.append(built_in)
+    return pool
+
+
+def evaluate(
+    scenarios: Sequence[Scenario],
+    *,
+    horizons: Sequence[int] = DEFAULT_HORIZONS,
+    runs: int = DEFAULT_RUNS,
+    seed: int = DEFAULT_SEED,
+    model: str = "v1",
+    forecasts: Path | None = None,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    progress: Callable[[str], None] | None = None,
+) -> HistoryEvaluation:
+    """Forecast ``scenarios`` (by the model, or from a ``forecasts`` CSV file) and score them on
+    the protocol's pairs beside the references, trained on the built-in library and the given
+    cases, leaving out the forecast case's cluster.
+
+    Raises:
+        InputError: bad sizes or horizons, an unknown model, a forecasts file that misses a pair.
+    """
+    from sanctionsim.errors import InputError
+
+    horizons = tuple(sorted(set(horizons)))
+    if not horizons or horizons[0] < 1 or horizons[-1] > 600:
+        raise InputError.single("--horizons", "horizons must be whole months in 1..600")
+    pool = _training_pool(_with_library(scenarios), horizons)
+    table = read_forecasts(forecasts) if forecasts is not None else None
+    results = []
+    for scenario, training in zip(scenarios, pool[: len(scenarios)], strict=True):
+        pairs = training.pairs
+        if table is not None and forecasts is not None:
+            needed = [(p.event, p.horizon) for p in pairs if p.scored]
+            forecast: CaseForecast = file_forecast(table, str(forecasts), scenario.id, needed)
+        else:
+            forecast = model_forecast(scenario, horizons, runs=runs, seed=seed, model=model)
+        refs = reference_forecasts(training.facts, pairs, training.cluster, pool)
+        months = recorded_months(scenario, training.facts)
+        derived = []
+        for (event, h), value in sorted(forecast.derived.items(), key=lambda kv: kv[0][1]):
+            recorded = derived_recorded(scenario, training.facts, h)[event]
+            derived.append(
+                {
+                    "event": event,
+                    "horizon": h,
+                    "forecast": value,
+                    "recorded": recorded,
+                    "brier": None if recorded is None else (value - recorded) ** 2,
+                }
+            )
+        results.append(
+            CaseResult(
+                facts=training.facts,
+                cluster=training.cluster,
+                pairs=pairs,
+                forecast=tuple(forecast.probabilities.get((p.event, p.horizon)) for p in pairs),
+                references={r: tuple(v) for r, v in refs.items()},
+                derived=tuple(derived),
+                months=months,
+            )
+        )
+        if progress is not None:
+            progress(scenario.id)
+    from_file = forecasts is not None
+    return HistoryEvaluation(
+        cases=tuple(results),
+        forecaster=f"forecasts in {forecasts}" if from_file else f"model {model}",
+        model_version=None if from_file else model,
+        runs=None if from_file else runs,
+        seed=seed,
+        horizons=horizons,
+        resamples=resamples,
+    )
