@@ -35,3 +35,14 @@ def test_check_warns_about_a_record_without_ended_by(tmp_path: Path) -> None:
     current = run_sanctionsim("check", str(original))
     assert current.returncode == 0
     assert "warning" not in current.stderr
+
+
+def test_the_tables_end_with_the_skill_sentence() -> None:
+    result = run_sanctionsim("history", "libya-1992", "yugoslavia-1992", "--runs", "64")
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())  # Rich wraps long lines
+    assert "The cases: group, episode age on start, how the record ends" in text
+    assert "headline" in text
+    assert "easing AUC" in text
+    assert "The model v1 is" in text
+    assert text.rstrip().endswith("2 cases in 2 clusters).")
