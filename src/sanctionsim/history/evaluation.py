@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -57,9 +57,13 @@ class CaseResult:
     def scored(self, forecaster: str = "model") -> tuple[FloatArray, FloatArray]:
         """(forecasts, outcomes) of the scored pairs for ``forecaster`` (or a reference)."""
         values = self.forecast if forecaster == "model" else self.references[forecaster]
-        chosen = [(v, p.recorded) for v, p in zip(values, self.pairs, strict=True) if p.scored]
-        p = np.array([float(v) for v, _ in chosen if v is not None], dtype=np.float64)
-        y = np.array([float(r or 0) for _, r in chosen], dtype=np.float64)
+        chosen = [
+            (float(v), float(p.recorded or 0))
+            for v, p in zip(values, self.pairs, strict=True)
+            if p.scored and v is not None
+        ]
+        p = np.array([v for v, _ in chosen], dtype=np.float64)
+        y = np.array([r for _, r in chosen], dtype=np.float64)
         return p, y
 
     @property
@@ -90,7 +94,6 @@ class HistoryEvaluation:
     horizons: tuple[int, ...]
     resamples: int = BOOTSTRAP_RESAMPLES
     calibration_id: str | None = None
-    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     # -- the clustered headline ---------------------------------------------------------------
     @property
