@@ -17,11 +17,10 @@ from sanctionsim.history.protocol import (
     episode_age_months,
     episode_group,
     event_pairs,
-    span_months,
-    whole_months,
 )
 from sanctionsim.scenario.library import case_ids
 from sanctionsim.scenario.loader import load_scenario
+from sanctionsim.scenario.months import span_months, whole_months
 from sanctionsim.scenario.schema import Defection, EpisodeGroup, Scenario
 
 HORIZONS = (12, 36, 60, 120)

@@ -19,13 +19,12 @@ legal basis); :func:`epoch_probability` is then 1 at a renewal date and ω elsew
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
+from sanctionsim.scenario.months import add_months, span_months
 from sanctionsim.scenario.schema import Measure, Scenario
 
 OMEGA = 1.0 / 12.0
@@ -43,19 +42,6 @@ def renewal_period(measure: Measure) -> int | None:
     return DEFAULT_RENEWAL_MONTHS.get(measure.legal_basis)
 
 
-def _add_months(date: dt.date, months: int) -> dt.date:
-    """``date`` plus whole calendar months, the day clamped to the month's length."""
-    years, index = divmod(date.month - 1 + months, 12)
-    year, month = date.year + years, index + 1
-    return dt.date(year, month, min(date.day, calendar.monthrange(year, month)[1]))
-
-
-def _month_of(start: dt.date, date: dt.date) -> int:
-    """The month (1-based) after ``start`` that holds ``date``; a part month counts as one."""
-    months = (date.year - start.year) * 12 + (date.month - start.month)
-    return months + 1 if date.day > start.day else months
-
-
 def renewal_calendar(
     scenario: Scenario, member_ids: Sequence[str], horizon: int
 ) -> npt.NDArray[np.bool_]:
@@ -70,12 +56,12 @@ def renewal_calendar(
             if measure.imposer != member or period is None or measure.level_on(start) <= 0:
                 continue
             k = 1
-            while (renewal := _add_months(measure.imposed, k * period)) <= start:
+            while (renewal := add_months(measure.imposed, k * period)) <= start:
                 k += 1
-            while (month := _month_of(start, renewal)) <= horizon:
+            while (month := span_months(start, renewal)) <= horizon:
                 result[month - 1, i] = True
                 k += 1
-                renewal = _add_months(measure.imposed, k * period)
+                renewal = add_months(measure.imposed, k * period)
     return result
 
 

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from sanctionsim.scenario.months import span_months, whole_months
 from sanctionsim.scenario.schema import Scenario, central
 
 PROTOCOL_VERSION = 1
@@ -58,30 +59,6 @@ def eases_event(member: str) -> str:
 def delivers_event(deal: str) -> str:
     """The event "this side deal delivers in full by H"."""
     return f"{deal}_delivers"
-
-
-def span_months(start: dt.date, end: dt.date) -> int:
-    """Whole months from ``start`` needed to reach ``end`` (a part month counts as one).
-
-    >>> span_months(dt.date(2014, 7, 4), dt.date(2017, 7, 4)), span_months(
-    ...     dt.date(1990, 8, 6), dt.date(1990, 9, 7))
-    (36, 2)
-    """
-    if end < start:
-        raise ValueError(f"end {end} is before start {start}")
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    return months + 1 if end.day > start.day else months
-
-
-def whole_months(start: dt.date, date: dt.date) -> int:
-    """Whole calendar months from ``start`` to ``date`` (a part month does not count).
-
-    >>> whole_months(dt.date(2014, 7, 4), dt.date(2017, 7, 3)), whole_months(
-    ...     dt.date(2014, 7, 4), dt.date(2017, 7, 4))
-    (35, 36)
-    """
-    months = (date.year - start.year) * 12 + (date.month - start.month)
-    return months - 1 if date.day < start.day else months
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ prints each as ``warning: FILE:LINE:COL: path: message`` on stderr and exits 0 (
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 
+from sanctionsim.scenario.months import span_months
 from sanctionsim.scenario.reading import MODEL_VERSIONS, unread_inputs
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.scenario.yaml_source import PathKey
@@ -39,21 +39,11 @@ def more_warnings(scenario: Scenario, model: str = "v1") -> Iterator[Finding]:
     yield from _web_sources(scenario)
 
 
-def whole_months(start: dt.date, end: dt.date) -> int:
-    """Months from ``start`` to ``end``, a started month counted whole.
-
-    >>> whole_months(dt.date(1992, 4, 15), dt.date(1999, 4, 5))
-    84
-    """
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    return months + 1 if end.day > start.day else months
-
-
 def _horizon(scenario: Scenario) -> Iterator[Finding]:
     outcome = scenario.recorded_outcome
     if outcome is None or outcome.end <= scenario.start:
         return
-    span = whole_months(scenario.start, outcome.end)
+    span = span_months(scenario.start, outcome.end)
     if scenario.horizon_months != span:
         yield (
             ("horizon_months",),
