@@ -518,20 +518,14 @@ def create_app(
 
     @functools.cache
     def case_rows() -> list[dict[str, Any]]:
-        rows = []
-        for case_id in cases.ids():
-            s = cases.get(case_id)
-            assert s is not None
-            rows.append(
-                {
-                    "id": s.id,
-                    "title": s.title,
-                    "start": s.start.isoformat(),
-                    "coalition": [a.id for a in s.members],
-                    "target": s.target.actor,
-                }
-            )
-        return rows
+        # the library's committed index, as `sanctionsim cases` reads it: no file is parsed
+        from sanctionsim.history.case_index import read_index
+
+        keys = ("title", "start", "coalition", "target")
+        return [
+            {"id": case_id, **{k: entry[k] for k in keys}}
+            for case_id, entry in sorted(read_index().items())
+        ]
 
     # ---------------------------------------------------------------- JSON API
     @app.get(
