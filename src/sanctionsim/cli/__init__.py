@@ -12,6 +12,7 @@ import typer
 
 from sanctionsim.cli import (
     analysis_commands,
+    calibrate_commands,
     dynamics_commands,
     experiment_commands,
     game_commands,
@@ -54,6 +55,7 @@ game_commands.register(app)
 dynamics_commands.register(app)
 report_commands.register(app)
 history_commands.register(app)
+calibrate_commands.register(app)
 experiment_commands.register(app)
 migrate_commands.register(app)
 

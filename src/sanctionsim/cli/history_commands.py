@@ -20,6 +20,7 @@ from sanctionsim.errors import InputError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from sanctionsim.dynamics.calibration import Calibration
     from sanctionsim.history.evaluation import HistoryEvaluation
 
 DEFAULT_RUNS = 2048  # = sanctionsim.history.forecast.DEFAULT_RUNS (not imported: startup)
@@ -58,7 +59,11 @@ def history(
     horizons: Annotated[
         str, typer.Option(help="Horizons in months, comma-separated.")
     ] = DEFAULT_HORIZONS,
-    model: Annotated[str, typer.Option(help="Model version to forecast with.")] = "v1",
+    model: Annotated[str, typer.Option(help="Model version to forecast with (v1 or v2).")] = "v1",
+    calibration: Annotated[
+        Path | None,
+        typer.Option(help="Model v2's calibration file (default: the shipped one); its folds."),
+    ] = None,
     forecasts: Annotated[
         Path | None,
         typer.Option(help="Score this CSV of probabilities (case,event,horizon,forecast) instead."),
@@ -79,6 +84,7 @@ def history(
     if runs < 1:
         raise InputError.single("--runs", f"must be at least 1, got {runs}")
     months = parse_horizons(horizons)
+    chosen = _calibration(model, calibration)
     scenarios = [load_scenario(reference) for reference in (cases or case_ids())]
     if out is not None and out.exists() and not out.is_dir():
         raise InputError.single(str(out), "--out must be a folder, and this is a file")
@@ -91,6 +97,7 @@ def history(
             model=model,
             forecasts=forecasts,
             progress=lambda _case: advance(1),
+            calibration=chosen,
         )
     document = result.to_dict()
     if out is not None:
@@ -101,6 +108,17 @@ def history(
     from rich.console import Console
 
     print_history(result, document, Console())
+
+
+def _calibration(model: str, path: Path | None) -> Calibration | None:
+    """The calibration ``--calibration`` names (v2 only; None: the shipped one, read later)."""
+    if path is None:
+        return None
+    if model != "v2":
+        raise InputError.single("--calibration", "only model v2 reads a calibration")
+    from sanctionsim.dynamics.calibration import load_calibration
+
+    return load_calibration(path)
 
 
 def write_table(result: HistoryEvaluation, out: Path) -> None:

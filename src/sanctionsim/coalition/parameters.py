@@ -33,7 +33,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -64,6 +64,8 @@ if TYPE_CHECKING:
 PRIOR_KEPT, PRIOR_BROKEN = 1.0, 1.0
 OUTCOME_WEIGHT = {"kept": 1.0, "partial": 0.5, "broken": 0.0}
 _NOT_PER_RUN = {"un_level_eased"}  # facts of the scenario, the same in every run
+Accounting = Literal["v1", "v2"]
+"""Which easable sets and premium rule: model v1's or v2's (docs/model-v2.md, item 1)."""
 
 
 def reliable_prior_from_record(
@@ -134,6 +136,7 @@ class CoalitionParameters:
     false_alarm: Array  # (R,)
     trade_share: Array  # w_i
     third_party_ids: tuple[str, ...] = field(default=())
+    accounting: Accounting = "v1"  # which easable sets and premium rule (see easable_measures)
 
     @property
     def runs(self) -> int:
@@ -154,6 +157,11 @@ class CoalitionParameters:
             if per_run and isinstance(value, np.ndarray) and value.shape[:1] == (self.runs,):
                 changes[item.name] = value[runs]
         return dataclasses.replace(self, **changes)
+
+    def has_something_to_ease(self) -> NDArray[np.bool_]:
+        """``(R, N)``: whether easing changes member i's pressure at all in this run."""
+        result: NDArray[np.bool_] = self.held_pressure > self.eased_pressure
+        return result
 
     def expected_penalty(self) -> Array:
         """k_i x q_i: the penalty a defector expects to pay each month it eases."""
@@ -206,10 +214,12 @@ class KeyedStreams:
         return cls(int(rng.integers(0, 2**63)))
 
 
-def central_parameters(scenario: Scenario, date: dt.date | None = None) -> CoalitionParameters:
+def central_parameters(
+    scenario: Scenario, date: dt.date | None = None, accounting: Accounting = "v1"
+) -> CoalitionParameters:
     """The model's numbers at every quantity's central value (one run)."""
     date = date or scenario.start
-    return _build(scenario, date, Draws(scenario, date, 1, None))
+    return _build(scenario, date, Draws(scenario, date, 1, None), accounting)
 
 
 def draw_parameters(
@@ -217,21 +227,31 @@ def draw_parameters(
     rng: np.random.Generator | KeyedStreams,
     runs: int,
     date: dt.date | None = None,
+    accounting: Accounting = "v1",
 ) -> CoalitionParameters:
     """``runs`` independent draws of every uncertain quantity, each from its own keyed stream.
 
     ``rng`` is the keyed streams to draw from (the engine passes one per block), or a Generator
-    from which one entropy draw seeds them.
+    from which one entropy draw seeds them. ``accounting`` only decides which measures each
+    member can ease (:func:`easable_measures`): the draws are the same for both.
     """
     if runs < 1:
         raise ArgumentError.of("runs", f"must be at least 1, got {runs}")
     streams = rng if isinstance(rng, KeyedStreams) else KeyedStreams.from_generator(rng)
     date = date or scenario.start
-    return _build(scenario, date, Draws(scenario, date, runs, streams))
+    return _build(scenario, date, Draws(scenario, date, runs, streams), accounting)
 
 
-def easable_measures(scenario: Scenario, member_id: str) -> dict[str, float]:
-    """Member's easable set E_i: measure id -> level it would be eased to."""
+def easable_measures(
+    scenario: Scenario, member_id: str, accounting: Accounting = "v1"
+) -> dict[str, float]:
+    """Member's easable set E_i: measure id -> level it would be eased to.
+
+    With a side deal, the deal's measures at the deal's levels. Without one, its own measures to
+    zero: under model v1's accounting only unilateral and regional ones (a UN-based measure only
+    through a deal); under v2's (docs/model-v2.md, item 1) any legal basis, UN-based ones at the
+    breach cost kappa_i per unit of level.
+    """
     deal_levels: dict[str, float] = {}
     for deal in scenario.side_deals:
         if deal.member != member_id:
@@ -245,15 +265,17 @@ def easable_measures(scenario: Scenario, member_id: str) -> dict[str, float]:
     return {
         m.id: 0.0
         for m in scenario.measures
-        if m.imposer == member_id and not m.legal_basis.startswith("unsc:")
+        if m.imposer == member_id and (accounting == "v2" or not m.legal_basis.startswith("unsc:"))
     }
 
 
-def _pressures(scenario: Scenario, date: dt.date, draw: Draws) -> dict[str, Array]:
+def _pressures(
+    scenario: Scenario, date: dt.date, draw: Draws, accounting: Accounting
+) -> dict[str, Array]:
     """Fixed pressure, each member's held and eased pressure, holding cost and UN level eased."""
     member_ids = tuple(a.id for a in scenario.members)
     runs, n = draw.runs, len(member_ids)
-    easable = {i: easable_measures(scenario, i) for i in member_ids}
+    easable = {i: easable_measures(scenario, i, accounting) for i in member_ids}
     owner = {mid: i for i, ms in easable.items() for mid in ms}
     fixed, un_eased = np.zeros(runs), np.zeros(n)
     held, eased, cost = np.zeros((runs, n)), np.zeros((runs, n)), np.zeros((runs, n))
@@ -374,16 +396,19 @@ def _levers(scenario: Scenario, date: dt.date, draw: Draws) -> dict[str, Array]:
     }
 
 
-def _build(scenario: Scenario, date: dt.date, draw: Draws) -> CoalitionParameters:
+def _build(
+    scenario: Scenario, date: dt.date, draw: Draws, accounting: Accounting = "v1"
+) -> CoalitionParameters:
     """Every parameter of the model from the quantity table's draws (``docs/model.md``)."""
     return CoalitionParameters(
         scenario_id=scenario.id,
         date=date,
         member_ids=tuple(a.id for a in scenario.members),
-        **_pressures(scenario, date, draw),
+        **_pressures(scenario, date, draw, accounting),
         **_target(scenario, date, draw),
         **_third_parties(scenario, draw),
         **_members(scenario, date, draw),
         **_levers(scenario, date, draw),
         third_party_ids=tuple(p.actor for p in scenario.third_parties),
+        accounting=accounting,
     )

@@ -89,12 +89,57 @@ def member_payoffs(
     easing = 1.0 - holds
     premium = params.premium_base + params.premium_slope * pressure[..., None]
     gain = premium + q_target * params.deal_value
+    if params.accounting == "v2":  # the premium is earned on what is actually eased only
+        gain = gain * params.has_something_to_ease()
     loss = params.breach_cost * params.un_level_eased + params.expected_penalty()
     result: Array = (
         params.concession_value * hazard[..., None]
         - params.holding_cost * holds
         + easing * (gain - loss)
         + holds * params.side_payment
+    )
+    return result
+
+
+def easing_gain(
+    params: CoalitionParameters, seen_holding: Array, deal_honoured: Array, member: int
+) -> Array:
+    """u_i(ease) − u_i(hold) per run for member ``i``, the others at ``seen_holding`` (0/1).
+
+    The same number as two :func:`member_payoffs` calls differenced, computed for one member
+    only (model v2 asks it of every quantal member every month):
+    β_i·(h(P_e) − h(P_h)) + c_i + (g_i(P_e) + q_T·d_i)·[has something to ease, v2]
+    − κ_i·UN_i − k_i·q_i − s_i, with P_h and P_e the net pressures with i holding and easing.
+
+    >>> import numpy as np
+    >>> from sanctionsim.scenario.loader import load_scenario
+    >>> from sanctionsim.coalition.parameters import central_parameters
+    >>> p = central_parameters(load_scenario("dprk-2014"))
+    >>> seen, q = np.ones((1, p.members)), p.deal_honoured()
+    >>> eased = seen.copy(); eased[0, 2] = 0.0
+    >>> direct = member_payoffs(p, eased, q)[0, 2] - member_payoffs(p, seen, q)[0, 2]
+    >>> bool(np.isclose(easing_gain(p, seen, q, 2)[0], direct))
+    True
+    """
+    i = member
+    others = seen_holding * params.held_pressure + (1.0 - seen_holding) * params.eased_pressure
+    rest = params.fixed_pressure + others.sum(axis=-1) - others[:, i]
+    gross_hold = rest + params.held_pressure[:, i]
+    gross_ease = rest + params.eased_pressure[:, i]
+    pressure_hold = gross_hold * (1.0 - leakage(params, gross_hold))
+    pressure_ease = gross_ease * (1.0 - leakage(params, gross_ease))
+    hazard_gap = concession_hazard(params, pressure_ease) - concession_hazard(params, pressure_hold)
+    premium = params.premium_base[:, i] + params.premium_slope[:, i] * pressure_ease
+    earned = premium + deal_honoured * params.deal_value[:, i]
+    if params.accounting == "v2":
+        earned = earned * params.has_something_to_ease()[:, i]
+    loss = params.breach_cost[:, i] * params.un_level_eased[i] + params.expected_penalty()[:, i]
+    result: Array = (
+        params.concession_value[:, i] * hazard_gap
+        + params.holding_cost[:, i]
+        + earned
+        - loss
+        - params.side_payment[:, i]
     )
     return result
 

@@ -20,12 +20,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from sanctionsim.dynamics.kernel import EASED_BELOW, Kernel, Month
+from sanctionsim.dynamics.kernel_v2 import KernelV2, choice_terms
 from sanctionsim.dynamics.metrics import Summary, histogram_counts, summarise
 from sanctionsim.dynamics.plan import BLOCK, DEFAULT_CHUNK, ChunkSpec, Plan, check_seed
 from sanctionsim.dynamics.records import RunOutcomes, SimulationResult, Timing
@@ -36,6 +37,7 @@ from sanctionsim.dynamics.streams import ColumnSource, Uniforms, concat_params, 
 
 if TYPE_CHECKING:
     from sanctionsim.coalition.parameters import CoalitionParameters
+    from sanctionsim.dynamics.calibration import Calibration, ChoiceParameters
     from sanctionsim.dynamics.store import ParquetStore
     from sanctionsim.scenario.schema import Scenario
 
@@ -67,6 +69,7 @@ def build_rules(
 ) -> list[Rule]:
     """One rule object per member for a chunk of ``params.runs`` runs (the setup's model)."""
     snap_back = {deal.member: deal.snap_back for deal in setup.deals}
+    terms = None if setup.clock is None else choice_terms(params, setup.clock)
     rules = []
     for i, name in enumerate(setup.strategies):
         stochastic = name in STRATEGIES and STRATEGIES[name].metadata.stochastic
@@ -78,6 +81,7 @@ def build_rules(
             trust=trust[:, i, :],
             snap_back=snap_back.get(i),
             rng=None if column is None else column.as_generator(),
+            choice=None if terms is None else terms[i],
         )
         rules.append(build_rule(name, context, setup.model))
     return rules
@@ -97,6 +101,7 @@ class _Recorder:
         self.payoff_total = np.zeros((runs, n))
         self.cohesion = np.ones(runs)
         self.belief_sums = np.zeros((len(sizes), horizon, n))
+        self.chances: list[FloatArray] = []  # model v2: (R, N) per month
         self.cohesion_hist: list[npt.NDArray[np.int64]] = []
         self.pressure_hist: list[npt.NDArray[np.int64]] = []
 
@@ -115,6 +120,8 @@ class _Recorder:
         self.cohesion = month.cohesion
         self.cohesion_hist.append(histogram_counts(month.cohesion))
         self.pressure_hist.append(histogram_counts(month.net))
+        if month.chance is not None:
+            self.chances.append(month.chance)
         for b in range(len(self.belief_sums)):
             lo, hi = self.bounds[b], self.bounds[b + 1]
             self.belief_sums[b, t - 1] = month.belief[lo:hi].sum(axis=0)
@@ -128,6 +135,7 @@ class _Recorder:
             self.snapped,
             self.cohesion,
             self.payoff_total / horizon,
+            np.stack(self.chances, axis=1).astype(np.float32) if self.chances else None,
         )
         return Chunk(
             spec,
@@ -145,15 +153,28 @@ def run_chunk(setup: Setup, seed: int, spec: ChunkSpec, horizon: int, months: bo
     params = concat_params([d.params for d in draws])
     trust = np.concatenate([d.trust for d in draws])
     uniforms = Uniforms([d.rng for d in draws], spec.sizes, setup.layout.width)
-    kernel = Kernel(
-        build_rules(setup, params, trust, uniforms),
-        uniforms,
-        setup=setup,
-        params=params,
-        trust=trust,
-        widen=np.concatenate([d.widen for d in draws]),
-        reliable=np.concatenate([d.reliable for d in draws]),
-    )
+    rules = build_rules(setup, params, trust, uniforms)
+    widen = np.concatenate([d.widen for d in draws])
+    reliable = np.concatenate([d.reliable for d in draws])
+    kernel: Kernel
+    if setup.clock is None:
+        kernel = Kernel(
+            rules, uniforms, setup=setup, params=params, trust=trust, widen=widen, reliable=reliable
+        )
+    else:
+        members = len(setup.member_ids)
+        choices = Uniforms([d.choices for d in draws if d.choices], spec.sizes, 2 * members + 1)
+        kernel = KernelV2(
+            rules,
+            uniforms,
+            setup=setup,
+            params=params,
+            trust=trust,
+            widen=widen,
+            reliable=reliable,
+            choices=choices,
+            clock=setup.clock.months(horizon),
+        )
     recorder = _Recorder(setup, params.runs, horizon, spec.sizes)
     kept: list[Month] = []
     kernel.first()
@@ -181,6 +202,13 @@ def simulate_chunks(
         yield run_chunk(setup, seed, spec, plan.horizon, months)
 
 
+def _calibrated(model: str, calibration: Calibration | None) -> dict[str, Any]:
+    """``prepare``'s v2 arguments from a calibration: its global fit (None: the shipped one's)."""
+    if model != "v2" or calibration is None:
+        return {}
+    return {"choice": calibration.fitted, "omega": calibration.omega}
+
+
 def simulate(
     scenario: Scenario,
     *,
@@ -191,8 +219,12 @@ def simulate(
     store: ParquetStore | None = None,
     progress: Progress | None = None,
     model: str = MODEL,
+    calibration: Calibration | None = None,
 ) -> SimulationResult:
     """Simulate ``runs`` runs of ``horizon`` months (default: the scenario's) from its start.
+
+    Model v2 plays the parameters ``calibration`` fitted on every case (default: the shipped
+    calibration); v1 reads no calibration.
 
     Raises:
         ArgumentError: bad sizes (``runs < 1``, horizon outside 1..600, chunk size not a
@@ -204,7 +236,7 @@ def simulate(
 
     plan = Plan(runs, scenario.horizon_months if horizon is None else horizon, chunk_size)
     check_seed(seed)
-    setup = prepare(scenario, model)
+    setup = prepare(scenario, model, **_calibrated(model, calibration))
     deal_ids = tuple(d.id for d in setup.deals)
     summary = Summary(plan.horizon, setup.member_ids, deal_ids)
     started = time.perf_counter()
@@ -245,8 +277,13 @@ def run_outcomes(
     seed: int,
     chunk_size: int = DEFAULT_CHUNK,
     model: str = MODEL,
+    choice: ChoiceParameters | None = None,
+    omega: float | None = None,
 ) -> RunOutcomes:
-    """Every run's outcomes, in run order (history's forecasts, tests and benchmarks)."""
+    """Every run's outcomes, in run order (history's forecasts, tests and benchmarks).
+
+    Model v2 plays ``choice`` with epoch rate ``omega`` (default: the shipped calibration's).
+    """
     plan = Plan(runs, horizon, chunk_size)
-    setup = prepare(scenario, model)
+    setup = prepare(scenario, model, choice=choice, omega=omega)
     return RunOutcomes.concat([c.outcomes for c in simulate_chunks(setup, seed, plan)])

@@ -13,7 +13,10 @@
 5. members choose next month's levels by their rules (:mod:`sanctionsim.dynamics.rules`);
 6. third parties' substitution follows pressure through ``coalition.payoffs.leakage``.
 
-A run stops changing once the target concedes (the episode is over).
+A run stops changing once the target concedes (the episode is over). The hooks between
+``month``'s steps (:meth:`Kernel.target_hazard`, :meth:`Kernel.other_end`,
+:meth:`Kernel.decide`, ...) are v1's here; model v2 overrides them in
+:mod:`sanctionsim.dynamics.kernel_v2`.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ class Month:
     snapped: BoolArray  # (R, D)
     belief: FloatArray  # (R, N)
     payoff: FloatArray  # (R, N)
+    chance: FloatArray | None = None  # (R, N) model v2: each member's chance of easing by now
 
 
 class Kernel:
@@ -95,6 +99,8 @@ class Kernel:
         self.t = 0
         runs, n, d = self.runs, self.members, len(self.deals)
         self.alive = np.ones(runs, dtype=np.bool_)
+        self.conceded = np.zeros(runs, dtype=np.bool_)
+        self.conceded_before = np.zeros(runs, dtype=np.bool_)  # by the end of last month
         self.frac = np.ones((runs, n))
         self.position = np.zeros((runs, d), dtype=np.int16)
         self.delivered = np.zeros((runs, d), dtype=np.int16)
@@ -138,15 +144,37 @@ class Kernel:
         self.uniforms.draw()
         self.apply([rule.first() for rule in self.rules])
 
+    # -- what model versions change (v1's here; model v2's in kernel_v2) -------------------------
+    def draw_month(self) -> FloatArray:
+        """This month's uniforms."""
+        return self.uniforms.draw()
+
+    def target_hazard(self, hazard: FloatArray) -> FloatArray:
+        """The target's concession hazard this month: h(P) as the analyst states it."""
+        return hazard
+
+    def other_end(self, alive: BoolArray) -> BoolArray:
+        """Runs that end this month otherwise than by a concession: none in v1."""
+        return np.zeros_like(alive)
+
+    def chance(self) -> FloatArray | None:
+        """Each member's smooth chance of having eased by now: not carried in v1."""
+        return None
+
+    def decide(self, seen_holding: BoolArray, payoff: FloatArray) -> list[npt.NDArray[np.int8]]:
+        """Next month's actions, each member by its rule."""
+        return [rule.next(self.view(i, seen_holding, payoff)) for i, rule in enumerate(self.rules)]
+
     def month(self) -> Month:
         """Play the next month and return what it produced."""
         self.t += 1
-        u = self.uniforms.draw()
+        u = self.draw_month()
         lay, n = self.layout, self.members
         gross = self.gross_pressure()
         net = gross * (1.0 - leakage(self.params, gross))
-        hazard = concession_hazard(self.params, net)
+        hazard = self.target_hazard(concession_hazard(self.params, net))
         alive = self.alive
+        self.conceded_before = self.conceded.copy()
 
         # 1. the target moves
         conceded_now = alive & tgt.concedes(u[:, lay.concede], hazard)
@@ -175,26 +203,25 @@ class Kernel:
             by_leader = np.zeros((self.runs, n), dtype=np.bool_)
         payoff = self.payoffs(by_leader)
 
-        self.alive = alive & ~conceded_now
+        self.alive = alive & ~conceded_now & ~self.other_end(alive & ~conceded_now)
+        self.conceded |= conceded_now
         record = Month(
             month=self.t,
             gross=gross,
             net=net,
             cohesion=gross / np.where(self.gross0 > 0, self.gross0, 1.0),
             frac=self.frac.copy(),
-            conceded=~self.alive,
+            conceded=self.conceded.copy(),
             position=self.position.copy(),
             delivered=self.delivered.copy(),
             snapped=self.snapped.copy(),
             belief=self.belief.copy(),
             payoff=payoff,
+            chance=self.chance(),
         )
 
         # 5. members choose next month's levels
-        actions = [
-            rule.next(self.view(i, seen_holding, payoff)) for i, rule in enumerate(self.rules)
-        ]
-        self.apply(actions)
+        self.apply(self.decide(seen_holding, payoff))
         return record
 
     def observe(self, u: FloatArray) -> BoolArray:

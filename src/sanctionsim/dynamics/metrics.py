@@ -94,6 +94,7 @@ class Summary:
     cohesion_hist: IntArray = field(init=False)  # (H, bins)
     pressure_hist: IntArray = field(init=False)  # (H, bins): net pressure on the target
     belief_sum: FloatArray = field(init=False)  # (H, N), block sums folded in block order
+    chance_sum: FloatArray | None = field(init=False, default=None)  # (H, N) model v2
     counts: dict[str, int] = field(default_factory=dict)  # proportions: runs with the event
     moments: dict[str, Moments] = field(default_factory=dict)  # means
 
@@ -123,11 +124,14 @@ class Summary:
         for i in range(len(self.members)):
             self.eased_first[:, i] += np.bincount(outcomes.eased_month[:, i], minlength=h + 1)
         self.conceded_at += np.bincount(outcomes.conceded_month, minlength=h + 1)
+        if outcomes.eased_chance is not None:
+            block_sum = outcomes.eased_chance.sum(axis=0, dtype=np.float64)
+            self.chance_sum = block_sum if self.chance_sum is None else self.chance_sum + block_sum
         for d in range(len(self.deals)):
             self.delivered_at[:, d] += np.bincount(outcomes.delivered_month[:, d], minlength=h + 1)
             self.snapped_at[:, d] += np.bincount(outcomes.snapped_month[:, d], minlength=h + 1)
         for name, metric, values in per_run_values(outcomes, self.members, self.deals):
-            if metric.proportion:
+            if metric.proportion and not (outcomes.smooth and metric.name == "p_member_eases"):
                 self.counts[name] = self.counts.get(name, 0) + int(values.sum())
             else:
                 self.moments.setdefault(name, Moments()).add_block(values)
@@ -194,9 +198,13 @@ def summarise(summary: Summary) -> tuple[ForecastMetrics, ForecastCurves]:
         share = cumulative(at) / runs
         return {key: share[:, k].tolist() for k, key in enumerate(keys)}
 
+    if summary.chance_sum is None:
+        eased_by = by_month(summary.eased_first, members)
+    else:  # model v2: the mean smooth chance
+        eased_by = {m: (summary.chance_sum[:, i] / runs).tolist() for i, m in enumerate(members)}
     curves = ForecastCurves(
         month=list(range(1, summary.horizon + 1)),
-        p_eased_by=by_month(summary.eased_first, members),
+        p_eased_by=eased_by,
         p_conceded_by=(cumulative(summary.conceded_at) / runs).tolist(),
         p_deal_delivered_by=by_month(summary.delivered_at, deals),
         p_snapped_back_by=by_month(summary.snapped_at, deals),

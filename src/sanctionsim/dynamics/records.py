@@ -119,20 +119,39 @@ class RunOutcomes:
     snapped_month: Int16Array  # (R, D)
     cohesion_final: FloatArray  # (R,)
     payoff_mean: FloatArray  # (R, N) realised payoff per month
+    eased_chance: npt.NDArray[np.float32] | None = None  # (R, H, N) model v2's smooth chances
+
+    @property
+    def smooth(self) -> bool:
+        """Whether members' easing is carried as smooth chances (model v2)."""
+        return self.eased_chance is not None
+
+    def eased_by(self, by: int | None) -> FloatArray | npt.NDArray[np.bool_]:
+        """Each member's easing by month ``by`` (None: the horizon) per run: model v2's smooth
+        chance, else whether it happened."""
+        if self.eased_chance is None:
+            return _by(self.eased_month, by)
+        month = self.eased_chance.shape[1] if by is None else by
+        return np.asarray(self.eased_chance[:, month - 1, :], dtype=np.float64)
 
     @staticmethod
     def concat(parts: Sequence[RunOutcomes]) -> RunOutcomes:
         """Runs of several chunks, in order."""
-        return RunOutcomes(
-            *(
-                np.concatenate([getattr(p, f.name) for p in parts])
-                for f in dataclasses.fields(RunOutcomes)
-            )
-        )
+        values: dict[str, Any] = {
+            f.name: None
+            if getattr(parts[0], f.name) is None
+            else np.concatenate([getattr(p, f.name) for p in parts])
+            for f in dataclasses.fields(RunOutcomes)
+        }
+        return RunOutcomes(**values)
 
     def rows(self, rows: slice) -> RunOutcomes:
         """The outcomes of the runs in ``rows``."""
-        return RunOutcomes(*(getattr(self, f.name)[rows] for f in dataclasses.fields(self)))
+        values: dict[str, Any] = {
+            f.name: None if getattr(self, f.name) is None else getattr(self, f.name)[rows]
+            for f in dataclasses.fields(self)
+        }
+        return RunOutcomes(**values)
 
 
 # ---------------------------------------------------------------- the metric table
@@ -169,7 +188,7 @@ METRICS: tuple[Metric, ...] = (
         "p_cascade", "cascade: two or more members ease",
     ),
     Metric(
-        "p_member_eases", "member", True, lambda o, by: _by(o.eased_month, by),
+        "p_member_eases", "member", True, lambda o, by: o.eased_by(by),
         "p_member_eases", "eases",
     ),
     Metric(

@@ -53,6 +53,32 @@ DEFAULT_TRUST = 0.5
 COOPERATION_THRESHOLD = 0.5
 
 
+@dataclass(frozen=True)
+class ChoiceTerms:
+    """What model v2's logit choice reads for one member (docs/model-v2.md, items 3 and 4).
+
+    ``slope`` is λ; ``backing_down`` the one-off cost A_i per run ``(runs,)``; ``stake`` S_i per
+    run; ``easable`` whether the member has anything to ease in each run.
+    """
+
+    slope: float
+    backing_down: FloatArray
+    stake: FloatArray
+    easable: BoolArray
+
+
+@dataclass(frozen=True)
+class Epoch:
+    """A decision month of model v2, per run: ``chance`` e_t (1 at a renewal date, ω elsewhere),
+    ``theta`` the anchored intercept θ_t, and the two uniforms that decide whether the member
+    reconsiders (``epoch_u < chance``) and whether it eases (``choice_u < p``)."""
+
+    chance: FloatArray
+    theta: float
+    epoch_u: FloatArray
+    choice_u: FloatArray
+
+
 @dataclass
 class View:
     """What one member knows at the end of a month, per run (arrays of length ``runs``).
@@ -66,6 +92,7 @@ class View:
         delivered: for a member with a side deal, whether the target has delivered every stage
             the member has eased (the member may ease the next one); else all False.
         reneged: for a member with a side deal, whether the target has reneged; else all False.
+        epoch: model v2's decision month (None in v1).
     """
 
     member: int
@@ -75,6 +102,7 @@ class View:
     belief: FloatArray
     delivered: BoolArray
     reneged: BoolArray
+    epoch: Epoch | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +115,8 @@ class RuleMetadata:
         uses_payoffs: reads the coalition model's payoffs (``domain/MODEL.md`` §2).
         uses_trust: weighs the other members by the trust between them.
         uses_deal: reads its side deal's deliveries and reneging.
+        quantal: decides at decision epochs by the logit choice of model v2 and carries its
+            easing hazard (:mod:`sanctionsim.dynamics.rules_v2`).
         citation: the work the rule follows.
     """
 
@@ -94,6 +124,7 @@ class RuleMetadata:
     uses_payoffs: bool = False
     uses_trust: bool = False
     uses_deal: bool = False
+    quantal: bool = False
     citation: str = ""
 
 
@@ -102,7 +133,8 @@ class RuleContext:
     """What building a member's rule for a chunk may read.
 
     ``trust`` is the member's trust toward each member ``(runs, N)``; ``snap_back`` is its side
-    deal's term (``None``: no deal); ``rng`` the column of the month's uniforms a stochastic
+    deal's term (``None``: no deal); ``choice`` model v2's choice terms (``None`` in v1);
+    ``rng`` the column of the month's uniforms a stochastic
     classic strategy draws from.
     """
 
@@ -112,6 +144,7 @@ class RuleContext:
     trust: FloatArray
     snap_back: bool | None
     rng: np.random.Generator | None
+    choice: ChoiceTerms | None = None
 
 
 class Rule:
@@ -322,10 +355,16 @@ class HonouredByBelief:
         return single
 
 
+# model v2's rules build on the classes above (imported here, after them, to avoid a cycle)
+from sanctionsim.dynamics.rules_v2 import QuantalFollower, QuantalResponse  # noqa: E402
+
 RULES_BY_MODEL: MappingProxyType[str, MappingProxyType[str, type[Rule]]] = MappingProxyType(
     {
         "v1": MappingProxyType(
             {rule.name: rule for rule in (BestResponse, ConditionalCooperation, StagedReciprocity)}
+        ),
+        "v2": MappingProxyType(
+            {rule.name: rule for rule in (QuantalResponse, QuantalFollower, StagedReciprocity)}
         ),
     }
 )
@@ -340,6 +379,8 @@ def coalition_rules(model: str = MODEL) -> MappingProxyType[str, type[Rule]]:
 
     >>> sorted(coalition_rules("v1"))
     ['best_response', 'conditional_cooperation', 'staged_reciprocity']
+    >>> coalition_rules("v2")["best_response"].__name__
+    'QuantalResponse'
     """
     if model not in RULES_BY_MODEL:
         known = ", ".join(RULES_BY_MODEL)

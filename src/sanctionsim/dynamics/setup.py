@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sanctionsim.coalition.quantities import trust_on
 from sanctionsim.dynamics.rules import MODEL, coalition_rules
@@ -21,6 +22,12 @@ from sanctionsim.dynamics.strategies import STRATEGIES
 from sanctionsim.errors import InputError
 from sanctionsim.scenario.schema import Quantity, Scenario, central
 from sanctionsim.scenario.views import as_of
+
+if TYPE_CHECKING:
+    from sanctionsim.dynamics.calibration import ChoiceParameters
+    from sanctionsim.dynamics.kernel_v2 import EpisodeClock
+
+MAX_HORIZON = 600
 
 
 @dataclass(frozen=True)
@@ -151,10 +158,45 @@ class Setup:
     deals: tuple[DealSpec, ...]
     relations: tuple[tuple[int, int, Quantity], ...]
     layout: Layout
+    clock: EpisodeClock | None = None  # model v2's reading of the episode (None in v1)
 
 
-def prepare(scenario: Scenario, model: str = MODEL) -> Setup:
+def _episode_clock(
+    scenario: Scenario, member_ids: tuple[str, ...], choice: ChoiceParameters, omega: float
+) -> EpisodeClock:
+    """Model v2's reading of the episode on the start: group, age, renewals, commitment."""
+    import numpy as np
+
+    from sanctionsim.coalition.commitment import institutional_commitment
+    from sanctionsim.dynamics.epochs import renewal_calendar
+    from sanctionsim.dynamics.kernel_v2 import EpisodeClock
+    from sanctionsim.scenario.episode import episode_age_months, episode_group
+
+    calendar = renewal_calendar(scenario, member_ids, MAX_HORIZON + 1)
+    calendar.setflags(write=False)
+    commitment = np.asarray(institutional_commitment(scenario, member_ids))
+    return EpisodeClock(
+        group=episode_group(scenario),
+        age_months=round(episode_age_months(scenario), 6),
+        renewal=calendar,
+        commitment=commitment,
+        choice=choice,
+        omega=omega,
+    )
+
+
+def prepare(
+    scenario: Scenario,
+    model: str = MODEL,
+    *,
+    choice: ChoiceParameters | None = None,
+    omega: float | None = None,
+) -> Setup:
     """Read the scenario on its start date for model version ``model``.
+
+    Model v2 also reads the episode's clock (:class:`~sanctionsim.dynamics.kernel_v2.EpisodeClock`)
+    and plays ``choice`` (λ and α) with epoch rate ``omega``; both default to the shipped
+    calibration's (:func:`~sanctionsim.dynamics.calibration.load_calibration`). v1 reads neither.
 
     Raises:
         InputError: an unknown model version (naming ``model``), no coalition member, a member
@@ -181,6 +223,15 @@ def prepare(scenario: Scenario, model: str = MODEL) -> Setup:
         i for i, s in enumerate(strategies) if s in STRATEGIES and STRATEGIES[s].metadata.stochastic
     )
     leader = next((i for i, a in enumerate(members) if a.role == "leader"), None)
+    clock = None
+    if model == "v2":
+        if choice is None or omega is None:
+            from sanctionsim.dynamics.calibration import load_calibration
+
+            shipped = load_calibration()
+            choice = shipped.fitted if choice is None else choice
+            omega = shipped.omega if omega is None else omega
+        clock = _episode_clock(start, member_ids, choice, omega)
     return Setup(
         model=model,
         scenario=start,
@@ -190,4 +241,5 @@ def prepare(scenario: Scenario, model: str = MODEL) -> Setup:
         deals=deals,
         relations=tuple(relations),
         layout=Layout(len(member_ids), len(deals), stochastic),
+        clock=clock,
     )

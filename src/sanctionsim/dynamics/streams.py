@@ -43,6 +43,7 @@ class BlockDraws:
     widen: FloatArray  # (n, D) hold-fraction added on snap-back
     reliable: BoolArray
     rng: np.random.Generator
+    choices: np.random.Generator | None = None  # model v2's month stream (engine.v2.months)
 
 
 def block_stream(seed: int, block: int) -> np.random.Generator:
@@ -54,11 +55,16 @@ def draw_block(setup: Setup, seed: int, block: int, n: int) -> BlockDraws:
     """Draw block ``block``'s ``n`` runs: parameters, trust, widenings, target types.
 
     Every quantity draws from its own keyed stream (:class:`KeyedStreams` ``(seed, (block,))``);
-    the returned ``rng`` is the block's month stream (key ``engine.months``).
+    the returned ``rng`` is the block's month stream (key ``engine.months``), and for model v2
+    ``choices`` its own month stream (key ``engine.v2.months``): a new child stream, so every
+    draw v1 makes is made identically under v2.
     """
     streams = KeyedStreams(seed, (block,))
     scenario = setup.scenario
-    params = draw_parameters(scenario, streams, n, date=scenario.start)
+    v2 = setup.model == "v2"
+    params = draw_parameters(
+        scenario, streams, n, date=scenario.start, accounting="v2" if v2 else "v1"
+    )
     members = len(setup.member_ids)
     trust = np.full((n, members, members), DEFAULT_TRUST)
     for i, j, quantity in setup.relations:
@@ -73,7 +79,8 @@ def draw_block(setup: Setup, seed: int, block: int, n: int) -> BlockDraws:
         extra = draw_quantity(deal.widen_by, streams, f"side_deals.{deal.id}.snap_back.widen_by", n)
         widen[:, d] = np.where(span > 0, extra / np.where(span > 0, span, 1.0), 0.0)
     reliable = tgt.draw_types(params, streams("target.type").random(n))
-    return BlockDraws(params, trust, widen, reliable, streams("engine.months"))
+    choices = streams("engine.v2.months") if v2 else None
+    return BlockDraws(params, trust, widen, reliable, streams("engine.months"), choices)
 
 
 def concat_params(parts: Sequence[CoalitionParameters]) -> CoalitionParameters:

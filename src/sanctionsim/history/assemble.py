@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sanctionsim.history.evaluation import BOOTSTRAP_RESAMPLES, CaseResult, HistoryEvaluation
 from sanctionsim.history.forecast import (
@@ -30,6 +31,9 @@ from sanctionsim.history.protocol import (
 )
 from sanctionsim.history.references import TrainingCase, reference_forecasts
 from sanctionsim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from sanctionsim.dynamics.calibration import Calibration
 
 
 def _training_pool(scenarios: Sequence[Scenario], horizons: Sequence[int]) -> list[TrainingCase]:
@@ -66,10 +70,12 @@ def evaluate(
     forecasts: Path | None = None,
     resamples: int = BOOTSTRAP_RESAMPLES,
     progress: Callable[[str], None] | None = None,
+    calibration: Calibration | None = None,
 ) -> HistoryEvaluation:
     """Forecast ``scenarios`` (by the model, or from a ``forecasts`` CSV file) and score them on
     the protocol's pairs beside the references, trained on the built-in library and the given
-    cases, leaving out the forecast case's cluster.
+    cases, leaving out the forecast case's cluster. Model v2 forecasts each case with its fold's
+    parameters in ``calibration`` (default: the shipped one), never refitted here.
 
     Raises:
         InputError: bad sizes or horizons, an unknown model, a forecasts file that misses a pair.
@@ -81,6 +87,10 @@ def evaluate(
         raise InputError.single("--horizons", "horizons must be whole months in 1..600")
     pool = _training_pool(_with_library(scenarios), horizons)
     table = read_forecasts(forecasts) if forecasts is not None else None
+    if model == "v2" and calibration is None and table is None:
+        from sanctionsim.dynamics.calibration import load_calibration
+
+        calibration = load_calibration()
     results = []
     for scenario, training in zip(scenarios, pool[: len(scenarios)], strict=True):
         pairs = training.pairs
@@ -88,7 +98,16 @@ def evaluate(
             needed = [(p.event, p.horizon) for p in pairs if p.scored]
             forecast: CaseForecast = file_forecast(table, str(forecasts), scenario.id, needed)
         else:
-            forecast = model_forecast(scenario, horizons, runs=runs, seed=seed, model=model)
+            fold = calibration.for_case(scenario.id) if calibration and model == "v2" else None
+            forecast = model_forecast(
+                scenario,
+                horizons,
+                runs=runs,
+                seed=seed,
+                model=model,
+                choice=fold,
+                omega=calibration.omega if fold is not None and calibration else None,
+            )
         refs = reference_forecasts(training.facts, pairs, training.cluster, pool)
         months = recorded_months(scenario, training.facts)
         derived = []
@@ -125,4 +144,7 @@ def evaluate(
         seed=seed,
         horizons=horizons,
         resamples=resamples,
+        calibration_id=None
+        if calibration is None or model != "v2" or from_file
+        else f"{calibration.source} sha256:{calibration.sha256}",
     )

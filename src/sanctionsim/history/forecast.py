@@ -22,10 +22,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sanctionsim.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from sanctionsim.dynamics.calibration import ChoiceParameters
 from sanctionsim.history.protocol import TARGET_CONCEDES, delivers_event, eases_event
 from sanctionsim.scenario.reading import MODEL_VERSIONS
 from sanctionsim.scenario.schema import Scenario
@@ -55,9 +59,12 @@ def model_forecast(
     runs: int = DEFAULT_RUNS,
     seed: int = DEFAULT_SEED,
     model: str = "v1",
+    choice: ChoiceParameters | None = None,
+    omega: float | None = None,
 ) -> CaseForecast:
     """Simulate ``scenario`` (without its record) to the longest horizon; each event's probability
-    by each horizon.
+    by each horizon. Model v2 plays ``choice`` (λ, α) with epoch rate ``omega``, and its members'
+    easing is their mean smooth chance (docs/model-v2.md, item 4).
 
     Raises:
         InputError: bad sizes, an unknown model, or a scenario the engine cannot play.
@@ -70,8 +77,10 @@ def model_forecast(
         known = ", ".join(MODEL_VERSIONS)
         raise InputError.single("--model", f"unknown model {model!r} (known: {known})")
     blind = scenario.model_copy(update={"recorded_outcome": None})
-    setup = prepare(blind, model)
-    outcomes = run_outcomes(blind, runs=runs, horizon=max(horizons), seed=seed, model=model)
+    setup = prepare(blind, model, choice=choice, omega=omega)
+    outcomes = run_outcomes(
+        blind, runs=runs, horizon=max(horizons), seed=seed, model=model, choice=choice, omega=omega
+    )
     probabilities: dict[Key, float] = {}
     derived: dict[Key, float] = {}
     for h in horizons:

@@ -31,16 +31,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from sanctionsim.scenario.episode import (
+    Group,
+    episode_age_months,
+    episode_group,
+    measures_in_force,
+)
 from sanctionsim.scenario.months import span_months, whole_months
-from sanctionsim.scenario.schema import Scenario, central
+from sanctionsim.scenario.schema import Scenario
 
 PROTOCOL_VERSION = 1
 DEFAULT_HORIZONS = (12, 36, 60, 120)
-MONTH_DAYS = 365.25 / 12
 
 EventKind = Literal["concession", "leader_eases", "member_eases", "deal_delivers"]
 EVENT_KINDS: tuple[EventKind, ...] = ("concession", "leader_eases", "member_eases", "deal_delivers")
-Group = Literal["io", "multilateral_no_io", "unilateral"]
 
 SCORED = "scored"
 NOTHING_TO_EASE = "nothing_to_ease"
@@ -102,51 +106,6 @@ class CaseFacts:
         return self.covered_months is None or horizon <= self.covered_months
 
 
-def _in_force(scenario: Scenario) -> list[tuple[str, str, float, float, dt.date]]:
-    """(imposer, legal basis, pressure, cost, imposed) of each measure in force on ``start``."""
-    result = []
-    for measure in scenario.measures:
-        level = measure.level_on(scenario.start)
-        if level > 0:
-            result.append(
-                (
-                    measure.imposer,
-                    measure.legal_basis,
-                    level * central(measure.pressure),
-                    level * central(measure.cost),
-                    measure.imposed,
-                )
-            )
-    return result
-
-
-def episode_age_months(scenario: Scenario) -> float:
-    """Months from the episode's beginning to ``start`` (``episode_began``, else the earliest
-    measure in force on ``start``), in months of 365.25/12 days."""
-    if scenario.episode_began is not None:
-        began = scenario.episode_began.date
-    else:
-        dates = [imposed for *_, imposed in _in_force(scenario)]
-        began = min(dates, default=scenario.start)
-    return max(0.0, (scenario.start - began).days / MONTH_DAYS)
-
-
-INSTITUTIONAL_BASES = ("unsc:", "regional:", "ifi:")
-
-
-def episode_group(scenario: Scenario) -> Group:
-    """The large-N group: the file's sourced ``episode_group`` when it gives one; else an
-    institution's measure in force on ``start`` (legal basis ``unsc:``, ``regional:`` or
-    ``ifi:``) = ``io``; else more than one imposer with a measure in force =
-    ``multilateral_no_io``; else ``unilateral`` (pledges and private senders are no institution)."""
-    if scenario.episode_group is not None:
-        return scenario.episode_group.group
-    in_force = _in_force(scenario)
-    if any(basis.startswith(INSTITUTIONAL_BASES) for _, basis, *_ in in_force):
-        return "io"
-    return "multilateral_no_io" if len({imposer for imposer, *_ in in_force}) > 1 else "unilateral"
-
-
 def content_hash(scenario: Scenario) -> str:
     """A hash of everything but the record: two files with the same hash are the same episode."""
     blind = scenario.model_copy(update={"recorded_outcome": None})
@@ -155,7 +114,7 @@ def content_hash(scenario: Scenario) -> str:
 
 def case_facts(scenario: Scenario) -> CaseFacts:
     """The protocol's reading of ``scenario`` (never the recorded defections or concession date)."""
-    in_force = _in_force(scenario)
+    in_force = measures_in_force(scenario)
     pressure = {a.id: 0.0 for a in scenario.members}
     cost = dict(pressure)
     for imposer, _, p, c, _ in in_force:

@@ -29,8 +29,9 @@ from pydantic import BaseModel
 from sanctionsim.scenario.schema_base import Estimate
 from sanctionsim.scenario.yaml_source import PathKey
 
-MODEL_VERSIONS = ("v1",)
-"""Model versions with a declared reading; ``v1`` is the current model."""
+MODEL_VERSIONS = ("v1", "v2")
+"""Model versions with a declared reading: ``v1`` (the first model) and ``v2``
+(docs/model-v2.md), which reads everything v1 reads and the fields marked ``v2``."""
 
 PROTOCOL = "protocol"
 """The evaluation protocol (``docs/cases.md``): reads the episode's clock, not the forecast."""
@@ -47,7 +48,8 @@ class FieldUse:
 
 
 def _v1(pattern: str, how: str) -> FieldUse:
-    return FieldUse(pattern, 1, ("v1",), how)
+    """An input of model v1, read by v2 too."""
+    return FieldUse(pattern, 1, ("v1", "v2"), how)
 
 
 def _unread(pattern: str, since: int, why: str) -> FieldUse:
@@ -59,7 +61,7 @@ LATER = "recorded for model versions to come (issue 13, part 2)"
 INPUTS: tuple[FieldUse, ...] = (
     _v1("start", "the forecast's date: every dated fact after it is dropped"),
     _v1("horizon_months", "`simulate`'s default horizon"),
-    FieldUse("episode_began", 1, (PROTOCOL,), "the large-N references' clock"),
+    FieldUse("episode_began", 1, (PROTOCOL, "v2"), "the large-N clock (v2: its intercept)"),
     _v1("actors[].role", "who is in the coalition"),
     _v1("actors[].trade_share", "w_i"),
     _v1("actors[].strategy", "the member's rule in simulations"),
@@ -93,8 +95,8 @@ INPUTS: tuple[FieldUse, ...] = (
     _unread("measures[].secondary_on", 2, LATER),
     _unread("measures[].enforcement", 2, LATER + "; v1 reads every level as fully enforced"),
     _unread("measures[].saving", 2, LATER),
-    _unread("measures[].lock_in", 2, LATER),
-    _unread("measures[].renewal_months", 2, "model v2's decision epochs (docs/model-v2.md)"),
+    FieldUse("measures[].lock_in", 2, ("v2",), "v2: raises the cost of backing down"),
+    FieldUse("measures[].renewal_months", 2, ("v2",), "v2: the member's decision epochs"),
     _unread("measures[].exemptions", 2, LATER + "; v1 reads every level as applied by all"),
     _v1("side_deals[].member", "the dealing member"),
     _v1("side_deals[].issue", "d_i"),
@@ -151,7 +153,7 @@ INPUTS: tuple[FieldUse, ...] = (
     _unread("mediation", 2, LATER),
     _unread("shocks", 2, LATER),
     FieldUse(
-        "episode_group", 2, (PROTOCOL,), "the large-N references' group, over the derived one"
+        "episode_group", 2, (PROTOCOL, "v2"), "the large-N group, over the derived one (v2 too)"
     ),
 )
 """Every model input, in the order of ``docs/scenario-format.md``."""

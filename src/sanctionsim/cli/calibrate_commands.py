@@ -1,0 +1,137 @@
+"""The ``calibrate`` command: fit model v2's λ and α, leaving one cluster out (docs/model-v2.md).
+
+Refuses (exit 2): an unknown case or unreadable file, ``--runs``/``--final-runs`` below 1, a
+negative seed, ``--out`` that is a folder, a malformed ``--scheduler``, ``--omega`` outside
+(0, 1].
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sanctionsim.cli._common import input_errors_exit_2, prepare_output, print_json
+from sanctionsim.errors import InputError
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``calibrate`` command to ``app``."""
+    app.command("calibrate")(calibrate)
+
+
+@input_errors_exit_2
+def calibrate(
+    cases: Annotated[
+        list[str] | None,
+        typer.Argument(help="built-in case ids or scenario files (default: every built-in case)"),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="The calibration file to write (JSON).")] = Path(
+        "calibration-v2.json"
+    ),
+    runs: Annotated[int, typer.Option(help="Runs per case and grid point while searching.")] = 512,
+    final_runs: Annotated[
+        int, typer.Option(help="Runs per case at its fold's point, for the LOCO score.")
+    ] = 2048,
+    seed: Annotated[int, typer.Option(help="Root seed of every random stream.")] = 0,
+    omega: Annotated[
+        float, typer.Option(help="Monthly epoch rate outside renewal dates (fixed: 1/12).")
+    ] = 1.0 / 12.0,
+    backend: Annotated[
+        str, typer.Option(help="Where cases run: local (processes) or dask.")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Address of a running Dask scheduler, tcp://HOST:PORT (--backend dask)."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes. Default: CPU count.")
+    ] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print the calibration as JSON.")] = False,
+) -> None:
+    """Fit model v2's λ and α on cases, leaving one cluster out; write the calibration file.
+
+    Each case's grid is kept in OUT.work/ as it completes: a run after a kill reuses it.
+    """
+    from sanctionsim.cli.dynamics_commands import _progress
+    from sanctionsim.cli.experiment_commands import check_scheduler_address
+    from sanctionsim.experiments.backends import make_backend
+    from sanctionsim.files import write_text_atomically
+    from sanctionsim.history.assemble import evaluate
+    from sanctionsim.history.calibrate import fit, run_grids
+    from sanctionsim.history.protocol import DEFAULT_HORIZONS
+    from sanctionsim.scenario.library import case_ids
+    from sanctionsim.scenario.loader import load_scenario
+
+    for name, value in (("--runs", runs), ("--final-runs", final_runs)):
+        if value < 1:
+            raise InputError.single(name, f"must be at least 1, got {value}")
+    if seed < 0:
+        raise InputError.single("--seed", f"must be >= 0, got {seed}")
+    if not 0 < omega <= 1:
+        raise InputError.single("--omega", f"must lie in (0, 1], got {omega}")
+    if scheduler is not None:
+        check_scheduler_address(scheduler)
+    references = list(cases or case_ids())
+    scenarios = [load_scenario(reference) for reference in references]
+    references = [str(Path(r).resolve()) if Path(r).is_file() else r for r in references]
+    prepare_output(out, "--out", folder=False)
+    work = out.with_name(out.name + ".work")
+    chosen = make_backend(backend, scheduler, workers)
+    try:
+        with _progress(len(scenarios), "calibrating: cases x grid") as advance:
+            grids, reused = run_grids(
+                scenarios,
+                references,
+                work,
+                runs=runs,
+                seed=seed,
+                horizons=DEFAULT_HORIZONS,
+                omega=omega,
+                map_unordered=chosen.map_unordered,
+                progress=lambda _case: advance(1),
+            )
+    finally:
+        chosen.close()
+    details = {"search_runs": runs, "final_runs": final_runs, "seed": seed, "reused": reused}
+    calibration = fit(scenarios, grids, horizons=DEFAULT_HORIZONS, omega=omega, details=details)
+    with _progress(len(scenarios), "scoring each case at its fold") as advance:
+        loco = evaluate(
+            scenarios,
+            runs=final_runs,
+            seed=seed,
+            model="v2",
+            calibration=calibration,
+            progress=lambda _case: advance(1),
+        )
+    headline = loco.to_dict()
+    best = min(headline["references"].items(), key=lambda kv: kv[1]["brier"] or 1e9)
+    calibration = type(calibration)(
+        fitted=calibration.fitted,
+        folds=calibration.folds,
+        cases=calibration.cases,
+        omega=calibration.omega,
+        details={
+            **calibration.details,
+            "loco": {
+                "brier": headline["model"]["brier"] if headline["model"] else None,
+                "log_score": headline["model"]["log_score"] if headline["model"] else None,
+                "best_reference": best[0],
+                "best_reference_brier": best[1]["brier"],
+            },
+        },
+    )
+    write_text_atomically(out, calibration.to_json())
+    if json:
+        print_json(calibration.to_dict())
+        return
+    fitted = calibration.fitted
+    loco_scores = calibration.details["loco"]
+    print(
+        f"fitted on {len(scenarios)} cases: lambda {fitted.slope:g}, alpha {fitted.backing_down:g}"
+        f" (cases reused from {work}: {reused})\n"
+        f"leave-one-cluster-out Brier {loco_scores['brier']:.3f}, log score "
+        f"{loco_scores['log_score']:.3f}; best reference {loco_scores['best_reference']} "
+        f"{loco_scores['best_reference_brier']:.3f}\nwritten to {out}"
+    )

@@ -1,0 +1,171 @@
+"""Model v2's fitted parameters: the calibration record that ``calibrate`` writes and others read.
+
+Two behavioural parameters are fitted (docs/model-v2.md, "Parameters: three tiers"): λ, the
+slope of the logit choice (:mod:`sanctionsim.dynamics.choice`), and α, the scale of the cost of
+backing down (:mod:`sanctionsim.coalition.commitment`). ``sanctionsim calibrate`` fits them on a
+library of cases, leaving one cluster out at a time, and writes a :class:`Calibration`: the
+parameters fitted on every case, each held-out case's fold parameters, the data used and the
+leave-one-cluster-out score. Forecasts read it, never refit: ``simulate`` and the app play the
+parameters fitted on every case, ``history`` each case's fold parameters (out of sample).
+
+The shipped default is the package's data file ``dynamics/data/calibration-v2.json``;
+``--calibration FILE`` selects another. Every output records the calibration's hash
+(:attr:`Calibration.sha256`).
+
+>>> choice = ChoiceParameters(slope=2.0, backing_down=0.01)
+>>> choice.to_dict()
+{'slope': 2.0, 'backing_down': 0.01}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sanctionsim.errors import InputError
+
+DEFAULT_FILE = "calibration-v2.json"
+CALIBRATION_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class ChoiceParameters:
+    """λ (``slope``, dimensionless, >= 0) and α (``backing_down``, >= 0) of model v2."""
+
+    slope: float
+    backing_down: float
+
+    def __post_init__(self) -> None:
+        for name in ("slope", "backing_down"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+
+    def to_dict(self) -> dict[str, float]:
+        """``{"slope": λ, "backing_down": α}``."""
+        return {"slope": float(self.slope), "backing_down": float(self.backing_down)}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What ``calibrate`` fitted: global and per-fold parameters, and what they were fitted on.
+
+    Attributes:
+        fitted: λ and α fitted on every case of ``cases``.
+        folds: for each case of ``cases``, the parameters fitted without its cluster.
+        cases: the case ids (and content hashes) the fit used.
+        omega: the monthly epoch rate outside renewal dates the fit assumed (fixed, not fitted).
+        details: the grid, runs, seed, objective, the LOCO score and per-point objectives.
+        sha256: the hash of the file's bytes (or of the canonical JSON when built in memory).
+        source: the file read, or ``"in memory"``.
+    """
+
+    fitted: ChoiceParameters
+    folds: Mapping[str, ChoiceParameters]
+    cases: Mapping[str, str]
+    omega: float
+    details: Mapping[str, Any] = field(default_factory=dict)
+    sha256: str = ""
+    source: str = "in memory"
+
+    def for_case(self, case_id: str) -> ChoiceParameters:
+        """The parameters to forecast ``case_id`` out of sample: its fold's when the fit used it,
+        else the parameters fitted on every case (the case is new to the fit)."""
+        return self.folds.get(case_id, self.fitted)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The calibration file's JSON (without its own hash)."""
+        return {
+            "format": CALIBRATION_FORMAT,
+            "model": "v2",
+            "fitted": self.fitted.to_dict(),
+            "omega": self.omega,
+            "folds": {case: p.to_dict() for case, p in sorted(self.folds.items())},
+            "cases": dict(sorted(self.cases.items())),
+            "details": dict(self.details),
+        }
+
+    def to_json(self) -> str:
+        """The file's text: indented JSON, keys in a fixed order, a final newline."""
+        return json.dumps(self.to_dict(), indent=2) + "\n"
+
+    def identity(self) -> dict[str, str]:
+        """What an output records of the calibration it used: source and hash."""
+        return {"calibration": self.source, "calibration_sha256": self.sha256}
+
+
+def _choice(data: Any, where: str, name: str) -> ChoiceParameters:
+    if not isinstance(data, dict) or set(data) != {"slope", "backing_down"}:
+        raise InputError.single(name, f"{where} must have exactly 'slope' and 'backing_down'")
+    try:
+        return ChoiceParameters(float(data["slope"]), float(data["backing_down"]))
+    except (TypeError, ValueError) as error:
+        raise InputError.single(name, f"{where}: {error}") from None
+
+
+def parse_calibration(text: str, name: str) -> Calibration:
+    """A calibration from a file's text.
+
+    Raises:
+        InputError: not JSON, not a v2 calibration of this format, or a bad parameter.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError.single(name, f"not JSON: {error.msg}", line=error.lineno) from None
+    if not isinstance(data, dict) or data.get("model") != "v2":
+        raise InputError.single(name, 'not a model v2 calibration (no "model": "v2")')
+    if data.get("format") != CALIBRATION_FORMAT:
+        raise InputError.single(name, f"calibration format must be {CALIBRATION_FORMAT}")
+    omega = data.get("omega")
+    if not isinstance(omega, int | float) or not 0 < omega <= 1:
+        raise InputError.single(name, "omega must be a number in (0, 1]")
+    folds = data.get("folds", {})
+    cases = data.get("cases", {})
+    if not isinstance(folds, dict) or not isinstance(cases, dict):
+        raise InputError.single(name, "folds and cases must be mappings")
+    return Calibration(
+        fitted=_choice(data.get("fitted"), "fitted", name),
+        folds={str(k): _choice(v, f"folds.{k}", name) for k, v in folds.items()},
+        cases={str(k): str(v) for k, v in cases.items()},
+        omega=float(omega),
+        details=data.get("details", {}) if isinstance(data.get("details"), dict) else {},
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        source=name,
+    )
+
+
+MAX_CALIBRATION_FILE = 16 * 1024 * 1024
+
+
+def load_calibration(path: Path | str | None = None) -> Calibration:
+    """The calibration in ``path``, or the package's shipped default.
+
+    Raises:
+        InputError: an unreadable or invalid file (located by its name).
+    """
+    if path is None:
+        text = (
+            resources.files("sanctionsim.dynamics")
+            .joinpath("data", DEFAULT_FILE)
+            .read_text(encoding="utf-8")
+        )
+        return parse_calibration(text, f"sanctionsim:{DEFAULT_FILE}")
+    file = Path(path)
+    try:
+        if not file.is_file():
+            raise InputError.single(str(file), "not a regular file")
+        if file.stat().st_size > MAX_CALIBRATION_FILE:
+            raise InputError.single(str(file), "larger than 16 MiB: not a calibration")
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_CALIBRATION_FILE + 1)
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError.single(str(file), f"cannot read: {error}") from None
+    return parse_calibration(text, str(file))

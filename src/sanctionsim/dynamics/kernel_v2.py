@@ -1,0 +1,242 @@
+"""Model v2's monthly kernel (v2a): decision epochs, the target's clock, other ends, smooth
+easing chances (docs/model-v2.md, items 2, 4 and 5).
+
+It is model v1's kernel (:class:`~sanctionsim.dynamics.kernel.Kernel`) with four changes:
+
+* **the target's clock**: the concession hazard h(P) is weighted by w_t, declining with the
+  episode's age by the Weibull shape of concessions in its group
+  (:func:`~sanctionsim.dynamics.clock.concession_age_weight`);
+* **other ends**: force, lifting without concession and collapse end a run with the group's
+  monthly hazard (:func:`~sanctionsim.dynamics.clock.other_end_hazard`); after any end no
+  member eases;
+* **decision epochs**: a quantal member (:mod:`~sanctionsim.dynamics.rules_v2`) reconsiders at
+  its renewal dates and otherwise with probability ω a month
+  (:mod:`~sanctionsim.dynamics.epochs`), month 1's decision included;
+* **smooth chances**: each quantal member's chance of having eased by month t is carried as
+  1 − Π(1 − e_s·p_s) over the decisions of the path while the run lasts, its hazard evaluated
+  as if it held; other members' chance is their simulated easing (0 or 1).
+
+Its random numbers are v1's (same streams, same use) plus one matrix a month from a new block
+stream (``engine.v2.months``: per member an epoch and a choice uniform, and one for the other
+ends), so analyst-input draws are identical across versions for a seed.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from sanctionsim.coalition.commitment import backing_down_cost
+from sanctionsim.coalition.payoffs import concession_hazard, net_pressure
+from sanctionsim.dynamics.choice import anchored_intercept
+from sanctionsim.dynamics.clock import concession_age_weight, other_end_hazard
+from sanctionsim.dynamics.epochs import epoch_probability
+from sanctionsim.dynamics.kernel import EASED_BELOW, Kernel
+from sanctionsim.dynamics.rules import ChoiceTerms, Epoch, View
+from sanctionsim.dynamics.rules_v2 import QuantalResponse, monthly_stake
+
+if TYPE_CHECKING:
+    from sanctionsim.coalition.parameters import CoalitionParameters
+    from sanctionsim.dynamics.calibration import ChoiceParameters
+    from sanctionsim.dynamics.rules import Rule
+    from sanctionsim.dynamics.setup import Setup
+    from sanctionsim.dynamics.streams import Uniforms
+
+BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class EpisodeClock:
+    """What model v2 reads of the episode once, on the start date (docs/model-v2.md).
+
+    ``renewal`` is ``(600, N)``: whether month t (row t − 1) holds a renewal date of member i's
+    own measures; ``commitment`` γ_i; ``choice`` λ and α; ``omega`` the epoch rate.
+    """
+
+    group: str
+    age_months: float
+    renewal: npt.NDArray[np.bool_]
+    commitment: FloatArray
+    choice: ChoiceParameters
+    omega: float
+
+    def months(self, horizon: int) -> ClockMonths:
+        """The clock's arrays for decisions and months 1..horizon + 1."""
+        return clock_months(self.group, self.age_months, horizon + 1, self.omega, self.renewal)
+
+
+@dataclass(frozen=True)
+class ClockMonths:
+    """Row t − 1 is month t: θ_t, w_t, the other ends' hazard, and e_t per member."""
+
+    theta: FloatArray
+    age_weight: FloatArray
+    other_end: FloatArray
+    epoch_chance: FloatArray  # (months, N)
+
+
+@functools.lru_cache(maxsize=256)
+def _target_clock(group: str, age: float, months: int, omega: float) -> tuple[FloatArray, ...]:
+    return (
+        anchored_intercept(group, age, months, omega),
+        concession_age_weight(group, age, months),
+        other_end_hazard(group, age, months),
+    )
+
+
+def clock_months(
+    group: str, age: float, months: int, omega: float, renewal: npt.NDArray[np.bool_]
+) -> ClockMonths:
+    """The clock's arrays for ``months`` months (the TIES terms cached by group and age)."""
+    theta, weight, other = _target_clock(group, age, months, omega)
+    return ClockMonths(theta, weight, other, epoch_probability(renewal[:months], omega))
+
+
+def choice_terms(params: CoalitionParameters, clock: EpisodeClock) -> tuple[ChoiceTerms, ...]:
+    """Each member's λ, A_i, S_i and whether it has anything to ease, per run.
+
+    S_i = |β_i·h(P)| + |c_i| + |g_i(P)| + |κ_i·UN_i| + |s_i| at all-hold (P the net pressure
+    with every member holding, h the analyst's hazard as stated on the start);
+    A_i = α·β_i·(1 + γ_i).
+    """
+    everyone = np.ones((params.runs, params.members))
+    pressure = net_pressure(params, everyone)
+    hazard = concession_hazard(params, pressure)
+    premium = params.premium_base + params.premium_slope * pressure[:, None]
+    cost = backing_down_cost(
+        clock.choice.backing_down, params.concession_value, clock.commitment[None, :]
+    )
+    easable = params.has_something_to_ease()
+    terms = []
+    for i in range(params.members):
+        stake = monthly_stake(
+            (
+                params.concession_value[:, i] * hazard,
+                params.holding_cost[:, i],
+                premium[:, i],
+                params.breach_cost[:, i] * params.un_level_eased[i],
+                params.side_payment[:, i],
+            )
+        )
+        terms.append(ChoiceTerms(clock.choice.slope, cost[:, i], stake, easable[:, i]))
+    return tuple(terms)
+
+
+class KernelV2(Kernel):
+    """Model v2's month: v1's kernel with the target's clock, other ends, epochs and smooth
+    chances (module docstring)."""
+
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        uniforms: Uniforms,
+        *,
+        setup: Setup,
+        params: CoalitionParameters,
+        trust: FloatArray,
+        widen: FloatArray,
+        reliable: BoolArray,
+        choices: Uniforms,
+        clock: ClockMonths,
+    ) -> None:
+        super().__init__(
+            rules,
+            uniforms,
+            setup=setup,
+            params=params,
+            trust=trust,
+            widen=widen,
+            reliable=reliable,
+        )
+        self.choices = choices
+        self.clock = clock
+        self.quantal = np.array([rule.metadata.quantal for rule in self.rules], dtype=np.bool_)
+        self.survive = np.ones((self.runs, self.members))
+        self.eased_ever = np.zeros((self.runs, self.members), dtype=np.bool_)
+        self.v2u = np.zeros((self.runs, 2 * self.members + 1))
+
+    # -- the hooks of v1's kernel ---------------------------------------------------------------
+    def target_hazard(self, hazard: FloatArray) -> FloatArray:
+        """h(P)·w_t: the analyst's hazard declining with the episode's age."""
+        result: FloatArray = hazard * self.clock.age_weight[self.t - 1]
+        return result
+
+    def other_end(self, alive: BoolArray) -> BoolArray:
+        """Runs still in force that end this month otherwise than by a concession."""
+        result: BoolArray = alive & (self.v2u[:, -1] < self.clock.other_end[self.t - 1])
+        return result
+
+    def chance(self) -> FloatArray:
+        """Each member's chance of having eased by this month (smooth for quantal members)."""
+        live = ~self.conceded_before
+        self.eased_ever |= (self.frac < EASED_BELOW) & live[:, None]
+        result: FloatArray = np.where(self.quantal, 1.0 - self.survive, self.eased_ever)
+        return result
+
+    def first(self) -> None:
+        """Month 1's levels: the start's; quantal members then decide for month 1 at its epoch."""
+        self.uniforms.draw()
+        self.v2u = self.choices.draw()
+        actions = [
+            None if q else rule.first() for q, rule in zip(self.quantal, self.rules, strict=True)
+        ]
+        n = self.members
+        everyone = np.ones((self.runs, n), dtype=np.bool_)
+        view_of = [
+            View(
+                member=i,
+                own_held=np.ones(self.runs, dtype=np.bool_),
+                seen_holding=everyone,
+                payoff=np.zeros(self.runs),
+                belief=self.belief[:, i],
+                delivered=np.zeros(self.runs, dtype=np.bool_),
+                reneged=np.zeros(self.runs, dtype=np.bool_),
+            )
+            for i in range(n)
+        ]
+        self.apply(self._decide(view_of, actions))
+
+    def decide(self, seen_holding: BoolArray, payoff: FloatArray) -> list[npt.NDArray[np.int8]]:
+        """Next month's actions: v1's for other rules, at epochs for quantal ones."""
+        views = [self.view(i, seen_holding, payoff) for i in range(self.members)]
+        actions = [
+            None if q else rule.next(v)
+            for q, rule, v in zip(self.quantal, self.rules, views, strict=True)
+        ]
+        return self._decide(views, actions)
+
+    def draw_month(self) -> FloatArray:
+        """This month's v1 uniforms, after drawing v2's own matrix from its stream."""
+        self.v2u = self.choices.draw()
+        return self.uniforms.draw()
+
+    def _decide(
+        self, views: Sequence[View], actions: Sequence[npt.NDArray[np.int8] | None]
+    ) -> list[npt.NDArray[np.int8]]:
+        """Quantal members decide for month t + 1 (row t of the clock); their hazards carried
+        into the smooth chance where the run is still in force."""
+        n, row = self.members, self.t
+        result = []
+        for i, rule in enumerate(self.rules):
+            if not self.quantal[i]:
+                action = actions[i]
+                assert action is not None
+                result.append(action)
+                continue
+            epoch = Epoch(
+                chance=np.full(self.runs, self.clock.epoch_chance[row, i]),
+                theta=float(self.clock.theta[row]),
+                epoch_u=self.v2u[:, i],
+                choice_u=self.v2u[:, n + i],
+            )
+            views[i].epoch = epoch
+            assert isinstance(rule, QuantalResponse)  # metadata.quantal marks exactly these
+            result.append(rule.next(views[i]))
+            self.survive[:, i] *= np.where(self.alive, 1.0 - rule.hazard, 1.0)
+        return result

@@ -1,0 +1,288 @@
+"""Fit model v2's λ and α on a case library, leaving one cluster out (docs/model-v2.md).
+
+The search is the design note's, fixed before any v2 score: a grid
+:data:`SLOPES` × :data:`BACKING_DOWN` (λ × α), every case forecast once at every grid point
+with :data:`SEARCH_RUNS` runs (:func:`case_grid`, one task per case, so a case's set-up and the
+target's clock are read once), then reused across folds. For each cluster, the point that
+maximises the objective on the *other* clusters is its fold's parameters; the point that
+maximises it on every cluster is the global fit. ``history --model v2`` then forecasts each case
+at its fold's point with the full run count: the leave-one-cluster-out (LOCO) score.
+
+**The objective** (the design note's posterior; its weighting written down here, 2026-12-01,
+before any fitted v2 score): the log-likelihood of the protocol's scored pairs, each case's
+pairs averaged, cases averaged within their cluster and clusters averaged (the headline's
+weights: :meth:`~sanctionsim.history.evaluation.HistoryEvaluation.log_score`), scaled by the
+number of distinct scored events (case, event) so that the likelihood counts each event once,
+not once per horizon (the four horizons read one event's month: an interval-censored
+likelihood), plus the log priors: λ half-normal with scale :data:`SLOPE_PRIOR_SCALE`, α
+log-uniform on [0.001, 0.1] (flat on the grid's log scale, so its log prior is a constant).
+
+Every case's grid is written to a work folder as it completes (``<case>.json``, atomically);
+a calibration run after a kill reuses every part whose inputs (content hash, grid, runs, seed,
+horizons, ω and the model's code) match, and recomputes the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sanctionsim.dynamics.calibration import Calibration, ChoiceParameters
+from sanctionsim.history.protocol import case_facts, clusters, event_pairs
+from sanctionsim.scenario.schema import Scenario
+
+SLOPES = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+BACKING_DOWN = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1)
+SLOPE_PRIOR_SCALE = 4.0
+SEARCH_RUNS = 512
+FINAL_RUNS = 2048
+LOG_CLIP = 0.001  # as the headline's log score
+
+GRID: tuple[ChoiceParameters, ...] = tuple(
+    ChoiceParameters(slope, alpha) for slope in SLOPES for alpha in BACKING_DOWN
+)
+
+_MODEL_SOURCES = (
+    "dynamics/kernel.py",
+    "dynamics/kernel_v2.py",
+    "dynamics/rules.py",
+    "dynamics/rules_v2.py",
+    "dynamics/choice.py",
+    "dynamics/clock.py",
+    "dynamics/epochs.py",
+    "dynamics/target.py",
+    "coalition/commitment.py",
+    "coalition/payoffs.py",
+    "coalition/parameters.py",
+    "coalition/quantities.py",
+)
+
+
+def model_code_hash() -> str:
+    """SHA-256 of model v2's source files: a stored grid from other code is never reused."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for name in _MODEL_SOURCES:
+        digest.update(name.encode())
+        digest.update((root / name).read_bytes())
+    return digest.hexdigest()
+
+
+def log_prior(point: ChoiceParameters) -> float:
+    """log p(λ) + log p(α) up to a constant: half-normal λ, log-uniform α (flat on the grid)."""
+    return -0.5 * (point.slope / SLOPE_PRIOR_SCALE) ** 2
+
+
+@dataclass(frozen=True)
+class GridTask:
+    """One case's grid: everything a worker needs (picklable)."""
+
+    reference: str  # a built-in case id or a scenario file's path
+    runs: int
+    seed: int
+    horizons: tuple[int, ...]
+    omega: float
+
+
+def case_grid(task: GridTask) -> dict[str, Any]:
+    """Forecast one case at every grid point: ``{"case", "content_hash", "forecasts"}`` with
+    ``forecasts[k]`` the probabilities of grid point k, keyed ``"event@horizon"``."""
+    from sanctionsim.history.forecast import model_forecast
+    from sanctionsim.history.protocol import content_hash
+    from sanctionsim.scenario.loader import load_scenario
+
+    scenario = load_scenario(task.reference)
+    forecasts = []
+    for point in GRID:
+        forecast = model_forecast(
+            scenario,
+            task.horizons,
+            runs=task.runs,
+            seed=task.seed,
+            model="v2",
+            choice=point,
+            omega=task.omega,
+        )
+        forecasts.append({f"{e}@{h}": p for (e, h), p in sorted(forecast.probabilities.items())})
+    return {
+        "reference": task.reference,
+        "case": scenario.id,
+        "content_hash": content_hash(scenario),
+        "forecasts": forecasts,
+    }
+
+
+@dataclass(frozen=True)
+class CaseData:
+    """A case's scored pairs (event@horizon, recorded) and its cluster."""
+
+    case: str
+    cluster: int
+    pairs: tuple[tuple[str, int], ...]
+
+    @property
+    def events(self) -> int:
+        """Distinct scored events."""
+        return len({key.rsplit("@", 1)[0] for key, _ in self.pairs})
+
+
+def case_data(scenarios: Sequence[Scenario], horizons: Sequence[int]) -> list[CaseData]:
+    """Each case's scored pairs and its cluster among the given cases (protocol rules)."""
+    facts = [case_facts(s) for s in scenarios]
+    cluster_of = clusters(facts)
+    result = []
+    for scenario, cluster in zip(scenarios, cluster_of, strict=True):
+        pairs = tuple(
+            (f"{p.event}@{p.horizon}", int(p.recorded or 0))
+            for p in event_pairs(scenario, horizons)
+            if p.scored
+        )
+        if pairs:
+            result.append(CaseData(scenario.id, cluster, pairs))
+    return result
+
+
+def objective(
+    data: Sequence[CaseData], grids: dict[str, list[dict[str, float]]], point: int
+) -> float:
+    """The posterior of grid point ``point`` on ``data`` (module docstring): headline-weighted
+    mean log-likelihood × distinct scored events + log prior."""
+    per_cluster: dict[int, list[float]] = {}
+    for case in data:
+        forecast = grids[case.case][point]
+        p = np.clip([forecast[key] for key, _ in case.pairs], LOG_CLIP, 1 - LOG_CLIP)
+        y = np.array([y for _, y in case.pairs], dtype=np.float64)
+        loglik = float(np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+        per_cluster.setdefault(case.cluster, []).append(loglik)
+    if not per_cluster:
+        return log_prior(GRID[point])
+    mean = float(np.mean([np.mean(v) for v in per_cluster.values()]))
+    return mean * sum(case.events for case in data) + log_prior(GRID[point])
+
+
+def best_point(data: Sequence[CaseData], grids: dict[str, list[dict[str, float]]]) -> int:
+    """The grid point with the highest objective (the first, in grid order, on a tie)."""
+    scores = [objective(data, grids, k) for k in range(len(GRID))]
+    return int(np.argmax(scores))
+
+
+def _part_key(task: GridTask, content: str, code: str) -> dict[str, Any]:
+    return {
+        "content_hash": content,
+        "runs": task.runs,
+        "seed": task.seed,
+        "horizons": list(task.horizons),
+        "omega": task.omega,
+        "grid": [p.to_dict() for p in GRID],
+        "model_code": code,
+    }
+
+
+def run_grids(
+    scenarios: Sequence[Scenario],
+    references: Sequence[str],
+    work: Path,
+    *,
+    runs: int,
+    seed: int,
+    horizons: Sequence[int],
+    omega: float,
+    map_unordered: Callable[[Callable[[GridTask], dict[str, Any]], list[GridTask]], Iterator[Any]],
+    progress: Callable[[str], None] | None = None,
+) -> tuple[dict[str, list[dict[str, float]]], int]:
+    """Every case's grid, from the work folder where its part matches, else computed (and
+    written as it completes). Returns the grids and how many parts were reused."""
+    from sanctionsim.files import write_text_atomically
+    from sanctionsim.history.protocol import content_hash
+
+    code = model_code_hash()
+    work.mkdir(parents=True, exist_ok=True)
+    grids: dict[str, list[dict[str, float]]] = {}
+    todo = []
+    for scenario, reference in zip(scenarios, references, strict=True):
+        task = GridTask(reference, runs, seed, tuple(horizons), omega)
+        key = _part_key(task, content_hash(scenario), code)
+        part = work / f"{scenario.id}.json"
+        stored = _read_part(part)
+        if stored is not None and stored.get("key") == key:
+            grids[scenario.id] = stored["forecasts"]
+            if progress is not None:
+                progress(scenario.id)
+        else:
+            todo.append((task, key))
+    keys = {task.reference: key for task, key in todo}
+    for result in map_unordered(case_grid, [task for task, _ in todo]):
+        key = keys[result["reference"]]
+        document = {"key": key, "case": result["case"], "forecasts": result["forecasts"]}
+        write_text_atomically(work / f"{result['case']}.json", json.dumps(document) + "\n")
+        grids[result["case"]] = result["forecasts"]
+        if progress is not None:
+            progress(result["case"])
+    return grids, len(scenarios) - len(todo)
+
+
+def _read_part(path: Path) -> dict[str, Any] | None:
+    """A stored part, or None when absent or unreadable (then it is recomputed, never trusted)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("forecasts"), list):
+        return None
+    if len(data["forecasts"]) != len(GRID):
+        return None
+    return data
+
+
+def fit(
+    scenarios: Sequence[Scenario],
+    grids: dict[str, list[dict[str, float]]],
+    *,
+    horizons: Sequence[int],
+    omega: float,
+    details: dict[str, Any],
+) -> Calibration:
+    """The global fit and each case's fold (its cluster left out) from the stored grids."""
+    from sanctionsim.history.protocol import content_hash
+
+    data = case_data(scenarios, horizons)
+    chosen = best_point(data, grids)
+    folds: dict[str, ChoiceParameters] = {}
+    fold_points: dict[str, int] = {}
+    for cluster in sorted({case.cluster for case in data}):
+        training = [case for case in data if case.cluster != cluster]
+        point = best_point(training, grids)
+        for case in data:
+            if case.cluster == cluster:
+                folds[case.case] = GRID[point]
+                fold_points[case.case] = point
+    objectives = [round(objective(data, grids, k), 6) for k in range(len(GRID))]
+    return Calibration(
+        fitted=GRID[chosen],
+        folds=folds,
+        cases={s.id: content_hash(s) for s in scenarios},
+        omega=omega,
+        details={
+            **details,
+            "grid": {"slope": list(SLOPES), "backing_down": list(BACKING_DOWN)},
+            "objective": "headline-weighted mean log-likelihood x distinct scored events "
+            f"+ log prior (lambda half-normal, scale {SLOPE_PRIOR_SCALE}; alpha log-uniform)",
+            "objective_by_point": objectives,
+            "clusters": len({case.cluster for case in data}),
+            "scored_events": sum(case.events for case in data),
+            "fold_points": fold_points,
+            "model_code": model_code_hash(),
+        },
+    )
+
+
+def finite(value: float | None) -> float | None:
+    """A JSON-safe number."""
+    return None if value is None or not math.isfinite(value) else value

@@ -1,0 +1,66 @@
+"""The episode a scenario belongs to: its age on ``start`` and its large-N group.
+
+Both are read from the scenario as of ``start`` only (never from the record): the evaluation
+protocol's clock and grouping (``docs/cases.md``, rules 3 and 5), which model v2 reads too (its
+anchored intercept and the target's clock, ``docs/model-v2.md``).
+
+>>> from sanctionsim.scenario.loader import load_scenario
+>>> libya = load_scenario("libya-1992")
+>>> episode_group(libya), round(episode_age_months(libya), 1)
+('io', 0.0)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from sanctionsim.scenario.schema import Scenario, central
+
+MONTH_DAYS = 365.25 / 12
+Group = Literal["io", "multilateral_no_io", "unilateral"]
+
+
+def measures_in_force(scenario: Scenario) -> list[tuple[str, str, float, float, dt.date]]:
+    """(imposer, legal basis, pressure, cost, imposed) of each measure in force on ``start``."""
+    result = []
+    for measure in scenario.measures:
+        level = measure.level_on(scenario.start)
+        if level > 0:
+            result.append(
+                (
+                    measure.imposer,
+                    measure.legal_basis,
+                    level * central(measure.pressure),
+                    level * central(measure.cost),
+                    measure.imposed,
+                )
+            )
+    return result
+
+
+def episode_age_months(scenario: Scenario) -> float:
+    """Months from the episode's beginning to ``start`` (``episode_began``, else the earliest
+    measure in force on ``start``), in months of 365.25/12 days."""
+    if scenario.episode_began is not None:
+        began = scenario.episode_began.date
+    else:
+        dates = [imposed for *_, imposed in measures_in_force(scenario)]
+        began = min(dates, default=scenario.start)
+    return max(0.0, (scenario.start - began).days / MONTH_DAYS)
+
+
+INSTITUTIONAL_BASES = ("unsc:", "regional:", "ifi:")
+
+
+def episode_group(scenario: Scenario) -> Group:
+    """The large-N group: the file's sourced ``episode_group`` when it gives one; else an
+    institution's measure in force on ``start`` (legal basis ``unsc:``, ``regional:`` or
+    ``ifi:``) = ``io``; else more than one imposer with a measure in force =
+    ``multilateral_no_io``; else ``unilateral`` (pledges and private senders are no institution)."""
+    if scenario.episode_group is not None:
+        return scenario.episode_group.group
+    in_force = measures_in_force(scenario)
+    if any(basis.startswith(INSTITUTIONAL_BASES) for _, basis, *_ in in_force):
+        return "io"
+    return "multilateral_no_io" if len({imposer for imposer, *_ in in_force}) > 1 else "unilateral"
