@@ -1,0 +1,137 @@
+"""Model v2's prior-predictive checks (docs/model-v2.md, "Checks before the first LOCO score").
+
+On a synthetic episode per TIES group (fixtures and their documented priors in
+``prior_predictive/``), with λ and α drawn from the design's priors, model v2 must reproduce
+the large-N shape of episodes: the target's concession and the leader's lifting without a
+concession at 12, 36 and 60 months within the wider of ±50% of the TIES estimate and its 95%
+interval, and no rush to ease in the first months (members' mean monthly easing hazard over
+months 1–3 at most 1.5 times that over months 4–24, renewal months aside: the design's check,
+which its own anchor fails for a new episode, kept as a strict expected failure; and amendment
+2's check against the anchor's own ratio).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sanctionsim.dynamics.calibration import ChoiceParameters
+from sanctionsim.dynamics.choice import monthly_capitulation
+from sanctionsim.dynamics.engine import run_outcomes
+from sanctionsim.dynamics.epochs import OMEGA, renewal_calendar
+from sanctionsim.dynamics.records import RunOutcomes, wilson
+from sanctionsim.history.climatology import cumulative_incidence, load_weibull
+from sanctionsim.scenario.loader import load_scenario
+from sanctionsim.scenario.schema import Scenario
+
+FIXTURES = Path(__file__).parent / "prior_predictive"
+GROUPS = ("io", "multilateral_no_io", "unilateral")
+DRAWS, RUNS, HORIZON = 6, 256, 60
+
+
+def prior_draws(seed: int = 20261201) -> list[ChoiceParameters]:
+    """λ from the half-normal prior (scale 4), α log-uniform on [0.001, 0.1]."""
+    rng = np.random.default_rng(seed)
+    slopes = np.abs(rng.normal(0.0, 4.0, DRAWS))
+    alphas = np.exp(rng.uniform(np.log(0.001), np.log(0.1), DRAWS))
+    return [ChoiceParameters(float(s), float(a)) for s, a in zip(slopes, alphas, strict=True)]
+
+
+@cache
+def population(group: str) -> tuple[Scenario, list[RunOutcomes]]:
+    scenario = load_scenario(FIXTURES / f"{group}.yaml")
+    outcomes = [
+        run_outcomes(
+            scenario, runs=RUNS, horizon=HORIZON, seed=k, model="v2", choice=choice, omega=OMEGA
+        )
+        for k, choice in enumerate(prior_draws())
+    ]
+    return scenario, outcomes
+
+
+def _band(group: str, cause: str, months: int) -> tuple[float, float, float]:
+    """The TIES estimate and the wider of ±50% and its 95% interval."""
+    estimate = cumulative_incidence(group, cause, months)
+    episodes = load_weibull()[group, "any_end"].episodes
+    low, high = wilson(round(estimate * episodes), episodes)
+    return estimate, min(low, 0.5 * estimate), max(high, 1.5 * estimate)
+
+
+@pytest.mark.parametrize("group", GROUPS)
+@pytest.mark.parametrize("months", [12, 36, 60])
+def test_concession_incidence_is_within_the_ties_band(group: str, months: int) -> None:
+    _, outcomes = population(group)
+    simulated = np.mean(
+        [((o.conceded_month > 0) & (o.conceded_month <= months)).mean() for o in outcomes]
+    )
+    estimate, low, high = _band(group, "target_concedes", months)
+    assert low <= simulated <= high, (group, months, simulated, estimate)
+
+
+@pytest.mark.parametrize("group", GROUPS)
+@pytest.mark.parametrize("months", [12, 36, 60])
+def test_the_leader_lifting_without_concession_is_within_the_ties_band(
+    group: str, months: int
+) -> None:
+    scenario, outcomes = population(group)
+    leader = [a.id for a in scenario.members].index("LEAD")
+    simulated = np.mean([o.eased_by(months)[:, leader].mean() for o in outcomes])
+    estimate, low, high = _band(group, "sender_capitulates", months)
+    assert low <= simulated <= high, (group, months, simulated, estimate)
+
+
+def early_and_later_hazard(group: str) -> tuple[float, float]:
+    """Members' mean monthly easing hazard over months 1–3 and 4–24 (renewal months aside),
+    from the mean smooth chance of each member with something to ease."""
+    scenario, outcomes = population(group)
+    member_ids = tuple(a.id for a in scenario.members)
+    renewals = renewal_calendar(scenario, member_ids, HORIZON)
+    early, later = [], []
+    for o in outcomes:
+        assert o.eased_chance is not None
+        chance = o.eased_chance.astype(np.float64).mean(axis=0)  # (H, N)
+        before = np.vstack([np.zeros((1, chance.shape[1])), chance[:-1]])
+        hazard = (chance - before) / np.maximum(1.0 - before, 1e-12)
+        for i, member in enumerate(member_ids):
+            if member == "LEAD":
+                continue
+            months = [t for t in range(1, 25) if not renewals[t - 1, i]]
+            early += [hazard[t - 1, i] for t in months if t <= 3]
+            later += [hazard[t - 1, i] for t in months if t >= 4]
+    return float(np.mean(early)), float(np.mean(later))
+
+
+def anchor_ratio(group: str) -> float:
+    """The same ratio for the TIES capitulation hazard that anchors θ, at age 0."""
+    hazard = monthly_capitulation(group, 0.0, 24)
+    return float(hazard[:3].mean() / hazard[3:].mean())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="finding (2026-12-01): the design's absolute 1.5x check contradicts its own anchor for "
+    "a new episode: TIES's capitulation hazard at age 0 has ratio 1.61 (io) and 2.53 "
+    "(multilateral); model v2 measured 2.30 and 3.19. See docs/model-v2.md, amendment 2.",
+)
+@pytest.mark.parametrize("group", ["io", "multilateral_no_io"])
+def test_members_do_not_rush_to_ease_in_the_first_months(group: str) -> None:
+    early, later = early_and_later_hazard(group)
+    assert early <= 1.5 * later, (early, later)
+
+
+@pytest.mark.parametrize("group", ["io", "multilateral_no_io"])
+def test_members_rush_no_more_than_the_large_n_anchor_allows(group: str) -> None:
+    """Amendment 2: the early/late ratio at most 1.5 times the TIES anchor's own ratio."""
+    early, later = early_and_later_hazard(group)
+    assert early / later <= 1.5 * anchor_ratio(group), (early / later, anchor_ratio(group))
+
+
+def test_the_checks_can_fail() -> None:
+    """The band is narrow enough to refuse a model that eases at once or never concedes."""
+    estimate, low, high = _band("io", "sender_capitulates", 12)
+    assert not low <= 0.9 <= high
+    estimate, low, high = _band("io", "target_concedes", 36)
+    assert not low <= 0.0 <= high
