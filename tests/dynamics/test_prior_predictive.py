@@ -131,7 +131,7 @@ def test_members_rush_no_more_than_the_large_n_anchor_allows(group: str) -> None
 
 def test_the_checks_can_fail() -> None:
     """The band is narrow enough to refuse a model that eases at once or never concedes."""
-    estimate, low, high = _band("io", "sender_capitulates", 12)
+    _, low, high = _band("io", "sender_capitulates", 12)
     assert not low <= 0.9 <= high
-    estimate, low, high = _band("io", "target_concedes", 36)
+    _, low, high = _band("io", "target_concedes", 36)
     assert not low <= 0.0 <= high

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
+    from sanctionsim.dynamics.calibration import Calibration
     from sanctionsim.dynamics.records import SimulationResult
     from sanctionsim.dynamics.tournament import TournamentResult
     from sanctionsim.scenario.schema import Scenario
@@ -84,6 +85,11 @@ def simulate(
             show_default=False,
         ),
     ] = None,
+    model: Annotated[str, typer.Option(help="Model version: v1, or v2 (docs/model-v2.md).")] = "v1",
+    calibration: Annotated[
+        Path | None,
+        typer.Option(help="Model v2's calibration file (default: the shipped one)."),
+    ] = None,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Monte Carlo forecast of a scenario from its start date (docs/model-dynamics.md).
@@ -97,6 +103,7 @@ def simulate(
     if seed < 0:
         raise InputError.single("--seed", f"must be >= 0, got {seed}")
     Plan(runs, 1 if horizon is None else horizon, chunk_size)  # refuse bad sizes before any work
+    chosen = model_calibration(model, calibration)
     if out is not None:
         prepare_output(out, "--out", folder=True)
     loaded = load_scenario(scenario)
@@ -108,7 +115,16 @@ def simulate(
     from sanctionsim.cli.scenario_commands import leaders, warn_if_before_measures
 
     warn_if_before_measures(loaded, loaded.start)
-    result = forecast(loaded, runs=runs, horizon=horizon, seed=seed, chunk_size=chunk_size, out=out)
+    result = forecast(
+        loaded,
+        runs=runs,
+        horizon=horizon,
+        seed=seed,
+        chunk_size=chunk_size,
+        out=out,
+        model=model,
+        calibration=chosen,
+    )
     if json:
         print_json(result.to_dict())
         return
@@ -125,6 +141,8 @@ def forecast(
     seed: int,
     chunk_size: int = DEFAULT_CHUNK,
     out: Path | None = None,
+    model: str = "v1",
+    calibration: Calibration | None = None,
 ) -> SimulationResult:
     """Simulate with a progress bar on stderr (only when stderr is a terminal); write ``out``."""
     import json as json_module
@@ -142,6 +160,8 @@ def forecast(
             chunk_size=chunk_size,
             store=store,
             progress=advance,
+            model=model,
+            calibration=calibration,
         )
     if out is not None:
         from sanctionsim.files import write_text_atomically
@@ -149,6 +169,27 @@ def forecast(
         text = json_module.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
         write_text_atomically(out / "forecast.json", text)
     return result
+
+
+def model_calibration(model: str, path: Path | None) -> Calibration | None:
+    """Check ``--model`` and read ``--calibration`` (model v2 only) before any work.
+
+    Raises:
+        InputError: an unknown model version, or a calibration with model v1 or unreadable.
+    """
+    from sanctionsim.scenario.reading import MODEL_VERSIONS
+
+    if model not in MODEL_VERSIONS:
+        raise InputError.single(
+            "--model", f"unknown model {model!r} (known: {', '.join(MODEL_VERSIONS)})"
+        )
+    if path is None:
+        return None
+    if model != "v2":
+        raise InputError.single("--calibration", "only model v2 reads a calibration")
+    from sanctionsim.dynamics.calibration import load_calibration
+
+    return load_calibration(path)
 
 
 def _progress(

@@ -20,7 +20,6 @@ from sanctionsim.errors import InputError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from sanctionsim.dynamics.calibration import Calibration
     from sanctionsim.history.evaluation import HistoryEvaluation
 
 DEFAULT_RUNS = 2048  # = sanctionsim.history.forecast.DEFAULT_RUNS (not imported: startup)
@@ -74,7 +73,7 @@ def history(
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Forecast cases from their start dates and score them against the references."""
-    from sanctionsim.cli.dynamics_commands import _progress
+    from sanctionsim.cli.dynamics_commands import _progress, model_calibration
     from sanctionsim.history.assemble import evaluate
     from sanctionsim.scenario.library import case_ids
     from sanctionsim.scenario.loader import load_scenario
@@ -84,7 +83,7 @@ def history(
     if runs < 1:
         raise InputError.single("--runs", f"must be at least 1, got {runs}")
     months = parse_horizons(horizons)
-    chosen = _calibration(model, calibration)
+    chosen = model_calibration(model, calibration)
     scenarios = [load_scenario(reference) for reference in (cases or case_ids())]
     if out is not None and out.exists() and not out.is_dir():
         raise InputError.single(str(out), "--out must be a folder, and this is a file")
@@ -108,17 +107,6 @@ def history(
     from rich.console import Console
 
     print_history(result, document, Console())
-
-
-def _calibration(model: str, path: Path | None) -> Calibration | None:
-    """The calibration ``--calibration`` names (v2 only; None: the shipped one, read later)."""
-    if path is None:
-        return None
-    if model != "v2":
-        raise InputError.single("--calibration", "only model v2 reads a calibration")
-    from sanctionsim.dynamics.calibration import load_calibration
-
-    return load_calibration(path)
 
 
 def write_table(result: HistoryEvaluation, out: Path) -> None:

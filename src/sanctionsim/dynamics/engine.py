@@ -234,6 +234,10 @@ def simulate(
     """
     from sanctionsim import __version__
 
+    if model == "v2" and calibration is None:
+        from sanctionsim.dynamics.calibration import load_calibration
+
+        calibration = load_calibration()
     plan = Plan(runs, scenario.horizon_months if horizon is None else horizon, chunk_size)
     check_seed(seed)
     setup = prepare(scenario, model, **_calibrated(model, calibration))
@@ -266,6 +270,8 @@ def simulate(
         metrics=metrics,
         curves=curves,
         timings=Timing(simulate_seconds=elapsed - write_seconds, write_seconds=write_seconds),
+        model=model,
+        calibration=None if model == "v1" or calibration is None else calibration.identity(),
     )
 
 

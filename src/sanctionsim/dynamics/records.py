@@ -350,10 +350,21 @@ class SimulationResult:
     metrics: ForecastMetrics
     curves: ForecastCurves
     timings: Timing = field(compare=False)
+    model: str = "v1"
+    calibration: dict[str, str] | None = None  # model v2: the calibration's source and hash
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document: ``scenario``, ``runs``, ``horizon``, ``seed``, ``metrics``, ..."""
+        """The JSON document: ``scenario``, ``runs``, ``horizon``, ``seed``, ``metrics``, ...
+
+        Model v2's documents also carry ``model_version`` and ``calibration`` (source and
+        SHA-256); v1's are unchanged from before v2 existed (their golden outputs), so a
+        document without ``model_version`` is v1's.
+        """
+        identity: dict[str, Any] = {}
+        if self.model != "v1":
+            identity = {"model_version": self.model, "calibration": self.calibration}
         return {
+            **identity,
             "scenario": self.scenario_id,
             "start": self.start,
             "runs": self.runs,
