@@ -340,7 +340,14 @@ def easing_chart(simulation: dict[str, Any]) -> dict[str, Any]:
         "series:N",
         sort=series,
         title=None,
-        legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
+        legend=alt.Legend(
+            orient="bottom",
+            columns=2,
+            labelLimit=0,
+            symbolType="stroke",
+            symbolOpacity=1,
+            symbolStrokeWidth=2,
+        ),
     )
     base = alt.Chart(alt.Data(values=rows)).encode(x=_months(simulation), color=colour)
     bands = base.mark_area(opacity=0.2).encode(y="low:Q", y2="high:Q")
