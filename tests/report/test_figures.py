@@ -201,10 +201,8 @@ def test_long_row_names_are_wrapped_whole_inside_the_canvas(long_names: Path) ->
     scenario = load_scenario("italy-1935")
     for measure in scenario.measures:
         label = data.measure_label(measure)
-        wrapped = [text for text in lines if label.startswith(text) or text in label]
         # the label's lines, in order, give the whole name back
         assert label in " ".join(lines), f"{label!r} is not whole in the figure"
-        assert wrapped
     assert max(len(text) for text in lines if " · " in text) <= 60  # wrapped, not one long line
 
 
