@@ -157,9 +157,11 @@ def test_check_forecast_names_what_is_missing_or_malformed(
 
 def test_cli_report_of_a_case_writes_one_file_atomically(tmp_path: Path) -> None:
     target = tmp_path / "deep" / "dprk.html"
-    result = run_cli("report", "dprk-2014", "-o", str(target), "--png", str(tmp_path / "png"))
+    png_folder = str(tmp_path / "png")
+    result = run_cli("report", "dprk-2014", "-o", str(target), "--png", png_folder, "--no-forecast")
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "No forecast in this report" in target.read_text(encoding="utf-8")
     assert sorted(p.name for p in target.parent.iterdir()) == ["dprk.html"]  # no temp file left
     usual = 0o666 & ~_umask()  # the permissions of any new file, not a temp file's 0600
     assert target.stat().st_mode & 0o777 == usual
@@ -197,6 +199,7 @@ def test_cli_report_of_a_results_folder_adds_the_forecast(tmp_path: Path) -> Non
         (lambda d: ["report", str(d)], "no forecast.json here"),
         (lambda d: ["report", "dprk-2014", "--scenario", "dprk-2014"], "only for a results"),
         (lambda d: ["report", "dprk-2014", "-o", str(d)], "is a folder"),
+        (lambda d: ["report", str(d), "--no-forecast"], "no forecast.json here"),
     ],
 )
 def test_cli_report_bad_input_exits_2(tmp_path: Path, make: Any, message: str) -> None:
@@ -219,6 +222,10 @@ def test_cli_report_rejects_broken_or_mismatched_forecasts(
     result = run_cli("report", str(tmp_path), "--scenario", "argentina-1982")
     assert result.exit_code == 2
     assert "the forecast is of 'dprk-2014'" in result.output
+    for option in (["--no-forecast"], ["--runs", "2048"], ["--seed", "1"], ["--horizon", "6"]):
+        result = run_cli("report", str(tmp_path), *option)
+        assert result.exit_code == 2
+        assert f"error: {option[0]}: only for a scenario" in result.output
 
 
 @pytest.mark.parametrize("case_id", case_ids())

@@ -20,7 +20,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for args in (
         ["simulate", "dprk-2014", "--runs", "1024", "--horizon", "24", "--out", str(results)],
         ["report", str(results)],
-        ["report", "argentina-1982", "-o", str(folder / "argentina.html")],
+        ["report", "argentina-1982", "-o", str(folder / "argentina.html"), "--no-forecast"],
     ):
         outcome = runner.invoke(app, args)
         assert outcome.exit_code == 0, outcome.output
@@ -80,5 +80,57 @@ def test_report_renders_every_chart_offline_without_console_errors(
             page.locator("#forecast").screenshot(
                 path=str(screenshot_dir / f"report-{case}-forecast.png")
             )
+    finally:
+        page.close()
+
+
+def test_each_chart_has_an_export_menu_that_saves_svg_and_png_offline(
+    browser: Any, reports: dict[str, Path], tmp_path: Path
+) -> None:
+    page = browser.new_page()
+    outside: list[str] = []
+
+    def only_local(route: Any) -> None:
+        if route.request.url.startswith(("file://", "blob:", "data:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    try:
+        page.goto(reports["dprk-2014"].as_uri())
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-chart]')].every(e => e.dataset.rendered)",
+            timeout=30_000,
+        )
+        for name in ("timeline", "pressure", "cohesion", "easing"):
+            entries = page.locator(f"#chart-{name} .vega-actions a").all_text_contents()
+            assert entries == ["Save as SVG", "Save as PNG"], name  # no links to the internet
+        saved = {}
+        for kind in ("SVG", "PNG"):
+            page.eval_on_selector("#chart-easing details", "menu => { menu.open = true; }")
+            link = page.locator("#chart-easing .vega-actions a", has_text=f"Save as {kind}")
+            # vega-embed draws the image on mousedown, then the click downloads it
+            link.dispatch_event("mousedown")
+            page.wait_for_function(
+                "a => a.href.startsWith('blob:') || a.href.startsWith('data:')",
+                arg=link.element_handle(),
+            )
+            with page.expect_download() as download:
+                link.click()
+            target = tmp_path / download.value.suggested_filename
+            download.value.save_as(target)
+            saved[kind] = target
+        assert saved["SVG"].name == "easing.svg"
+        svg = saved["SVG"].read_text(encoding="utf-8")
+        assert svg.startswith("<svg")
+        assert "dprk-2014, 1,024 runs, seed 0" in svg
+        png = saved["PNG"].read_bytes()
+        assert saved["PNG"].name == "easing.png"
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        shown = page.eval_on_selector("#chart-easing svg", "s => s.getBBox().width")
+        assert int.from_bytes(png[16:20], "big") >= 4 * shown  # drawn at 300/72 of its size
+        assert outside == []
     finally:
         page.close()

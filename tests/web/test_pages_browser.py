@@ -98,6 +98,19 @@ def test_run_a_bounded_forecast_with_overrides_and_see_its_charts(
         ("easing", "true"),
     ]
     assert all(marks > 5 for _, _, marks in drawn)
+    # each chart's export menu saves it, under the app's content security policy
+    for name, _, _ in drawn:
+        entries = page.locator(f"#chart-{name} .vega-actions a").all_text_contents()
+        assert entries == ["Save as SVG", "Save as PNG"], name
+    page.eval_on_selector("#chart-cohesion details", "menu => { menu.open = true; }")
+    link = page.locator("#chart-cohesion .vega-actions a", has_text="Save as SVG")
+    link.dispatch_event("mousedown")  # vega-embed draws the image, then the click saves it
+    page.wait_for_function("a => a.href.startsWith('blob:')", arg=link.element_handle())
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "cohesion.svg"
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Coalition cohesion: dprk-2014, 1,024 runs, seed" in saved
     assert console_problems(page) == []
     page.screenshot(path=str(screenshot_dir / "web-forecast-dprk-2014.png"), full_page=True)
 

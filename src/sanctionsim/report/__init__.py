@@ -2,7 +2,7 @@
 
 * :mod:`sanctionsim.report.data`: plain records drawn from a scenario and a forecast;
 * :mod:`sanctionsim.report.charts`: Vega-Lite (Altair) specifications of the charts;
-* :mod:`sanctionsim.report.figures`: the same figures as PNG files with matplotlib;
+* :mod:`sanctionsim.report.figures`: those same charts as SVG, PDF and PNG (300 dpi) files;
 * :mod:`sanctionsim.report.html`: :func:`~sanctionsim.report.html.render_report`, data in,
   one HTML document out, opening offline.
 

@@ -2,7 +2,8 @@
 
 Each function takes the report's data (a scenario, a forecast's ``to_dict()`` document) and
 returns a Vega-Lite specification as a plain dict, ready to embed in a page with vega-embed.
-The same figures, drawn with matplotlib for print, are in :mod:`sanctionsim.report.figures`.
+Each figure is drawn once, here: :mod:`sanctionsim.report.figures` exports these same
+specifications as SVG, PDF and PNG files (vl-convert), for papers and slides.
 
 >>> from sanctionsim.scenario.loader import load_scenario
 >>> spec = timeline_chart(load_scenario("dprk-2014"))
@@ -13,13 +14,16 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from typing import Any
 
 from sanctionsim.report import data
 from sanctionsim.scenario.schema import Scenario
 
 WIDTH = 740
-ROW_HEIGHT = 17
+ROW_HEIGHT = 17  # one line of row label; rows with wrapped labels get taller
+LINE_HEIGHT = 13  # of a row label's lines (font size 11)
+LABEL_CHARACTERS = 60  # row labels wrap at this many characters (about 320 px), never truncated
 PANEL_WIDTH = 440  # the fan and easing charts, two side by side
 
 #: Fixed colours per kind of legal basis: UN obligations dark blue, regional teal, unilateral
@@ -73,8 +77,24 @@ def time_ticks(start: dt.date, end: dt.date) -> dict[str, Any]:
     return {"values": values, "labelExpr": expression, "labelAngle": -45}
 
 
-def _month_axis() -> Any:
-    return _alt().Axis(format="%b %Y", tickCount=6, labelOverlap=True)
+def wrap_label(text: str, width: int = LABEL_CHARACTERS) -> str:
+    """A row label broken into lines of at most ``width`` characters (at spaces), joined by
+    newlines; the chart splits them again (``labelExpr``), so a long name is never cut short.
+
+    >>> wrap_label("USA · a long measure name", 12)
+    'USA · a long\\nmeasure name'
+    """
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
+
+
+def row_step(labels: list[str]) -> int:
+    """The height of every timeline row: enough for its longest wrapped label.
+
+    >>> row_step(["one line", "two\\nlines"])
+    30
+    """
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    return max(ROW_HEIGHT, LINE_HEIGHT * lines + 4)
 
 
 def _alt() -> Any:
@@ -96,8 +116,10 @@ def timeline_chart(scenario: Scenario) -> dict[str, Any]:
     segments = data.timeline_segments(scenario)
     for row in segments:
         row["basis"] = basis_group(row["legal_basis"])
+        row["label"] = wrap_label(row["row"])
     window_start, window_end = data.timeline_window(scenario)
-    order = list(dict.fromkeys(row["row"] for row in segments))
+    order = list(dict.fromkeys(row["label"] for row in segments))
+    step = row_step(order)
     groups = list(dict.fromkeys(row["basis"] for row in segments))
     colours = [
         basis_colour(next(r["legal_basis"] for r in segments if r["basis"] == g)) for g in groups
@@ -111,12 +133,21 @@ def timeline_chart(scenario: Scenario) -> dict[str, Any]:
     )
     ticks = time_ticks(window_start, window_end)
     year_axis = alt.Axis(grid=True, **ticks)
-    x = alt.X("x0:Q", scale=x_scale, title=None, axis=year_axis)
+    x = alt.X("x0:Q", scale=x_scale, title="date", axis=year_axis)
     y = alt.Y(
-        "row:N",
+        "label:N",
         sort=order,
-        title=None,
-        axis=alt.Axis(labelLimit=330, labelFontSize=11, ticks=False, domain=False),
+        title=None,  # the rows name themselves: "imposer · measure"
+        axis=alt.Axis(
+            labelLimit=0,  # no truncation: long names are wrapped instead (wrap_label)
+            labelExpr="split(datum.label, '\\n')",
+            labelFontSize=11,
+            labelLineHeight=LINE_HEIGHT,
+            # Vega hangs a label's further lines below its first: centre the block on the row
+            labelOffset={"expr": f"-(length(split(datum.label, '\\n')) - 1) * {LINE_HEIGHT / 2}"},
+            ticks=False,
+            domain=False,
+        ),
     )
     colour = alt.Color(
         "basis:N",
@@ -199,7 +230,7 @@ def timeline_chart(scenario: Scenario) -> dict[str, Any]:
         x=alt.X("x:Q", scale=x_scale), tooltip=[alt.Tooltip("label:N"), alt.Tooltip("date:N")]
     )
     gantt = alt.layer(bars, levels, clipped, change_rules, start_rule).properties(
-        width=WIDTH, height=ROW_HEIGHT * len(order)
+        width=WIDTH, height=step * len(order)
     )
     events = data.timeline_events(scenario)
     for event in events:
@@ -228,7 +259,7 @@ def timeline_chart(scenario: Scenario) -> dict[str, Any]:
         *parts,
         spacing=4,
         title=alt.Title(
-            "Measures by imposer and legal basis",
+            f"Measures by imposer and legal basis: {scenario.title} ({scenario.id})",
             subtitle=(
                 "bar shade = level (empty = suspended); dashed rules = level changes; "
                 "black rule = forecast start"
@@ -239,14 +270,35 @@ def timeline_chart(scenario: Scenario) -> dict[str, Any]:
     return dict(chart.to_dict())
 
 
-def fan_chart(simulation: dict[str, Any], curve: str) -> dict[str, Any]:
-    """A fan chart of a quantile curve: the median with its 50% and 90% bands by month."""
+def forecast_title(text: str, simulation: dict[str, Any], subtitle: list[str]) -> Any:
+    """A forecast chart's title naming the case, the runs and the seed (a figure cut out of the
+    report still says what it shows), its subtitle saying how to read it."""
     alt = _alt()
-    title, y_title = data.FAN_CURVES[curve]
-    rows = data.fan_rows(simulation, curve)
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("date:T", title=None, axis=_month_axis())
+    return alt.Title(
+        f"{text}: {simulation['scenario']}, {simulation['runs']:,} runs, seed {simulation['seed']}",
+        subtitle=subtitle,
+        anchor="start",
     )
+
+
+def _months(simulation: dict[str, Any]) -> Any:
+    """The x axis of a forecast chart: whole months after the forecast's start, from 0."""
+    alt = _alt()
+    return alt.X(
+        "month:Q",
+        title=f"months after the forecast start ({simulation['start']})",
+        scale=alt.Scale(domain=[0, simulation["horizon"]], nice=False),
+        axis=alt.Axis(format="d", tickMinStep=1),
+    )
+
+
+def fan_chart(simulation: dict[str, Any], curve: str) -> dict[str, Any]:
+    """A fan chart of a quantile curve: the median run with the 25-75% and 5-95% bands across
+    runs, by month (cohesion from month 0, where it is 1 by definition, with a rule there)."""
+    alt = _alt()
+    title, y_title, reading = data.FAN_CURVES[curve]
+    rows = data.fan_rows(simulation, curve)
+    base = alt.Chart(alt.Data(values=rows)).encode(x=_months(simulation))
     outer = base.mark_area(color="#9ecae1", opacity=0.6).encode(
         y=alt.Y("q05:Q", title=y_title), y2="q95:Q"
     )
@@ -254,8 +306,8 @@ def fan_chart(simulation: dict[str, Any], curve: str) -> dict[str, Any]:
     median = base.mark_line(color="#08306b", strokeWidth=2).encode(
         y="q50:Q",
         tooltip=[
-            alt.Tooltip("date:N"),
             alt.Tooltip("month:Q"),
+            alt.Tooltip("date:N"),
             alt.Tooltip("q50:Q", title="median", format=".3f"),
             alt.Tooltip("q25:Q", title="25%", format=".3f"),
             alt.Tooltip("q75:Q", title="75%", format=".3f"),
@@ -263,49 +315,72 @@ def fan_chart(simulation: dict[str, Any], curve: str) -> dict[str, Any]:
             alt.Tooltip("q95:Q", title="95%", format=".3f"),
         ],
     )
-    chart = alt.layer(outer, inner, median).properties(
-        width=PANEL_WIDTH,
-        height=240,
-        title=alt.Title(
-            title,
-            subtitle=f"median, 50% band (dark) and 90% band (light); {simulation['runs']:,} runs",
-            anchor="start",
-        ),
+    layers = [outer, inner, median]
+    if curve in data.START_VALUES:
+        level = data.START_VALUES[curve]
+        layers.append(
+            alt.Chart(alt.Data(values=[{"y": level}]))
+            .mark_rule(strokeDash=[2, 2], color="#444")
+            .encode(y="y:Q")
+        )
+    subtitle = ["median run, 25-75% band (dark) and 5-95% band (light) across runs", *reading]
+    chart = alt.layer(*layers).properties(
+        width=PANEL_WIDTH, height=240, title=forecast_title(title, simulation, subtitle)
     )
     return dict(chart.to_dict())
 
 
 def easing_chart(simulation: dict[str, Any]) -> dict[str, Any]:
-    """Each member's probability of having eased by each month, and the target's of conceding."""
+    """Each member's cumulative probability of having eased by each month, and the target's of
+    having conceded, from month 0, each in its band of Monte Carlo error (95%, Wilson)."""
     alt = _alt()
     rows = data.easing_rows(simulation)
-    chart = (
-        alt.Chart(alt.Data(values=rows))
-        .mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=12))
-        .encode(
-            x=alt.X("date:T", title=None, axis=_month_axis()),
-            y=alt.Y(
-                "probability:Q", title="probability (by month)", scale=alt.Scale(domain=[0, 1])
-            ),
-            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
-            strokeDash=alt.condition(
-                "datum.series == 'target has conceded'", alt.value([5, 3]), alt.value([1, 0])
-            ),
-            tooltip=[
-                alt.Tooltip("series:N"),
-                alt.Tooltip("date:N"),
-                alt.Tooltip("probability:Q", format=".1%"),
+    series = list(dict.fromkeys(row["series"] for row in rows))
+    colour = alt.Color(
+        "series:N",
+        sort=series,
+        title=None,
+        legend=alt.Legend(
+            orient="bottom",
+            columns=2,
+            labelLimit=0,
+            symbolType="stroke",
+            symbolOpacity=1,
+            symbolStrokeWidth=2,
+        ),
+    )
+    base = alt.Chart(alt.Data(values=rows)).encode(x=_months(simulation), color=colour)
+    bands = base.mark_area(opacity=0.2).encode(y="low:Q", y2="high:Q")
+    lines = base.mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=12)).encode(
+        y=alt.Y(
+            "probability:Q",
+            title="cumulative probability (by the month)",
+            scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(format="%"),
+        ),
+        strokeDash=alt.condition(
+            "datum.series == 'target has conceded'", alt.value([5, 3]), alt.value([1, 0])
+        ),
+        tooltip=[
+            alt.Tooltip("series:N"),
+            alt.Tooltip("month:Q"),
+            alt.Tooltip("date:N"),
+            alt.Tooltip("probability:Q", format=".1%"),
+            alt.Tooltip("low:Q", title="95% Monte Carlo error from", format=".1%"),
+            alt.Tooltip("high:Q", title="to", format=".1%"),
+        ],
+    )
+    chart = alt.layer(bands, lines).properties(
+        width=PANEL_WIDTH,
+        height=240,
+        title=forecast_title(
+            "Who eases, and when",
+            simulation,
+            [
+                "cumulative: share of runs in which each member has eased (the target",
+                "conceded, dashed) by each month; bands: 95% Monte Carlo error (Wilson)",
             ],
-        )
-        .properties(
-            width=PANEL_WIDTH,
-            height=240,
-            title=alt.Title(
-                "Who eases, and when",
-                subtitle="probability that each member has eased by each month",
-                anchor="start",
-            ),
-        )
+        ),
     )
     return dict(chart.to_dict())
 

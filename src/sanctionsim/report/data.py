@@ -2,7 +2,8 @@
 
 Every function here is pure: it reads a validated :class:`~sanctionsim.scenario.schema.Scenario`
 (or a forecast's ``to_dict()`` document) and returns lists of plain dicts that the charts
-(:mod:`sanctionsim.report.charts`, :mod:`sanctionsim.report.figures`) and the HTML template draw.
+(:mod:`sanctionsim.report.charts`, exported by :mod:`sanctionsim.report.figures`) and the HTML
+template draw.
 Nothing here simulates or analyses (DESIGN.md: data flows one way).
 
 >>> from sanctionsim.scenario.loader import load_scenario
@@ -236,34 +237,72 @@ def month_dates(simulation: dict[str, Any]) -> list[str]:
     return [add_months(start, int(t)).isoformat() for t in simulation["curves"]["month"]]
 
 
-#: Quantile curves drawn as fan charts, with their titles (the engine names the curve).
-FAN_CURVES = {
-    "pressure_quantiles": ("Pressure on the target", "pressure (share of revenue denied)"),
-    "cohesion_quantiles": ("Coalition cohesion", "cohesion (held / initial pressure)"),
+#: Quantile curves drawn as fan charts: their titles, axis titles and lines on how to read them.
+FAN_CURVES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "pressure_quantiles": (
+        "Pressure on the target",
+        "pressure (share of the target's revenue denied)",
+        (),
+    ),
+    "cohesion_quantiles": (
+        "Coalition cohesion",
+        "cohesion (pressure held ÷ pressure at the start)",
+        (
+            "1 = all the pressure of the start held; above 1 = more than at the start",
+            "(measures restored above their start level, e.g. a deal's easing snapped back)",
+        ),
+    ),
 }
+
+#: The value of a quantile curve at month 0, where it is known by definition: cohesion is each
+#: run's gross pressure over its own at the start, so exactly 1 then. Net pressure at the start
+#: is not in the forecast, so its curve starts at month 1.
+START_VALUES = {"cohesion_quantiles": 1.0}
 
 
 def fan_rows(simulation: dict[str, Any], curve: str) -> list[dict[str, Any]]:
-    """Rows ``date, month, q05, q25, q50, q75, q95`` of a quantile curve of a forecast."""
+    """Rows ``date, month, q05, q25, q50, q75, q95`` of a quantile curve of a forecast, from
+    month 0 when the curve's start value is known by definition (:data:`START_VALUES`).
+
+    >>> forecast = {"start": "2014-07-04", "curves": {"month": [1], "cohesion_quantiles":
+    ...     {q: [0.5] for q in ("q05", "q25", "q50", "q75", "q95")}}}
+    >>> [(r["month"], r["q50"]) for r in fan_rows(forecast, "cohesion_quantiles")]
+    [(0, 1.0), (1, 0.5)]
+    """
     quantiles = simulation["curves"][curve]
     dates = month_dates(simulation)
-    return [
-        {
-            "date": date,
-            "month": month,
-            **{key: quantiles[key][index] for key in ("q05", "q25", "q50", "q75", "q95")},
-        }
+    keys = ("q05", "q25", "q50", "q75", "q95")
+    rows = [
+        {"date": date, "month": month, **{key: quantiles[key][index] for key in keys}}
         for index, (date, month) in enumerate(
             zip(dates, simulation["curves"]["month"], strict=True)
         )
     ]
+    if curve in START_VALUES:
+        rows.insert(
+            0,
+            {"date": simulation["start"], "month": 0, **dict.fromkeys(keys, START_VALUES[curve])},
+        )
+    return rows
 
 
 def easing_rows(simulation: dict[str, Any]) -> list[dict[str, Any]]:
-    """Rows ``date, month, series, probability``: each member's chance of having eased by then,
-    and the target's chance of having conceded."""
-    dates = month_dates(simulation)
-    months = simulation["curves"]["month"]
+    """Rows ``date, month, series, probability, low, high``: each member's chance of having
+    eased by then, and the target's chance of having conceded, from month 0 (the start, when
+    nothing has happened yet: 0, without error). ``low``-``high`` is the 95% Wilson interval
+    of the Monte Carlo error of a share of ``runs`` runs
+    (:func:`sanctionsim.dynamics.records.wilson`).
+
+    >>> forecast = {"start": "2014-07-04", "runs": 100, "curves": {"month": [1],
+    ...     "p_eased_by": {"JPN": [0.5]}, "p_conceded_by": [0.0]}}
+    >>> [(r["month"], r["probability"], round(r["low"], 3)) for r in easing_rows(forecast)][:2]
+    [(0, 0.0, 0.0), (1, 0.5, 0.404)]
+    """
+    from sanctionsim.dynamics.records import wilson
+
+    runs = int(simulation["runs"])
+    dates = [simulation["start"], *month_dates(simulation)]
+    months = [0, *simulation["curves"]["month"]]
     rows: list[dict[str, Any]] = []
     series: dict[str, list[float]] = {
         f"{member} has eased": values
@@ -271,6 +310,17 @@ def easing_rows(simulation: dict[str, Any]) -> list[dict[str, Any]]:
     }
     series["target has conceded"] = simulation["curves"]["p_conceded_by"]
     for name, values in series.items():
-        for date, month, value in zip(dates, months, values, strict=True):
-            rows.append({"date": date, "month": month, "series": name, "probability": value})
+        for date, month, value in zip(dates, months, [0.0, *values], strict=True):
+            # month 0 is certain (nothing has happened yet), not a Monte Carlo estimate
+            low, high = wilson(round(value * runs), runs) if month else (0.0, 0.0)
+            rows.append(
+                {
+                    "date": date,
+                    "month": month,
+                    "series": name,
+                    "probability": value,
+                    "low": low,
+                    "high": high,
+                }
+            )
     return rows

@@ -1,184 +1,92 @@
-"""The report's figures as static images (matplotlib), for print and slides.
+"""The report's figures as files, for papers and slides: SVG, PDF and PNG at 300 dpi.
 
-Figures are built with matplotlib's object API (``matplotlib.figure.Figure``), never through
-``pyplot``: no backend is chosen and no global state changes, so a notebook keeps its own
-backend, and nothing needs a display (``savefig`` renders PNG with Agg).
+Every figure is the Vega-Lite specification of :mod:`sanctionsim.report.charts`, the one the
+HTML report and the web app draw, converted by vl-convert (which runs Vega itself, offline): a
+figure is drawn once, whatever the format. Sizes follow Vega's pixels taken as points (1/72
+inch), as in the PDF, so a PNG at :data:`PPI` has the PDF's physical size: a 440-pixel-wide
+chart is 6.1 inches wide and 1,833 pixels in the PNG.
 
-The same data as the interactive charts of :mod:`sanctionsim.report.charts`: the timeline of
-measures, the fan charts of each quantile curve of a forecast and the easing probabilities.
-:func:`figures` builds them; :func:`write_pngs` saves them, each through a temporary file.
+:func:`write_figures` writes ``DIRECTORY/NAME.FORMAT`` for every chart and format, each through
+a temporary file; :func:`parse_formats` reads the command line's ``--format svg,pdf,png``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from pathlib import Path
 from typing import Any
 
+from sanctionsim.errors import InputError
 from sanctionsim.files import write_atomically
-from sanctionsim.report import data
-from sanctionsim.report.charts import basis_colour, basis_group
-from sanctionsim.scenario.schema import Scenario
 
-DPI = 130
-
-
-def _subplots(figsize: tuple[float, float]) -> tuple[Any, Any]:
-    """A new figure and its axes, outside pyplot (no backend, no global figure list)."""
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=figsize, dpi=DPI)
-    return figure, figure.subplots()
+#: The formats a figure is exported in, in the order they are written.
+FORMATS = ("svg", "pdf", "png")
+#: The resolution of PNG files (recorded in their ``pHYs`` chunk): print quality.
+PPI = 300
+#: How big a PNG is against the specification's pixels (points): 300 / 72.
+PNG_SCALE = PPI / 72
 
 
-def _dates(values: list[str]) -> list[dt.date]:
-    return [dt.date.fromisoformat(v) for v in values]
+def vega_lite_version() -> str:
+    """The Vega-Lite version of Altair's specifications, as vl-convert names it ("v6.4")."""
+    import altair as alt
+
+    return str(alt.SCHEMA_VERSION.rsplit(".", 1)[0])
 
 
-def timeline_figure(scenario: Scenario) -> Any:
-    """Gantt bars of the measures by imposer, coloured by legal basis, shaded by level."""
-    from matplotlib.colors import to_rgba
+def parse_formats(text: str, option: str = "--format") -> tuple[str, ...]:
+    """The formats named in a comma-separated list, each once, in :data:`FORMATS` order.
 
-    segments = data.timeline_segments(scenario)
-    order = list(dict.fromkeys(row["row"] for row in segments))
-    start, end = data.timeline_window(scenario)
-    height = 1.6 + 0.28 * len(order)
-    fig, ax = _subplots((13, height))
-    seen: dict[str, str] = {}
-    for row in segments:
-        y = order.index(row["row"])
-        x0 = dt.date.fromisoformat(row["start"])
-        x1 = dt.date.fromisoformat(row["end"])
-        colour = basis_colour(row["legal_basis"])
-        label = basis_group(row["legal_basis"])
-        fill = to_rgba(colour, 0.05 + 0.85 * row["level"])
-        ax.barh(
-            y,
-            (x1 - x0).days,
-            left=x0,
-            height=0.7,
-            color=fill,
-            edgecolor=colour,
-            linewidth=1.0,
-            label=None if label in seen else label,
-        )
-        seen.setdefault(label, colour)
-        if row["level"] < 1.0:
-            ax.text(x0, y, f" {row['level_text']}", va="center", fontsize=7)
-    for index, change in enumerate(data.level_changes(scenario)):
-        when = dt.date.fromisoformat(change["date"])
-        colour = "#c0392b" if change["direction"] == "eases" else "#555555"
-        ax.axvline(when, color=colour, linestyle="--", linewidth=1)
-        ax.text(
-            when,
-            -0.7 - 0.8 * (index % 3),
-            " " + change["label"],
-            color=colour,
-            fontsize=7,
-            rotation=0,
-            va="bottom",
-            fontweight="bold",
-        )
-    ax.axvline(scenario.start, color="black", linewidth=1.8)
-    for event in data.timeline_events(scenario):
-        ax.plot(
-            dt.date.fromisoformat(event["date"]),
-            len(order) - 0.2,
-            marker="|",
-            color="#444",
-            markersize=8,
-        )
-    ax.set_yticks(range(len(order)))
-    ax.set_yticklabels([o if len(o) <= 60 else o[:59] + "…" for o in order], fontsize=7)
-    ax.set_ylim(len(order) + 0.3, -3.0)
-    ax.set_xlim(start, end)
-    ax.grid(axis="x", color="#ddd")
-    ax.set_axisbelow(True)
-    ax.legend(
-        title="legal basis",
-        loc="lower left",
-        bbox_to_anchor=(0.0, 1.0),
-        ncols=4,
-        fontsize=7,
-        title_fontsize=8,
-        frameon=False,
-    )
-    fig.suptitle(
-        f"{scenario.title}\nMeasures by imposer and legal basis (shade = level; "
-        "dashed = level changes; black = forecast start; ticks at the bottom = events)",
-        fontsize=9,
-        x=0.01,
-        ha="left",
-    )
-    fig.tight_layout()
-    return fig
+    >>> parse_formats("png, SVG,png")
+    ('svg', 'png')
+    >>> parse_formats("jpg")
+    Traceback (most recent call last):
+    ...
+    sanctionsim.errors.InputError: --format: 'jpg' is not a figure format; choose from svg, pdf, png
+    """
+    names = [part.strip().lower() for part in text.split(",") if part.strip()]
+    if not names:
+        raise InputError.single(option, "name at least one format: svg, pdf, png")
+    for name in names:
+        if name not in FORMATS:
+            raise InputError.single(
+                option, f"{name!r} is not a figure format; choose from {', '.join(FORMATS)}"
+            )
+    return tuple(f for f in FORMATS if f in names)
 
 
-def fan_figure(simulation: dict[str, Any], curve: str) -> Any:
-    """A fan chart: the median with its 50% and 90% bands, month by month."""
-    title, y_title = data.FAN_CURVES[curve]
-    rows = data.fan_rows(simulation, curve)
-    dates = _dates([r["date"] for r in rows])
-    fig, ax = _subplots((7, 4))
-    ax.fill_between(
-        dates, [r["q05"] for r in rows], [r["q95"] for r in rows], color="#9ecae1", label="90%"
-    )
-    ax.fill_between(
-        dates, [r["q25"] for r in rows], [r["q75"] for r in rows], color="#3182bd", label="50%"
-    )
-    ax.plot(dates, [r["q50"] for r in rows], color="#08306b", linewidth=2, label="median")
-    ax.set_ylabel(y_title)
-    ax.set_title(f"{title} ({simulation['runs']:,} runs)", loc="left", fontsize=10)
-    ax.legend(loc="lower left", fontsize=8)
-    ax.grid(color="#ddd")
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    return fig
+def render(spec: dict[str, Any], fmt: str) -> bytes:
+    """One chart in one format: SVG text (UTF-8), a one-page PDF, or a PNG at :data:`PPI`."""
+    import vl_convert
+
+    version = vega_lite_version()
+    if fmt == "svg":
+        return str(vl_convert.vegalite_to_svg(spec, vl_version=version)).encode("utf-8")
+    if fmt == "pdf":
+        return bytes(vl_convert.vegalite_to_pdf(spec, vl_version=version))
+    if fmt == "png":
+        # vl-convert scales by ppi / 72 itself: scale 1 keeps the PDF's physical size
+        return bytes(vl_convert.vegalite_to_png(spec, vl_version=version, scale=1, ppi=PPI))
+    raise ValueError(f"unknown figure format {fmt!r}; one of {', '.join(FORMATS)}")
 
 
-def easing_figure(simulation: dict[str, Any]) -> Any:
-    """Each member's probability of having eased by each month; the target's of conceding."""
-    rows = data.easing_rows(simulation)
-    fig, ax = _subplots((7, 4))
-    for series in dict.fromkeys(r["series"] for r in rows):
-        mine = [r for r in rows if r["series"] == series]
-        ax.plot(
-            _dates([r["date"] for r in mine]),
-            [r["probability"] for r in mine],
-            linestyle="--" if series.startswith("target") else "-",
-            linewidth=2,
-            label=series,
-        )
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("probability (by month)")
-    ax.set_title("Who eases, and when", loc="left", fontsize=10)
-    ax.legend(fontsize=8)
-    ax.grid(color="#ddd")
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    return fig
+def _write_bytes(content: bytes, path: str) -> None:
+    Path(path).write_bytes(content)
 
 
-def figures(scenario: Scenario, simulation: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Every figure of the report by name (the same names as the interactive charts)."""
-    result = {"timeline": timeline_figure(scenario)}
-    if simulation is not None:
-        for curve in data.FAN_CURVES:
-            if curve in simulation["curves"]:
-                result[curve.removesuffix("_quantiles")] = fan_figure(simulation, curve)
-        result["easing"] = easing_figure(simulation)
-    return result
-
-
-def write_pngs(
-    scenario: Scenario, simulation: dict[str, Any] | None, directory: Path
+def write_figures(
+    charts: dict[str, dict[str, Any]], directory: Path, formats: tuple[str, ...] = FORMATS
 ) -> list[Path]:
-    """Save every figure as ``DIRECTORY/NAME.png`` (each written to a temporary file first)."""
+    """Save every chart as ``DIRECTORY/NAME.FORMAT`` for each format; return the files written.
+
+    Each file goes to a temporary file first and is renamed, so an interrupted export never
+    leaves half a figure.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, figure in figures(scenario, simulation).items():
-        target = directory / f"{name}.png"
-        write_atomically(target, functools.partial(figure.savefig, format="png"))
-        written.append(target)
+    for name, spec in charts.items():
+        for fmt in formats:
+            target = directory / f"{name}.{fmt}"
+            write_atomically(target, functools.partial(_write_bytes, render(spec, fmt)))
+            written.append(target)
     return written

@@ -26,10 +26,11 @@ def vega_javascript() -> str:
     Built by ``vl-convert-python`` from the copies it ships (no network); a few seconds the
     first time in a process, cached after.
     """
-    import altair as alt
     import vl_convert
 
-    version = alt.SCHEMA_VERSION.rsplit(".", 1)[0]  # "v6.4.1" -> "v6.4"
+    from sanctionsim.report.figures import vega_lite_version
+
+    version = vega_lite_version()
     # The stub says ``snippet: str``, but None (the default snippet, setting the globals) is
     # what the function documents and accepts.
     bundle: Any = vl_convert.javascript_bundle
