@@ -189,3 +189,22 @@ def test_the_grid_resumes_from_its_parts_and_redoes_a_damaged_one(tmp_path: Path
     assert reused == 0
     assert len(calls) == 2
     assert third == first  # same seed: the same grid
+
+
+def test_an_experiment_runs_model_v2_and_its_store_records_the_calibration(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "scenarios: [dprk-2014]\npolicies: [baseline, snap-back]\nruns: 1024\n"
+        "horizon: 12\nchunk_size: 1024\nmodel: v2\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "store"
+    result = _run("experiment", str(spec), "--out", str(out), "--workers", "1", "--json")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "experiment.json").read_text(encoding="utf-8"))
+    assert manifest["model_version"] == "v2"
+    assert manifest["calibration"]["calibration_sha256"] == load_calibration().sha256
+    spec.write_text(spec.read_text(encoding="utf-8").replace("model: v2", "model: v1"))
+    again = _run("experiment", str(spec), "--out", str(out), "--resume", "--workers", "1")
+    assert again.returncode == 2  # a store of v2 chunks is never resumed as v1
+    assert "Traceback" not in again.stderr

@@ -21,9 +21,9 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -44,10 +44,46 @@ from sanctionsim.experiments.store import (
 from sanctionsim.files import write_text_atomically
 from sanctionsim.scenario.schema import Scenario
 
+if TYPE_CHECKING:
+    from sanctionsim.dynamics.calibration import ChoiceParameters
+    from sanctionsim.dynamics.setup import Setup
+
 FloatArray = npt.NDArray[np.float64]
 
 
 # ---------------------------------------------------------------- tasks (run in workers)
+@dataclass(frozen=True)
+class ModelTerms:
+    """The model version a task plays and, for v2, the calibration's global fit and ω."""
+
+    version: str = MODEL_VERSION
+    choice: ChoiceParameters | None = None
+    omega: float | None = None
+    calibration: dict[str, str] | None = None  # source and hash, for the manifest
+
+    def prepare(self, scenario: Scenario) -> Setup:
+        """The engine's set-up of ``scenario`` for this model."""
+        from sanctionsim.dynamics.setup import prepare
+
+        return prepare(scenario, self.version, choice=self.choice, omega=self.omega)
+
+
+def model_terms(spec: ExperimentSpec, base: Path) -> ModelTerms:
+    """The spec's model and calibration (v2: the shipped one unless the spec names a file).
+
+    Raises:
+        InputError: a calibration named with model v1, or an unreadable calibration file.
+    """
+    if spec.model == "v1":
+        if spec.calibration is not None:
+            raise InputError.single("calibration", "only model v2 reads a calibration")
+        return ModelTerms()
+    from sanctionsim.dynamics.calibration import load_calibration
+
+    calibration = load_calibration(None if spec.calibration is None else base / spec.calibration)
+    return ModelTerms("v2", calibration.fitted, calibration.omega, calibration.identity())
+
+
 @dataclass(frozen=True)
 class ChunkTask:
     """Runs ``first_run .. first_run + runs`` of one cell (whole engine blocks)."""
@@ -58,15 +94,15 @@ class ChunkTask:
     horizon: int
     seed: int
     scenario: Scenario
+    model: ModelTerms = field(default_factory=lambda: ModelTerms())
 
 
 def run_chunk_task(task: ChunkTask) -> tuple[int, int, dict[str, np.ndarray]]:
     """Simulate one chunk through the engine's seam; return (cell, first run, per-run columns)."""
     from sanctionsim.dynamics.engine import simulate_chunks
     from sanctionsim.dynamics.plan import Plan
-    from sanctionsim.dynamics.setup import prepare
 
-    setup = prepare(task.scenario)
+    setup = task.model.prepare(task.scenario)
     plan = Plan.one_chunk(task.runs, task.horizon, task.first_run)
     (chunk,) = simulate_chunks(setup, task.seed, plan)
     columns = outcome_columns(
@@ -86,6 +122,7 @@ class SampleTask:
     horizon: int
     seed: int
     metric: str
+    model: ModelTerms = field(default_factory=lambda: ModelTerms())
 
 
 def run_sample_task(task: SampleTask) -> tuple[int, float]:
@@ -97,7 +134,15 @@ def run_sample_task(task: SampleTask) -> tuple[int, float]:
 
     scenario = fix_inputs(task.scenario, dict(task.values), where="sensitivity")
     setup = prepare(scenario)
-    outcomes = run_outcomes(scenario, runs=task.runs, horizon=task.horizon, seed=task.seed)
+    outcomes = run_outcomes(
+        scenario,
+        runs=task.runs,
+        horizon=task.horizon,
+        seed=task.seed,
+        model=task.model.version,
+        choice=task.model.choice,
+        omega=task.model.omega,
+    )
     deal_ids = [d.id for d in setup.deals]
     for name, _, values in per_run_values(outcomes, setup.member_ids, deal_ids):
         if name == task.metric:
@@ -196,14 +241,14 @@ class ExperimentResult:
 
 
 def _manifest(
-    spec: ExperimentSpec, cells: list[Cell], runs: int, chunk_size: int
+    spec: ExperimentSpec, cells: list[Cell], runs: int, chunk_size: int, model: ModelTerms
 ) -> dict[str, Any]:
     from sanctionsim import __version__
 
     return {
         "version": __version__,
-        "model_version": MODEL_VERSION,
-        "calibration": None,  # no calibration is shipped yet; later ones record their hash
+        "model_version": model.version,
+        "calibration": model.calibration,  # v2: source and SHA-256; a resume must match
         "runs": runs,
         "horizon": spec.horizon,
         "seed": spec.seed,
@@ -259,9 +304,10 @@ def run_experiment(
             check_horizon(horizons[c.index])
         except ArgumentError as error:  # the spec's field (or the scenario's), not a flag
             raise InputError(error.problems) from None
-    analyses, samples = _sample_tasks(spec, cells, horizons)  # checks the inputs first
+    model = model_terms(spec, base)
+    analyses, samples = _sample_tasks(spec, cells, horizons, model)  # checks the inputs first
     store = ResultStore(out)
-    store.prepare(_manifest(spec, cells, total_runs, spec.chunk_size), resume)
+    store.prepare(_manifest(spec, cells, total_runs, spec.chunk_size, model), resume)
     try:
         return _run_in_store(
             spec,
@@ -277,6 +323,7 @@ def run_experiment(
             started,
             spec_name,
             clock,
+            model,
         )
     finally:
         store.unlock()
@@ -296,6 +343,7 @@ def _run_in_store(
     started: Callable[[int, int, int], None] | None,
     spec_name: str,
     clock: float,
+    model: ModelTerms,
 ) -> ExperimentResult:
     """The part of :func:`run_experiment` that runs while it holds the store's lock."""
     out = store.folder
@@ -308,7 +356,7 @@ def _run_in_store(
             if resume and store.chunk_is_complete(cell.index, chunk.first_run, chunk.runs):
                 continue
             task = ChunkTask(
-                cell.index, chunk.first_run, chunk.runs, horizon, spec.seed, cell.scenario
+                cell.index, chunk.first_run, chunk.runs, horizon, spec.seed, cell.scenario, model
             )
             pending.append(task)
     sample_store = SampleStore(out, resume)  # samples a resumed run already has are reused
@@ -400,7 +448,7 @@ class _Analysis:
 
 
 def _sample_tasks(
-    spec: ExperimentSpec, cells: list[Cell], horizons: dict[int, int]
+    spec: ExperimentSpec, cells: list[Cell], horizons: dict[int, int], model: ModelTerms
 ) -> tuple[list[_Analysis], list[SampleTask]]:
     """One analysis per baseline cell (scenario x grid point), its points as tasks."""
     from sanctionsim.experiments.sensitivity import design
@@ -425,6 +473,7 @@ def _sample_tasks(
                     horizons[cell.index],
                     spec.seed,
                     sensitivity.metric,
+                    model,
                 )
             )
     return analyses, tasks

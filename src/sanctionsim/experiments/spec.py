@@ -66,6 +66,10 @@ class ExperimentSpec(BaseModel):
     chunk_size: int = Field(default=4 * BLOCK, ge=BLOCK, le=1024 * BLOCK)
     sensitivity: SensitivitySpec | None = None
     description: str | None = None
+    model: Literal["v1", "v2"] = "v1"
+    calibration: str | None = Field(
+        default=None, description="model v2's calibration file (relative to the spec)"
+    )
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ RESULTS = "results.json"
 CATALOG = "catalog.duckdb"
 LOCK = "experiment.lock"
 MODEL_VERSION = "v1"
-"""The dynamics model the store's chunks were simulated with (recorded in the manifest)."""
+"""The dynamics model a spec runs when it names none (the manifest records the one used)."""
 
 # The temporary names of write_atomically (``.NAME.tmp-PID``) for the store's own files: the
 # only names --resume may delete.
@@ -85,6 +85,9 @@ def outcome_columns(
     data["cohesion_final"] = outcomes.cohesion_final.astype(np.float64)
     for i, member in enumerate(member_ids):
         data[f"payoff_{member}"] = outcomes.payoff_mean[:, i].astype(np.float64)
+    if outcomes.eased_chance is not None:  # model v2: each member's smooth chance at the horizon
+        for i, member in enumerate(member_ids):
+            data[f"chance_{member}"] = outcomes.eased_chance[:, -1, i].astype(np.float64)
     return data
 
 
@@ -100,7 +103,9 @@ def outcomes_from_columns(
             return np.zeros((runs, 0), dtype=dtype)
         return np.stack([columns[f"{prefix}{key}"] for key in keys], axis=1).astype(dtype)
 
+    smooth = bool(member_ids) and f"chance_{member_ids[0]}" in columns
     return RunOutcomes(
+        eased_chance=stacked("chance_", member_ids, np.float32)[:, None, :] if smooth else None,
         eased_month=stacked("eased_month_", member_ids, np.int16),
         conceded_month=columns["conceded_month"],
         delivered_month=stacked("delivered_month_", deal_ids, np.int16),
