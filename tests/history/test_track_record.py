@@ -61,9 +61,10 @@ def test_the_commits_named_exist() -> None:
 
 
 @pytest.mark.slow
-def test_the_current_row_is_what_history_prints_now() -> None:
-    row = current_row("v1")
-    result = run_sanctionsim("history", "--json")
+@pytest.mark.parametrize("model", ["v1", "v2"])
+def test_the_current_row_is_what_history_prints_now(model: str) -> None:
+    row = current_row(model)
+    result = run_sanctionsim("history", "--json", "--model", model)
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert document["protocol_version"] == row.protocol
