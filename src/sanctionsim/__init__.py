@@ -38,7 +38,15 @@ _API = frozenset(__all__) - {"__version__", "history"}
 if TYPE_CHECKING:
     from typing import Any
 
-    from sanctionsim.api import analyze, apply_policy, cases, experiment, load, simulate
+    from sanctionsim.api import (
+        analyze,
+        apply_policy,
+        cases,
+        experiment,
+        history,
+        load,
+        simulate,
+    )
 
 
 def __getattr__(name: str) -> Any:
@@ -71,7 +79,6 @@ class _CallableHistory(types.ModuleType):
         return history(*args, **kwargs)
 
 
-# The subpackage's __init__ holds a docstring only, so this costs nothing at import.
-from sanctionsim import history  # noqa: E402
-
-history.__class__ = _CallableHistory
+# The subpackage's __init__ holds a docstring only, so this costs nothing at import. (Not an
+# import statement: to a type checker, ``sanctionsim.history`` is the API's function.)
+__import__("sanctionsim.history").history.__class__ = _CallableHistory

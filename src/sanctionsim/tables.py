@@ -26,7 +26,7 @@ import math
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -123,8 +123,13 @@ def html_table(rows: Sequence[Row], caption: str, limit: int = HTML_ROWS) -> str
 class TidyRecord:
     """Mixin of a result record: a short repr, a notebook table and a tidy pandas frame.
 
-    A dataclass using it is declared with ``repr=False`` so that this ``__repr__`` is kept.
+    A dataclass using it is declared with ``repr=False`` so that this ``__repr__`` is kept. The
+    notebook table leaves out ``_caption_columns`` (what the caption already says, the same in
+    every row) and ends with ``_note`` (what an interval means), when given.
     """
+
+    _caption_columns: ClassVar[tuple[str, ...]] = ()
+    _note: ClassVar[str] = ""
 
     def caption(self) -> str:
         """One line naming the record (its id, sizes, seed): what ``repr`` shows."""
@@ -142,4 +147,7 @@ class TidyRecord:
         return f"<{type(self).__name__} {self.caption()}>"
 
     def _repr_html_(self) -> str:
-        return html_table(self.tidy_rows(), self.caption())
+        hidden = set(self._caption_columns)
+        rows = [{k: v for k, v in row.items() if k not in hidden} for row in self.tidy_rows()]
+        note = f"<p>{escape(self._note)}</p>" if self._note else ""
+        return html_table(rows, self.caption()) + note

@@ -77,7 +77,11 @@ def test_simulate_is_the_command_lines_forecast(tmp_path: Path) -> None:
     assert cohesion["q05"] <= cohesion["mean"] <= cohesion["q95"]
     curves = result.curves.to_frame()
     assert sorted(curves["month"].unique()) == list(range(1, 7))
-    assert "<table>" in result._repr_html_()
+    html = result._repr_html_()
+    assert html.startswith(f"<table><caption>{result.caption()}</caption>")
+    assert "<th>seed</th>" not in html  # the caption says it; the rows hold the metrics
+    assert html.count("<tr>") == len(frame) + 1
+    assert "Monte Carlo error" in html
 
 
 def test_a_policy_given_to_simulate_is_the_policy_applied_first() -> None:

@@ -345,6 +345,13 @@ class SimulationResult(TidyRecord):
     curves: ForecastCurves
     timings: Timing = field(compare=False)
 
+    _caption_columns = ("scenario", "start", "runs", "horizon", "seed")
+    _note = (
+        "mc_low-mc_high: the 95% interval of the Monte Carlo error (the simulation's sampling "
+        "error; it shrinks with more runs and is not the forecast's uncertainty). q05-q95: the "
+        "5-95% band across runs."
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document: ``scenario``, ``runs``, ``horizon``, ``seed``, ``metrics``, ..."""
         return {

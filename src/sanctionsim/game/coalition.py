@@ -198,6 +198,8 @@ class CoalitionAnalysis(TidyRecord):
     package_reason: str
     version: str = __version__
 
+    _caption_columns = ("scenario", "date")
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``sanctionsim analyze --json``."""
         return {
