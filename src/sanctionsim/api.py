@@ -15,7 +15,7 @@ import datetime as dt
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sanctionsim.errors import ArgumentError
 
@@ -139,7 +139,7 @@ def analyze(
     return run_analysis(loaded, day, pressure_share=pressure_share)
 
 
-def _check_model(model: str, calibration: str | Path | None) -> None:
+def _check_model(model: str, calibration: Any) -> None:
     from sanctionsim.dynamics.rules import coalition_rules
 
     coalition_rules(model)  # an unknown model names the argument ``model``
@@ -156,6 +156,7 @@ def run_forecast(
     horizon: int | None,
     seed: int,
     model: str = "v1",
+    calibration: Any = None,
     chunk_size: int | None = None,
     out: Path | None = None,
     progress: Callable[[int], None] | None = None,
@@ -163,7 +164,8 @@ def run_forecast(
     """Simulate ``scenario`` and, with ``out``, write its results there: per-run Parquet files
     (``runs/``), ``forecast.json``, and the tidy tables ``metrics`` (the headline) and
     ``curves`` (month by month), each as CSV and Parquet. The command line's ``simulate``
-    runs through here too."""
+    runs through here too. ``calibration`` (None: the model's default) is handed to the engine
+    as it is, for the model versions that read one."""
     import json
 
     from sanctionsim.dynamics.engine import simulate as run_engine
@@ -181,6 +183,7 @@ def run_forecast(
         store=ParquetStore(out) if out is not None else None,
         progress=progress,
         model=model,
+        **({} if calibration is None else {"calibration": calibration}),
     )
     if out is not None:
         text = json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
@@ -198,7 +201,7 @@ def simulate(
     seed: int = 0,
     policy: PolicyLike | Sequence[PolicyLike] = (),
     model: str = "v1",
-    calibration: str | Path | None = None,
+    calibration: Any = None,
     at: dt.date | str | None = None,
     out: str | Path | None = None,
 ) -> SimulationResult:
@@ -208,7 +211,8 @@ def simulate(
     gives the same result; a policy's runs are paired with the baseline's (common random
     numbers). ``out`` names a folder for the results (see :func:`run_forecast`).
 
-    ``model`` is the model version (``"v1"``); ``calibration`` is for later versions only.
+    ``model`` is the model version (``"v1"``); ``calibration`` is handed to the engine for the
+    versions that read one (v1 reads none, and refuses one).
 
     Warns (``UserWarning``) when the forecast starts before every measure or the episode.
 
@@ -230,7 +234,15 @@ def simulate(
     folder = None if out is None else Path(out)
     if folder is not None and folder.exists() and not folder.is_dir():
         raise ArgumentError.of("out", f"{folder} is a file, not a folder")
-    return run_forecast(loaded, runs=runs, horizon=horizon, seed=seed, model=model, out=folder)
+    return run_forecast(
+        loaded,
+        runs=runs,
+        horizon=horizon,
+        seed=seed,
+        model=model,
+        calibration=calibration,
+        out=folder,
+    )
 
 
 def _horizons(horizons: int | Sequence[int]) -> list[int]:
