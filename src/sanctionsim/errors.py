@@ -60,10 +60,11 @@ class InputError(SanctionsimError):
         return cls([Problem(file, line, column, path, message)])
 
 
-class ArgumentError(InputError):
+class ArgumentError(InputError, ValueError):
     """A bad argument of a library function, named as the function names it (``runs``).
 
-    The command line reports it under its flag (:meth:`as_flag`: ``runs`` -> ``--runs``).
+    It is also a ``ValueError``, as Python's own functions raise for a bad value. The command
+    line reports it under its flag (:meth:`as_flag`: ``runs`` -> ``--runs``).
 
     >>> str(ArgumentError.of("chunk_size", "must be a multiple of 1024"))
     'chunk_size: must be a multiple of 1024'

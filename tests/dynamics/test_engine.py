@@ -292,11 +292,18 @@ def test_result_record_and_frame(dprk: Scenario) -> None:
     assert result.chunk_size == 2 * BLOCK
     assert "chunk_size" not in result.to_dict()  # JSON is the same for every chunk size
     assert result.timings.simulate_seconds > 0
-    frame = result.to_frame()
+    frame = result.curves.to_frame()
     assert list(frame.columns) == ["month", "curve", "key", "value"]
     eased = frame[(frame["curve"] == "p_eased_by") & (frame["key"] == "JPN")]
     assert eased["value"].tolist() == result.curves.p_eased_by["JPN"]
     assert sorted(frame["month"].unique()) == [1, 2, 3, 4, 5]
+    headline = result.to_frame()  # the headline: one row per metric and key
+    concedes = headline[headline["metric"] == "p_target_concedes"].iloc[0]
+    assert concedes["mean"] == result.metrics.p_target_concedes.mean
+    assert (concedes["mc_low"], concedes["mc_high"]) == (
+        result.metrics.p_target_concedes.low,
+        result.metrics.p_target_concedes.high,
+    )
 
 
 def test_stochastic_classic_strategies_obey_the_block_streams(dprk: Scenario) -> None:

@@ -80,3 +80,19 @@ def prepare_output(path: Path, flag: str, *, folder: bool) -> None:
 def print_json(document: Any) -> None:
     """Print one JSON document on stdout (and nothing else there)."""
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+CSV_HELP = "Print the table as CSV (a header, one row per observation) on stdout."
+
+
+def one_format(json: bool, csv: bool) -> None:
+    """Refuse ``--json`` with ``--csv`` (stdout holds one document), before any work."""
+    if json and csv:
+        raise InputError.single("--csv", "choose --json or --csv, not both")
+
+
+def print_csv(rows: list[dict[str, Any]]) -> None:
+    """Print a tidy table as CSV on stdout (and nothing else there): :mod:`sanctionsim.tables`."""
+    from sanctionsim.tables import csv_text
+
+    sys.stdout.write(csv_text(rows))

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sanctionsim.cli._common import input_errors_exit_2, print_json
+from sanctionsim.cli._common import input_errors_exit_2, one_format, print_csv, print_json
 from sanctionsim.cli.scenario_commands import (
     AtOption,
+    CsvOption,
     JsonOption,
     ScenarioArg,
     console,
@@ -55,11 +56,13 @@ def analyze(
         ),
     ] = None,
     json_output: JsonOption = False,
+    csv_output: CsvOption = False,
 ) -> None:
     """Stage-game analysis per member: game type, dominant action, stabilising levers, delta*."""
     from sanctionsim.experiments.policies import apply_policy, load_policy
     from sanctionsim.game.coalition import analyze as run_analysis
 
+    one_format(json_output, csv_output)
     if not 0.0 <= pressure_share <= 1.0:
         raise InputError.single("--pressure-share", f"must lie in [0, 1], got {pressure_share}")
     loaded = load(scenario)
@@ -70,6 +73,9 @@ def analyze(
     result = run_analysis(loaded, date, pressure_share=pressure_share)
     if json_output:
         print_json(result.to_dict())
+        return
+    if csv_output:
+        print_csv(result.tidy_rows())
         return
     _print(result, loaded)
 

@@ -6,7 +6,9 @@ strategy), ``deals``, ``metrics`` (``p_target_concedes``, ``p_member_eases`` per
 ``p_cascade``, ``p_deal_delivers``, ``p_deal_delivers_by_deal``, ``p_snap_back``,
 ``cohesion_final``, ``mean_payoff_per_month`` per member, each ``{"mean", "ci95": [low,
 high]}``; ``months_to_concession`` quantiles) and ``curves`` (month by month). The same seed
-gives byte-identical JSON whatever ``--chunk-size``.
+gives byte-identical JSON whatever ``--chunk-size``. ``--csv`` prints the headline metrics as
+a tidy table (``SimulationResult.tidy_rows``); ``--out DIR`` writes ``metrics`` and ``curves``
+there as CSV and Parquet beside ``forecast.json`` and the per-run files.
 
 ``sanctionsim tournament --json`` prints one document with the stable keys ``turns``,
 ``repetitions``, ``seed``, ``scores`` (strategy -> mean payoff per turn against the others),
@@ -21,7 +23,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sanctionsim.cli._common import input_errors_exit_2, prepare_output, print_json
+from sanctionsim.cli._common import (
+    CSV_HELP,
+    input_errors_exit_2,
+    one_format,
+    prepare_output,
+    print_csv,
+    print_json,
+)
 from sanctionsim.dynamics.plan import DEFAULT_CHUNK, Plan
 from sanctionsim.errors import InputError
 
@@ -62,7 +71,11 @@ def simulate(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Folder for per-run, per-month Parquet files and forecast.json."
+            "--out",
+            help=(
+                "Folder for per-run, per-month Parquet files, forecast.json, and the metrics "
+                "and curves tables (CSV and Parquet)."
+            ),
         ),
     ] = None,
     chunk_size: Annotated[
@@ -91,6 +104,7 @@ def simulate(
         typer.Option(help="Model v2's calibration file (default: the shipped one)."),
     ] = None,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    csv: Annotated[bool, typer.Option("--csv", help=CSV_HELP)] = False,
 ) -> None:
     """Monte Carlo forecast of a scenario from its start date (docs/model-dynamics.md).
 
@@ -100,6 +114,7 @@ def simulate(
     """
     from sanctionsim.scenario.loader import load_scenario
 
+    one_format(json, csv)
     if seed < 0:
         raise InputError.single("--seed", f"must be >= 0, got {seed}")
     Plan(runs, 1 if horizon is None else horizon, chunk_size)  # refuse bad sizes before any work
@@ -128,6 +143,9 @@ def simulate(
     if json:
         print_json(result.to_dict())
         return
+    if csv:
+        print_csv(result.tidy_rows())
+        return
     from rich.console import Console
 
     print_forecast(result, Console(), leaders(loaded))
@@ -144,31 +162,22 @@ def forecast(
     model: str = "v1",
     calibration: Calibration | None = None,
 ) -> SimulationResult:
-    """Simulate with a progress bar on stderr (only when stderr is a terminal); write ``out``."""
-    import json as json_module
+    """Simulate with a progress bar on stderr (only when stderr is a terminal); write ``out``
+    (:func:`sanctionsim.api.run_forecast`)."""
+    from sanctionsim.api import run_forecast
 
-    from sanctionsim.dynamics.engine import simulate as run_engine
-    from sanctionsim.dynamics.store import ParquetStore
-
-    store = ParquetStore(out) if out is not None else None
     with _progress(runs) as advance:
-        result = run_engine(
+        return run_forecast(
             scenario,
             runs=runs,
             horizon=horizon,
             seed=seed,
             chunk_size=chunk_size,
-            store=store,
+            out=out,
             progress=advance,
             model=model,
             calibration=calibration,
         )
-    if out is not None:
-        from sanctionsim.files import write_text_atomically
-
-        text = json_module.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
-        write_text_atomically(out / "forecast.json", text)
-    return result
 
 
 def model_calibration(model: str, path: Path | None) -> Calibration | None:
@@ -267,11 +276,13 @@ def tournament(
     ] = DEFAULT_REPETITIONS,
     seed: Annotated[int, typer.Option(help="Root seed of every random stream.")] = DEFAULT_SEED,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    csv: Annotated[bool, typer.Option("--csv", help=CSV_HELP)] = False,
 ) -> None:
     """Round-robin tournament of repeated-game strategies (the two-member special case)."""
     from sanctionsim.dynamics.strategies import STRATEGIES
     from sanctionsim.dynamics.tournament import play_tournament
 
+    one_format(json, csv)
     names = list(strategy) if strategy else list(STRATEGIES)
     _check_flags(names, sorted(STRATEGIES), turns, repetitions, seed)
     result = play_tournament(names, turns=turns, repetitions=repetitions, seed=seed)
@@ -291,7 +302,27 @@ def tournament(
             }
         )
         return
+    if csv:
+        print_csv(ranking_rows(result))
+        return
     _print_table(result)
+
+
+def ranking_rows(result: TournamentResult) -> list[dict[str, object]]:
+    """The printed ranking as a table: ``rank, strategy, mean_score, median_score`` (payoff per
+    turn against the other strategies), with the tournament's ``turns, repetitions, seed``."""
+    return [
+        {
+            "rank": rank,
+            "strategy": name,
+            "mean_score": result.scores[name],
+            "median_score": result.median_scores[name],
+            "turns": result.turns,
+            "repetitions": result.repetitions,
+            "seed": result.seed,
+        }
+        for rank, name in enumerate(result.ranking, start=1)
+    ]
 
 
 def _check_flags(

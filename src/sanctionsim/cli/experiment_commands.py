@@ -5,7 +5,9 @@
 ``rows`` (one per scenario, grid point, policy and metric: ``scenario``, ``grid``, ``policy``,
 ``metric``, ``mean``, ``mean_ci95``, ``diff_vs_baseline``, ``ci95``; ``ci95`` is the 95% interval
 of the paired difference for a policy, of the mean itself for the baseline) and ``sensitivity``
-(``null`` without a ``sensitivity:`` block). See ``docs/experiments.md``.
+(``null`` without a ``sensitivity:`` block). See ``docs/experiments.md``. ``--csv`` prints the
+rows as a tidy table (``ExperimentResult.tidy_rows``), which the store also holds as
+``results.csv`` and ``results.parquet``.
 
 Exit status 2 for a bad spec (located ``error: FILE:LINE:COL: field: message``), a bad flag, a
 store holding another experiment, or a Dask scheduler that cannot be reached within 10 s.
@@ -19,7 +21,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sanctionsim.cli._common import input_errors_exit_2, prepare_output, print_json
+from sanctionsim.cli._common import (
+    CSV_HELP,
+    input_errors_exit_2,
+    one_format,
+    prepare_output,
+    print_csv,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -66,12 +75,14 @@ def experiment(
         bool, typer.Option("--resume", help="Continue a store: run only its missing chunks.")
     ] = False,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    csv: Annotated[bool, typer.Option("--csv", help=CSV_HELP)] = False,
 ) -> None:
     """Compare policies with the baseline on common random numbers (docs/experiments.md)."""
-    from sanctionsim.experiments.runner import make_backend, run_experiment
+    from sanctionsim.api import experiment as run
     from sanctionsim.experiments.spec import load_spec
 
-    loaded = load_spec(spec)
+    one_format(json, csv)
+    load_spec(spec)  # a bad spec is reported before any other check, as it always was
     if runs is not None and runs < 1:
         from sanctionsim.errors import InputError
 
@@ -80,24 +91,23 @@ def experiment(
     if scheduler is not None:
         check_scheduler_address(scheduler)
     prepare_output(folder, "--out", folder=True)
-    chosen = make_backend(backend, scheduler, workers)
-    try:
-        with _progress() as (started, advance):
-            result = run_experiment(
-                loaded,
-                base=spec.resolve().parent,
-                out=folder,
-                backend=chosen,
-                runs=runs,
-                resume=resume,
-                progress=advance,
-                started=started,
-                spec_name=spec.name,
-            )
-    finally:
-        chosen.close()
+    with _progress() as (started, advance):
+        result = run(
+            spec,
+            runs=runs,
+            out=folder,
+            backend=backend,
+            workers=workers,
+            scheduler=scheduler,
+            resume=resume,
+            progress=advance,
+            started=started,
+        )
     if json:
         print_json(result.document)
+        return
+    if csv:
+        print_csv(result.tidy_rows())
         return
     print_comparison(result)
 

@@ -4,7 +4,8 @@ Each case (default: every built-in case) is forecast from its ``start`` at each 
 scored on the pairs the evaluation protocol selects (docs/cases.md), beside four outcome-blind
 references, with a case-cluster bootstrap for the model's skill. ``--forecasts FILE.csv`` scores
 another forecaster's probabilities on the same pairs. ``--json`` prints the contract of
-docs/cli.md; ``--out DIR`` writes every pair as one tidy table (Parquet and CSV).
+docs/cli.md; ``--csv`` prints every pair as one tidy table (``HistoryEvaluation.rows``), which
+``--out DIR`` writes as ``pairs.csv`` and ``pairs.parquet``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sanctionsim.cli._common import input_errors_exit_2, print_json
+from sanctionsim.cli._common import (
+    CSV_HELP,
+    input_errors_exit_2,
+    one_format,
+    print_csv,
+    print_json,
+)
 from sanctionsim.errors import InputError
 
 if TYPE_CHECKING:
@@ -71,6 +78,7 @@ def history(
         Path | None, typer.Option(help="Write every pair as one table (Parquet and CSV) here.")
     ] = None,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    csv: Annotated[bool, typer.Option("--csv", help=CSV_HELP)] = False,
 ) -> None:
     """Forecast cases from their start dates and score them against the references."""
     from sanctionsim.cli.dynamics_commands import _progress, model_calibration
@@ -78,6 +86,7 @@ def history(
     from sanctionsim.scenario.library import case_ids
     from sanctionsim.scenario.loader import load_scenario
 
+    one_format(json, csv)
     if seed < 0:
         raise InputError.single("--seed", f"must be >= 0, got {seed}")
     if runs < 1:
@@ -104,6 +113,9 @@ def history(
     if json:
         print_json(document)
         return
+    if csv:
+        print_csv(result.rows())
+        return
     from rich.console import Console
 
     print_history(result, document, Console())
@@ -111,24 +123,10 @@ def history(
 
 def write_table(result: HistoryEvaluation, out: Path) -> None:
     """Every pair as ``pairs.parquet`` and ``pairs.csv`` in ``out`` (written atomically)."""
-    import csv
-    import io
+    from sanctionsim.tables import write_table as write_rows
 
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from sanctionsim.files import write_atomically, write_text_atomically
-
-    rows = result.rows()
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        table = pa.Table.from_pylist(rows)
-        write_atomically(out / "pairs.parquet", lambda tmp: pq.write_table(table, tmp))
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else [])
-        writer.writeheader()
-        writer.writerows(rows)
-        write_text_atomically(out / "pairs.csv", buffer.getvalue())
+        write_rows(result.rows(), out, "pairs")
     except OSError as error:
         raise InputError.single(str(out), f"cannot write the table: {error.strerror}") from None
 

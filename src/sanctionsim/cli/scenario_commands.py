@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sanctionsim.cli._common import input_errors_exit_2, prepare_output, print_json
+from sanctionsim.cli._common import (
+    CSV_HELP,
+    input_errors_exit_2,
+    one_format,
+    prepare_output,
+    print_csv,
+    print_json,
+)
 from sanctionsim.errors import InputError
 
 if TYPE_CHECKING:
@@ -26,6 +33,7 @@ AtOption = Annotated[
     str | None, typer.Option("--at", help="the date to view, YYYY-MM-DD (default: the start)")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
+CsvOption = Annotated[bool, typer.Option("--csv", help=CSV_HELP)]
 
 
 def parse_date(text: str, option: str = "--at") -> dt.date:
@@ -37,51 +45,16 @@ def parse_date(text: str, option: str = "--at") -> dt.date:
 
 
 def warn_if_before_measures(scenario: Scenario, date: dt.date) -> bool:
-    """Warn on stderr when ``date`` precedes every measure of ``scenario`` (nothing in force:
-    an analysis or forecast of a coalition with nothing to hold) or the episode's beginning
-    (only measures of another episode in force); True when it warned."""
+    """Print :func:`~sanctionsim.scenario.views.before_measures`'s warning on stderr, if any;
+    True when it warned."""
     import sys
 
-    if not scenario.measures:
-        return False
-    first = min(scenario.measures, key=lambda m: m.imposed)
-    if date < first.imposed:
-        print(
-            f"warning: {date} precedes every measure of {scenario.id} (the first, {first.id!r}, "
-            f"is imposed on {first.imposed}): no sanction is in force, so what follows "
-            "describes a coalition with nothing to hold.",
-            file=sys.stderr,
-        )
-        return True
-    began = episode_began(scenario)
-    if began is None or date >= began:
-        return False
-    in_force = [
-        m.id
-        for m in scenario.measures
-        if m.imposed <= date and (m.lifted is None or m.lifted > date)
-    ]
-    print(
-        f"warning: {date} precedes the episode of {scenario.id}, which began on {began}: of its "
-        f"{len(scenario.measures)} measures only {len(in_force)} "
-        f"{'is' if len(in_force) == 1 else 'are'} in force then "
-        f"({', '.join(in_force)}), so what follows is not this episode's coalition.",
-        file=sys.stderr,
-    )
-    return True
+    from sanctionsim.scenario.views import before_measures
 
-
-def episode_began(scenario: Scenario) -> dt.date | None:
-    """When the scenario's episode began: its ``episode_began``, else the earliest measure in
-    force on its start (docs/scenario-format.md)."""
-    if scenario.episode_began is not None:
-        return scenario.episode_began.date
-    in_force = [
-        m.imposed
-        for m in scenario.measures
-        if m.imposed <= scenario.start and (m.lifted is None or m.lifted > scenario.start)
-    ]
-    return min(in_force, default=None)
+    warning = before_measures(scenario, date)
+    if warning is not None:
+        print(f"warning: {warning}", file=sys.stderr)
+    return warning is not None
 
 
 def leaders(scenario: Scenario) -> list[str]:
@@ -97,13 +70,17 @@ def load(reference: str) -> Scenario:
 
 
 @input_errors_exit_2
-def cases(json_output: JsonOption = False) -> None:
+def cases(json_output: JsonOption = False, csv_output: CsvOption = False) -> None:
     """List the built-in cases: start, coalition, target, group, episode age, how it ended."""
-    from sanctionsim.history.case_index import read_index
+    from sanctionsim.scenario.library import case_list
 
-    rows = [{"id": case_id, **entry} for case_id, entry in sorted(read_index().items())]
+    one_format(json_output, csv_output)
+    rows = case_list().tidy_rows()
     if json_output:
         print_json({"cases": rows})
+        return
+    if csv_output:
+        print_csv(rows)
         return
     from rich.table import Table
 
@@ -125,15 +102,32 @@ def cases(json_output: JsonOption = False) -> None:
 
 
 @input_errors_exit_2
-def show(scenario: ScenarioArg, at: AtOption = None, json_output: JsonOption = False) -> None:
-    """Actors, measures in force on a date by imposer and legal basis, deals and levers."""
+def show(
+    scenario: ScenarioArg,
+    at: AtOption = None,
+    json_output: JsonOption = False,
+    csv_output: CsvOption = False,
+) -> None:
+    """Actors, measures in force on a date by imposer and legal basis, deals and levers.
+
+    ``--csv`` prints the table of measures: one row per measure imposed by the date.
+    """
     from sanctionsim.scenario.views import snapshot
 
+    one_format(json_output, csv_output)
     loaded = load(scenario)
     date = parse_date(at) if at else loaded.start
     view = snapshot(loaded, date)
     if json_output:
         print_json(view.to_dict())
+        return
+    if csv_output:
+        print_csv(
+            [
+                {"scenario": loaded.id, "date": date.isoformat(), **m.to_dict()}
+                for m in view.measures
+            ]
+        )
         return
     _print_snapshot(view)
 

@@ -4,7 +4,9 @@ Every metric is defined once in :data:`METRICS` (its name, its value in each run
 proportion); the engine's summary (:mod:`sanctionsim.dynamics.metrics`), the experiment runner
 (paired differences per run), history's forecasts (by each horizon) and the reports read it.
 Records are frozen; each has ``to_dict()`` (the JSON of the command line, a contract) and
-``to_frame()`` (a tidy pandas table; imports pandas).
+``to_frame()`` (a tidy pandas table; imports pandas). A :class:`SimulationResult` is a
+:class:`~sanctionsim.tables.TidyRecord`: a short repr, a notebook table, and its headline
+metrics as the tidy table of ``to_frame()`` and ``simulate --csv``.
 
 Intervals: proportions get the Wilson score interval (Wilson 1927, *JASA* 22; recommended by
 Brown, Cai & DasGupta 2001, *Statistical Science* 16), means the normal interval
@@ -28,6 +30,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+
+from sanctionsim.tables import Row, TidyRecord
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -277,13 +281,17 @@ class ForecastMetrics:
             "months_to_concession": dict(self.months_to_concession),
         }
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_rows(self) -> list[dict[str, Any]]:
         """One row per metric and key: ``metric, key, mean, low, high``."""
         rows: list[dict[str, Any]] = []
         for item in dataclasses.fields(self):
             if item.name != "months_to_concession":
                 rows += _interval_rows(item.name, getattr(self, item.name))
-        return _frame(rows)
+        return rows
+
+    def to_frame(self) -> pd.DataFrame:
+        """:meth:`to_rows` as a pandas table."""
+        return _frame(self.to_rows())
 
 
 Series = list[float]
@@ -308,6 +316,10 @@ class ForecastCurves:
 
     def to_frame(self) -> pd.DataFrame:
         """The curves as a tidy table: ``month, curve, key, value``."""
+        return _frame(self.to_rows())
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """The curves long-form: one row per month, curve and key (``""`` for none)."""
         rows: list[dict[str, Any]] = []
         for name, curve in self.to_dict().items():
             if name == "month":
@@ -316,7 +328,7 @@ class ForecastCurves:
             for key, values in keyed.items():
                 for month, value in zip(self.month, values, strict=True):
                     rows.append({"month": month, "curve": name, "key": key, "value": value})
-        return _frame(rows)
+        return rows
 
 
 @dataclass(frozen=True)
@@ -327,13 +339,14 @@ class Timing:
     write_seconds: float
 
 
-@dataclass(frozen=True)
-class SimulationResult:
+@dataclass(frozen=True, repr=False)
+class SimulationResult(TidyRecord):
     """A Monte Carlo forecast: inputs' identity, the metrics and the month-by-month curves.
 
     ``to_dict()`` is the JSON of ``sanctionsim simulate --json``. It leaves out the chunk size
     and the timings, which do not change any result, so that the same seed gives byte-identical
-    JSON whatever the chunk size.
+    JSON whatever the chunk size. ``to_frame()`` is the headline (:meth:`tidy_rows`);
+    ``curves.to_frame()`` the month-by-month curves, long-form.
     """
 
     scenario_id: str
@@ -352,6 +365,13 @@ class SimulationResult:
     timings: Timing = field(compare=False)
     model: str = "v1"
     calibration: dict[str, str] | None = None  # model v2: the calibration's source and hash
+
+    _caption_columns = ("scenario", "start", "runs", "horizon", "seed")
+    _note = (
+        "mc_low-mc_high: the 95% interval of the Monte Carlo error (the simulation's sampling "
+        "error; it shrinks with more runs and is not the forecast's uncertainty). q05-q95: the "
+        "5-95% band across runs."
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document: ``scenario``, ``runs``, ``horizon``, ``seed``, ``metrics``, ...
@@ -378,6 +398,42 @@ class SimulationResult:
             "curves": self.curves.to_dict(),
         }
 
-    def to_frame(self) -> pd.DataFrame:
-        """The curves as a tidy table: ``month, curve, key, value`` (imports pandas)."""
-        return self.curves.to_frame()
+    def caption(self) -> str:
+        """``dprk-2014 from 2014-07-04: 10,000 runs, 36 months, seed 0``."""
+        return (
+            f"{self.scenario_id} from {self.start}: {self.runs:,} runs, {self.horizon} months, "
+            f"seed {self.seed}"
+        )
+
+    def tidy_rows(self) -> list[Row]:
+        """The headline metrics, one row per metric and key (member or deal; "" for none):
+        ``scenario, start, runs, horizon, seed, metric, key, mean, mc_low, mc_high, q05, q95``.
+
+        ``mc_low``-``mc_high`` is the 95% interval of the Monte Carlo error (it shrinks with
+        more runs; it is not the forecast's uncertainty); ``q05``-``q95`` the 5-95% band across
+        runs of a quantity at the horizon (cohesion), empty for a probability.
+        """
+        identity = {
+            "scenario": self.scenario_id,
+            "start": self.start,
+            "runs": self.runs,
+            "horizon": self.horizon,
+            "seed": self.seed,
+        }
+        band = self.curves.cohesion_quantiles
+        rows = []
+        for item in self.metrics.to_rows():
+            spread = item["metric"] == "cohesion_final" and band.get("q05")
+            rows.append(
+                {
+                    **identity,
+                    "metric": item["metric"],
+                    "key": item["key"],
+                    "mean": item["mean"],
+                    "mc_low": item["low"],
+                    "mc_high": item["high"],
+                    "q05": band["q05"][-1] if spread else None,
+                    "q95": band["q95"][-1] if spread else None,
+                }
+            )
+        return rows

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sanctionsim.errors import InputError
+from sanctionsim.errors import ArgumentError
 
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a Dask scheduler before giving up with a clear message."""
@@ -72,8 +72,8 @@ class DaskBackend(Backend):
         try:
             import distributed
         except ImportError:  # pragma: no cover - the extra is installed in development
-            raise InputError.single(
-                "--backend",
+            raise ArgumentError.of(
+                "backend",
                 "dask needs the distributed extra: pip install 'sanctionsim[distributed]'",
             ) from None
         self.cluster: Any = None
@@ -100,8 +100,8 @@ class DaskBackend(Backend):
         except (OSError, TimeoutError) as error:
             if self.cluster is not None:
                 self.cluster.close()
-            raise InputError.single(
-                "--scheduler",
+            raise ArgumentError.of(
+                "scheduler",
                 f"cannot reach the Dask scheduler at {address} within {CONNECT_TIMEOUT:g} s "
                 f"({type(error).__name__}); is it running, and is the address tcp://HOST:PORT?",
             ) from None
@@ -140,15 +140,16 @@ class DaskBackend(Backend):
 def make_backend(backend: str, scheduler: str | None, workers: int | None) -> Backend:
     """The backend named on the command line."""
     if workers is not None and workers < 1:
-        raise InputError.single("--workers", f"must be at least 1, got {workers}")
+        raise ArgumentError.of("workers", f"must be at least 1, got {workers}")
     if backend == "local":
         if scheduler is not None:
-            raise InputError.single("--scheduler", "only with --backend dask")
+            raise ArgumentError.of("scheduler", "only with the dask backend")
         return LocalBackend(workers or (os.cpu_count() or 1))
     if backend == "dask":
         if scheduler is not None and workers is not None:
-            raise InputError.single(
-                "--workers", "give --scheduler (an existing cluster) or --workers (a local one)"
+            raise ArgumentError.of(
+                "workers",
+                "give a scheduler (an existing cluster) or workers (a local one), not both",
             )
         return DaskBackend(scheduler, workers or (os.cpu_count() or 1))
-    raise InputError.single("--backend", f"must be local or dask, got {backend!r}")
+    raise ArgumentError.of("backend", f"must be local or dask, got {backend!r}")

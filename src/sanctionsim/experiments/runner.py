@@ -40,9 +40,11 @@ from sanctionsim.experiments.store import (
     ResultStore,
     outcome_columns,
     outcomes_from_columns,
+    tidy_comparison,
 )
 from sanctionsim.files import write_text_atomically
 from sanctionsim.scenario.schema import Scenario
+from sanctionsim.tables import Row, TidyRecord, write_table
 
 if TYPE_CHECKING:
     from sanctionsim.dynamics.calibration import ChoiceParameters
@@ -222,9 +224,13 @@ __all__ = [  # the backends live in experiments/backends.py; these names stay im
 Progress = Callable[[int, int], None]  # (chunks or samples done, runs done)
 
 
-@dataclass(frozen=True)
-class ExperimentResult:
-    """What an experiment produced: the comparison rows and sensitivity, and how it ran."""
+@dataclass(frozen=True, repr=False)
+class ExperimentResult(TidyRecord):
+    """What an experiment produced: the comparison rows and sensitivity, and how it ran.
+
+    ``to_frame()`` is the comparison as a tidy table (:meth:`tidy_rows`), which the store also
+    holds as ``results.csv`` and ``results.parquet``.
+    """
 
     document: dict[str, Any]
     cells: list[Cell]
@@ -238,6 +244,18 @@ class ExperimentResult:
         """The comparison rows."""
         rows: list[dict[str, Any]] = self.document["rows"]
         return rows
+
+    def caption(self) -> str:
+        """``golden.yaml: 2 scenarios x 3 policies, 2,048 paired runs, seed 0, store out/x``."""
+        meta = self.document["experiment"]
+        return (
+            f"{meta['spec']}: {len(meta['scenarios'])} scenarios x {len(meta['policies'])} "
+            f"policies, {meta['runs']:,} paired runs, seed {meta['seed']}, store {self.folder}"
+        )
+
+    def tidy_rows(self) -> list[Row]:
+        """:func:`tidy_comparison` of the rows."""
+        return tidy_comparison(self.rows)
 
 
 def _manifest(
@@ -393,6 +411,7 @@ def _run_in_store(
     }
     text = json.dumps(document, indent=2, allow_nan=False) + "\n"
     write_text_atomically(out / RESULTS, text)
+    write_table(tidy_comparison(rows), out, RESULTS.removesuffix(".json"))
     store.write_catalog(rows)
     seconds = time.perf_counter() - clock
     info = {

@@ -5,6 +5,7 @@ Layout of ``DIR``::
     experiment.json                  the manifest: what the store holds (cells, sizes, seed)
     cells/cell-0003/chunk-000004096.parquet   runs 4096.. of cell 3, one row per run
     results.json                     the comparison (the command's JSON document)
+    results.csv, results.parquet     the comparison as a tidy table (one row per metric)
     catalog.duckdb                   views ``runs``, ``cells`` and ``results`` over the files
 
 **Crash safety.** A chunk is written to a temporary file in its folder, flushed to disk
@@ -37,13 +38,13 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sanctionsim.errors import InputError
+from sanctionsim.errors import ArgumentError
 from sanctionsim.files import write_atomically, write_text_atomically
 
 if TYPE_CHECKING:
@@ -61,7 +62,8 @@ MODEL_VERSION = "v1"
 # The temporary names of write_atomically (``.NAME.tmp-PID``) for the store's own files: the
 # only names --resume may delete.
 _OWN_TEMPORARY = re.compile(
-    r"\.(experiment\.json|results\.json|run-info\.json|catalog\.duckdb|sensitivity-samples\.json)"
+    r"\.(experiment\.json|results\.(json|csv|parquet)|run-info\.json|catalog\.duckdb"
+    r"|sensitivity-samples\.json)"
     r"\.tmp-\d+(\.wal)?"
 )
 _OWN_CHUNK_TEMPORARY = re.compile(r"\.chunk-\d{9}\.(parquet|sha256)\.tmp-\d+")
@@ -233,8 +235,8 @@ class ResultStore:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.close()
-            raise InputError.single(
-                "--out",
+            raise ArgumentError.of(
+                "out",
                 f"{self.folder} is in use by another run (it holds {LOCK}); wait for it to "
                 "finish or choose another folder",
             ) from None
@@ -269,8 +271,8 @@ class ResultStore:
         if not self.folder.is_dir() or (self.folder / MANIFEST).exists():
             return
         if any(entry.name != LOCK for entry in self.folder.iterdir()):
-            raise InputError.single(
-                "--out",
+            raise ArgumentError.of(
+                "out",
                 f"{self.folder} is not empty and holds no experiment (no {MANIFEST}); "
                 "refusing to write into it: choose a new or empty folder",
             )
@@ -280,9 +282,9 @@ class ResultStore:
         path = self.folder / MANIFEST
         if path.exists():
             if not resume:
-                raise InputError.single(
-                    "--out",
-                    f"{self.folder} already holds an experiment; pass --resume to continue it "
+                raise ArgumentError.of(
+                    "out",
+                    f"{self.folder} already holds an experiment; resume it (--resume) to continue "
                     "or choose another folder",
                 )
             try:
@@ -290,10 +292,10 @@ class ResultStore:
             except (OSError, ValueError):
                 previous = None
             if previous != manifest:
-                raise InputError.single(
-                    "--resume",
+                raise ArgumentError.of(
+                    "resume",
                     f"{self.folder} holds a different experiment (another spec, seed, size or "
-                    "version); choose another --out",
+                    "version); choose another folder",
                 )
             self.remove_temporaries()
             return
@@ -354,3 +356,25 @@ class ResultStore:
         with contextlib.suppress(FileNotFoundError):
             (self.folder / f".{CATALOG}.tmp-{os.getpid()}.wal").unlink()
         return path
+
+
+def tidy_comparison(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The comparison rows flattened: ``scenario``, one ``grid_<name>`` column per grid
+    parameter, ``policy, metric, mean, mean_low, mean_high, diff_vs_baseline, ci95_low,
+    ci95_high`` (``ci95``: of the paired difference for a policy, of the mean for the baseline).
+    """
+    return [
+        {
+            "scenario": row["scenario"],
+            **{f"grid_{name}": value for name, value in row["grid"].items()},
+            "policy": row["policy"],
+            "metric": row["metric"],
+            "mean": row["mean"],
+            "mean_low": row["mean_ci95"][0],
+            "mean_high": row["mean_ci95"][1],
+            "diff_vs_baseline": row["diff_vs_baseline"],
+            "ci95_low": row["ci95"][0],
+            "ci95_high": row["ci95"][1],
+        }
+        for row in rows
+    ]

@@ -49,6 +49,7 @@ from sanctionsim.game.stabilise import (
 )
 from sanctionsim.game.stage import incentive_gap
 from sanctionsim.game.topology import EASE, HOLD, classify, dominant_action, martin_type
+from sanctionsim.tables import Row, TidyRecord
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -177,9 +178,12 @@ class MemberAnalysis:
         }
 
 
-@dataclass(frozen=True)
-class CoalitionAnalysis:
-    """The static analysis of one scenario on one date (a frozen result record)."""
+@dataclass(frozen=True, repr=False)
+class CoalitionAnalysis(TidyRecord):
+    """The static analysis of one scenario on one date (a frozen result record).
+
+    ``to_frame()`` has one row per member (:meth:`tidy_rows`), the table of ``analyze --csv``.
+    """
 
     scenario_id: str
     date: dt.date
@@ -193,6 +197,8 @@ class CoalitionAnalysis:
     package_feasible: bool
     package_reason: str
     version: str = __version__
+
+    _caption_columns = ("scenario", "date")
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``sanctionsim analyze --json``."""
@@ -214,15 +220,24 @@ class CoalitionAnalysis:
             },
         }
 
-    def to_frame(self) -> Any:
-        """One row per member (pandas imported only here)."""
-        import pandas as pd
+    def caption(self) -> str:
+        """``dprk-2014 on 2014-07-04: 5 members, pure equilibria 1``."""
+        return (
+            f"{self.scenario_id} on {self.date}: {len(self.members)} members, "
+            f"{len(self.pure_equilibria)} pure equilibria"
+        )
 
-        rows = [
-            {k: v for k, v in m.to_dict().items() if not isinstance(v, dict | list)}
+    def tidy_rows(self) -> list[Row]:
+        """One row per member: ``scenario, date`` and the member's scalar fields (its game,
+        dominant action, stabilising levers and critical discount factor)."""
+        return [
+            {
+                "scenario": self.scenario_id,
+                "date": self.date.isoformat(),
+                **{k: v for k, v in m.to_dict().items() if not isinstance(v, dict | list)},
+            }
             for m in self.members
         ]
-        return pd.DataFrame(rows)
 
 
 def _finite(value: float) -> float | None:

@@ -34,6 +34,7 @@ from sanctionsim.history.protocol import (
     EventPair,
 )
 from sanctionsim.history.references import REFERENCES
+from sanctionsim.tables import Row, TidyRecord
 
 BOOTSTRAP_RESAMPLES = 2000
 BINS = 5
@@ -82,9 +83,12 @@ def _weighted_headline(per_case: Sequence[tuple[int, float]], n_clusters: int) -
         return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
-@dataclass(frozen=True)
-class HistoryEvaluation:
-    """Every case's pairs and forecasts, and the scores of the forecaster and the references."""
+@dataclass(frozen=True, repr=False)
+class HistoryEvaluation(TidyRecord):
+    """Every case's pairs and forecasts, and the scores of the forecaster and the references.
+
+    ``to_frame()`` is :meth:`rows`, every pair of every case (the table of ``history --csv``).
+    """
 
     cases: tuple[CaseResult, ...]
     forecaster: str
@@ -351,6 +355,19 @@ class HistoryEvaluation:
             "best_reference": best,
             "skill": self.skill() if model is not None and self.n_clusters >= 1 else None,
         }
+
+    def caption(self) -> str:
+        """``model v1 on 3 cases, horizons 12, 36 months: 2,048 runs, seed 0``."""
+        runs = f"{self.runs:,} runs, " if self.runs else ""
+        horizons = ", ".join(str(h) for h in self.horizons)
+        return (
+            f"{self.forecaster} on {len(self.cases)} cases, horizons {horizons} months: "
+            f"{runs}seed {self.seed}"
+        )
+
+    def tidy_rows(self) -> list[Row]:
+        """:meth:`rows`."""
+        return self.rows()
 
     def rows(self) -> list[dict[str, Any]]:
         """Every pair of every case, primitive and derived, as one tidy table."""

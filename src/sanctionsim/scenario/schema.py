@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from sanctionsim.scenario.display import ScenarioDisplay
 from sanctionsim.scenario.schema_base import (
     MEASURE_KINDS_V1,
     SCHEMA_VERSION,
@@ -404,7 +405,7 @@ class ThirdParty(_Model):
     since_v2 = frozenset({"motive", "support", "changes"})
 
 
-class Scenario(_Model):
+class Scenario(ScenarioDisplay, _Model):
     """A whole scenario: the world as data."""
 
     schema_version: Literal[1, 2] = Field(

@@ -210,3 +210,66 @@ def as_of(scenario: Scenario, date: dt.date) -> Scenario:
             "timeline": [e for e in scenario.timeline if e.date <= date],
         }
     )
+
+
+def episode_began(scenario: Scenario) -> dt.date | None:
+    """When the scenario's episode began: its ``episode_began``, else the earliest measure in
+    force on its start (docs/scenario-format.md)."""
+    if scenario.episode_began is not None:
+        return scenario.episode_began.date
+    in_force = [
+        m.imposed
+        for m in scenario.measures
+        if m.imposed <= scenario.start and (m.lifted is None or m.lifted > scenario.start)
+    ]
+    return min(in_force, default=None)
+
+
+def before_measures(scenario: Scenario, date: dt.date) -> str | None:
+    """A warning when ``date`` precedes every measure of ``scenario`` (nothing in force: an
+    analysis or forecast of a coalition with nothing to hold) or the episode's beginning (only
+    measures of another episode in force); None when neither.
+
+    >>> from sanctionsim.scenario.loader import load_scenario
+    >>> dprk = load_scenario("dprk-2014")
+    >>> print(before_measures(dprk, dt.date(1980, 1, 1)))  # doctest: +ELLIPSIS
+    1980-01-01 precedes every measure of dprk-2014 (the first, ...): no sanction is in force, ...
+    >>> before_measures(dprk, dprk.start) is None
+    True
+    """
+    if not scenario.measures:
+        return None
+    first = min(scenario.measures, key=lambda m: m.imposed)
+    if date < first.imposed:
+        return (
+            f"{date} precedes every measure of {scenario.id} (the first, {first.id!r}, is "
+            f"imposed on {first.imposed}): no sanction is in force, so what follows describes a "
+            "coalition with nothing to hold."
+        )
+    began = episode_began(scenario)
+    if began is None or date >= began:
+        return None
+    in_force = [
+        m.id
+        for m in scenario.measures
+        if m.imposed <= date and (m.lifted is None or m.lifted > date)
+    ]
+    return (
+        f"{date} precedes the episode of {scenario.id}, which began on {began}: of its "
+        f"{len(scenario.measures)} measures only {len(in_force)} "
+        f"{'is' if len(in_force) == 1 else 'are'} in force then "
+        f"({', '.join(in_force)}), so what follows is not this episode's coalition."
+    )
+
+
+def forecast_from(scenario: Scenario, date: dt.date) -> Scenario:
+    """The scenario to forecast from ``date`` instead of its start: the same file with ``start``
+    moved to ``date`` (the engine reads it :func:`as_of` that day, so every later fact is
+    left out) and no recorded outcome (what happened after is never read by a forecast).
+
+    >>> from sanctionsim.scenario.loader import load_scenario
+    >>> later = forecast_from(load_scenario("dprk-2014"), dt.date(2016, 3, 2))
+    >>> later.start, later.recorded_outcome
+    (datetime.date(2016, 3, 2), None)
+    """
+    return scenario.model_copy(update={"start": date, "recorded_outcome": None})
