@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sanctionsim.errors import ArgumentError
 
 if TYPE_CHECKING:
+    from sanctionsim.dynamics.calibration import Calibration
     from sanctionsim.dynamics.records import SimulationResult
     from sanctionsim.experiments.policies import Policy
     from sanctionsim.experiments.runner import ExperimentResult
@@ -139,14 +140,23 @@ def analyze(
     return run_analysis(loaded, day, pressure_share=pressure_share)
 
 
-def _check_model(model: str, calibration: Any) -> None:
+def _check_model(model: str, calibration: Any) -> Calibration | None:
+    """Check ``model``; read ``calibration`` (a file's path or a ``Calibration``) for v2."""
+    from sanctionsim.dynamics.calibration import Calibration, load_calibration
     from sanctionsim.dynamics.rules import coalition_rules
 
     coalition_rules(model)  # an unknown model names the argument ``model``
-    if calibration is not None and model == "v1":
+    if calibration is None:
+        return None
+    if model == "v1":
         raise ArgumentError.of(
-            "calibration", "model v1 takes no calibration; give one only with a later model"
+            "calibration", "model v1 takes no calibration; give one only with model v2"
         )
+    if isinstance(calibration, Calibration):
+        return calibration
+    if isinstance(calibration, str | Path):
+        return load_calibration(calibration)
+    raise ArgumentError.of("calibration", "must be a calibration file's path or a Calibration")
 
 
 def run_forecast(
@@ -211,8 +221,8 @@ def simulate(
     gives the same result; a policy's runs are paired with the baseline's (common random
     numbers). ``out`` names a folder for the results (see :func:`run_forecast`).
 
-    ``model`` is the model version (``"v1"``); ``calibration`` is handed to the engine for the
-    versions that read one (v1 reads none, and refuses one).
+    ``model`` is the model version (``"v1"`` or ``"v2"``, docs/model-v2.md); ``calibration``
+    is model v2's calibration file or record (default: the shipped one; v1 refuses one).
 
     Warns (``UserWarning``) when the forecast starts before every measure or the episode.
 
@@ -222,7 +232,7 @@ def simulate(
     """
     from sanctionsim.dynamics.plan import Plan, check_seed
 
-    _check_model(model, calibration)
+    chosen = _check_model(model, calibration)
     check_seed(seed)
     Plan(runs, 1 if horizon is None else horizon)  # refuse bad sizes before loading anything
     loaded = apply_policy(scenario, policy) if policy else _scenario(scenario)
@@ -240,7 +250,7 @@ def simulate(
         horizon=horizon,
         seed=seed,
         model=model,
-        calibration=calibration,
+        calibration=chosen,
         out=folder,
     )
 
@@ -262,11 +272,13 @@ def history(
     runs: int = HISTORY_RUNS,
     seed: int = 0,
     forecasts: str | Path | None = None,
+    calibration: Any = None,
 ) -> HistoryEvaluation:
     """Forecast cases (default: every built-in case) from their start dates and score them out
     of sample against the outcome-blind references, on the protocol's pairs (docs/cases.md).
     ``forecasts`` scores another forecaster's CSV file (``case,event,horizon,forecast``)
-    instead of the model.
+    instead of the model. Model v2 forecasts each case with its fold's parameters in
+    ``calibration`` (default: the shipped calibration).
 
     Also callable as ``sanctionsim.history(...)``: the subpackage of that name is callable.
     """
@@ -276,7 +288,7 @@ def history(
     from sanctionsim.scenario.schema import Scenario
 
     months = _horizons(horizons)
-    _check_model(model, None)
+    chosen = _check_model(model, calibration)
     check_runs(runs)
     check_seed(seed)
     if cases_or_paths is None:
@@ -293,6 +305,7 @@ def history(
         seed=seed,
         model=model,
         forecasts=None if forecasts is None else Path(forecasts),
+        calibration=chosen,
     )
 
 
