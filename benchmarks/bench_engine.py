@@ -212,6 +212,7 @@ def main() -> None:
     horizon = 36
     sizes = {
         "engine": 4 * BLOCK if quick else 64 * BLOCK,
+        "engine_v2": 4 * BLOCK if quick else 64 * BLOCK,
         "bare": 4 * BLOCK if quick else 64 * BLOCK,
         "reference": 256 if quick else BLOCK,
         "mesa": 128 if quick else 512,
@@ -225,6 +226,9 @@ def main() -> None:
     trust = np.concatenate([d.trust for d in draws])
     jobs: dict[str, Callable[[], object]] = {
         "engine": lambda: simulate(scenario, runs=sizes["engine"], horizon=horizon, seed=0),
+        "engine_v2": lambda: simulate(
+            scenario, runs=sizes["engine_v2"], horizon=horizon, seed=0, model="v2"
+        ),
         "bare": lambda: bare_numpy(setup, params, trust, horizon),
         "reference": lambda: reference_outcomes(
             scenario, runs=sizes["reference"], horizon=horizon, seed=0
@@ -271,6 +275,8 @@ def main() -> None:
         "engine_over_reference": ("engine", "reference"),
         "bare_over_engine": ("bare", "engine"),
         "engine_over_mesa": ("engine", "mesa"),
+        "engine_v2_over_engine": ("engine_v2", "engine"),
+        "engine_v2_over_mesa": ("engine_v2", "mesa"),
     }
     ratios: dict[str, dict[str, float]] = {}
     for key, (a, b) in pairs.items():
