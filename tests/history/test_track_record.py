@@ -79,7 +79,8 @@ def test_the_current_row_is_what_history_prints_now(model: str) -> None:
     skill = document["skill"]["vs_best"]
     assert skill["difference"] == pytest.approx(row.skill_vs_best, abs=5e-7)
     assert skill["ci95"] == pytest.approx([row.skill_ci95_low, row.skill_ci95_high], abs=5e-7)
-    assert row.sentence().startswith(f"Track record of model {model} on {row.cases} historical cases")
+    opening = f"Track record of model {model} on {row.cases} historical cases"
+    assert row.sentence().startswith(opening)
     for kind, brier in document["model"]["by_kind"].items():
         assert row.brier_by_kind[kind] == pytest.approx(brier, abs=5e-7)
         reference = document["references"][row.best_reference]["by_kind"][kind]
