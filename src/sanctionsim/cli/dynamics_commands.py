@@ -238,7 +238,7 @@ def print_forecast(result: SimulationResult, console: Console, leaders: Sequence
         record_lines,
     )
 
-    rows = forecast_rows(result.to_dict(), leaders)
+    rows = forecast_rows(result.to_dict(), leaders, result.model)
     table = Table(
         title=(
             f"Forecast for {result.scenario_id} from {result.start}: {result.runs:,} runs, "

@@ -123,6 +123,10 @@ HorizonOption = Annotated[
 SeedOption = Annotated[
     int | None, typer.Option(help="root seed of a scenario's forecast [default: 0]")
 ]
+ModelOption = Annotated[
+    str | None,
+    typer.Option(help="model version of a scenario's forecast, v1 or v2 [default: v1]"),
+]
 
 
 @input_errors_exit_2
@@ -137,6 +141,7 @@ def report(
     runs: RunsOption = None,
     horizon: HorizonOption = None,
     seed: SeedOption = None,
+    model: ModelOption = None,
 ) -> None:
     """Write the self-contained HTML report (opens offline), with the scenario's forecast or
     the results folder's; with --figures, every chart as SVG, PDF and PNG files too."""
@@ -146,7 +151,7 @@ def report(
     from sanctionsim.report.html import render_report
 
     export = figure_export(figures, formats, png)
-    sizes = {"--runs": runs, "--horizon": horizon, "--seed": seed}
+    sizes = {"--runs": runs, "--horizon": horizon, "--seed": seed, "--model": model}
     if is_experiment_folder(Path(source)):
         flags = {"--figures": figures, "--format": formats, "--png": png, "--scenario": scenario}
         _refuse_for_experiments({**flags, **sizes, "--no-forecast": no_forecast or None})
@@ -161,7 +166,7 @@ def report(
     if export is not None:
         prepare_output(export[0], export[2], folder=True)
     if forecast is None and not no_forecast:
-        forecast = _simulate(loaded, runs, horizon, seed)
+        forecast = _simulate(loaded, runs, horizon, seed, model or "v1")
     analysis = analyze(loaded, loaded.start).to_dict()
     write_text_atomically(target, render_report(loaded, analysis, forecast))
     typer.echo(f"wrote {target}")
@@ -193,7 +198,7 @@ def figure_export(
 
 
 def _check_forecast_options(
-    from_folder: bool, no_forecast: bool, sizes: dict[str, int | None]
+    from_folder: bool, no_forecast: bool, sizes: dict[str, int | str | None]
 ) -> None:
     """Refuse the options of a scenario's own forecast where there is none to simulate."""
     for flag, value in sizes.items():
@@ -208,11 +213,16 @@ def _check_forecast_options(
 
 
 def _simulate(
-    scenario: Scenario, runs: int | None, horizon: int | None, seed: int | None
+    scenario: Scenario, runs: int | None, horizon: int | None, seed: int | None, model: str
 ) -> dict[str, Any]:
     """The scenario's forecast as ``sanctionsim simulate`` makes it (same defaults, checks and
     progress bar), as the report draws it: its ``to_dict()``."""
-    from sanctionsim.cli.dynamics_commands import DEFAULT_RUNS, DEFAULT_SEED, forecast
+    from sanctionsim.cli.dynamics_commands import (
+        DEFAULT_RUNS,
+        DEFAULT_SEED,
+        forecast,
+        model_calibration,
+    )
     from sanctionsim.cli.scenario_commands import warn_if_before_measures
     from sanctionsim.dynamics.plan import DEFAULT_CHUNK, Plan
 
@@ -221,8 +231,10 @@ def _simulate(
     if seed < 0:
         raise InputError.single("--seed", f"must be >= 0, got {seed}")
     Plan(runs, 1 if horizon is None else horizon, DEFAULT_CHUNK)  # bad sizes exit 2, located
+    model_calibration(model, None)  # an unknown model exits 2, naming --model
     warn_if_before_measures(scenario, scenario.start)
-    return dict(forecast(scenario, runs=runs, horizon=horizon, seed=seed).to_dict())
+    result = forecast(scenario, runs=runs, horizon=horizon, seed=seed, model=model)
+    return dict(result.to_dict())
 
 
 def _refuse_for_experiments(options: dict[str, object]) -> None:

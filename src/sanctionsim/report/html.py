@@ -148,7 +148,9 @@ def render_report(
                 ""
                 if simulation is None
                 else forecast_table_html(
-                    simulation, [a.id for a in scenario.actors if a.role == "leader"]
+                    simulation,
+                    [a.id for a in scenario.actors if a.role == "leader"],
+                    simulation.get("model_version", "v1"),  # v1's documents carry none
                 )
             ),
             charts={name: script_json(spec) for name, spec in specs.items()},
