@@ -122,22 +122,27 @@ def analyze(
     *,
     pressure_share: float = 0.75,
     policy: PolicyLike | Sequence[PolicyLike] = (),
+    model: str = "v1",
 ) -> CoalitionAnalysis:
     """The stage-game analysis of every member on ``date`` (default: the scenario's start):
     its game against the rest of the coalition, dominant action, the side payment, penalty or
     patience that would keep it holding, and the leader's least-cost package keeping
     ``pressure_share`` of the members' pressure held (docs/model-games.md).
 
+    ``model="v2"`` reads the payoffs with model v2's accounting and adds each member's v2 choice
+    terms (docs/model-v2.md).
+
     Warns (``UserWarning``) when ``date`` precedes every measure or the episode.
     """
     from sanctionsim.game.coalition import analyze as run_analysis
 
+    _check_model(model, None)
     if not 0.0 <= pressure_share <= 1.0:
         raise ArgumentError.of("pressure_share", f"must lie in [0, 1], got {pressure_share}")
     loaded = apply_policy(scenario, policy) if policy else _scenario(scenario)
     day = None if date is None else _date(date, "date")
     _warn_before_measures(loaded, day or loaded.start)
-    return run_analysis(loaded, day, pressure_share=pressure_share)
+    return run_analysis(loaded, day, pressure_share=pressure_share, model=model)
 
 
 def _check_model(model: str, calibration: Any) -> Calibration | None:

@@ -208,3 +208,19 @@ def test_an_experiment_runs_model_v2_and_its_store_records_the_calibration(tmp_p
     again = _run("experiment", str(spec), "--out", str(out), "--resume", "--workers", "1")
     assert again.returncode == 2  # a store of v2 chunks is never resumed as v1
     assert "Traceback" not in again.stderr
+
+
+def test_analyze_with_model_v2_gives_each_members_choice_terms() -> None:
+    import sanctionsim
+
+    v1 = sanctionsim.analyze("russia-2014").to_dict()
+    v2 = sanctionsim.analyze("russia-2014", model="v2").to_dict()
+    assert "model_version" not in v1
+    assert v2["model_version"] == "v2"
+    assert set(v2["v2_choice"]) == set(v2["members"])
+    germany = v2["v2_choice"]["DEU"]  # EU measures: institutional commitment 1
+    assert germany["commitment"] == 1.0
+    assert germany["backing_down_cost"] > 0
+    assert 0.0 <= germany["chance_per_epoch"] <= 1.0
+    with pytest.raises(ValueError, match="model"):
+        sanctionsim.analyze("russia-2014", model="v9")

@@ -55,6 +55,9 @@ def analyze(
             "--policy", help="a built-in policy id or a policy YAML file, applied in order"
         ),
     ] = None,
+    model: Annotated[
+        str, typer.Option(help="v1, or v2: v2's accounting and each member's v2 choice terms")
+    ] = "v1",
     json_output: JsonOption = False,
     csv_output: CsvOption = False,
 ) -> None:
@@ -63,6 +66,9 @@ def analyze(
     from sanctionsim.game.coalition import analyze as run_analysis
 
     one_format(json_output, csv_output)
+    from sanctionsim.cli.dynamics_commands import model_calibration
+
+    model_calibration(model, None)  # an unknown model exits 2, naming --model
     if not 0.0 <= pressure_share <= 1.0:
         raise InputError.single("--pressure-share", f"must lie in [0, 1], got {pressure_share}")
     loaded = load(scenario)
@@ -70,7 +76,7 @@ def analyze(
         loaded = apply_policy(loaded, load_policy(reference))
     date = parse_date(at) if at else None
     warn_if_before_measures(loaded, date or loaded.start)
-    result = run_analysis(loaded, date, pressure_share=pressure_share)
+    result = run_analysis(loaded, date, pressure_share=pressure_share, model=model)
     if json_output:
         print_json(result.to_dict())
         return

@@ -197,12 +197,18 @@ class CoalitionAnalysis(TidyRecord):
     package_feasible: bool
     package_reason: str
     version: str = __version__
+    model: str = "v1"
+    v2_terms: dict[str, dict[str, float]] | None = None  # model v2's choice terms per member
 
     _caption_columns = ("scenario", "date")
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``sanctionsim analyze --json``."""
+        v2: dict[str, Any] = {}
+        if self.model != "v1":  # v1's document is unchanged
+            v2 = {"model_version": self.model, "v2_choice": self.v2_terms}
         return {
+            **v2,
             "scenario": self.scenario_id,
             "date": self.date.isoformat(),
             "version": self.version,
@@ -248,9 +254,14 @@ def analyze(
     scenario: Scenario,
     date: dt.date | None = None,
     pressure_share: float = DEFAULT_PRESSURE_SHARE,
+    model: str = "v1",
 ) -> CoalitionAnalysis:
-    """Analyse every member's stage game on ``date`` (default: the scenario's start)."""
-    params = central_parameters(scenario, date)
+    """Analyse every member's stage game on ``date`` (default: the scenario's start).
+
+    ``model="v2"`` reads the payoffs with model v2's accounting (a member's own UN-based measures
+    easable at κ_i) and adds each member's v2 choice terms (:func:`v2_choice_terms`).
+    """
+    params = central_parameters(scenario, date, accounting="v2" if model == "v2" else "v1")
     tensor = payoff_tensor(params)
     bare = payoff_tensor(
         dataclasses.replace(
@@ -287,7 +298,38 @@ def analyze(
         package_threshold=threshold,
         package_feasible=bool(package.feasible),
         package_reason=package.reason,
+        model=model,
+        v2_terms=v2_choice_terms(scenario, params) if model == "v2" else None,
     )
+
+
+def v2_choice_terms(scenario: Scenario, params: CoalitionParameters) -> dict[str, dict[str, float]]:
+    """Per member, at central values and the shipped calibration: the one-off cost of backing
+    down A_i, its institutional commitment γ_i, its monthly stake S_i, the one-month gain of
+    easing while the others hold ΔV_i (A_i deducted), and its chance of easing at one decision
+    epoch, p = Λ(θ_1 + λ·ΔV_i/S_i) (docs/model-v2.md, items 3 and 4)."""
+    from sanctionsim.coalition.payoffs import easing_gain
+    from sanctionsim.dynamics.choice import easing_probability
+    from sanctionsim.dynamics.kernel_v2 import choice_terms
+    from sanctionsim.dynamics.setup import prepare
+
+    on_date = scenario.model_copy(update={"start": params.date})  # the episode's age then
+    clock = prepare(on_date, "v2").clock
+    assert clock is not None
+    theta = float(clock.months(1).theta[0])
+    everyone = np.ones((1, params.members))
+    result = {}
+    for i, terms in enumerate(choice_terms(params, clock)):
+        gain = easing_gain(params, everyone, params.deal_honoured(), i) - terms.backing_down
+        chance = easing_probability(theta, terms.slope, gain, terms.stake)
+        result[params.member_ids[i]] = {
+            "backing_down_cost": float(terms.backing_down[0]),
+            "commitment": float(clock.commitment[i]),
+            "monthly_stake": float(terms.stake[0]),
+            "gain_of_easing": float(gain[0]),
+            "chance_per_epoch": float(chance[0]) if terms.easable[0] else 0.0,
+        }
+    return result
 
 
 def _lever_offers(scenario: Scenario, params: CoalitionParameters) -> dict[str, list[float]]:
