@@ -9,7 +9,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, ParamSpec, TypeVar
+from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
@@ -19,6 +19,12 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 EXIT_BAD_INPUT = 2
+
+# The model's options, the same on every command that forecasts (docs/cli.md).
+ModelOption = Annotated[str, typer.Option(help="Model version: v1, or v2 (docs/model-v2.md).")]
+CalibrationOption = Annotated[
+    Path | None, typer.Option(help="Model v2's calibration file (default: the shipped one).")
+]
 
 
 def fail(error: InputError) -> NoReturn:

@@ -8,17 +8,28 @@ negative seed, ``--out`` that is a folder, a malformed ``--scheduler``, ``--omeg
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sanctionsim.cli._common import input_errors_exit_2, prepare_output, print_json
 from sanctionsim.errors import InputError
 
+if TYPE_CHECKING:
+    from sanctionsim.dynamics.calibration import Calibration
+
 
 def register(app: typer.Typer) -> None:
     """Add the ``calibrate`` command to ``app``."""
     app.command("calibrate")(calibrate)
+
+
+BackendOption = Annotated[str, typer.Option(help="Where cases run: local (processes) or dask.")]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(help="Address of a running Dask scheduler, tcp://HOST:PORT (--backend dask)."),
+]
+WorkersOption = Annotated[int | None, typer.Option(help="Worker processes. Default: CPU count.")]
 
 
 @input_errors_exit_2
@@ -38,16 +49,9 @@ def calibrate(
     omega: Annotated[
         float, typer.Option(help="Monthly epoch rate outside renewal dates (fixed: 1/12).")
     ] = 1.0 / 12.0,
-    backend: Annotated[
-        str, typer.Option(help="Where cases run: local (processes) or dask.")
-    ] = "local",
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="Address of a running Dask scheduler, tcp://HOST:PORT (--backend dask)."),
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(help="Worker processes. Default: CPU count.")
-    ] = None,
+    backend: BackendOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
     json: Annotated[bool, typer.Option("--json", help="Print the calibration as JSON.")] = False,
 ) -> None:
     """Fit model v2's λ and α on cases, leaving one cluster out; write the calibration file.
@@ -58,8 +62,7 @@ def calibrate(
     from sanctionsim.cli.experiment_commands import check_scheduler_address
     from sanctionsim.experiments.backends import make_backend
     from sanctionsim.files import write_text_atomically
-    from sanctionsim.history.assemble import evaluate
-    from sanctionsim.history.calibrate import fit, run_grids
+    from sanctionsim.history.calibrate import fit, run_grids, with_loco_score
     from sanctionsim.history.protocol import DEFAULT_HORIZONS
     from sanctionsim.scenario.library import case_ids
     from sanctionsim.scenario.loader import load_scenario
@@ -97,41 +100,24 @@ def calibrate(
     details = {"search_runs": runs, "final_runs": final_runs, "seed": seed, "reused": reused}
     calibration = fit(scenarios, grids, horizons=DEFAULT_HORIZONS, omega=omega, details=details)
     with _progress(len(scenarios), "scoring each case at its fold") as advance:
-        loco = evaluate(
-            scenarios,
-            runs=final_runs,
-            seed=seed,
-            model="v2",
-            calibration=calibration,
-            progress=lambda _case: advance(1),
+        calibration = with_loco_score(
+            calibration, scenarios, runs=final_runs, seed=seed, progress=lambda: advance(1)
         )
-    headline = loco.to_dict()
-    best = min(headline["references"].items(), key=lambda kv: kv[1]["brier"] or 1e9)
-    calibration = type(calibration)(
-        fitted=calibration.fitted,
-        folds=calibration.folds,
-        cases=calibration.cases,
-        omega=calibration.omega,
-        details={
-            **calibration.details,
-            "loco": {
-                "brier": headline["model"]["brier"] if headline["model"] else None,
-                "log_score": headline["model"]["log_score"] if headline["model"] else None,
-                "best_reference": best[0],
-                "best_reference_brier": best[1]["brier"],
-            },
-        },
-    )
     write_text_atomically(out, calibration.to_json())
     if json:
         print_json(calibration.to_dict())
         return
+    print(_summary(calibration, len(scenarios), work, reused, out))
+
+
+def _summary(calibration: Calibration, cases: int, work: Path, reused: int, out: Path) -> str:
+    """What was fitted and how it scored, in three lines."""
     fitted = calibration.fitted
-    loco_scores = calibration.details["loco"]
-    print(
-        f"fitted on {len(scenarios)} cases: lambda {fitted.slope:g}, alpha {fitted.backing_down:g}"
+    loco = calibration.details["loco"]
+    return (
+        f"fitted on {cases} cases: lambda {fitted.slope:g}, alpha {fitted.backing_down:g}"
         f" (cases reused from {work}: {reused})\n"
-        f"leave-one-cluster-out Brier {loco_scores['brier']:.3f}, log score "
-        f"{loco_scores['log_score']:.3f}; best reference {loco_scores['best_reference']} "
-        f"{loco_scores['best_reference_brier']:.3f}\nwritten to {out}"
+        f"leave-one-cluster-out Brier {loco['brier']:.3f}, log score "
+        f"{loco['log_score']:.3f}; best reference {loco['best_reference']} "
+        f"{loco['best_reference_brier']:.3f}\nwritten to {out}"
     )

@@ -25,6 +25,8 @@ import typer
 
 from sanctionsim.cli._common import (
     CSV_HELP,
+    CalibrationOption,
+    ModelOption,
     input_errors_exit_2,
     one_format,
     prepare_output,
@@ -57,6 +59,32 @@ def register(app: typer.Typer) -> None:
     app.command("simulate")(simulate)
 
 
+# simulate's longer options, declared apart so that the command reads as what it does
+SimulateOutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help=(
+            "Folder for per-run, per-month Parquet files, forecast.json, and the metrics "
+            "and curves tables (CSV and Parquet)."
+        ),
+    ),
+]
+PolicyOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--policy",
+        metavar="P",
+        help=(
+            "A policy to apply first: a built-in id (relist-sst, advance-consultation, "
+            "unilateral-only, snap-back, codify-unsc) or a policy YAML file; repeat to "
+            "apply several in order."
+        ),
+        show_default=False,
+    ),
+]
+
+
 @input_errors_exit_2
 def simulate(
     scenario: Annotated[
@@ -68,16 +96,7 @@ def simulate(
         typer.Option(help="Months to simulate (1..600; default: the scenario's horizon)."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Root seed of every random stream.")] = DEFAULT_SEED,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            help=(
-                "Folder for per-run, per-month Parquet files, forecast.json, and the metrics "
-                "and curves tables (CSV and Parquet)."
-            ),
-        ),
-    ] = None,
+    out: SimulateOutOption = None,
     chunk_size: Annotated[
         int,
         typer.Option(
@@ -85,24 +104,9 @@ def simulate(
             help="Runs simulated together (a multiple of 1024); memory, not results.",
         ),
     ] = DEFAULT_CHUNK,
-    policy: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--policy",
-            metavar="P",
-            help=(
-                "A policy to apply first: a built-in id (relist-sst, advance-consultation, "
-                "unilateral-only, snap-back, codify-unsc) or a policy YAML file; repeat to "
-                "apply several in order."
-            ),
-            show_default=False,
-        ),
-    ] = None,
-    model: Annotated[str, typer.Option(help="Model version: v1, or v2 (docs/model-v2.md).")] = "v1",
-    calibration: Annotated[
-        Path | None,
-        typer.Option(help="Model v2's calibration file (default: the shipped one)."),
-    ] = None,
+    policy: PolicyOption = None,
+    model: ModelOption = "v1",
+    calibration: CalibrationOption = None,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
     csv: Annotated[bool, typer.Option("--csv", help=CSV_HELP)] = False,
 ) -> None:

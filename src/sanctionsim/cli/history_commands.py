@@ -17,6 +17,8 @@ import typer
 
 from sanctionsim.cli._common import (
     CSV_HELP,
+    CalibrationOption,
+    ModelOption,
     input_errors_exit_2,
     one_format,
     print_csv,
@@ -65,11 +67,8 @@ def history(
     horizons: Annotated[
         str, typer.Option(help="Horizons in months, comma-separated.")
     ] = DEFAULT_HORIZONS,
-    model: Annotated[str, typer.Option(help="Model version to forecast with (v1 or v2).")] = "v1",
-    calibration: Annotated[
-        Path | None,
-        typer.Option(help="Model v2's calibration file (default: the shipped one); its folds."),
-    ] = None,
+    model: ModelOption = "v1",
+    calibration: CalibrationOption = None,
     forecasts: Annotated[
         Path | None,
         typer.Option(help="Score this CSV of probabilities (case,event,horizon,forecast) instead."),

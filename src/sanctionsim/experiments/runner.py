@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,10 +32,10 @@ from sanctionsim.dynamics.plan import Plan, check_horizon
 from sanctionsim.dynamics.records import Interval, normal_interval
 from sanctionsim.errors import ArgumentError, InputError
 from sanctionsim.experiments.backends import Backend, DaskBackend, LocalBackend, make_backend
+from sanctionsim.experiments.models import ModelTerms, model_terms
 from sanctionsim.experiments.samples import SampleStore
 from sanctionsim.experiments.spec import BASELINE, Cell, ExperimentSpec, build_cells, check_sizes
 from sanctionsim.experiments.store import (
-    MODEL_VERSION,
     RESULTS,
     ResultStore,
     outcome_columns,
@@ -46,46 +46,10 @@ from sanctionsim.files import write_text_atomically
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.tables import Row, TidyRecord, write_table
 
-if TYPE_CHECKING:
-    from sanctionsim.dynamics.calibration import ChoiceParameters
-    from sanctionsim.dynamics.setup import Setup
-
 FloatArray = npt.NDArray[np.float64]
 
 
 # ---------------------------------------------------------------- tasks (run in workers)
-@dataclass(frozen=True)
-class ModelTerms:
-    """The model version a task plays and, for v2, the calibration's global fit and ω."""
-
-    version: str = MODEL_VERSION
-    choice: ChoiceParameters | None = None
-    omega: float | None = None
-    calibration: dict[str, str] | None = None  # source and hash, for the manifest
-
-    def prepare(self, scenario: Scenario) -> Setup:
-        """The engine's set-up of ``scenario`` for this model."""
-        from sanctionsim.dynamics.setup import prepare
-
-        return prepare(scenario, self.version, choice=self.choice, omega=self.omega)
-
-
-def model_terms(spec: ExperimentSpec, base: Path) -> ModelTerms:
-    """The spec's model and calibration (v2: the shipped one unless the spec names a file).
-
-    Raises:
-        InputError: a calibration named with model v1, or an unreadable calibration file.
-    """
-    if spec.model == "v1":
-        if spec.calibration is not None:
-            raise InputError.single("calibration", "only model v2 reads a calibration")
-        return ModelTerms()
-    from sanctionsim.dynamics.calibration import load_calibration
-
-    calibration = load_calibration(None if spec.calibration is None else base / spec.calibration)
-    return ModelTerms("v2", calibration.fitted, calibration.omega, calibration.identity())
-
-
 @dataclass(frozen=True)
 class ChunkTask:
     """Runs ``first_run .. first_run + runs`` of one cell (whole engine blocks)."""

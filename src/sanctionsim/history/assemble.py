@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sanctionsim.history.evaluation import BOOTSTRAP_RESAMPLES, CaseResult, HistoryEvaluation
 from sanctionsim.history.forecast import (
@@ -58,6 +58,45 @@ def _with_library(scenarios: Sequence[Scenario]) -> list[Scenario]:
         if content_hash(built_in) not in seen:
             pool.append(built_in)
     return pool
+
+
+def _derived(
+    scenario: Scenario, training: TrainingCase, forecast: CaseForecast
+) -> list[dict[str, Any]]:
+    """The derived events (cascade, coalition holds) beside their records, reported apart."""
+    derived = []
+    for (event, h), value in sorted(forecast.derived.items(), key=lambda kv: kv[0][1]):
+        recorded = derived_recorded(scenario, training.facts, h)[event]
+        derived.append(
+            {
+                "event": event,
+                "horizon": h,
+                "forecast": value,
+                "recorded": recorded,
+                "brier": None if recorded is None else (value - recorded) ** 2,
+            }
+        )
+    return derived
+
+
+def _case_result(
+    scenario: Scenario,
+    training: TrainingCase,
+    forecast: CaseForecast,
+    pool: Sequence[TrainingCase],
+) -> CaseResult:
+    """One case's pairs with the forecast's and the references' probabilities."""
+    pairs = training.pairs
+    refs = reference_forecasts(training.facts, pairs, training.cluster, pool)
+    return CaseResult(
+        facts=training.facts,
+        cluster=training.cluster,
+        pairs=pairs,
+        forecast=tuple(forecast.probabilities.get((p.event, p.horizon)) for p in pairs),
+        references={r: tuple(v) for r, v in refs.items()},
+        derived=tuple(_derived(scenario, training, forecast)),
+        months=recorded_months(scenario, training.facts),
+    )
 
 
 def evaluate(
@@ -108,31 +147,7 @@ def evaluate(
                 choice=fold,
                 omega=calibration.omega if fold is not None and calibration else None,
             )
-        refs = reference_forecasts(training.facts, pairs, training.cluster, pool)
-        months = recorded_months(scenario, training.facts)
-        derived = []
-        for (event, h), value in sorted(forecast.derived.items(), key=lambda kv: kv[0][1]):
-            recorded = derived_recorded(scenario, training.facts, h)[event]
-            derived.append(
-                {
-                    "event": event,
-                    "horizon": h,
-                    "forecast": value,
-                    "recorded": recorded,
-                    "brier": None if recorded is None else (value - recorded) ** 2,
-                }
-            )
-        results.append(
-            CaseResult(
-                facts=training.facts,
-                cluster=training.cluster,
-                pairs=pairs,
-                forecast=tuple(forecast.probabilities.get((p.event, p.horizon)) for p in pairs),
-                references={r: tuple(v) for r, v in refs.items()},
-                derived=tuple(derived),
-                months=months,
-            )
-        )
+        results.append(_case_result(scenario, training, forecast, pool))
         if progress is not None:
             progress(scenario.id)
     from_file = forecasts is not None

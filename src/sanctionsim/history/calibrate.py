@@ -283,6 +283,34 @@ def fit(
     )
 
 
-def finite(value: float | None) -> float | None:
-    """A JSON-safe number."""
-    return None if value is None or not math.isfinite(value) else value
+def with_loco_score(
+    calibration: Calibration,
+    scenarios: Sequence[Scenario],
+    *,
+    runs: int,
+    seed: int,
+    progress: Callable[[], None] | None = None,
+) -> Calibration:
+    """The calibration with its leave-one-cluster-out score in ``details["loco"]``: every case
+    forecast at its fold's parameters with ``runs`` runs and scored as ``history`` scores it."""
+    import dataclasses
+
+    from sanctionsim.history.assemble import evaluate
+
+    loco = evaluate(
+        scenarios,
+        runs=runs,
+        seed=seed,
+        model="v2",
+        calibration=calibration,
+        progress=None if progress is None else lambda _case: progress(),
+    ).to_dict()
+    model = loco["model"] or {}
+    best = min(loco["references"].items(), key=lambda kv: kv[1]["brier"] or math.inf)
+    scores = {
+        "brier": model.get("brier"),
+        "log_score": model.get("log_score"),
+        "best_reference": best[0],
+        "best_reference_brier": best[1]["brier"],
+    }
+    return dataclasses.replace(calibration, details={**calibration.details, "loco": scores})
