@@ -92,11 +92,13 @@ def simulate(
     every random draw is keyed by the quantity it draws, so the same seed pairs each run with
     the same run of the baseline (common random numbers).
     """
+    from sanctionsim.cli.machine import check_chunk, check_runs
     from sanctionsim.scenario.loader import load_scenario
 
     if seed < 0:
         raise InputError.single("--seed", f"must be >= 0, got {seed}")
     Plan(runs, 1 if horizon is None else horizon, chunk_size)  # refuse bad sizes before any work
+    check_runs(runs)
     if out is not None:
         prepare_output(out, "--out", folder=True)
     loaded = load_scenario(scenario)
@@ -108,6 +110,7 @@ def simulate(
     from sanctionsim.cli.scenario_commands import leaders, warn_if_before_measures
 
     warn_if_before_measures(loaded, loaded.start)
+    check_chunk(min(chunk_size, runs), horizon or loaded.horizon_months)
     result = forecast(loaded, runs=runs, horizon=horizon, seed=seed, chunk_size=chunk_size, out=out)
     if json:
         print_json(result.to_dict())
@@ -132,6 +135,8 @@ def forecast(
     from sanctionsim.dynamics.engine import simulate as run_engine
     from sanctionsim.dynamics.store import ParquetStore
 
+    if out is not None:
+        clear_earlier_run(out)
     store = ParquetStore(out) if out is not None else None
     with _progress(runs) as advance:
         result = run_engine(
@@ -149,6 +154,20 @@ def forecast(
         text = json_module.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
         write_text_atomically(out / "forecast.json", text)
     return result
+
+
+def clear_earlier_run(out: Path) -> None:
+    """Remove what an earlier ``simulate --out`` wrote to ``out``: its ``forecast.json`` and
+    its chunk files (``runs/chunk-<first run>.parquet``), so that the folder holds this run's
+    results alone even when this run writes fewer chunks. Nothing else is touched."""
+    import re
+
+    (out / "forecast.json").unlink(missing_ok=True)
+    runs = out / "runs"
+    if runs.is_dir():
+        for path in runs.iterdir():
+            if re.fullmatch(r"chunk-[0-9]{9}\.parquet", path.name) and path.is_file():
+                path.unlink()
 
 
 def _progress(

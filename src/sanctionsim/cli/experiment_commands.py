@@ -68,6 +68,7 @@ def experiment(
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Compare policies with the baseline on common random numbers (docs/experiments.md)."""
+    from sanctionsim.cli.machine import check_runs, check_workers
     from sanctionsim.experiments.runner import make_backend, run_experiment
     from sanctionsim.experiments.spec import load_spec
 
@@ -76,6 +77,9 @@ def experiment(
         from sanctionsim.errors import InputError
 
         raise InputError.single("--runs", f"must be at least 1, got {runs}")
+    if runs is not None:
+        check_runs(runs)
+    check_workers(workers)
     folder = out if out is not None else Path("out") / "experiments" / spec.stem
     if scheduler is not None:
         check_scheduler_address(scheduler)
