@@ -24,12 +24,11 @@ POLL_SECONDS = 0.5
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def process_pool(workers: int, niceness: int = 0) -> ProcessPoolExecutor:
+def process_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` spawned processes that exit when this process dies.
 
     Spawned, not forked: the caller may hold threads (a progress bar, a web server's), and a
-    forked child must not inherit their locks. ``niceness`` > 0 lowers the workers' scheduling
-    priority (``os.nice``), so that they yield the CPU to this process when both want it.
+    forked child must not inherit their locks.
     """
     import multiprocessing
 
@@ -37,15 +36,12 @@ def process_pool(workers: int, niceness: int = 0) -> ProcessPoolExecutor:
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=exit_with_parent,
-        initargs=(os.getpid(), niceness),
+        initargs=(os.getpid(),),
     )
 
 
-def exit_with_parent(parent: int, niceness: int = 0) -> None:
-    """Arrange for this process to end when process ``parent`` ends (a pool's initializer),
-    and lower its priority by ``niceness`` where the system allows."""
-    if niceness > 0 and hasattr(os, "nice"):
-        os.nice(niceness)
+def exit_with_parent(parent: int) -> None:
+    """Arrange for this process to end when process ``parent`` ends (a pool's initializer)."""
     if not _death_signal_set():
         threading.Thread(target=_watch, args=(parent,), daemon=True, name="parent").start()
     if os.getppid() != parent:  # the parent died before the signal was armed

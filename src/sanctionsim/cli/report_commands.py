@@ -160,4 +160,4 @@ def serve(
     from sanctionsim.web.middleware import serve as serve_app
 
     hosts = tuple(allowed_host) if allowed_host else LOOPBACK_HOSTS
-    serve_app(create_app(allowed_hosts=hosts), host, port)
+    serve_app(create_app(allowed_hosts=hosts, prestart=True), host, port)

@@ -61,11 +61,16 @@ __all__ = [
 
 
 def create_app(
-    limits: Limits | None = None, allowed_hosts: Sequence[str] = LOOPBACK_HOSTS
+    limits: Limits | None = None,
+    allowed_hosts: Sequence[str] = LOOPBACK_HOSTS,
+    *,
+    prestart: bool = False,
 ) -> FastAPI:
     """The web application (a factory: call it, serve the result with :func:`make_server`).
 
     ``allowed_hosts``: the names the ``Host`` header may give (any port); loopback by default.
+    ``prestart``: start the forecast worker with the app, so that the first forecast does not
+    wait for it to import the engine (``sanctionsim serve``); otherwise on the first forecast.
     """
     from sanctionsim import __version__
     from sanctionsim.web import cases, own
@@ -75,6 +80,8 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if prestart:
+            kit.forecaster.start()
         yield
         kit.forecaster.close()
 

@@ -4,8 +4,10 @@ A forecast is about half a second of numpy and Altair work that holds the GIL; r
 of the server, it starved the event loop, and every cheap request waited behind it (issue 16:
 p99 of a cheap GET 0.6-0.95 s under load). :class:`Forecaster` runs the work in one spawned
 worker process (:func:`sanctionsim.pools.process_pool`: it ends with the server, even after
-``kill -9``), so that the server process only routes, refuses and draws pages. The app's forecast
-gate still lets one forecast run at a time; the time limit is checked inside the worker.
+``kill -9``), so that the server process only routes, refuses and draws pages. The app's
+forecast gate still lets one forecast run at a time; the time limit is checked inside the worker.
+(A lower scheduling priority for the worker, nice 5 or 10, was measured too: the cheap GET's p99
+did not move, and the forecasts served under load fell from about 30 to about 7 a round.)
 
 The functions run in the worker take and return plain picklable values; errors cross back as
 their exceptions (:class:`~sanctionsim.errors.InputError` pickles with its problems).
@@ -32,8 +34,6 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-#: The worker's lower scheduling priority: on a busy machine the server answers first.
-WORKER_NICENESS = 10
 #: The server process's GIL switch interval (s): a thread drawing a page gives the GIL back to
 #: the event loop within this time (Python's default, 5 ms, made every socket write wait).
 SWITCH_INTERVAL = 0.0005
@@ -50,14 +50,22 @@ class Forecaster:
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
 
-    async def run(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """``function(*args)`` in the worker; :class:`WorkerLostError` if the worker dies."""
+    def _current(self) -> ProcessPoolExecutor:
         from sanctionsim.pools import process_pool
 
         with self._lock:
             if self._pool is None:
-                self._pool = process_pool(1, niceness=WORKER_NICENESS)
-            pool = self._pool
+                self._pool = process_pool(1)
+            return self._pool
+
+    def start(self) -> None:
+        """Start the worker now and have it import the engine and the charts, so that the
+        first forecast does not wait for them (``sanctionsim serve`` does this at start-up)."""
+        self._current().submit(warm_up)
+
+    async def run(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """``function(*args)`` in the worker; :class:`WorkerLostError` if the worker dies."""
+        pool = self._current()
         try:
             future = pool.submit(function, *args, **kwargs)
             return await asyncio.wrap_future(future)
@@ -74,6 +82,14 @@ class Forecaster:
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+def warm_up() -> None:
+    """Import what a forecast and its page need (run in the worker at start-up)."""
+    import sanctionsim.dynamics.engine
+    import sanctionsim.report.charts
+    import sanctionsim.report.forecast_table
+    import sanctionsim.web.compare  # noqa: F401
 
 
 def with_overrides(scenario: Scenario, request: ForecastRequest) -> Scenario:
