@@ -51,6 +51,7 @@ rest are searched by meet-in-the-middle enumeration of all subsets (Horowitz & S
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -141,13 +142,10 @@ def min_side_payment(member_game: ArrayLike, *, epsilon: float = 0.0) -> LeverRe
     'already stable: holding beats easing by 1'
     """
     _check_epsilon(epsilon)
-    gap = incentive_gap(member_game)
-    need = gap + epsilon
+    need, requirement = _requirement(member_game, "side_payment", epsilon)
     if need <= 0.0:
-        return LeverRequirement("side_payment", 0.0, gap, epsilon, _stable_reason(gap))
-    return LeverRequirement(
-        "side_payment", need, gap, epsilon, f"pay {need:g} per period of holding"
-    )
+        return requirement(0.0, None)
+    return requirement(need, f"pay {need:g} per period of holding")
 
 
 def min_penalty(
@@ -159,18 +157,13 @@ def min_penalty(
     """
     _check_epsilon(epsilon)
     _check_probability(detection, "detection")
-    gap = incentive_gap(member_game)
-    need = gap + epsilon
+    need, requirement = _requirement(member_game, "penalty", epsilon)
     if need <= 0.0:
-        return LeverRequirement("penalty", 0.0, gap, epsilon, _stable_reason(gap))
+        return requirement(0.0, None)
     if detection == 0.0:
-        return LeverRequirement(
-            "penalty", math.inf, gap, epsilon, "impossible: easing is never detected (q = 0)"
-        )
+        return requirement(math.inf, "impossible: easing is never detected (q = 0)")
     k = need / detection
-    return LeverRequirement(
-        "penalty", k, gap, epsilon, f"penalise a detected easing by {k:g} (q = {detection:g})"
-    )
+    return requirement(k, f"penalise a detected easing by {k:g} (q = {detection:g})")
 
 
 def min_detection(
@@ -183,24 +176,30 @@ def min_detection(
     _check_epsilon(epsilon)
     if not (math.isfinite(penalty) and penalty >= 0.0):
         raise ValueError("penalty must be finite and >= 0")
-    gap = incentive_gap(member_game)
-    need = gap + epsilon
+    need, requirement = _requirement(member_game, "detection", epsilon)
     if need <= 0.0:
-        return LeverRequirement("detection", 0.0, gap, epsilon, _stable_reason(gap))
+        return requirement(0.0, None)
     if penalty == 0.0:
-        return LeverRequirement(
-            "detection", math.inf, gap, epsilon, "impossible: there is no penalty (k = 0)"
-        )
+        return requirement(math.inf, "impossible: there is no penalty (k = 0)")
     q = need / penalty
     if q > 1.0:
-        return LeverRequirement(
-            "detection",
-            math.inf,
-            gap,
-            epsilon,
-            f"impossible: needs detection q = {q:g} > 1 with penalty {penalty:g}",
+        return requirement(
+            math.inf, f"impossible: needs detection q = {q:g} > 1 with penalty {penalty:g}"
         )
-    return LeverRequirement("detection", q, gap, epsilon, f"detect easing with probability {q:g}")
+    return requirement(q, f"detect easing with probability {q:g}")
+
+
+def _requirement(
+    member_game: ArrayLike, lever: Lever, epsilon: float
+) -> tuple[float, Callable[[float, str | None], LeverRequirement]]:
+    """What a lever must make up, ``T − R + epsilon`` (nothing when it is <= 0), and the record
+    of a requirement of ``lever`` for this member (``None`` as reason: already stable)."""
+    gap = incentive_gap(member_game)
+
+    def requirement(value: float, reason: str | None) -> LeverRequirement:
+        return LeverRequirement(lever, value, gap, epsilon, reason or _stable_reason(gap))
+
+    return gap + epsilon, requirement
 
 
 def _stable_reason(gap: float) -> str:
