@@ -13,6 +13,7 @@ import asyncio
 import http.client
 import os
 import pickle
+import signal
 import socket
 import time
 import urllib.parse
@@ -156,6 +157,23 @@ def test_forecasts_run_in_a_worker_process_that_ends_with_the_app() -> None:
     while Path(f"/proc/{worker}").exists() and "Z" not in zombie_state(worker):
         assert time.monotonic() < deadline, "the forecast worker outlived the app"
         time.sleep(0.05)
+
+
+def test_a_forecast_whose_worker_died_gets_503_and_the_next_one_a_new_worker() -> None:
+    app = create_app()
+    body, json_type = '{"runs": 1024, "horizon": 3}', {"Content-Type": "application/json"}
+    with serving(app) as where:
+        assert request(where, "POST", "/api/cases/dprk-2014/forecast", body, json_type)[0] == 200
+        worker = asyncio.run(app.state.forecaster.run(os.getpid))
+        os.kill(worker, signal.SIGKILL)
+        status, headers, answer = request(
+            where, "POST", "/api/cases/dprk-2014/forecast", body, json_type
+        )
+        assert status == 503, answer
+        assert b"worker process stopped" in answer
+        assert int(headers["retry-after"]) >= 1
+        assert request(where, "POST", "/api/cases/dprk-2014/forecast", body, json_type)[0] == 200
+        assert asyncio.run(app.state.forecaster.run(os.getpid)) != worker
 
 
 def zombie_state(pid: int) -> str:
