@@ -46,6 +46,7 @@ def test_runs_whose_results_cannot_fit_in_memory_are_refused() -> None:
     refused(["simulate", "dprk-2014", "--runs", str(runs), "--json"], "--runs")
     spec = EXAMPLES / "dprk-2014-policies.yaml"
     refused(["experiment", str(spec), "--runs", str(runs), "--json"], "--runs")
+    refused(["history", "dprk-2014", "--runs", str(runs), "--json"], "--runs")
 
 
 @needs_memory_figure
