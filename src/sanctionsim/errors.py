@@ -47,6 +47,10 @@ class InputError(SanctionsimError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[Self], tuple[tuple[Problem, ...]]]:
+        """Pickled with its problems, so that it crosses from a worker process intact."""
+        return type(self), (self.problems,)
+
     @classmethod
     def single(
         cls,

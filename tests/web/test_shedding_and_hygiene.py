@@ -9,14 +9,21 @@ of this process (``uvicorn`` on a free loopback port, as ``sanctionsim serve`` d
 
 from __future__ import annotations
 
+import asyncio
 import http.client
+import os
+import pickle
+import signal
 import socket
+import time
 import urllib.parse
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from sanctionsim.errors import InputError
 from sanctionsim.web.app import Limits, create_app
 from support import serving
 
@@ -120,6 +127,68 @@ def test_a_cases_timeline_chart_is_drawn_once(monkeypatch: pytest.MonkeyPatch) -
             assert b"spec-timeline" in body
         assert request(where, "GET", "/cases/argentina-1982")[0] == 200
     assert calls == ["dprk-2014", "argentina-1982"]
+
+
+def test_busy_work_is_refused_from_its_headers_before_its_body_arrives(
+    app: Any, address: tuple[str, int]
+) -> None:
+    """A refusal reads no body and finds no route: the 94 missing bytes are never waited for."""
+    head = (
+        f"POST /cases/dprk-2014/forecast HTTP/1.1\r\nHost: {address[0]}:{address[1]}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nruns=1"
+    )
+    with app.state.gates.forecast, socket.create_connection(address, timeout=5) as client:
+        client.sendall(head.encode())
+        answer = client.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 503"), answer[:80]
+    assert b"retry-after: 5" in answer.lower()
+
+
+def test_forecasts_run_in_a_worker_process_that_ends_with_the_app() -> None:
+    app = create_app()
+    with serving(app) as where:
+        body = '{"runs": 1024, "horizon": 3}'
+        json_type = {"Content-Type": "application/json"}
+        status, _, _ = request(where, "POST", "/api/cases/dprk-2014/forecast", body, json_type)
+        assert status == 200
+        worker = asyncio.run(app.state.forecaster.run(os.getpid))
+        assert worker != os.getpid()
+    deadline = time.monotonic() + 15
+    while Path(f"/proc/{worker}").exists() and "Z" not in zombie_state(worker):
+        assert time.monotonic() < deadline, "the forecast worker outlived the app"
+        time.sleep(0.05)
+
+
+def test_a_forecast_whose_worker_died_gets_503_and_the_next_one_a_new_worker() -> None:
+    app = create_app()
+    body, json_type = '{"runs": 1024, "horizon": 3}', {"Content-Type": "application/json"}
+    with serving(app) as where:
+        assert request(where, "POST", "/api/cases/dprk-2014/forecast", body, json_type)[0] == 200
+        worker = asyncio.run(app.state.forecaster.run(os.getpid))
+        os.kill(worker, signal.SIGKILL)
+        status, headers, answer = request(
+            where, "POST", "/api/cases/dprk-2014/forecast", body, json_type
+        )
+        assert status == 503, answer
+        assert b"worker process stopped" in answer
+        assert int(headers["retry-after"]) >= 1
+        assert request(where, "POST", "/api/cases/dprk-2014/forecast", body, json_type)[0] == 200
+        assert asyncio.run(app.state.forecaster.run(os.getpid)) != worker
+
+
+def zombie_state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
+
+
+def test_a_located_error_crosses_from_the_worker_with_its_problems() -> None:
+    error = InputError.single("case.yaml", "must be <= 1", path="measures[0].level", line=3)
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is InputError
+    assert copy.problems == error.problems
+    assert str(copy) == "case.yaml:3: measures[0].level: must be <= 1"
 
 
 # ---------------------------------------------------------------- item 13: HTTP hygiene

@@ -116,12 +116,14 @@ def simulate(
     every random draw is keyed by the quantity it draws, so the same seed pairs each run with
     the same run of the baseline (common random numbers).
     """
+    from sanctionsim.cli.machine import check_chunk, check_runs
     from sanctionsim.scenario.loader import load_scenario
 
     one_format(json, csv)
     if seed < 0:
         raise InputError.single("--seed", f"must be >= 0, got {seed}")
     Plan(runs, 1 if horizon is None else horizon, chunk_size)  # refuse bad sizes before any work
+    check_runs(runs)
     chosen = model_calibration(model, calibration)
     if out is not None:
         prepare_output(out, "--out", folder=True)
@@ -134,6 +136,7 @@ def simulate(
     from sanctionsim.cli.scenario_commands import leaders, warn_if_before_measures
 
     warn_if_before_measures(loaded, loaded.start)
+    check_chunk(min(chunk_size, runs), horizon or loaded.horizon_months)
     result = forecast(
         loaded,
         runs=runs,
@@ -170,6 +173,8 @@ def forecast(
     (:func:`sanctionsim.api.run_forecast`)."""
     from sanctionsim.api import run_forecast
 
+    if out is not None:
+        clear_earlier_run(out)
     with _progress(runs) as advance:
         return run_forecast(
             scenario,
@@ -203,6 +208,20 @@ def model_calibration(model: str, path: Path | None) -> Calibration | None:
     from sanctionsim.dynamics.calibration import load_calibration
 
     return load_calibration(path)
+
+
+def clear_earlier_run(out: Path) -> None:
+    """Remove what an earlier ``simulate --out`` wrote to ``out``: its ``forecast.json`` and
+    its chunk files (``runs/chunk-<first run>.parquet``), so that the folder holds this run's
+    results alone even when this run writes fewer chunks. Nothing else is touched."""
+    import re
+
+    (out / "forecast.json").unlink(missing_ok=True)
+    runs = out / "runs"
+    if runs.is_dir():
+        for path in runs.iterdir():
+            if re.fullmatch(r"chunk-[0-9]{9}\.parquet", path.name) and path.is_file():
+                path.unlink()
 
 
 def _progress(

@@ -79,6 +79,7 @@ def experiment(
 ) -> None:
     """Compare policies with the baseline on common random numbers (docs/experiments.md)."""
     from sanctionsim.api import experiment as run
+    from sanctionsim.cli.machine import check_runs, check_workers
     from sanctionsim.experiments.spec import load_spec
 
     one_format(json, csv)
@@ -87,6 +88,9 @@ def experiment(
         from sanctionsim.errors import InputError
 
         raise InputError.single("--runs", f"must be at least 1, got {runs}")
+    if runs is not None:
+        check_runs(runs)
+    check_workers(workers)
     folder = out if out is not None else Path("out") / "experiments" / spec.stem
     if scheduler is not None:
         check_scheduler_address(scheduler)

@@ -90,6 +90,9 @@ def history(
         raise InputError.single("--seed", f"must be >= 0, got {seed}")
     if runs < 1:
         raise InputError.single("--runs", f"must be at least 1, got {runs}")
+    from sanctionsim.cli.machine import check_runs
+
+    check_runs(runs)
     months = parse_horizons(horizons)
     chosen = model_calibration(model, calibration)
     scenarios = [load_scenario(reference) for reference in (cases or case_ids())]

@@ -274,7 +274,8 @@ def serve(
     """Run the web app (cases, timelines, measures on a date, analysis, bounded forecasts)."""
     if not 1 <= port <= 65535:
         raise InputError.single("--port", f"must lie in 1..65535, got {port}")
-    from sanctionsim.web.app import LOOPBACK_HOSTS, create_app, make_server
+    from sanctionsim.web.app import LOOPBACK_HOSTS, create_app
+    from sanctionsim.web.middleware import serve as serve_app
 
     hosts = tuple(allowed_host) if allowed_host else LOOPBACK_HOSTS
-    make_server(create_app(allowed_hosts=hosts), host, port).run()
+    serve_app(create_app(allowed_hosts=hosts, prestart=True), host, port)

@@ -43,14 +43,12 @@ class LocalBackend(Backend):
                 yield function(task)
             return
         import concurrent.futures as cf
-        import multiprocessing
+
+        from sanctionsim.pools import process_pool
 
         if self._pool is None:
-            # spawn, not fork: the driver may hold threads (the progress bar), and a forked
-            # child must not inherit their locks.
-            self._pool = cf.ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
-            )
+            # spawned workers that end with this driver, even after kill -9 (sanctionsim.pools)
+            self._pool = process_pool(self.workers)
         futures = [self._pool.submit(function, task) for task in tasks]
         try:
             for future in cf.as_completed(futures):

@@ -162,6 +162,45 @@ def critical_discount_factor(
     >>> r.delta_star, r.sustainable
     (inf, False)
     """
+    _check_levers(T, R, P, S, q=q, s=s, k=k, penalty_timing=penalty_timing)
+    g0 = T - R - s  # gain before any penalty
+    delta_star = max(
+        _threshold(a, b, c) for a, b, c in _branches(R, P, S, g0, q, s, k, penalty_timing)
+    )
+    at = delta_star if math.isfinite(delta_star) else 1.0
+    pen_now = q * k if penalty_timing == "same_period" else at * q * k
+    gain = g0 - pen_now
+    p_eff = P - pen_now
+    holds_alone = S is not None and S + s > p_eff
+    if holds_alone:
+        assert S is not None
+        p_eff = S + s
+    reason = _reason(delta_star, gain, R + s - p_eff, q)
+    return GrimTriggerThreshold(
+        delta_star=delta_star,
+        reason=reason,
+        gain=float(gain),
+        punishment_payoff=float(p_eff),
+        holds_after_collapse=holds_alone,
+        q=float(q),
+        s=float(s),
+        k=float(k),
+        penalty_timing=penalty_timing,
+    )
+
+
+def _check_levers(
+    T: float,
+    R: float,
+    P: float,
+    S: float | None,
+    *,
+    q: float,
+    s: float,
+    k: float,
+    penalty_timing: str,
+) -> None:
+    """Raise ``ValueError`` for a payoff or lever that :func:`critical_discount_factor` refuses."""
     for name, value in (("T", T), ("R", R), ("P", P), ("q", q), ("s", s), ("k", k)):
         if not math.isfinite(value):
             raise ValueError(f"{name} must be finite")
@@ -174,51 +213,45 @@ def critical_discount_factor(
     if penalty_timing not in ("same_period", "next_period"):
         raise ValueError("penalty_timing must be 'same_period' or 'next_period'")
 
-    g0 = T - R - s  # gain before any penalty
+
+def _branches(
+    R: float,
+    P: float,
+    S: float | None,
+    g0: float,
+    q: float,
+    s: float,
+    k: float,
+    penalty_timing: str,
+) -> list[tuple[float, float, float]]:
+    """The quadratic conditions ``a δ² + b δ + c >= 0`` of the module docstring: one for the
+    punishment path after a collapse, one more when the member may hold alone (``S`` given)."""
     if penalty_timing == "same_period":
         pen = q * k  # expected penalty for one period of easing, paid now
         branches = [(0.0, q * (R + s - P + pen) + g0 - pen, -(g0 - pen))]
         if S is not None:
             branches.append((0.0, q * (R - S) + g0 - pen, -(g0 - pen)))
-    else:
-        # the penalty for this period's easing is paid next period: present value δ·q·k
-        branches = [(-q * k * (1.0 - q), q * (R + s - P) + q * k + g0, -g0)]
-        if S is not None:
-            branches.append((-q * k, q * (R - S) + q * k + g0, -g0))
-    delta_star = max(_threshold(a, b, c) for a, b, c in branches)
+        return branches
+    # the penalty for this period's easing is paid next period: present value δ·q·k
+    branches = [(-q * k * (1.0 - q), q * (R + s - P) + q * k + g0, -g0)]
+    if S is not None:
+        branches.append((-q * k, q * (R - S) + q * k + g0, -g0))
+    return branches
 
-    at = delta_star if math.isfinite(delta_star) else 1.0
-    pen_now = q * k if penalty_timing == "same_period" else at * q * k
-    gain = g0 - pen_now
-    p_eff = P - pen_now
-    holds_alone = S is not None and S + s > p_eff
-    if holds_alone:
-        assert S is not None
-        p_eff = S + s
+
+def _reason(delta_star: float, gain: float, caught_cost: float, q: float) -> str:
+    """Why δ* is what it is, in words (``caught_cost``: R + s - P_eff per period)."""
     if delta_star == 0.0:
-        reason = (
+        return (
             "holding is already a best response to the rest holding "
             f"(T - R - s - q*k = {gain:g} <= 0)"
         )
-    elif math.isinf(delta_star):
+    if math.isinf(delta_star):
         if q == 0.0:
-            reason = "no discount factor below 1 sustains holding: easing is never detected (q = 0)"
-        else:
-            reason = (
-                "no discount factor below 1 sustains holding: being caught costs the member "
-                f"too little (R + s - P_eff = {R + s - p_eff:g} per period against a gain of "
-                f"{gain:g})"
-            )
-    else:
-        reason = f"holding is sustainable for delta >= {delta_star:.6g}"
-    return GrimTriggerThreshold(
-        delta_star=delta_star,
-        reason=reason,
-        gain=float(gain),
-        punishment_payoff=float(p_eff),
-        holds_after_collapse=holds_alone,
-        q=float(q),
-        s=float(s),
-        k=float(k),
-        penalty_timing=penalty_timing,
-    )
+            return "no discount factor below 1 sustains holding: easing is never detected (q = 0)"
+        return (
+            "no discount factor below 1 sustains holding: being caught costs the member "
+            f"too little (R + s - P_eff = {caught_cost:g} per period against a gain of "
+            f"{gain:g})"
+        )
+    return f"holding is sustainable for delta >= {delta_star:.6g}"

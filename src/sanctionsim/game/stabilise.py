@@ -51,6 +51,7 @@ rest are searched by meet-in-the-middle enumeration of all subsets (Horowitz & S
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -141,13 +142,10 @@ def min_side_payment(member_game: ArrayLike, *, epsilon: float = 0.0) -> LeverRe
     'already stable: holding beats easing by 1'
     """
     _check_epsilon(epsilon)
-    gap = incentive_gap(member_game)
-    need = gap + epsilon
+    need, requirement = _requirement(member_game, "side_payment", epsilon)
     if need <= 0.0:
-        return LeverRequirement("side_payment", 0.0, gap, epsilon, _stable_reason(gap))
-    return LeverRequirement(
-        "side_payment", need, gap, epsilon, f"pay {need:g} per period of holding"
-    )
+        return requirement(0.0, None)
+    return requirement(need, f"pay {need:g} per period of holding")
 
 
 def min_penalty(
@@ -159,18 +157,13 @@ def min_penalty(
     """
     _check_epsilon(epsilon)
     _check_probability(detection, "detection")
-    gap = incentive_gap(member_game)
-    need = gap + epsilon
+    need, requirement = _requirement(member_game, "penalty", epsilon)
     if need <= 0.0:
-        return LeverRequirement("penalty", 0.0, gap, epsilon, _stable_reason(gap))
+        return requirement(0.0, None)
     if detection == 0.0:
-        return LeverRequirement(
-            "penalty", math.inf, gap, epsilon, "impossible: easing is never detected (q = 0)"
-        )
+        return requirement(math.inf, "impossible: easing is never detected (q = 0)")
     k = need / detection
-    return LeverRequirement(
-        "penalty", k, gap, epsilon, f"penalise a detected easing by {k:g} (q = {detection:g})"
-    )
+    return requirement(k, f"penalise a detected easing by {k:g} (q = {detection:g})")
 
 
 def min_detection(
@@ -183,24 +176,30 @@ def min_detection(
     _check_epsilon(epsilon)
     if not (math.isfinite(penalty) and penalty >= 0.0):
         raise ValueError("penalty must be finite and >= 0")
-    gap = incentive_gap(member_game)
-    need = gap + epsilon
+    need, requirement = _requirement(member_game, "detection", epsilon)
     if need <= 0.0:
-        return LeverRequirement("detection", 0.0, gap, epsilon, _stable_reason(gap))
+        return requirement(0.0, None)
     if penalty == 0.0:
-        return LeverRequirement(
-            "detection", math.inf, gap, epsilon, "impossible: there is no penalty (k = 0)"
-        )
+        return requirement(math.inf, "impossible: there is no penalty (k = 0)")
     q = need / penalty
     if q > 1.0:
-        return LeverRequirement(
-            "detection",
-            math.inf,
-            gap,
-            epsilon,
-            f"impossible: needs detection q = {q:g} > 1 with penalty {penalty:g}",
+        return requirement(
+            math.inf, f"impossible: needs detection q = {q:g} > 1 with penalty {penalty:g}"
         )
-    return LeverRequirement("detection", q, gap, epsilon, f"detect easing with probability {q:g}")
+    return requirement(q, f"detect easing with probability {q:g}")
+
+
+def _requirement(
+    member_game: ArrayLike, lever: Lever, epsilon: float
+) -> tuple[float, Callable[[float, str | None], LeverRequirement]]:
+    """What a lever must make up, ``T − R + epsilon`` (nothing when it is <= 0), and the record
+    of a requirement of ``lever`` for this member (``None`` as reason: already stable)."""
+    gap = incentive_gap(member_game)
+
+    def requirement(value: float, reason: str | None) -> LeverRequirement:
+        return LeverRequirement(lever, value, gap, epsilon, reason or _stable_reason(gap))
+
+    return gap + epsilon, requirement
 
 
 def _stable_reason(gap: float) -> str:
@@ -328,22 +327,10 @@ def _bits(index: int, items: list[int]) -> list[int]:
     return [item for j, item in enumerate(items) if index >> j & 1]
 
 
-def least_cost_package(
-    weights: ArrayLike, costs: ArrayLike, threshold: float, *, tol: float = 1e-12
-) -> Package:
-    """Exact ``min Σ_{i∈C} τ_i`` subject to ``Σ_{i∈C} w_i ≥ W*`` (A6).
-
-    ``weights`` ``w_i ≥ 0`` (e.g. shares of the target's trade), ``costs`` ``τ_i ≥ 0`` (e.g.
-    incentive gaps; ``inf`` = cannot be stabilised), ``threshold`` ``W*``. The weight constraint
-    is checked as ``Σ w_i ≥ W* − tol`` (``tol`` absorbs rounding in sums of shares). Ties in cost
-    are broken deterministically but arbitrarily. Raises
-    :class:`~sanctionsim.errors.SolverLimitError` for more than 40 members with positive finite
-    costs.
-
-    >>> p = least_cost_package([0.4, 0.35, 0.25], [3.0, 0.0, 1.0], threshold=0.6)
-    >>> p.members, p.total_cost, round(p.achieved_weight, 2)
-    ((1, 2), 1.0, 0.6)
-    """
+def _checked(
+    weights: ArrayLike, costs: ArrayLike, threshold: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The weights and costs of :func:`least_cost_package` as arrays, or ``ValueError``."""
     w = np.asarray(weights, dtype=np.float64)
     c = np.asarray(costs, dtype=np.float64)
     if w.ndim != 1 or c.shape != w.shape:
@@ -354,32 +341,15 @@ def least_cost_package(
         raise ValueError("costs must be >= 0 (inf allowed: cannot be stabilised)")
     if not math.isfinite(threshold):
         raise ValueError("threshold must be finite")
+    return w, c
 
-    free = [i for i in range(w.size) if c[i] == 0.0]
-    paid = [i for i in range(w.size) if 0.0 < c[i] < math.inf]
-    if len(paid) > MAX_PACKAGE_MEMBERS:
-        raise SolverLimitError(
-            f"least_cost_package is exact up to {MAX_PACKAGE_MEMBERS} members with a positive "
-            f"finite cost; got {len(paid)}"
-        )
-    free_weight = float(w[free].sum())
-    available = free_weight + float(w[paid].sum())
-    if available < threshold - tol:
-        members = tuple(sorted(free + paid))
-        return Package(
-            members,
-            float(c[paid].sum()),
-            available,
-            threshold,
-            False,
-            f"infeasible: all members that can be stabilised weigh {available:g} < {threshold:g}",
-        )
-    need = threshold - free_weight
-    if need <= tol:
-        return Package(
-            tuple(free), 0.0, free_weight, threshold, True, "the members that hold anyway suffice"
-        )
 
+def _cheapest_subset(
+    w: NDArray[np.float64], c: NDArray[np.float64], paid: list[int], need: float, tol: float
+) -> list[int]:
+    """The cheapest subset of ``paid`` weighing at least ``need - tol``, by meeting in the
+    middle (Horowitz and Sahni 1974): every subset of each half, the right half's sorted by
+    weight with its cheapest heavier subset, then one search per left subset."""
     half = len(paid) // 2
     left, right = paid[:half], paid[half:]
     w_left, c_left = _subset_sums(w[left], c[left])
@@ -399,17 +369,50 @@ def least_cost_package(
     totals[reachable] = c_left[reachable] + suffix_cost[position[reachable]]
     chosen_left = int(np.argmin(totals))
     chosen_right = int(suffix_arg[position[chosen_left]])
-    chosen = sorted(free + _bits(chosen_left, left) + _bits(chosen_right, right))
+    return _bits(chosen_left, left) + _bits(chosen_right, right)
+
+
+def least_cost_package(
+    weights: ArrayLike, costs: ArrayLike, threshold: float, *, tol: float = 1e-12
+) -> Package:
+    """Exact ``min Σ_{i∈C} τ_i`` subject to ``Σ_{i∈C} w_i ≥ W*`` (A6).
+
+    ``weights`` ``w_i ≥ 0`` (e.g. shares of the target's trade), ``costs`` ``τ_i ≥ 0`` (e.g.
+    incentive gaps; ``inf`` = cannot be stabilised), ``threshold`` ``W*``. The weight constraint
+    is checked as ``Σ w_i ≥ W* − tol`` (``tol`` absorbs rounding in sums of shares). Ties in cost
+    are broken deterministically but arbitrarily. Raises
+    :class:`~sanctionsim.errors.SolverLimitError` for more than 40 members with positive finite
+    costs.
+
+    >>> p = least_cost_package([0.4, 0.35, 0.25], [3.0, 0.0, 1.0], threshold=0.6)
+    >>> p.members, p.total_cost, round(p.achieved_weight, 2)
+    ((1, 2), 1.0, 0.6)
+    """
+    w, c = _checked(weights, costs, threshold)
+    free = [i for i in range(w.size) if c[i] == 0.0]
+    paid = [i for i in range(w.size) if 0.0 < c[i] < math.inf]
+    if len(paid) > MAX_PACKAGE_MEMBERS:
+        raise SolverLimitError(
+            f"least_cost_package is exact up to {MAX_PACKAGE_MEMBERS} members with a positive "
+            f"finite cost; got {len(paid)}"
+        )
+    free_weight = float(w[free].sum())
+    available = free_weight + float(w[paid].sum())
+    if available < threshold - tol:
+        reason = f"infeasible: all members that can be stabilised weigh {available:g}"
+        members, cost = tuple(sorted(free + paid)), float(c[paid].sum())
+        return Package(members, cost, available, threshold, False, f"{reason} < {threshold:g}")
+    need = threshold - free_weight
+    if need <= tol:
+        return Package(
+            tuple(free), 0.0, free_weight, threshold, True, "the members that hold anyway suffice"
+        )
+
+    chosen = sorted(free + _cheapest_subset(w, c, paid, need, tol))
     achieved = float(w[chosen].sum())
     cost = float(c[chosen].sum())
-    return Package(
-        tuple(chosen),
-        cost,
-        achieved,
-        threshold,
-        True,
-        f"least cost {cost:g} reaches weight {achieved:g} >= {threshold:g}",
-    )
+    reason = f"least cost {cost:g} reaches weight {achieved:g} >= {threshold:g}"
+    return Package(tuple(chosen), cost, achieved, threshold, True, reason)
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,7 @@ from sanctionsim.scenario.schema_record import (
     Event,
     RecordedOutcome,
 )
+from sanctionsim.scenario.schema_relations import Relation, ThirdParty, TrustChange
 from sanctionsim.scenario.schema_target import (
     Agreement,
     ConcessionHazard,
@@ -124,6 +125,7 @@ __all__ = [
     "Provocation",
     "Quantity",
     "RecordedOutcome",
+    "Relation",
     "Role",
     "Settlement",
     "Share",
@@ -135,7 +137,9 @@ __all__ = [
     "StrategyName",
     "Support",
     "TargetProfile",
+    "ThirdParty",
     "Tie",
+    "TrustChange",
     "TypeProbabilities",
     "bounds",
     "central",
@@ -362,47 +366,6 @@ class Lever(_Model):
     until: dt.date | None = Field(default=None, description="the lever lapses on this date")
 
     since_v2 = frozenset({"until"})
-
-
-class TrustChange(_Model):
-    """A dated change of trust between two members."""
-
-    date: dt.date
-    trust: Probability
-    note: str | None = None
-    sources: list[Identifier] = Field(default_factory=list)
-
-
-class Relation(_Model):
-    """Trust between two members: how much they share what they observe."""
-
-    between: list[Identifier] = Field(min_length=2, max_length=2)
-    trust: Probability
-    changes: list[TrustChange] = Field(default_factory=list)
-    sources: list[Identifier] = Field(default_factory=list)
-    note: str | None = None
-
-
-class ThirdParty(_Model):
-    """A potential sanctions buster (Early 2015): how much lost trade it can replace."""
-
-    actor: Identifier
-    substitution_capacity: Share = Field(
-        description="share of the target's sanctioned revenue it can replace at full willingness"
-    )
-    willingness: Probability = Field(description="share of that capacity used at the start")
-    rent_sensitivity: NonNegative = Field(
-        default=0.0, description="rise in willingness per unit of pressure (sanctions rents)"
-    )
-    sources: list[Identifier] = Field(default_factory=list)
-    note: str | None = None
-    motive: Literal["commercial", "political", "mixed"] = Field(
-        default="commercial", description="political: a black knight, busting for its own ends"
-    )
-    support: list[Support] = Field(default_factory=list, description="aid, credit, arms, ...")
-    changes: list[StanceChange] = Field(default_factory=list, description="dated, in date order")
-
-    since_v2 = frozenset({"motive", "support", "changes"})
 
 
 class Scenario(ScenarioDisplay, _Model):

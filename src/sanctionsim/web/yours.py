@@ -16,8 +16,9 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from sanctionsim.errors import InputError
-from sanctionsim.web.app import Limits, _page, _parse_date
 from sanctionsim.web.compare import shown_rows
+from sanctionsim.web.limits import Limits, parse_date
+from sanctionsim.web.rendering import page
 from sanctionsim.web.uploads import (
     MAX_POLICY_BYTES,
     MAX_SCENARIO_BYTES,
@@ -66,19 +67,19 @@ def scenario_page(
     if given is None:
         if form:  # sent, but empty
             context["problems"] = ["Paste a scenario in the text area or choose a file."]
-            return _page("scenario.html", 422, **context)
+            return page("scenario.html", 422, **context)
         values["runs"] = str(limits.default_runs)
         values["seed"] = "0"
-        return _page("scenario.html", 200, **context)
+        return page("scenario.html", 200, **context)
     if isinstance(given, InputError):
         context["problems"] = problem_lines(given)
-        return _page("scenario.html", 422, **context)
+        return page("scenario.html", 422, **context)
     try:
         scenario = parse_scenario(given.text, given.name)
     except InputError as error:
         context["problems"] = problem_lines(error)
-        return _page("scenario.html", 422, **context)
-    return _page(
+        return page("scenario.html", 422, **context)
+    return page(
         "scenario.html", 400 if forecast_problem else 200, **_valid(limits, scenario, context)
     )
 
@@ -90,7 +91,7 @@ def _valid(limits: Limits, scenario: Any, context: dict[str, Any]) -> dict[str, 
     from sanctionsim.web.views import state_and_analysis
 
     values = context["form"]
-    date, date_problem = _parse_date(values.get("date"), scenario.start)
+    date, date_problem = parse_date(values.get("date"), scenario.start)
     values["date"] = values.get("date") if date_problem else date.isoformat()
     values["runs"] = values.get("runs") or str(limits.default_runs)
     values["horizon"] = values.get("horizon") or str(
@@ -130,7 +131,7 @@ def compare_page(
                 [dict(r, diff_vs_baseline=0.0, mean_ci95=r["ci95"]) for r in result["baseline"]]
             ),
         }
-    return _page(
+    return page(
         "compare.html",
         422 if error is not None else 200,
         limits=limits,
@@ -181,4 +182,4 @@ def protocol_url() -> str:
 def track_record_page() -> HTMLResponse:
     """The score history, every row, the current one marked, with the protocol in words."""
     document = track_record_document()
-    return _page("track_record.html", record=document, protocol_url=protocol_url())
+    return page("track_record.html", record=document, protocol_url=protocol_url())
