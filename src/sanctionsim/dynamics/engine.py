@@ -157,24 +157,16 @@ def run_chunk(setup: Setup, seed: int, spec: ChunkSpec, horizon: int, months: bo
     widen = np.concatenate([d.widen for d in draws])
     reliable = np.concatenate([d.reliable for d in draws])
     kernel: Kernel
+    common: dict[str, Any] = {
+        "setup": setup, "params": params, "trust": trust, "widen": widen, "reliable": reliable
+    }  # fmt: skip
     if setup.clock is None:
-        kernel = Kernel(
-            rules, uniforms, setup=setup, params=params, trust=trust, widen=widen, reliable=reliable
-        )
+        kernel = Kernel(rules, uniforms, **common)
     else:
         members = len(setup.member_ids)
         choices = Uniforms([d.choices for d in draws if d.choices], spec.sizes, 2 * members + 1)
-        kernel = KernelV2(
-            rules,
-            uniforms,
-            setup=setup,
-            params=params,
-            trust=trust,
-            widen=widen,
-            reliable=reliable,
-            choices=choices,
-            clock=setup.clock.months(horizon),
-        )
+        clock = setup.clock.months(horizon)
+        kernel = KernelV2(rules, uniforms, choices=choices, clock=clock, **common)
     recorder = _Recorder(setup, params.runs, horizon, spec.sizes)
     kept: list[Month] = []
     kernel.first()

@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from sanctionsim.coalition.parameters import CoalitionParameters
     from sanctionsim.dynamics.calibration import ChoiceParameters
     from sanctionsim.dynamics.rules import Rule
-    from sanctionsim.dynamics.setup import Setup
     from sanctionsim.dynamics.streams import Uniforms
 
 BoolArray = npt.NDArray[np.bool_]
@@ -137,23 +136,13 @@ class KernelV2(Kernel):
         rules: Sequence[Rule],
         uniforms: Uniforms,
         *,
-        setup: Setup,
-        params: CoalitionParameters,
-        trust: FloatArray,
-        widen: FloatArray,
-        reliable: BoolArray,
         choices: Uniforms,
         clock: ClockMonths,
+        **common: Any,
     ) -> None:
-        super().__init__(
-            rules,
-            uniforms,
-            setup=setup,
-            params=params,
-            trust=trust,
-            widen=widen,
-            reliable=reliable,
-        )
+        """v1's kernel on ``common`` (set-up, parameters, trust, widenings, types), plus v2's
+        own uniforms (``choices``) and the episode's clock for the horizon."""
+        super().__init__(rules, uniforms, **common)
         self.choices = choices
         self.clock = clock
         self.quantal = np.array([rule.metadata.quantal for rule in self.rules], dtype=np.bool_)
