@@ -101,3 +101,22 @@ def test_openapi_describes_the_api(server: str) -> None:
         "/api/policies",
         "/api/track-record",
     }
+
+
+def test_the_forecast_api_plays_the_model_asked_for(server: str) -> None:
+    path = "/api/cases/dprk-2014/forecast"
+    body = {"runs": 1024, "horizon": 12, "seed": 1}
+    status, v1 = call(server, path, json.dumps(body).encode())
+    assert status == 200
+    assert "model_version" not in v1  # v1's document as before
+    status, v2 = call(server, path, json.dumps({**body, "model": "v2"}).encode())
+    assert status == 200
+    assert v2["model_version"] == "v2"
+    assert len(v2["calibration"]["calibration_sha256"]) == 64
+    # v1's United States eases early in most runs; v2's reconsiders rarely and at a cost
+    assert (
+        v2["metrics"]["p_member_eases"]["USA"]["mean"]
+        < v1["metrics"]["p_member_eases"]["USA"]["mean"]
+    )
+    status, _ = call(server, path, json.dumps({**body, "model": "v9"}).encode())
+    assert status == 422

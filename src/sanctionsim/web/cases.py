@@ -27,7 +27,7 @@ from sanctionsim.web.rendering import page
 from sanctionsim.web.yours import problem_lines
 
 F = TypeVar("F", bound=Callable[..., Any])
-FORECAST_FIELDS = ("runs", "horizon", "seed", "resolve", "detection")
+FORECAST_FIELDS = ("runs", "horizon", "seed", "resolve", "detection", "model")
 
 
 def ok(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
@@ -230,6 +230,7 @@ class CasePage:
             # empty: drawn from their ranges, run by run, unless the user types a value
             "resolve": "",
             "detection": "",
+            "model": "v1",
         }
         return page(
             "case.html",

@@ -120,6 +120,7 @@ def run_forecast(scenario: Scenario, request: ForecastRequest, limits: Limits) -
         seed=request.seed,
         chunk_size=BLOCK,
         progress=check_time,
+        model=request.model,
     )
     return result.to_dict()
 
@@ -147,7 +148,7 @@ def forecast_figures(scenario: Scenario, outcome: dict[str, Any]) -> tuple[dict[
     }
     charts["easing"] = script_json(easing_chart(outcome))
     leaders = [a.id for a in scenario.actors if a.role == "leader"]
-    return charts, forecast_table_html(outcome, leaders)
+    return charts, forecast_table_html(outcome, leaders, outcome.get("model_version", "v1"))
 
 
 def comparison_result(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -76,6 +76,9 @@ class ForecastRequest(BaseModel):
     )
     detection: float | None = Field(
         default=None, ge=0.0, le=1.0, description="fix the detection probability q at this value"
+    )
+    model: Literal["v1", "v2"] = Field(
+        default="v1", description="model version (v2: docs/model-v2.md, the shipped calibration)"
     )
 
 
