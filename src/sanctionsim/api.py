@@ -147,21 +147,9 @@ def analyze(
 
 def _check_model(model: str, calibration: Any) -> Calibration | None:
     """Check ``model``; read ``calibration`` (a file's path or a ``Calibration``) for v2."""
-    from sanctionsim.dynamics.calibration import Calibration, load_calibration
-    from sanctionsim.dynamics.rules import coalition_rules
+    from sanctionsim.dynamics.calibration import calibration_for
 
-    coalition_rules(model)  # an unknown model names the argument ``model``
-    if calibration is None:
-        return None
-    if model == "v1":
-        raise ArgumentError.of(
-            "calibration", "model v1 takes no calibration; give one only with model v2"
-        )
-    if isinstance(calibration, Calibration):
-        return calibration
-    if isinstance(calibration, str | Path):
-        return load_calibration(calibration)
-    raise ArgumentError.of("calibration", "must be a calibration file's path or a Calibration")
+    return calibration_for(model, calibration)
 
 
 def run_forecast(

@@ -66,9 +66,9 @@ def analyze(
     from sanctionsim.game.coalition import analyze as run_analysis
 
     one_format(json_output, csv_output)
-    from sanctionsim.cli.dynamics_commands import model_calibration
+    from sanctionsim.dynamics.calibration import calibration_for
 
-    model_calibration(model, None)  # an unknown model exits 2, naming --model
+    calibration_for(model, None)  # an unknown model exits 2, naming --model
     if not 0.0 <= pressure_share <= 1.0:
         raise InputError.single("--pressure-share", f"must lie in [0, 1], got {pressure_share}")
     loaded = load(scenario)

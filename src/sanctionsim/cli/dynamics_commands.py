@@ -117,6 +117,7 @@ def simulate(
     the same run of the baseline (common random numbers).
     """
     from sanctionsim.cli.machine import check_chunk, check_runs
+    from sanctionsim.dynamics.calibration import calibration_for
     from sanctionsim.scenario.loader import load_scenario
 
     one_format(json, csv)
@@ -124,7 +125,7 @@ def simulate(
         raise InputError.single("--seed", f"must be >= 0, got {seed}")
     Plan(runs, 1 if horizon is None else horizon, chunk_size)  # refuse bad sizes before any work
     check_runs(runs)
-    chosen = model_calibration(model, calibration)
+    chosen = calibration_for(model, calibration)
     if out is not None:
         prepare_output(out, "--out", folder=True)
     loaded = load_scenario(scenario)
@@ -187,27 +188,6 @@ def forecast(
             model=model,
             calibration=calibration,
         )
-
-
-def model_calibration(model: str, path: Path | None) -> Calibration | None:
-    """Check ``--model`` and read ``--calibration`` (model v2 only) before any work.
-
-    Raises:
-        InputError: an unknown model version, or a calibration with model v1 or unreadable.
-    """
-    from sanctionsim.scenario.reading import MODEL_VERSIONS
-
-    if model not in MODEL_VERSIONS:
-        raise InputError.single(
-            "--model", f"unknown model {model!r} (known: {', '.join(MODEL_VERSIONS)})"
-        )
-    if path is None:
-        return None
-    if model != "v2":
-        raise InputError.single("--calibration", "only model v2 reads a calibration")
-    from sanctionsim.dynamics.calibration import load_calibration
-
-    return load_calibration(path)
 
 
 def clear_earlier_run(out: Path) -> None:

@@ -80,7 +80,8 @@ def history(
     csv: Annotated[bool, typer.Option("--csv", help=CSV_HELP)] = False,
 ) -> None:
     """Forecast cases from their start dates and score them against the references."""
-    from sanctionsim.cli.dynamics_commands import _progress, model_calibration
+    from sanctionsim.cli.dynamics_commands import _progress
+    from sanctionsim.dynamics.calibration import calibration_for
     from sanctionsim.history.assemble import evaluate
     from sanctionsim.scenario.library import case_ids
     from sanctionsim.scenario.loader import load_scenario
@@ -94,7 +95,7 @@ def history(
 
     check_runs(runs)
     months = parse_horizons(horizons)
-    chosen = model_calibration(model, calibration)
+    chosen = calibration_for(model, calibration)
     scenarios = [load_scenario(reference) for reference in (cases or case_ids())]
     if out is not None and out.exists() and not out.is_dir():
         raise InputError.single(str(out), "--out must be a folder, and this is a file")

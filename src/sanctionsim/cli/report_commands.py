@@ -221,9 +221,9 @@ def _simulate(
         DEFAULT_RUNS,
         DEFAULT_SEED,
         forecast,
-        model_calibration,
     )
     from sanctionsim.cli.scenario_commands import warn_if_before_measures
+    from sanctionsim.dynamics.calibration import calibration_for
     from sanctionsim.dynamics.plan import DEFAULT_CHUNK, Plan
 
     runs = DEFAULT_RUNS if runs is None else runs
@@ -231,7 +231,7 @@ def _simulate(
     if seed < 0:
         raise InputError.single("--seed", f"must be >= 0, got {seed}")
     Plan(runs, 1 if horizon is None else horizon, DEFAULT_CHUNK)  # bad sizes exit 2, located
-    model_calibration(model, None)  # an unknown model exits 2, naming --model
+    calibration_for(model, None)  # an unknown model exits 2, naming --model
     warn_if_before_measures(scenario, scenario.start)
     result = forecast(scenario, runs=runs, horizon=horizon, seed=seed, model=model)
     return dict(result.to_dict())

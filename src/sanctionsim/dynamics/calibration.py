@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sanctionsim.errors import InputError
+from sanctionsim.errors import ArgumentError, InputError
 
 DEFAULT_FILE = "calibration-v2.json"
 CALIBRATION_FORMAT = 1
@@ -142,6 +142,30 @@ def parse_calibration(text: str, name: str) -> Calibration:
 
 
 MAX_CALIBRATION_FILE = 16 * 1024 * 1024
+
+
+def calibration_for(model: str, calibration: Calibration | str | Path | None) -> Calibration | None:
+    """Check ``model`` and read ``calibration`` (a file's path or a record) for it: the one
+    check every command and the Python API make before any work (None: the shipped one, read
+    where it is used).
+
+    Raises:
+        ArgumentError: an unknown ``model``, a ``calibration`` with model v1, or one that is
+            neither a path nor a :class:`Calibration`.
+        InputError: an unreadable or invalid calibration file.
+    """
+    from sanctionsim.dynamics.rules import coalition_rules
+
+    coalition_rules(model)  # an unknown model names the argument ``model``
+    if calibration is None:
+        return None
+    if model != "v2":
+        raise ArgumentError.of("calibration", "only model v2 reads a calibration")
+    if isinstance(calibration, Calibration):
+        return calibration
+    if isinstance(calibration, str | Path):
+        return load_calibration(calibration)
+    raise ArgumentError.of("calibration", "must be a calibration file's path or a Calibration")
 
 
 def load_calibration(path: Path | str | None = None) -> Calibration:
