@@ -21,9 +21,12 @@ R = TypeVar("R")
 EXIT_BAD_INPUT = 2
 
 # The model's options, the same on every command that forecasts (docs/cli.md).
-ModelOption = Annotated[str, typer.Option(help="Model version: v1, or v2 (docs/model-v2.md).")]
+ModelOption = Annotated[
+    str, typer.Option(help="Model version: v1, v2, v2-shadow or v2b (docs/model-v2.md).")
+]
 CalibrationOption = Annotated[
-    Path | None, typer.Option(help="Model v2's calibration file (default: the shipped one).")
+    Path | None,
+    typer.Option(help="The v2 family's calibration file (default: the version's shipped one)."),
 ]
 
 

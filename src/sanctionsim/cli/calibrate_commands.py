@@ -2,7 +2,7 @@
 
 Refuses (exit 2): an unknown case or unreadable file, ``--runs``/``--final-runs`` below 1, a
 negative seed, ``--out`` that is a folder, a malformed ``--scheduler``, ``--omega`` outside
-(0, 1].
+(0, 1], a ``--model`` outside the v2 family.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import typer
 
 from sanctionsim.cli._common import input_errors_exit_2, prepare_output, print_json
 from sanctionsim.errors import InputError
+from sanctionsim.versions import VERSIONS
 
 if TYPE_CHECKING:
     from sanctionsim.dynamics.calibration import Calibration
@@ -38,9 +39,13 @@ def calibrate(
         list[str] | None,
         typer.Argument(help="built-in case ids or scenario files (default: every built-in case)"),
     ] = None,
-    out: Annotated[Path, typer.Option(help="The calibration file to write (JSON).")] = Path(
-        "calibration-v2.json"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(help="The calibration file to write [default: calibration-MODEL.json]."),
+    ] = None,
+    model: Annotated[
+        str, typer.Option(help="The version fitted: v2, v2-shadow or v2b (docs/model-v2.md).")
+    ] = "v2",
     runs: Annotated[int, typer.Option(help="Runs per case and grid point while searching.")] = 512,
     final_runs: Annotated[
         int, typer.Option(help="Runs per case at its fold's point, for the LOCO score.")
@@ -54,7 +59,7 @@ def calibrate(
     workers: WorkersOption = None,
     json: Annotated[bool, typer.Option("--json", help="Print the calibration as JSON.")] = False,
 ) -> None:
-    """Fit model v2's λ and α on cases, leaving one cluster out; write the calibration file.
+    """Fit a v2 version's λ and α on cases, leaving one cluster out; write the calibration file.
 
     Each case's grid is kept in OUT.work/ as it completes: a run after a kill reuses it.
     """
@@ -74,6 +79,11 @@ def calibrate(
         raise InputError.single("--seed", f"must be >= 0, got {seed}")
     if not 0 < omega <= 1:
         raise InputError.single("--omega", f"must lie in (0, 1], got {omega}")
+    if model not in VERSIONS or not VERSIONS[model].calibrated:
+        fitted = ", ".join(name for name, version in VERSIONS.items() if version.calibrated)
+        message = f"calibrate fits the v2 family ({fitted}), not {model!r}"
+        raise InputError.single("--model", message)
+    out = Path(f"calibration-{model}.json") if out is None else out
     if scheduler is not None:
         check_scheduler_address(scheduler)
     references = list(cases or case_ids())
@@ -94,11 +104,14 @@ def calibrate(
                 omega=omega,
                 map_unordered=chosen.map_unordered,
                 progress=lambda _case: advance(1),
+                model=model,
             )
     finally:
         chosen.close()
     details = {"search_runs": runs, "final_runs": final_runs, "seed": seed, "reused": reused}
-    calibration = fit(scenarios, grids, horizons=DEFAULT_HORIZONS, omega=omega, details=details)
+    calibration = fit(
+        scenarios, grids, horizons=DEFAULT_HORIZONS, omega=omega, details=details, model=model
+    )
     with _progress(len(scenarios), "scoring each case at its fold") as advance:
         calibration = with_loco_score(
             calibration, scenarios, runs=final_runs, seed=seed, progress=lambda: advance(1)

@@ -102,14 +102,22 @@ def member_payoffs(
 
 
 def easing_gain(
-    params: CoalitionParameters, seen_holding: Array, deal_honoured: Array, member: int
+    params: CoalitionParameters,
+    seen_holding: Array,
+    deal_honoured: Array,
+    member: int,
+    *,
+    expected_penalty: bool = True,
 ) -> Array:
-    """u_i(ease) − u_i(hold) per run for member ``i``, the others at ``seen_holding`` (0/1).
+    """u_i(ease) − u_i(hold) per run for member ``i``, the others at ``seen_holding`` (0/1, or
+    the chance each holds).
 
     The same number as two :func:`member_payoffs` calls differenced, computed for one member
     only (model v2 asks it of every quantal member every month):
     β_i·(h(P_e) − h(P_h)) + c_i + (g_i(P_e) + q_T·d_i)·[has something to ease, v2]
     − κ_i·UN_i − k_i·q_i − s_i, with P_h and P_e the net pressures with i holding and easing.
+    ``expected_penalty=False`` leaves out k_i·q_i: the gain of an easing not yet detected
+    (model v2b's shadow of the future charges the penalty from detection on).
 
     >>> import numpy as np
     >>> from sanctionsim.scenario.loader import load_scenario
@@ -133,7 +141,9 @@ def easing_gain(
     earned = premium + deal_honoured * params.deal_value[:, i]
     if params.accounting == "v2":
         earned = earned * params.has_something_to_ease()[:, i]
-    loss = params.breach_cost[:, i] * params.un_level_eased[i] + params.expected_penalty()[:, i]
+    loss = params.breach_cost[:, i] * params.un_level_eased[i]
+    if expected_penalty:
+        loss = loss + params.expected_penalty()[:, i]
     result: Array = (
         params.concession_value[:, i] * hazard_gap
         + params.holding_cost[:, i]

@@ -8,8 +8,10 @@ parameters fitted on every case, each held-out case's fold parameters, the data 
 leave-one-cluster-out score. Forecasts read it, never refit: ``simulate`` and the app play the
 parameters fitted on every case, ``history`` each case's fold parameters (out of sample).
 
-The shipped default is the package's data file ``dynamics/data/calibration-v2.json``;
-``--calibration FILE`` selects another. Every output records the calibration's hash
+Each version of the v2 family (:data:`sanctionsim.versions.VERSIONS`) has its own: λ and α are
+fitted for its rules. The shipped defaults are the package's data files
+``dynamics/data/calibration-<version>.json``; ``--calibration FILE`` selects another (of the same
+version). Every output records the calibration's hash
 (:attr:`Calibration.sha256`).
 
 >>> choice = ChoiceParameters(slope=2.0, backing_down=0.01)
@@ -29,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from sanctionsim.errors import ArgumentError, InputError
+from sanctionsim.versions import VERSIONS, model_version
 
-DEFAULT_FILE = "calibration-v2.json"
 CALIBRATION_FORMAT = 1
 
 
@@ -64,6 +66,7 @@ class Calibration:
         details: the grid, runs, seed, objective, the LOCO score and per-point objectives.
         sha256: the hash of the file's bytes (or of the canonical JSON when built in memory).
         source: the file read, or ``"in memory"``.
+        model: the model version fitted (one of the v2 family).
     """
 
     fitted: ChoiceParameters
@@ -73,6 +76,7 @@ class Calibration:
     details: Mapping[str, Any] = field(default_factory=dict)
     sha256: str = ""
     source: str = "in memory"
+    model: str = "v2"
 
     def for_case(self, case_id: str) -> ChoiceParameters:
         """The parameters to forecast ``case_id`` out of sample: its fold's when the fit used it,
@@ -83,7 +87,7 @@ class Calibration:
         """The calibration file's JSON (without its own hash)."""
         return {
             "format": CALIBRATION_FORMAT,
-            "model": "v2",
+            "model": self.model,
             "fitted": self.fitted.to_dict(),
             "omega": self.omega,
             "folds": {case: p.to_dict() for case, p in sorted(self.folds.items())},
@@ -119,8 +123,10 @@ def parse_calibration(text: str, name: str) -> Calibration:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError.single(name, f"not JSON: {error.msg}", line=error.lineno) from None
-    if not isinstance(data, dict) or data.get("model") != "v2":
-        raise InputError.single(name, 'not a model v2 calibration (no "model": "v2")')
+    calibrated = [name for name, version in VERSIONS.items() if version.calibrated]
+    if not isinstance(data, dict) or data.get("model") not in calibrated:
+        known = ", ".join(calibrated)
+        raise InputError.single(name, f'not a model v2 calibration ("model" not one of {known})')
     if data.get("format") != CALIBRATION_FORMAT:
         raise InputError.single(name, f"calibration format must be {CALIBRATION_FORMAT}")
     omega = data.get("omega")
@@ -138,6 +144,7 @@ def parse_calibration(text: str, name: str) -> Calibration:
         details=data.get("details", {}) if isinstance(data.get("details"), dict) else {},
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         source=name,
+        model=str(data["model"]),
     )
 
 
@@ -150,37 +157,39 @@ def calibration_for(model: str, calibration: Calibration | str | Path | None) ->
     where it is used).
 
     Raises:
-        ArgumentError: an unknown ``model``, a ``calibration`` with model v1, or one that is
-            neither a path nor a :class:`Calibration`.
+        ArgumentError: an unknown ``model``, a ``calibration`` with model v1 or fitted for
+            another version, or one that is neither a path nor a :class:`Calibration`.
         InputError: an unreadable or invalid calibration file.
     """
-    from sanctionsim.dynamics.rules import coalition_rules
-
-    coalition_rules(model)  # an unknown model names the argument ``model``
+    version = model_version(model)  # an unknown model names the argument ``model``
     if calibration is None:
         return None
-    if model != "v2":
+    if not version.calibrated:
         raise ArgumentError.of("calibration", "only model v2 reads a calibration")
-    if isinstance(calibration, Calibration):
-        return calibration
     if isinstance(calibration, str | Path):
-        return load_calibration(calibration)
-    raise ArgumentError.of("calibration", "must be a calibration file's path or a Calibration")
+        calibration = load_calibration(calibration)
+    if not isinstance(calibration, Calibration):
+        raise ArgumentError.of("calibration", "must be a calibration file's path or a Calibration")
+    if calibration.model != model:
+        raise ArgumentError.of(
+            "calibration", f"fitted for model {calibration.model}, not for model {model}"
+        )
+    return calibration
 
 
-def load_calibration(path: Path | str | None = None) -> Calibration:
-    """The calibration in ``path``, or the package's shipped default.
+def load_calibration(path: Path | str | None = None, *, model: str = "v2") -> Calibration:
+    """The calibration in ``path``, or the package's shipped default for ``model``.
 
     Raises:
         InputError: an unreadable or invalid file (located by its name).
+        ArgumentError: a ``model`` that reads no calibration.
     """
     if path is None:
-        text = (
-            resources.files("sanctionsim.dynamics")
-            .joinpath("data", DEFAULT_FILE)
-            .read_text(encoding="utf-8")
-        )
-        return parse_calibration(text, f"sanctionsim:{DEFAULT_FILE}")
+        default = model_version(model).calibration_file
+        if default is None:
+            raise ArgumentError.of("model", f"model {model} reads no calibration")
+        text = resources.files("sanctionsim.dynamics").joinpath("data", default).read_text("utf-8")
+        return parse_calibration(text, f"sanctionsim:{default}")
     file = Path(path)
     try:
         if not file.is_file():

@@ -34,6 +34,7 @@ from sanctionsim.dynamics.rules import MODEL, Rule, RuleContext, build_rule
 from sanctionsim.dynamics.setup import Setup, prepare
 from sanctionsim.dynamics.strategies import STRATEGIES
 from sanctionsim.dynamics.streams import ColumnSource, Uniforms, concat_params, draw_block
+from sanctionsim.versions import model_version
 
 if TYPE_CHECKING:
     from sanctionsim.coalition.parameters import CoalitionParameters
@@ -69,7 +70,8 @@ def build_rules(
 ) -> list[Rule]:
     """One rule object per member for a chunk of ``params.runs`` runs (the setup's model)."""
     snap_back = {deal.member: deal.snap_back for deal in setup.deals}
-    terms = None if setup.clock is None else choice_terms(params, setup.clock)
+    followers = [name == "conditional_cooperation" for name in setup.strategies]
+    terms = None if setup.clock is None else choice_terms(params, setup.clock, followers)
     rules = []
     for i, name in enumerate(setup.strategies):
         stochastic = name in STRATEGIES and STRATEGIES[name].metadata.stochastic
@@ -196,7 +198,7 @@ def simulate_chunks(
 
 def _calibrated(model: str, calibration: Calibration | None) -> dict[str, Any]:
     """``prepare``'s v2 arguments from a calibration: its global fit (None: the shipped one's)."""
-    if model != "v2" or calibration is None:
+    if calibration is None or not model_version(model).calibrated:
         return {}
     return {"choice": calibration.fitted, "omega": calibration.omega}
 
@@ -226,10 +228,10 @@ def simulate(
     """
     from sanctionsim import __version__
 
-    if model == "v2" and calibration is None:
+    if model_version(model).calibrated and calibration is None:
         from sanctionsim.dynamics.calibration import load_calibration
 
-        calibration = load_calibration()
+        calibration = load_calibration(model=model)
     plan = Plan(runs, scenario.horizon_months if horizon is None else horizon, chunk_size)
     check_seed(seed)
     setup = prepare(scenario, model, **_calibrated(model, calibration))
@@ -263,7 +265,7 @@ def simulate(
         curves=curves,
         timings=Timing(simulate_seconds=elapsed - write_seconds, write_seconds=write_seconds),
         model=model,
-        calibration=None if model == "v1" or calibration is None else calibration.identity(),
+        calibration=None if calibration is None else calibration.identity(),
     )
 
 

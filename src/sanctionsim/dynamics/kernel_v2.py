@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sanctionsim.coalition.commitment import backing_down_cost
-from sanctionsim.coalition.payoffs import concession_hazard, net_pressure
+from sanctionsim.coalition.payoffs import concession_hazard, leakage, net_pressure
 from sanctionsim.dynamics.choice import anchored_intercept
 from sanctionsim.dynamics.clock import concession_age_weight, other_end_hazard
 from sanctionsim.dynamics.epochs import epoch_probability
@@ -97,8 +97,11 @@ def clock_months(
     return ClockMonths(theta, weight, other, epoch_probability(renewal[:months], omega))
 
 
-def choice_terms(params: CoalitionParameters, clock: EpisodeClock) -> tuple[ChoiceTerms, ...]:
-    """Each member's λ, A_i, S_i and whether it has anything to ease, per run.
+def choice_terms(
+    params: CoalitionParameters, clock: EpisodeClock, followers: Sequence[bool] | None = None
+) -> tuple[ChoiceTerms, ...]:
+    """Each member's λ, A_i, S_i, whether it has anything to ease, and who would answer its
+    easing (the ``followers``: members playing conditional cooperation; default none).
 
     S_i = |β_i·h(P)| + |c_i| + |g_i(P)| + |κ_i·UN_i| + |s_i| at all-hold (P the net pressure
     with every member holding, h the analyst's hazard as stated on the start);
@@ -112,6 +115,9 @@ def choice_terms(params: CoalitionParameters, clock: EpisodeClock) -> tuple[Choi
         clock.choice.backing_down, params.concession_value, clock.commitment[None, :]
     )
     easable = params.has_something_to_ease()
+    follow = np.zeros(params.members, dtype=np.bool_)
+    if followers is not None:
+        follow[:] = followers
     terms = []
     for i in range(params.members):
         stake = monthly_stake(
@@ -123,7 +129,9 @@ def choice_terms(params: CoalitionParameters, clock: EpisodeClock) -> tuple[Choi
                 params.side_payment[:, i],
             )
         )
-        terms.append(ChoiceTerms(clock.choice.slope, cost[:, i], stake, easable[:, i]))
+        others = follow.copy()
+        others[i] = False
+        terms.append(ChoiceTerms(clock.choice.slope, cost[:, i], stake, easable[:, i], others))
     return tuple(terms)
 
 
@@ -149,11 +157,14 @@ class KernelV2(Kernel):
         self.survive = np.ones((self.runs, self.members))
         self.eased_ever = np.zeros((self.runs, self.members), dtype=np.bool_)
         self.v2u = np.zeros((self.runs, 2 * self.members + 1))
+        self.end_hazard = np.zeros(self.runs)  # the month's chance that the episode ends
 
     # -- the hooks of v1's kernel ---------------------------------------------------------------
     def target_hazard(self, hazard: FloatArray) -> FloatArray:
-        """h(P)·w_t: the analyst's hazard declining with the episode's age."""
+        """h(P)·w_t: the analyst's hazard declining with the episode's age (kept, with the other
+        ends', as the month's chance that the episode ends)."""
         result: FloatArray = hazard * self.clock.age_weight[self.t - 1]
+        self.end_hazard = result + self.clock.other_end[self.t - 1]
         return result
 
     def other_end(self, alive: BoolArray) -> BoolArray:
@@ -177,6 +188,9 @@ class KernelV2(Kernel):
         ]
         n = self.members
         everyone = np.ones((self.runs, n), dtype=np.bool_)
+        net = self.gross0 * (1.0 - leakage(self.params, self.gross0))
+        hazard = concession_hazard(self.params, net) * self.clock.age_weight[0]
+        self.end_hazard = hazard + self.clock.other_end[0]
         view_of = [
             View(
                 member=i,
@@ -186,6 +200,8 @@ class KernelV2(Kernel):
                 belief=self.belief[:, i],
                 delivered=np.zeros(self.runs, dtype=np.bool_),
                 reneged=np.zeros(self.runs, dtype=np.bool_),
+                end_hazard=self.end_hazard,
+                stage_share=self.stage_share(i),
             )
             for i in range(n)
         ]
@@ -200,6 +216,24 @@ class KernelV2(Kernel):
         ]
         return self._decide(views, actions)
 
+    def view(self, i: int, seen_holding: BoolArray, payoff: FloatArray) -> View:
+        """v1's view with the month's end hazard and, for a staged member, its next stage."""
+        result = super().view(i, seen_holding, payoff)
+        result.end_hazard = self.end_hazard
+        result.stage_share = self.stage_share(i)
+        return result
+
+    def stage_share(self, i: int) -> FloatArray | None:
+        """The share of member ``i``'s easable set its side deal's next stage eases (None: no
+        deal)."""
+        k = self.staged.get(i)
+        if k is None:
+            return None
+        ladder, pos = self.ladder[k], self.position[:, k].astype(np.intp)
+        after = np.minimum(pos + 1, len(ladder) - 1)
+        result: FloatArray = np.maximum(0.0, ladder[pos] - ladder[after])
+        return result
+
     def draw_month(self) -> FloatArray:
         """This month's v1 uniforms, after drawing v2's own matrix from its stream."""
         self.v2u = self.choices.draw()
@@ -211,6 +245,8 @@ class KernelV2(Kernel):
         """Quantal members decide for month t + 1 (row t of the clock); their hazards carried
         into the smooth chance where the run is still in force."""
         n, row = self.members, self.t
+        theta = float(self.clock.theta[row])
+        others_rate = self.clock.epoch_chance[row] / (1.0 + np.exp(-theta))
         result = []
         for i, rule in enumerate(self.rules):
             if not self.quantal[i]:
@@ -223,6 +259,7 @@ class KernelV2(Kernel):
                 theta=float(self.clock.theta[row]),
                 epoch_u=self.v2u[:, i],
                 choice_u=self.v2u[:, n + i],
+                others_rate=others_rate,
             )
             views[i].epoch = epoch
             assert isinstance(rule, QuantalResponse)  # metadata.quantal marks exactly these

@@ -28,7 +28,7 @@ import numpy.typing as npt
 from sanctionsim.actions import Action
 from sanctionsim.coalition.payoffs import member_payoffs
 from sanctionsim.dynamics.strategies import STRATEGIES, Strategy
-from sanctionsim.errors import ArgumentError
+from sanctionsim.versions import DEFAULT, model_version
 
 if TYPE_CHECKING:
     from sanctionsim.coalition.parameters import CoalitionParameters
@@ -41,7 +41,7 @@ HOLD, EASE = np.int8(Action.HOLD), np.int8(Action.EASE)
 SNAP = np.int8(2)
 """Restore what a side deal eased, plus its ``widen_by`` (a staged rule's third action)."""
 
-MODEL = "v1"
+MODEL = DEFAULT
 """The model version played when none is named."""
 
 # A member that no relation describes is weighed (and shares) at this trust: neither trusted
@@ -58,25 +58,31 @@ class ChoiceTerms:
     """What model v2's logit choice reads for one member (docs/model-v2.md, items 3 and 4).
 
     ``slope`` is λ; ``backing_down`` the one-off cost A_i per run ``(runs,)``; ``stake`` S_i per
-    run; ``easable`` whether the member has anything to ease in each run.
+    run; ``easable`` whether the member has anything to ease in each run; ``responders`` ``(N,)``
+    the other members who follow an easing they see (those playing conditional cooperation:
+    v2b's one step of reasoning, item 6).
     """
 
     slope: float
     backing_down: FloatArray
     stake: FloatArray
     easable: BoolArray
+    responders: BoolArray
 
 
 @dataclass(frozen=True)
 class Epoch:
     """A decision month of model v2, per run: ``chance`` e_t (1 at a renewal date, ω elsewhere),
     ``theta`` the anchored intercept θ_t, and the two uniforms that decide whether the member
-    reconsiders (``epoch_u < chance``) and whether it eases (``choice_u < p``)."""
+    reconsiders (``epoch_u < chance``) and whether it eases (``choice_u < p``). ``others_rate``
+    ``(N,)`` is each member's chance of easing this month were it indifferent (e_t·Λ(θ_t)): the
+    prior a v2b follower's belief starts each month from (item 7)."""
 
     chance: FloatArray
     theta: float
     epoch_u: FloatArray
     choice_u: FloatArray
+    others_rate: FloatArray
 
 
 @dataclass
@@ -93,6 +99,10 @@ class View:
             the member has eased (the member may ease the next one); else all False.
         reneged: for a member with a side deal, whether the target has reneged; else all False.
         epoch: model v2's decision month (None in v1).
+        end_hazard: model v2's monthly chance that the episode ends (the target's concession at
+            the pressure in force, and the other ends), per run (None in v1).
+        stage_share: model v2: for a member with a side deal, the share of its easable set its
+            next stage would ease, per run (None otherwise).
     """
 
     member: int
@@ -103,6 +113,8 @@ class View:
     delivered: BoolArray
     reneged: BoolArray
     epoch: Epoch | None = None
+    end_hazard: FloatArray | None = None
+    stage_share: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -356,7 +368,14 @@ class HonouredByBelief:
 
 
 # model v2's rules build on the classes above (imported here, after them, to avoid a cycle)
-from sanctionsim.dynamics.rules_v2 import QuantalFollower, QuantalResponse  # noqa: E402
+from sanctionsim.dynamics.rules_v2 import (  # noqa: E402
+    BelievingFollower,
+    ForwardLooking,
+    ForwardLookingFollower,
+    QuantalFollower,
+    QuantalResponse,
+    WeighedReciprocity,
+)
 
 RULES_BY_MODEL: MappingProxyType[str, MappingProxyType[str, type[Rule]]] = MappingProxyType(
     {
@@ -366,9 +385,19 @@ RULES_BY_MODEL: MappingProxyType[str, MappingProxyType[str, type[Rule]]] = Mappi
         "v2": MappingProxyType(
             {rule.name: rule for rule in (QuantalResponse, QuantalFollower, StagedReciprocity)}
         ),
+        "v2-shadow": MappingProxyType(
+            {
+                rule.name: rule
+                for rule in (ForwardLooking, ForwardLookingFollower, StagedReciprocity)
+            }
+        ),
+        "v2b": MappingProxyType(
+            {rule.name: rule for rule in (ForwardLooking, BelievingFollower, WeighedReciprocity)}
+        ),
     }
 )
-"""The coalition rules of each model version, by the name a scenario gives (read-only).
+"""The coalition rules of each model version (:data:`sanctionsim.versions.VERSIONS`), by the
+name a scenario gives (read-only).
 
 A member may also play any classic strategy of
 :data:`~sanctionsim.dynamics.strategies.STRATEGIES`, in every model version."""
@@ -382,10 +411,7 @@ def coalition_rules(model: str = MODEL) -> MappingProxyType[str, type[Rule]]:
     >>> coalition_rules("v2")["best_response"].__name__
     'QuantalResponse'
     """
-    if model not in RULES_BY_MODEL:
-        known = ", ".join(RULES_BY_MODEL)
-        raise ArgumentError.of("model", f"unknown model {model!r} (known: {known})")
-    return RULES_BY_MODEL[model]
+    return RULES_BY_MODEL[model_version(model).name]
 
 
 def strategy_names(model: str = MODEL) -> tuple[str, ...]:

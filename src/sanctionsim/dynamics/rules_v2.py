@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sanctionsim.coalition.payoffs import easing_gain
+from sanctionsim.coalition.shadow import MAX_DISCOUNT, responders_loss, shadow_value
 from sanctionsim.dynamics.choice import easing_probability
 from sanctionsim.dynamics.rules import (
     EASE,
@@ -39,6 +40,7 @@ from sanctionsim.dynamics.rules import (
     Rule,
     RuleContext,
     RuleMetadata,
+    StagedReciprocity,
     View,
 )
 
@@ -73,11 +75,15 @@ class QuantalResponse(Rule):
             raise ValueError("model v2's rules need choice terms (RuleContext.choice)")
         return cls(context, context.choice)
 
+    def holding(self, view: View) -> FloatArray:
+        """``(runs, N)``: whether each other member holds, as the member reckons it: as seen."""
+        result: FloatArray = view.seen_holding.astype(np.float64)
+        return result
+
     def gain(self, view: View) -> FloatArray:
-        """ΔV: u_i(ease) − u_i(hold) this month, the others as seen, minus A_i."""
-        profile = view.seen_holding.astype(np.float64)
+        """ΔV: u_i(ease) − u_i(hold) this month, the others as reckoned, minus A_i."""
         q_target = self.honoured(view.belief)
-        gain = easing_gain(self.params, profile, q_target, self.member)
+        gain = easing_gain(self.params, self.holding(view), q_target, self.member)
         result: FloatArray = gain - self.terms.backing_down
         return result
 
@@ -114,6 +120,155 @@ class QuantalFollower(QuantalResponse):
         quantal=True,
         citation="Fischbacher, Gachter & Fehr 2001; McKelvey & Palfrey 1995",
     )
+
+
+class ForwardLooking(QuantalResponse):
+    """``best_response`` in v2b: the quantal response to the shadow of the future (item 6).
+
+    ΔV_i compares a permanent easing with holding (:func:`~sanctionsim.coalition.shadow.
+    shadow_value`): the gain until detected, then the leader's penalty and the pressure lost when
+    the members who follow an easing ease in turn, discounted by δ_i and the episode's survival,
+    minus A_i. Fudenberg & Tirole 1991, ch. 5 (one-shot deviation); McKelvey & Palfrey 1995.
+    """
+
+    metadata = RuleMetadata(
+        uses_payoffs=True,
+        quantal=True,
+        citation="Fudenberg & Tirole 1991, ch. 5; McKelvey & Palfrey 1995",
+    )
+
+    def gain(self, view: View) -> FloatArray:
+        """ΔV_i of item 6, the others as the member reckons them."""
+        if view.end_hazard is None:
+            raise ValueError("model v2b's rules read the episode's end hazard (View.end_hazard)")
+        i, params = self.member, self.params
+        holding = self.holding(view)
+        q_target = self.honoured(view.belief)
+        gain = easing_gain(params, holding, q_target, i, expected_penalty=False)
+        followers = responders_loss(params, holding, i, self.terms.responders)
+        loss = params.penalty[:, i] + followers - gain
+        discount = params.discount_factor[:, i] * (1.0 - view.end_hazard)
+        return shadow_value(gain, loss, discount, params.detection[:, i], self.terms.backing_down)
+
+
+class ForwardLookingFollower(ForwardLooking):
+    """``conditional_cooperation`` in the v2-shadow ablation: item 6 on what the member saw,
+    without item 7's belief (so the ablation isolates the shadow of the future)."""
+
+    name = "conditional_cooperation"
+
+
+class BelievingFollower(ForwardLooking):
+    """``conditional_cooperation`` in v2b: item 6 on a posterior of who has eased (item 7).
+
+    Each month the member's belief that member j has eased starts from last month's and the
+    chance e_t·Λ(θ_t) that j eased since (an indifferent member's rate), then is updated by
+    Bayes' rule on the month's report: an easing is seen with j's detection q_j, a holding wrongly
+    seen easing with the false-alarm rate f. The member reckons the others' holding as 1 minus
+    the posterior, so one false alarm moves it only as far as the report is informative
+    (Fischbacher, Gachter & Fehr 2001 on conditional cooperation on beliefs; Drezner 2000 on
+    doubt about the others' compliance).
+    """
+
+    name = "conditional_cooperation"
+    metadata = RuleMetadata(
+        uses_payoffs=True,
+        quantal=True,
+        citation="Fischbacher, Gachter & Fehr 2001; Drezner 2000; Fudenberg & Tirole 1991",
+    )
+
+    def __init__(self, context: RuleContext, terms: ChoiceTerms) -> None:
+        super().__init__(context, terms)
+        self.eased_belief: FloatArray = np.zeros((context.runs, context.params.members))
+
+    def holding(self, view: View) -> FloatArray:
+        """1 − the posterior that each other member has eased."""
+        result: FloatArray = 1.0 - self.eased_belief
+        return result
+
+    def next(self, view: View) -> ActionArray:
+        """Update the belief on this month's report, then decide as :class:`ForwardLooking`."""
+        if view.epoch is None:
+            raise ValueError("model v2's rules decide at epochs (View.epoch)")
+        self.eased_belief = eased_posterior(
+            self.eased_belief,
+            view.epoch.others_rate,
+            ~view.seen_holding,
+            self.params.detection,
+            self.params.false_alarm,
+        )
+        return super().next(view)
+
+
+class WeighedReciprocity(StagedReciprocity):
+    """``staged_reciprocity`` in v2b: the next stage is eased only when the deal is worth it.
+
+    After the target delivered every stage eased so far, the member eases the next stage when
+    the deal's expected value at its belief that the target is reliable, q_T·d_i / (1 − d_i)
+    (d_i the effective discount of item 6), exceeds the stage's cost of backing down, A_i
+    prorated by the stage's share of its easable pressure (docs/model-v2.md, item 7).
+    Snap-back is v1's.
+    """
+
+    metadata = RuleMetadata(
+        staged=True,
+        uses_deal=True,
+        citation="Axelrod 1984; Osgood 1962 (GRIT); docs/model-v2.md item 7",
+    )
+
+    def __init__(self, context: RuleContext, terms: ChoiceTerms, snap_on_renege: bool) -> None:
+        super().__init__(context.runs, context.member, snap_on_renege)
+        self.params = context.params
+        self.honoured = HonouredByBelief(context.params)
+        self.terms = terms
+
+    @classmethod
+    def build(cls, context: RuleContext) -> Rule:
+        """Weighed reciprocity on the member's deal; a member without a deal holds."""
+        if context.snap_back is None or context.choice is None:
+            return StagedReciprocity.build(context)
+        return cls(context, context.choice, context.snap_back)
+
+    def next(self, view: View) -> ActionArray:
+        """v1's staged move, holding a due stage the deal is not worth."""
+        action = super().next(view)
+        if view.end_hazard is None or view.stage_share is None:
+            raise ValueError("model v2b's staged rule reads View.end_hazard and stage_share")
+        i = self.member
+        discount = np.clip(
+            self.params.discount_factor[:, i] * (1.0 - view.end_hazard), 0.0, MAX_DISCOUNT
+        )
+        worth = self.honoured(view.belief) * self.params.deal_value[:, i] / (1.0 - discount)
+        cost = self.terms.backing_down * view.stage_share
+        action[(action == EASE) & ~(worth > cost)] = HOLD
+        return action
+
+
+def eased_posterior(
+    belief: FloatArray,
+    rate: FloatArray,
+    seen_easing: npt.NDArray[np.bool_],
+    detection: FloatArray,
+    false_alarm: FloatArray,
+) -> FloatArray:
+    """Each member's posterior that each other has eased, after one month's report (item 7).
+
+    ``belief`` and ``seen_easing`` are ``(runs, N)``; ``rate`` ``(N,)`` the prior chance of
+    easing in the month; ``detection`` ``(runs, N)``; ``false_alarm`` ``(runs,)``.
+
+    >>> b = np.zeros((1, 2)); rate = np.array([0.01, 0.01])
+    >>> q, f = np.array([[0.9, 0.9]]), np.array([0.05])
+    >>> np.round(eased_posterior(b, rate, np.array([[True, False]]), q, f), 4).tolist()
+    [[0.1538, 0.0011]]
+    """
+    prior = belief + (1.0 - belief) * rate[None, :]
+    f = false_alarm[:, None]
+    if_eased = np.where(seen_easing, detection, 1.0 - detection)
+    if_held = np.where(seen_easing, f, 1.0 - f)
+    joint = prior * if_eased
+    total = joint + (1.0 - prior) * if_held
+    result: FloatArray = np.where(total > 0, joint / np.where(total > 0, total, 1.0), prior)
+    return result
 
 
 def monthly_stake(params_terms: tuple[FloatArray, ...]) -> FloatArray:

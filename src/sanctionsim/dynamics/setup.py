@@ -22,6 +22,7 @@ from sanctionsim.dynamics.strategies import STRATEGIES
 from sanctionsim.errors import InputError
 from sanctionsim.scenario.schema import Quantity, Scenario, central
 from sanctionsim.scenario.views import as_of
+from sanctionsim.versions import model_version
 
 if TYPE_CHECKING:
     from sanctionsim.dynamics.calibration import ChoiceParameters
@@ -224,11 +225,11 @@ def prepare(
     )
     leader = next((i for i, a in enumerate(members) if a.role == "leader"), None)
     clock = None
-    if model == "v2":
+    if model_version(model).calibrated:
         if choice is None or omega is None:
             from sanctionsim.dynamics.calibration import load_calibration
 
-            shipped = load_calibration()
+            shipped = load_calibration(model=model)
             choice = shipped.fitted if choice is None else choice
             omega = shipped.omega if omega is None else omega
         clock = _episode_clock(start, member_ids, choice, omega)

@@ -26,6 +26,7 @@ from sanctionsim.coalition.parameters import CoalitionParameters, KeyedStreams, 
 from sanctionsim.coalition.quantities import draw_quantity
 from sanctionsim.dynamics import target as tgt
 from sanctionsim.dynamics.rules import DEFAULT_TRUST
+from sanctionsim.versions import kernel_of
 
 if TYPE_CHECKING:
     from sanctionsim.dynamics.setup import Setup
@@ -61,7 +62,7 @@ def draw_block(setup: Setup, seed: int, block: int, n: int) -> BlockDraws:
     """
     streams = KeyedStreams(seed, (block,))
     scenario = setup.scenario
-    v2 = setup.model == "v2"
+    v2 = kernel_of(setup.model) == "v2"
     params = draw_parameters(
         scenario, streams, n, date=scenario.start, accounting="v2" if v2 else "v1"
     )

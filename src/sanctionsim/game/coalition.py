@@ -50,6 +50,7 @@ from sanctionsim.game.stabilise import (
 from sanctionsim.game.stage import incentive_gap
 from sanctionsim.game.topology import EASE, HOLD, classify, dominant_action, martin_type
 from sanctionsim.tables import Row, TidyRecord
+from sanctionsim.versions import kernel_of
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -198,7 +199,7 @@ class CoalitionAnalysis(TidyRecord):
     package_reason: str
     version: str = __version__
     model: str = "v1"
-    v2_terms: dict[str, dict[str, float]] | None = None  # model v2's choice terms per member
+    v2_terms: dict[str, dict[str, float | bool]] | None = None  # model v2's choice terms per member
 
     _caption_columns = ("scenario", "date")
 
@@ -258,10 +259,11 @@ def analyze(
 ) -> CoalitionAnalysis:
     """Analyse every member's stage game on ``date`` (default: the scenario's start).
 
-    ``model="v2"`` reads the payoffs with model v2's accounting (a member's own UN-based measures
-    easable at κ_i) and adds each member's v2 choice terms (:func:`v2_choice_terms`).
+    A version of the v2 family (``model="v2"``, ``"v2-shadow"``, ``"v2b"``) reads the payoffs with
+    model v2's accounting (a member's own UN-based measures easable at κ_i) and adds each
+    member's choice terms under that version (:func:`v2_choice_terms`).
     """
-    params = central_parameters(scenario, date, accounting="v2" if model == "v2" else "v1")
+    params = central_parameters(scenario, date, accounting=kernel_of(model))
     tensor = payoff_tensor(params)
     bare = payoff_tensor(
         dataclasses.replace(
@@ -299,35 +301,67 @@ def analyze(
         package_feasible=bool(package.feasible),
         package_reason=package.reason,
         model=model,
-        v2_terms=v2_choice_terms(scenario, params) if model == "v2" else None,
+        v2_terms=v2_choice_terms(scenario, params, model) if kernel_of(model) == "v2" else None,
     )
 
 
-def v2_choice_terms(scenario: Scenario, params: CoalitionParameters) -> dict[str, dict[str, float]]:
-    """Per member, at central values and the shipped calibration: the one-off cost of backing
-    down A_i, its institutional commitment γ_i, its monthly stake S_i, the one-month gain of
-    easing while the others hold ΔV_i (A_i deducted), and its chance of easing at one decision
-    epoch, p = Λ(θ_1 + λ·ΔV_i/S_i) (docs/model-v2.md, items 3 and 4)."""
-    from sanctionsim.coalition.payoffs import easing_gain
+def v2_choice_terms(
+    scenario: Scenario, params: CoalitionParameters, model: str = "v2"
+) -> dict[str, dict[str, float | bool]]:
+    """Per member, at central values and the version's shipped calibration, everyone holding:
+    the one-off cost of backing down A_i, its institutional commitment γ_i, its monthly stake
+    S_i, the value of easing ΔV_i as the version's ``best_response`` weighs it (v2: one month's
+    gain; v2-shadow and v2b: the shadow of the future; A_i deducted), its chance of easing at
+    one decision epoch p = Λ(θ_1 + λ·ΔV_i/S_i), and whether it plays Deadlock (easing pays
+    whatever the others do and no answer to it costs more than it gains: only A_i and the
+    leader's levers keep it in) (docs/model-v2.md, items 3, 4 and 6)."""
+    from sanctionsim.coalition.payoffs import concession_hazard, easing_gain, net_pressure
+    from sanctionsim.coalition.shadow import responders_loss
     from sanctionsim.dynamics.choice import easing_probability
     from sanctionsim.dynamics.kernel_v2 import choice_terms
+    from sanctionsim.dynamics.rules import RuleContext, View, coalition_rules
+    from sanctionsim.dynamics.rules_v2 import QuantalResponse
     from sanctionsim.dynamics.setup import prepare
 
     on_date = scenario.model_copy(update={"start": params.date})  # the episode's age then
-    clock = prepare(on_date, "v2").clock
+    setup = prepare(on_date, model)
+    clock = setup.clock
     assert clock is not None
-    theta = float(clock.months(1).theta[0])
+    month = clock.months(1)
     everyone = np.ones((1, params.members))
-    result = {}
-    for i, terms in enumerate(choice_terms(params, clock)):
-        gain = easing_gain(params, everyone, params.deal_honoured(), i) - terms.backing_down
-        chance = easing_probability(theta, terms.slope, gain, terms.stake)
+    nobody = np.zeros((1, params.members))
+    hazard = concession_hazard(params, net_pressure(params, everyone))
+    end = hazard * month.age_weight[0] + month.other_end[0]
+    followers = [name == "conditional_cooperation" for name in setup.strategies]
+    weighing = coalition_rules(model)["best_response"]
+    q = params.deal_honoured()
+    result: dict[str, dict[str, float | bool]] = {}
+    for i, terms in enumerate(choice_terms(params, clock, followers)):
+        context = RuleContext(1, i, params, np.full((1, params.members), 0.5), None, None, terms)
+        view = View(
+            member=i,
+            own_held=np.ones(1, dtype=np.bool_),
+            seen_holding=everyone.astype(np.bool_),
+            payoff=np.zeros(1),
+            belief=params.reliable_prior,
+            delivered=np.zeros(1, dtype=np.bool_),
+            reneged=np.zeros(1, dtype=np.bool_),
+            end_hazard=end,
+        )
+        rule = weighing.build(context)
+        assert isinstance(rule, QuantalResponse)  # the v2 family's best_response
+        gain = rule.gain(view)
+        chance = easing_probability(float(month.theta[0]), terms.slope, gain, terms.stake)
+        alone = easing_gain(params, everyone, q, i, expected_penalty=False)
+        after_all = easing_gain(params, nobody, q, i, expected_penalty=False)
+        answered = params.penalty[:, i] + responders_loss(params, everyone, i, terms.responders)
         result[params.member_ids[i]] = {
             "backing_down_cost": float(terms.backing_down[0]),
             "commitment": float(clock.commitment[i]),
             "monthly_stake": float(terms.stake[0]),
             "gain_of_easing": float(gain[0]),
             "chance_per_epoch": float(chance[0]) if terms.easable[0] else 0.0,
+            "deadlock": bool(alone[0] > 0 and after_all[0] > 0 and answered[0] <= alone[0]),
         }
     return result
 

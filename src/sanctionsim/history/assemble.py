@@ -31,6 +31,7 @@ from sanctionsim.history.protocol import (
 )
 from sanctionsim.history.references import TrainingCase, reference_forecasts
 from sanctionsim.scenario.schema import Scenario
+from sanctionsim.versions import VERSIONS
 
 if TYPE_CHECKING:
     from sanctionsim.dynamics.calibration import Calibration
@@ -126,10 +127,11 @@ def evaluate(
         raise InputError.single("--horizons", "horizons must be whole months in 1..600")
     pool = _training_pool(_with_library(scenarios), horizons)
     table = read_forecasts(forecasts) if forecasts is not None else None
-    if model == "v2" and calibration is None and table is None:
+    calibrated = model in VERSIONS and VERSIONS[model].calibrated  # else model_forecast says
+    if calibrated and calibration is None and table is None:
         from sanctionsim.dynamics.calibration import load_calibration
 
-        calibration = load_calibration()
+        calibration = load_calibration(model=model)
     results = []
     for scenario, training in zip(scenarios, pool[: len(scenarios)], strict=True):
         pairs = training.pairs
@@ -137,7 +139,7 @@ def evaluate(
             needed = [(p.event, p.horizon) for p in pairs if p.scored]
             forecast: CaseForecast = file_forecast(table, str(forecasts), scenario.id, needed)
         else:
-            fold = calibration.for_case(scenario.id) if calibration and model == "v2" else None
+            fold = calibration.for_case(scenario.id) if calibration and calibrated else None
             forecast = model_forecast(
                 scenario,
                 horizons,
@@ -160,6 +162,6 @@ def evaluate(
         horizons=horizons,
         resamples=resamples,
         calibration_id=None
-        if calibration is None or model != "v2" or from_file
+        if calibration is None or not calibrated or from_file
         else f"{calibration.source} sha256:{calibration.sha256}",
     )

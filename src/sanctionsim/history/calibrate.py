@@ -54,6 +54,8 @@ _MODEL_SOURCES = (
     "dynamics/kernel_v2.py",
     "dynamics/rules.py",
     "dynamics/rules_v2.py",
+    "coalition/shadow.py",
+    "versions.py",
     "dynamics/choice.py",
     "dynamics/clock.py",
     "dynamics/epochs.py",
@@ -89,6 +91,7 @@ class GridTask:
     seed: int
     horizons: tuple[int, ...]
     omega: float
+    model: str = "v2"
 
 
 def case_grid(task: GridTask) -> dict[str, Any]:
@@ -106,7 +109,7 @@ def case_grid(task: GridTask) -> dict[str, Any]:
             task.horizons,
             runs=task.runs,
             seed=task.seed,
-            model="v2",
+            model=task.model,
             choice=point,
             omega=task.omega,
         )
@@ -181,6 +184,7 @@ def _part_key(task: GridTask, content: str, code: str) -> dict[str, Any]:
         "horizons": list(task.horizons),
         "omega": task.omega,
         "grid": [p.to_dict() for p in GRID],
+        "model": task.model,
         "model_code": code,
     }
 
@@ -196,6 +200,7 @@ def run_grids(
     omega: float,
     map_unordered: Callable[[Callable[[GridTask], dict[str, Any]], list[GridTask]], Iterator[Any]],
     progress: Callable[[str], None] | None = None,
+    model: str = "v2",
 ) -> tuple[dict[str, list[dict[str, float]]], int]:
     """Every case's grid, from the work folder where its part matches, else computed (and
     written as it completes). Returns the grids and how many parts were reused."""
@@ -207,7 +212,7 @@ def run_grids(
     grids: dict[str, list[dict[str, float]]] = {}
     todo = []
     for scenario, reference in zip(scenarios, references, strict=True):
-        task = GridTask(reference, runs, seed, tuple(horizons), omega)
+        task = GridTask(reference, runs, seed, tuple(horizons), omega, model)
         key = _part_key(task, content_hash(scenario), code)
         part = work / f"{scenario.id}.json"
         stored = _read_part(part)
@@ -248,6 +253,7 @@ def fit(
     horizons: Sequence[int],
     omega: float,
     details: dict[str, Any],
+    model: str = "v2",
 ) -> Calibration:
     """The global fit and each case's fold (its cluster left out) from the stored grids."""
     from sanctionsim.history.protocol import content_hash
@@ -269,6 +275,7 @@ def fit(
         folds=folds,
         cases={s.id: content_hash(s) for s in scenarios},
         omega=omega,
+        model=model,
         details={
             **details,
             "grid": {"slope": list(SLOPES), "backing_down": list(BACKING_DOWN)},
@@ -301,7 +308,7 @@ def with_loco_score(
         scenarios,
         runs=runs,
         seed=seed,
-        model="v2",
+        model=calibration.model,
         calibration=calibration,
         progress=None if progress is None else lambda _case: progress(),
     ).to_dict()

@@ -31,8 +31,8 @@ from sanctionsim.errors import InputError, Problem
 if TYPE_CHECKING:
     from sanctionsim.dynamics.calibration import ChoiceParameters
 from sanctionsim.history.protocol import TARGET_CONCEDES, delivers_event, eases_event
-from sanctionsim.scenario.reading import MODEL_VERSIONS
 from sanctionsim.scenario.schema import Scenario
+from sanctionsim.versions import VERSIONS
 
 DEFAULT_RUNS = 2048
 DEFAULT_SEED = 0
@@ -73,8 +73,8 @@ def model_forecast(
     from sanctionsim.dynamics.records import METRIC
     from sanctionsim.dynamics.setup import prepare
 
-    if model not in MODEL_VERSIONS:
-        known = ", ".join(MODEL_VERSIONS)
+    if model not in VERSIONS:
+        known = ", ".join(VERSIONS)
         raise InputError.single("--model", f"unknown model {model!r} (known: {known})")
     blind = scenario.model_copy(update={"recorded_outcome": None})
     setup = prepare(blind, model, choice=choice, omega=omega)
