@@ -27,6 +27,9 @@ from typing import Literal
 from sanctionsim.errors import ArgumentError
 
 Kernel = Literal["v1", "v2"]
+ModelName = Literal["v1", "v2", "v2-shadow", "v2b"]
+"""The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
+it lists exactly :data:`VERSIONS`."""
 
 
 @dataclass(frozen=True)

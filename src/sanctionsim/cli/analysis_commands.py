@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -56,7 +57,11 @@ def analyze(
         ),
     ] = None,
     model: Annotated[
-        str, typer.Option(help="v1, or v2: v2's accounting and each member's v2 choice terms")
+        str,
+        typer.Option(
+            help="v1, or a version of the v2 family (v2, v2-shadow, v2b): v2's accounting and "
+            "each member's choice terms under that version"
+        ),
     ] = "v1",
     json_output: JsonOption = False,
     csv_output: CsvOption = False,
@@ -194,7 +199,35 @@ def _print(result: CoalitionAnalysis, scenario: Scenario) -> None:
     for m in result.members:
         reason = m.thresholds["levers_in_force"].reason
         out.print(f"{m.member}: grim trigger with the levers in force: {reason}")
+    for member, terms in (result.v2_terms or {}).items():
+        out.print(choice_sentence(names.get(member, member), result.model, terms), highlight=False)
     out.print(LEGEND, highlight=False)
+
+
+def choice_sentence(name: str, model: str, terms: Mapping[str, float | bool]) -> str:
+    """A member's choice under a version of the v2 family, in words (docs/model-v2.md).
+
+    >>> terms = {"chance_per_epoch": 0.004, "gain_of_easing": -2.5, "backing_down_cost": 1.2,
+    ...          "deadlock": True}
+    >>> print(choice_sentence("Japan", "v2b", terms))  # doctest: +NORMALIZE_WHITESPACE
+    Japan (model v2b): eases with a chance of 0.40% when it reviews its measures; easing is worth
+    -2.50 U against holding, the one-off cost of backing down (1.20 U) included. It plays
+    Deadlock: easing pays whatever the others do and no answer to it costs more than it gains,
+    so only the cost of backing down and the leader's levers keep it in.
+    """
+    text = (
+        f"{name} (model {model}): eases with a chance of {float(terms['chance_per_epoch']):.2%} "
+        f"when it reviews its measures; easing is worth {float(terms['gain_of_easing']):.2f} U "
+        f"against holding, the one-off cost of backing down "
+        f"({float(terms['backing_down_cost']):.2f} U) included."
+    )
+    if terms.get("deadlock"):
+        text += (
+            " It plays Deadlock: easing pays whatever the others do and no answer to it costs "
+            "more than it gains, so only the cost of backing down and the leader's levers keep "
+            "it in."
+        )
+    return text
 
 
 def register(app: typer.Typer) -> None:

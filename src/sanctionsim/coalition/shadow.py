@@ -60,10 +60,13 @@ def shadow_value(
 def responders_loss(
     params: CoalitionParameters, holding: Array, member: int, responders: NDArray[np.bool_]
 ) -> Array:
-    """F_i: the concession value member ``i`` loses when the ``responders`` ease after it.
+    """F_i: what member ``i`` loses, once eased, when the ``responders`` ease after it.
 
-    β_i·(h(P_i) − h(P_i,R)), with P_i the net pressure once ``i`` has eased (the others at
-    ``holding``, the chance each holds) and P_i,R the same with the responders eased too.
+    β_i·(h(P_i) − h(P_i,R)) + g'_i·(P_i − P_i,R)·[i has something to ease]: the concession it
+    holds out for grows less likely, and the rents its easing earns shrink with the pressure
+    (the defection premium g_i(P) = g_i(0) + g'_i·P), with P_i the net pressure once ``i`` has
+    eased (the others at ``holding``, the chance each holds) and P_i,R the same with the
+    responders eased too. The other terms of u_i do not depend on the others' levels.
 
     >>> from sanctionsim.scenario.loader import load_scenario
     >>> from sanctionsim.coalition.parameters import central_parameters
@@ -78,7 +81,10 @@ def responders_loss(
     eased = holding.copy()
     eased[:, member] = 0.0
     answered = eased * ~responders
-    before = concession_hazard(params, net_pressure(params, eased))
-    after = concession_hazard(params, net_pressure(params, answered))
-    result: Array = params.concession_value[:, member] * (before - after)
+    before, after = net_pressure(params, eased), net_pressure(params, answered)
+    hazard_lost = concession_hazard(params, before) - concession_hazard(params, after)
+    rents_lost = params.premium_slope[:, member] * (before - after)
+    if params.accounting == "v2":  # the premium is earned on what is eased only
+        rents_lost = rents_lost * params.has_something_to_ease()[:, member]
+    result: Array = params.concession_value[:, member] * hazard_lost + rents_lost
     return result

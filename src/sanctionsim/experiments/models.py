@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sanctionsim.errors import InputError
 from sanctionsim.experiments.store import MODEL_VERSION
+from sanctionsim.versions import model_version
 
 if TYPE_CHECKING:
     from sanctionsim.dynamics.calibration import ChoiceParameters
@@ -44,11 +45,15 @@ def model_terms(spec: ExperimentSpec, base: Path) -> ModelTerms:
     Raises:
         InputError: a calibration named with model v1, or an unreadable calibration file.
     """
-    if spec.model == "v1":
+    if not model_version(spec.model).calibrated:
         if spec.calibration is not None:
             raise InputError.single("calibration", "only model v2 reads a calibration")
-        return ModelTerms()
+        return ModelTerms(spec.model)
     from sanctionsim.dynamics.calibration import load_calibration
 
-    calibration = load_calibration(None if spec.calibration is None else base / spec.calibration)
-    return ModelTerms("v2", calibration.fitted, calibration.omega, calibration.identity())
+    path = None if spec.calibration is None else base / spec.calibration
+    calibration = load_calibration(path, model=spec.model)
+    if calibration.model != spec.model:
+        message = f"fitted for model {calibration.model}, not for model {spec.model}"
+        raise InputError.single("calibration", message)
+    return ModelTerms(spec.model, calibration.fitted, calibration.omega, calibration.identity())

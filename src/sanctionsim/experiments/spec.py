@@ -31,6 +31,7 @@ from sanctionsim.dynamics.plan import BLOCK, check_runs, is_chunk_size
 from sanctionsim.errors import InputError, Problem, ScenarioError
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.scenario.yaml_source import Located, magnitude_problems, parse_yaml, read_text
+from sanctionsim.versions import ModelName
 
 BASELINE = "baseline"
 
@@ -66,9 +67,10 @@ class ExperimentSpec(BaseModel):
     chunk_size: int = Field(default=4 * BLOCK, ge=BLOCK, le=1024 * BLOCK)
     sensitivity: SensitivitySpec | None = None
     description: str | None = None
-    model: Literal["v1", "v2"] = "v1"
+    model: ModelName = "v1"
     calibration: str | None = Field(
-        default=None, description="model v2's calibration file (relative to the spec)"
+        default=None,
+        description="the v2 family's calibration file (relative to the spec; default: shipped)",
     )
 
 

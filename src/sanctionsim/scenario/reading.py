@@ -28,10 +28,12 @@ from pydantic import BaseModel
 
 from sanctionsim.scenario.schema_base import Estimate
 from sanctionsim.scenario.yaml_source import PathKey
+from sanctionsim.versions import VERSIONS, kernel_of
 
-MODEL_VERSIONS = ("v1", "v2")
-"""Model versions with a declared reading: ``v1`` (the first model) and ``v2``
-(docs/model-v2.md), which reads everything v1 reads and the fields marked ``v2``."""
+MODEL_VERSIONS = tuple(VERSIONS)
+"""Every model version (:data:`sanctionsim.versions.VERSIONS`). A version reads what its kernel
+reads: ``v1`` (the first model), or ``v2`` (docs/model-v2.md: everything v1 reads and the fields
+marked ``v2``), which every version of the v2 family reads alike."""
 
 PROTOCOL = "protocol"
 """The evaluation protocol (``docs/cases.md``): reads the episode's clock, not the forecast."""
@@ -167,12 +169,13 @@ DESCRIPTIVE_V2 = frozenset({"sources[].page"})
 def reads(version: str, pattern: str) -> bool:
     """Whether model ``version`` reads the input named ``pattern`` (False for non-inputs)."""
     use = _BY_PATTERN.get(pattern)
-    return use is not None and version in use.read_by
+    return use is not None and kernel_of(version) in use.read_by
 
 
 def fields_read(version: str) -> tuple[str, ...]:
     """The patterns of every input model ``version`` reads, in registry order."""
-    return tuple(use.pattern for use in INPUTS if version in use.read_by)
+    kernel = kernel_of(version)
+    return tuple(use.pattern for use in INPUTS if kernel in use.read_by)
 
 
 def pattern_of(path: PathKey) -> str:
@@ -211,11 +214,12 @@ def unread_inputs(model: BaseModel, version: str) -> Iterator[tuple[PathKey, Fie
 
     The outermost such field is reported, not each field inside it."""
     skip: PathKey | None = None
+    kernel = kernel_of(version)
     for path, _, differs in explicit_fields(model):
         if skip is not None and path[: len(skip)] == skip:
             continue
         use = _BY_PATTERN.get(pattern_of(path))
-        if use is None or not differs or version in use.read_by or PROTOCOL in use.read_by:
+        if use is None or not differs or kernel in use.read_by or PROTOCOL in use.read_by:
             continue
         skip = path
         yield path, use

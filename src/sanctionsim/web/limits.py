@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
+
+from sanctionsim.versions import ModelName
 
 CASE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,79}$"
 MIN_DATE = dt.date(1900, 1, 1)
@@ -77,8 +79,9 @@ class ForecastRequest(BaseModel):
     detection: float | None = Field(
         default=None, ge=0.0, le=1.0, description="fix the detection probability q at this value"
     )
-    model: Literal["v1", "v2"] = Field(
-        default="v1", description="model version (v2: docs/model-v2.md, the shipped calibration)"
+    model: ModelName = Field(
+        default="v1",
+        description="model version (the v2 family: docs/model-v2.md, its shipped calibration)",
     )
 
 

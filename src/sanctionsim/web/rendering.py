@@ -11,6 +11,8 @@ from typing import Any
 
 from fastapi.responses import HTMLResponse
 
+from sanctionsim.versions import VERSIONS
+
 
 @functools.cache
 def templates() -> Any:
@@ -28,6 +30,7 @@ def templates() -> Any:
     env.filters["pct"] = lambda v: "–" if v is None else f"{v:.1%}"
     # the shipped score history's row of the model in use: read, never recomputed on a request
     env.globals["track_record"] = _track_record
+    env.globals["model_names"] = tuple(VERSIONS)
     return env
 
 
