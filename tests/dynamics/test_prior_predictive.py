@@ -1,4 +1,5 @@
-"""Model v2's prior-predictive checks (docs/model-v2.md, "Checks before the first LOCO score").
+"""Model v2's prior- and posterior-predictive checks (docs/model-v2.md, "Checks before the first
+LOCO score").
 
 On a synthetic episode per TIES group (fixtures and their documented priors in
 ``prior_predictive/``), with λ and α drawn from the design's priors, model v2 must reproduce
@@ -7,7 +8,8 @@ concession at 12, 36 and 60 months within the wider of ±50% of the TIES estimat
 interval, and no rush to ease in the first months (members' mean monthly easing hazard over
 months 1–3 at most 1.5 times that over months 4–24, renewal months aside: the design's check,
 which its own anchor fails for a new episode, kept as a strict expected failure; and amendment
-2's check against the anchor's own ratio).
+2's check against the anchor's own ratio). The posterior-predictive checks are the same checks
+with each calibrated version's fitted λ and α (its shipped calibration) in place of the priors.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sanctionsim.dynamics.calibration import ChoiceParameters
+from sanctionsim.dynamics.calibration import ChoiceParameters, load_calibration
 from sanctionsim.dynamics.choice import monthly_capitulation
 from sanctionsim.dynamics.engine import run_outcomes
 from sanctionsim.dynamics.epochs import OMEGA, renewal_calendar
@@ -40,14 +42,25 @@ def prior_draws(seed: int = 20261201) -> list[ChoiceParameters]:
     return [ChoiceParameters(float(s), float(a)) for s, a in zip(slopes, alphas, strict=True)]
 
 
+PRIOR = "prior"
+"""The population drawn from the priors (model v2); any other name is a calibrated version whose
+shipped fit is played (the posterior-predictive checks)."""
+POSTERIOR = ("v2", "v2b")
+
+
 @cache
-def population(group: str) -> tuple[Scenario, list[RunOutcomes]]:
+def population(group: str, source: str = PRIOR) -> tuple[Scenario, list[RunOutcomes]]:
     scenario = load_scenario(FIXTURES / f"{group}.yaml")
+    if source == PRIOR:
+        draws = [("v2", choice, OMEGA) for choice in prior_draws()]
+    else:
+        fitted = load_calibration(model=source)
+        draws = [(source, fitted.fitted, fitted.omega)] * DRAWS
     outcomes = [
         run_outcomes(
-            scenario, runs=RUNS, horizon=HORIZON, seed=k, model="v2", choice=choice, omega=OMEGA
+            scenario, runs=RUNS, horizon=HORIZON, seed=k, model=model, choice=choice, omega=omega
         )
-        for k, choice in enumerate(prior_draws())
+        for k, (model, choice, omega) in enumerate(draws)
     ]
     return scenario, outcomes
 
@@ -60,10 +73,11 @@ def _band(group: str, cause: str, months: int) -> tuple[float, float, float]:
     return estimate, min(low, 0.5 * estimate), max(high, 1.5 * estimate)
 
 
+@pytest.mark.parametrize("source", [PRIOR, *POSTERIOR])
 @pytest.mark.parametrize("group", GROUPS)
 @pytest.mark.parametrize("months", [12, 36, 60])
-def test_concession_incidence_is_within_the_ties_band(group: str, months: int) -> None:
-    _, outcomes = population(group)
+def test_concession_incidence_is_within_the_ties_band(group: str, months: int, source: str) -> None:
+    _, outcomes = population(group, source)
     simulated = np.mean(
         [((o.conceded_month > 0) & (o.conceded_month <= months)).mean() for o in outcomes]
     )
@@ -71,22 +85,23 @@ def test_concession_incidence_is_within_the_ties_band(group: str, months: int) -
     assert low <= simulated <= high, (group, months, simulated, estimate)
 
 
+@pytest.mark.parametrize("source", [PRIOR, *POSTERIOR])
 @pytest.mark.parametrize("group", GROUPS)
 @pytest.mark.parametrize("months", [12, 36, 60])
 def test_the_leader_lifting_without_concession_is_within_the_ties_band(
-    group: str, months: int
+    group: str, months: int, source: str
 ) -> None:
-    scenario, outcomes = population(group)
+    scenario, outcomes = population(group, source)
     leader = [a.id for a in scenario.members].index("LEAD")
     simulated = np.mean([o.eased_by(months)[:, leader].mean() for o in outcomes])
     estimate, low, high = _band(group, "sender_capitulates", months)
     assert low <= simulated <= high, (group, months, simulated, estimate)
 
 
-def early_and_later_hazard(group: str) -> tuple[float, float]:
+def early_and_later_hazard(group: str, source: str = PRIOR) -> tuple[float, float]:
     """Members' mean monthly easing hazard over months 1–3 and 4–24 (renewal months aside),
     from the mean smooth chance of each member with something to ease."""
-    scenario, outcomes = population(group)
+    scenario, outcomes = population(group, source)
     member_ids = tuple(a.id for a in scenario.members)
     renewals = renewal_calendar(scenario, member_ids, HORIZON)
     early, later = [], []
@@ -122,10 +137,11 @@ def test_members_do_not_rush_to_ease_in_the_first_months(group: str) -> None:
     assert early <= 1.5 * later, (early, later)
 
 
+@pytest.mark.parametrize("source", [PRIOR, *POSTERIOR])
 @pytest.mark.parametrize("group", ["io", "multilateral_no_io"])
-def test_members_rush_no_more_than_the_large_n_anchor_allows(group: str) -> None:
+def test_members_rush_no_more_than_the_large_n_anchor_allows(group: str, source: str) -> None:
     """Amendment 2: the early/late ratio at most 1.5 times the TIES anchor's own ratio."""
-    early, later = early_and_later_hazard(group)
+    early, later = early_and_later_hazard(group, source)
     assert early / later <= 1.5 * anchor_ratio(group), (early / later, anchor_ratio(group))
 
 
