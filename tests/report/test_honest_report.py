@@ -33,3 +33,28 @@ def test_the_report_labels_monte_carlo_error_bands_and_track_records(tmp_path: P
         assert f"<li>{escape(row.kind_sentence(kind))}</li>" in html
     leader = f"{row.brier_by_kind['leader_eases']:.3f} vs"
     assert table.count(leader) == 1  # the USA alone is scored as a leader
+
+
+def test_a_v2_report_shows_the_range_across_folds_and_refuses_the_flag_for_a_folder(
+    tmp_path: Path,
+) -> None:
+    report = tmp_path / "v2.html"
+    made = run_sanctionsim(
+        "report", "dprk-2014", "--model", "v2", "--runs", "1024", "--horizon", "6",
+        "-o", str(report),
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    html = report.read_text(encoding="utf-8")
+    table = html.split('<table id="forecast-metrics">')[1].split("</table>")[0]
+    headers = table.split("</tr>")[0]
+    assert "<th>Monte Carlo error</th><th>across calibration folds</th>" in headers
+    assert table.count('<td class="num folds">') == table.count("<tr>") - 1
+    assert 'id="fold-range-note"' in html
+    results = tmp_path / "results"
+    simulated = run_sanctionsim(
+        "simulate", "dprk-2014", "--runs", "1024", "--horizon", "3", "--out", str(results)
+    )
+    assert simulated.returncode == 0, simulated.stderr
+    refused = run_sanctionsim("report", str(results), "--no-fold-range")
+    assert refused.returncode == 2
+    assert "error: --no-fold-range: only for a scenario" in refused.stderr

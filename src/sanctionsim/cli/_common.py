@@ -25,6 +25,14 @@ ModelOption = Annotated[str, typer.Option(help="Model version: v1, or v2 (docs/m
 CalibrationOption = Annotated[
     Path | None, typer.Option(help="Model v2's calibration file (default: the shipped one).")
 ]
+FOLD_RANGE_HELP = (
+    "Model v2: also simulate each distinct parameter set of the calibration's folds (paired, "
+    "at most 2,048 runs a set) for each probability's range across folds; "
+    "--no-fold-range skips that work."
+)
+FoldRangeOption = Annotated[
+    bool, typer.Option("--fold-range/--no-fold-range", help=FOLD_RANGE_HELP)
+]
 
 
 def fail(error: InputError) -> NoReturn:
