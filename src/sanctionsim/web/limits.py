@@ -80,6 +80,14 @@ class ForecastRequest(BaseModel):
     model: Literal["v1", "v2"] = Field(
         default="v1", description="model version (v2: docs/model-v2.md, the shipped calibration)"
     )
+    fold_range: bool = Field(
+        default=True,
+        description=(
+            "model v2: also each probability's range across the calibration's folds (one more "
+            "bounded simulation per distinct fold parameter set: about twice the time); "
+            "false skips it"
+        ),
+    )
 
 
 class ForecastTimeoutError(Exception):
