@@ -50,11 +50,20 @@ def test_a_v2_report_shows_the_range_across_folds_and_refuses_the_flag_for_a_fol
     assert "<th>Monte Carlo error</th><th>across calibration folds</th>" in headers
     assert table.count('<td class="num folds">') == table.count("<tr>") - 1
     assert 'id="fold-range-note"' in html
+    # a v2 results folder's report draws the range (and v2's track record) it was saved with
     results = tmp_path / "results"
     simulated = run_sanctionsim(
-        "simulate", "dprk-2014", "--runs", "1024", "--horizon", "3", "--out", str(results)
-    )
+        "simulate", "dprk-2014", "--model", "v2", "--runs", "1024", "--horizon", "3",
+        "--out", str(results),
+    )  # fmt: skip
     assert simulated.returncode == 0, simulated.stderr
+    from_folder = run_sanctionsim("report", str(results))
+    assert from_folder.returncode == 0, from_folder.stderr
+    html = (results / "report.html").read_text(encoding="utf-8")
+    saved = json.loads((results / "forecast.json").read_text(encoding="utf-8"))
+    low, high = saved["fold_range"]["metrics"]["p_cascade"]
+    assert f'<td class="num folds">{low:.1%} - {high:.1%}</td>' in html
+    assert f"<li>{escape(current_row('v2').kind_sentence('concession'))}</li>" in html
     refused = run_sanctionsim("report", str(results), "--no-fold-range")
     assert refused.returncode == 2
     assert "error: --no-fold-range: only for a scenario" in refused.stderr
