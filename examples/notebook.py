@@ -3,8 +3,8 @@
 Run it as ``python examples/notebook.py OUT_DIR [RUNS]``; each block is what one notebook cell
 would hold. It writes ``OUT_DIR/easing.png`` (the members' cumulative easing curves),
 ``OUT_DIR/metrics.csv`` (the headline metrics) and ``OUT_DIR/curves.csv`` (the curves,
-long-form). The test suite runs it (tests/api/test_notebook.py). Needs the ``report`` extra
-(pandas, matplotlib).
+long-form). The test suite runs it (tests/api/test_notebook.py). Needs the ``notebook`` extra
+(pandas, matplotlib: ``pip install 'sanctionsim[notebook]'``).
 """
 
 from __future__ import annotations

@@ -163,12 +163,14 @@ def run_forecast(
     chunk_size: int | None = None,
     out: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    fold_range: bool = True,
 ) -> SimulationResult:
     """Simulate ``scenario`` and, with ``out``, write its results there: per-run Parquet files
     (``runs/``), ``forecast.json``, and the tidy tables ``metrics`` (the headline) and
     ``curves`` (month by month), each as CSV and Parquet. The command line's ``simulate``
     runs through here too. ``calibration`` (None: the model's default) is handed to the engine
-    as it is, for the model versions that read one."""
+    as it is, for the model versions that read one; so is ``fold_range`` (model v2: the
+    probabilities' range across the calibration's folds, :mod:`sanctionsim.dynamics.folds`)."""
     import json
 
     from sanctionsim.dynamics.engine import simulate as run_engine
@@ -186,6 +188,7 @@ def run_forecast(
         store=ParquetStore(out) if out is not None else None,
         progress=progress,
         model=model,
+        fold_range=fold_range,
         **({} if calibration is None else {"calibration": calibration}),
     )
     if out is not None:
@@ -207,6 +210,7 @@ def simulate(
     calibration: Any = None,
     at: dt.date | str | None = None,
     out: str | Path | None = None,
+    fold_range: bool = True,
 ) -> SimulationResult:
     """A Monte Carlo forecast of ``runs`` runs over ``horizon`` months (default: the
     scenario's), from its start or from the date ``at`` (the scenario as it stood then: every
@@ -214,18 +218,26 @@ def simulate(
     gives the same result; a policy's runs are paired with the baseline's (common random
     numbers). ``out`` names a folder for the results (see :func:`run_forecast`).
 
-    ``model`` is the model version (``"v1"`` or ``"v2"``, docs/model-v2.md); ``calibration``
-    is model v2's calibration file or record (default: the shipped one; v1 refuses one).
+    ``model`` is the model version (``"v1"``, ``"v2"``, ``"v2-shadow"`` or ``"v2b"``,
+    docs/model-v2.md); ``calibration`` is the v2 family's calibration file or record (default:
+    the version's shipped one; v1 refuses one).
+    With model v2 and ``fold_range`` (the default), the forecast is simulated again at each
+    distinct parameter set of the calibration's folds (same seed: paired runs; at most 2,048
+    runs a set) and each probability carries its range across them (``result.fold_range``;
+    ``fold_low``, ``fold_high`` in ``to_frame()``): the parameters' uncertainty from the fit,
+    not the forecast's uncertainty as a whole. ``fold_range=False`` skips that work.
 
     Warns (``UserWarning``) when the forecast starts before every measure or the episode.
 
     Raises:
         ArgumentError: a bad ``runs``, ``horizon``, ``seed``, ``model``, ``calibration``,
-            ``at`` (also a ``ValueError``).
+            ``at``, ``fold_range`` (also a ``ValueError``).
     """
     from sanctionsim.dynamics.plan import Plan, check_seed
 
     chosen = _check_model(model, calibration)
+    if not isinstance(fold_range, bool):
+        raise ArgumentError.of("fold_range", f"must be True or False, got {fold_range!r}")
     check_seed(seed)
     Plan(runs, 1 if horizon is None else horizon)  # refuse bad sizes before loading anything
     loaded = apply_policy(scenario, policy) if policy else _scenario(scenario)
@@ -245,6 +257,7 @@ def simulate(
         model=model,
         calibration=chosen,
         out=folder,
+        fold_range=fold_range,
     )
 
 

@@ -79,3 +79,52 @@ def test_simulate_warns_when_the_start_precedes_every_measure(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     json.loads(result.stdout)
     assert "warning: 1985-01-01 precedes every measure of dprk-2014" in result.stderr
+
+
+def _fold_cells(document: dict[str, object]) -> list[str]:
+    """Each probability's range across folds as the table writes it, in its rows' order (one
+    side deal: its delivery, then its snap-back), from the JSON."""
+    across = document["fold_range"]
+    assert isinstance(across, dict)
+    cells = []
+    for name, value in across["metrics"].items():
+        if name != "p_deal_delivers":  # the one deal's, a second time
+            spans = value.values() if isinstance(value, dict) else [value]
+            cells += [f"{low:.1%} - {high:.1%}" for low, high in spans]
+    return cells
+
+
+def test_model_v2_shows_the_range_across_folds_beside_the_monte_carlo_error(table: str) -> None:
+    flags = ("simulate", "dprk-2014", "--model", "v2", "--runs", "1024", "--horizon", "6")
+    document = json.loads(sanctionsim(*flags, "--json").stdout)
+    assert document["fold_range"]["runs"] == 1024
+    printed = sanctionsim(*flags)
+    assert printed.returncode == 0, printed.stderr
+    lines = printed.stdout.splitlines()
+    concedes = document["metrics"]["p_target_concedes"]["ci95"]
+    low, high = document["fold_range"]["metrics"]["p_target_concedes"]
+    # under the Monte Carlo error of the same row, labelled, right-aligned with it
+    error = f"{concedes[0]:.1%} - {concedes[1]:.1%}"
+    row = next(i for i, line in enumerate(lines) if line.lstrip().startswith("target concedes"))
+    end = lines[row].index(error) + len(error)
+    assert lines[row + 1][:end].endswith("across folds:")
+    assert lines[row + 2][:end].endswith(f"{low:.1%} - {high:.1%}")
+    shown = [
+        lines[i + 1][: line.rindex(":") + 1].split("  ")[-1].strip()
+        for i, line in enumerate(lines)
+        if line.rstrip().endswith("across folds:")
+    ]
+    assert shown == _fold_cells(document)
+    v2_table = re.sub(r"\s+", " ", printed.stdout)
+    assert "the uncertainty of the fitted parameters only, not the forecast's" in v2_table
+    assert "across folds" not in table  # model v1: no folds, the table as before
+    csv_header = sanctionsim(*flags, "--csv").stdout.splitlines()[0]
+    assert ",mc_low,mc_high,fold_low,fold_high,q05,q95" in csv_header
+
+
+def test_no_fold_range_skips_the_work_and_says_nothing_of_folds() -> None:
+    flags = ("simulate", "dprk-2014", "--model", "v2", "--runs", "1024", "--horizon", "3")
+    skipped = sanctionsim(*flags, "--no-fold-range", "--json")
+    assert skipped.returncode == 0, skipped.stderr
+    assert json.loads(skipped.stdout)["fold_range"] is None
+    assert "across folds" not in sanctionsim(*flags, "--no-fold-range").stdout

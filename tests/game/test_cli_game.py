@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import subprocess
@@ -44,6 +46,50 @@ def test_json_contract_on_a_small_game(tmp_path: Path) -> None:
     assert document["pure"] == [[1, 1]]
     assert document["mixed"] == [[[0.0, 1.0], [0.0, 1.0]]]
     assert document["mixed_exact"] == [[["0", "1"], ["0", "1"]]]
+
+
+BATTLE = (
+    b'NFG 1 R "Battle" { "Row" "Col" } { { "Opera" "Fight" } { "Opera" "Fight" } }\n""\n'
+    b'{ { "" 2, 1 } { "" 0, 0 } { "" 0, 0 } { "" 1, 2 } }\n1 2 3 4\n'
+)
+
+
+def test_csv_is_the_json_equilibria_as_a_tidy_table(tmp_path: Path) -> None:
+    game = _write(tmp_path, "battle.nfg", BATTLE)
+    document = json.loads(_run(str(game), "--json").stdout)
+    result = _run(str(game), "--csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == [
+        "game", "kind", "equilibrium", "player", "strategy", "probability", "exact"
+    ]  # fmt: skip
+    names = {"Row": 0, "Col": 1}
+    strategies = ["Opera", "Fight"]
+    pure = [r for r in rows if r["kind"] == "pure"]
+    assert len(pure) == len(document["pure"]) * 2 * 2  # every player's every strategy
+    for row in pure:
+        chosen = document["pure"][int(row["equilibrium"]) - 1][names[row["player"]]]
+        played = strategies.index(row["strategy"]) == chosen
+        assert (float(row["probability"]), row["exact"]) == ((1.0, "1") if played else (0.0, "0"))
+    mixed = [r for r in rows if r["kind"] == "mixed"]
+    assert len(mixed) == len(document["mixed"]) * 2 * 2
+    for row in mixed:
+        k, i, s = (
+            int(row["equilibrium"]) - 1,
+            names[row["player"]],
+            strategies.index(row["strategy"]),
+        )
+        assert float(row["probability"]) == document["mixed"][k][i][s]
+        assert row["exact"] == document["mixed_exact"][k][i][s]
+    assert any(Fraction(r["exact"]) not in (0, 1) for r in mixed)  # the truly mixed one is there
+    assert {r["game"] for r in rows} == {"Battle"}
+
+
+def test_json_and_csv_together_are_refused_before_reading_the_file(tmp_path: Path) -> None:
+    result = _run(str(tmp_path / "absent.nfg"), "--json", "--csv")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "error: --csv: choose --json or --csv, not both\n"
 
 
 def test_table_output_names_strategies(tmp_path: Path) -> None:

@@ -120,3 +120,21 @@ def test_the_forecast_api_plays_the_model_asked_for(server: str) -> None:
     )
     status, _ = call(server, path, json.dumps({**body, "model": "v9"}).encode())
     assert status == 422
+
+
+def test_a_v2_forecast_carries_its_range_across_folds_unless_asked_not_to(server: str) -> None:
+    path = "/api/cases/dprk-2014/forecast"
+    body = {"runs": 1024, "horizon": 6, "seed": 2, "model": "v2"}
+    status, full = call(server, path, json.dumps(body).encode())
+    assert status == 200
+    across = full["fold_range"]
+    assert across["runs"] == 1024
+    assert sum(s["folds"] for s in across["parameter_sets"]) > len(across["parameter_sets"])
+    assert list(across["metrics"]["p_member_eases"]) == list(full["metrics"]["p_member_eases"])
+    status, skipped = call(server, path, json.dumps({**body, "fold_range": False}).encode())
+    assert status == 200
+    assert skipped["fold_range"] is None
+    assert skipped["metrics"] == full["metrics"]  # the forecast itself is the same
+    status, refused = call(server, path, json.dumps({**body, "fold_range": "maybe"}).encode())
+    assert status == 422
+    assert "fold_range" in json.dumps(refused)

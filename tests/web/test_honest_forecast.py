@@ -52,6 +52,22 @@ def test_a_forecast_left_drawn_labels_its_error_band_and_record(server: str) -> 
         assert f"<li>{escape(row.kind_sentence(kind))}</li>" in page
 
 
+def test_a_v2_forecast_page_shows_the_range_across_folds_and_the_form_can_skip_it(
+    server: str,
+) -> None:
+    form = _get(server + "/cases/dprk-2014").split('id="forecast-form"')[1].split("</form>")[0]
+    assert '<option value="true" selected>yes</option>' in form
+    fields = {"runs": "1024", "horizon": "6", "seed": "0", "model": "v2"}
+    page = _post(server + "/cases/dprk-2014/forecast", fields)
+    table = page.split('<table id="forecast-metrics">')[1].split("</table>")[0]
+    assert "<th>Monte Carlo error</th><th>across calibration folds</th>" in table
+    assert re.search(r'<td class="num folds">\d+\.\d% - \d+\.\d%</td>', table)
+    note = page.split('id="fold-range-note">')[1].split("</p>")[0]
+    assert "not the forecast&#x27;s uncertainty as a whole" in note
+    skipped = _post(server + "/cases/dprk-2014/forecast", {**fields, "fold_range": "false"})
+    assert "across calibration folds" not in skipped.split('<table id="forecast-metrics">')[1]
+
+
 def test_in_a_browser_run_forecast_leaves_the_inputs_drawn(page: Any, server: str) -> None:
     page.goto(server + "/cases/dprk-2014")
     form = page.locator("#forecast-form")
@@ -67,3 +83,18 @@ def test_in_a_browser_run_forecast_leaves_the_inputs_drawn(page: Any, server: st
     headers = page.locator("#forecast-metrics th").all_inner_texts()
     assert headers[2:4] == ["Monte Carlo error", "5-95% of runs"]
     assert "not the forecast's uncertainty" in page.locator("#mc-error-note").inner_text()
+
+
+def test_in_a_browser_a_v2_forecast_shows_the_range_across_folds(page: Any, server: str) -> None:
+    page.goto(server + "/cases/dprk-2014")
+    form = page.locator("#forecast-form")
+    assert form.locator("select[name=fold_range]").input_value() == "true"
+    form.locator("select[name=model]").select_option("v2")
+    form.locator("input[name=runs]").fill("1024")
+    form.locator("input[name=horizon]").fill("6")
+    form.locator("button").click()
+    page.wait_for_selector("#forecast-metrics")
+    headers = page.locator("#forecast-metrics th").all_inner_texts()
+    assert headers[2:5] == ["Monte Carlo error", "across calibration folds", "5-95% of runs"]
+    assert "fitted parameters only" in page.locator("#fold-range-note").inner_text()
+    assert page.messages == []

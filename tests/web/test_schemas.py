@@ -21,6 +21,13 @@ REQUESTS: list[tuple[str, str, str, dict[str, Any] | None]] = [
     ("get", "/api/cases/{case_id}/snapshot", "/api/cases/dprk-2014/snapshot", None),
     ("get", "/api/cases/{case_id}/analysis", "/api/cases/dprk-2014/analysis", None),
     ("post", "/api/cases/{case_id}/forecast", "/api/cases/dprk-2014/forecast", FORECAST),
+    # model v2's document: model_version, calibration and fold_range (item 4)
+    (
+        "post",
+        "/api/cases/{case_id}/forecast",
+        "/api/cases/dprk-2014/forecast",
+        {**FORECAST, "model": "v2"},
+    ),
     ("get", "/api/policies", "/api/policies", None),
     ("get", "/api/track-record", "/api/track-record", None),
     ("post", "/api/scenario/check", "/api/scenario/check", {"scenario": MINIMAL}),

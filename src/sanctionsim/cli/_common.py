@@ -28,6 +28,14 @@ CalibrationOption = Annotated[
     Path | None,
     typer.Option(help="The v2 family's calibration file (default: the version's shipped one)."),
 ]
+FOLD_RANGE_HELP = (
+    "Model v2: also simulate each distinct parameter set of the calibration's folds (paired, "
+    "at most 2,048 runs a set) for each probability's range across folds; "
+    "--no-fold-range skips that work."
+)
+FoldRangeOption = Annotated[
+    bool, typer.Option("--fold-range/--no-fold-range", help=FOLD_RANGE_HELP)
+]
 
 
 def fail(error: InputError) -> NoReturn:

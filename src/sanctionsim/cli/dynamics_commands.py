@@ -26,6 +26,7 @@ import typer
 from sanctionsim.cli._common import (
     CSV_HELP,
     CalibrationOption,
+    FoldRangeOption,
     ModelOption,
     input_errors_exit_2,
     one_format,
@@ -107,6 +108,7 @@ def simulate(
     policy: PolicyOption = None,
     model: ModelOption = "v1",
     calibration: CalibrationOption = None,
+    fold_range: FoldRangeOption = True,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
     csv: Annotated[bool, typer.Option("--csv", help=CSV_HELP)] = False,
 ) -> None:
@@ -147,6 +149,7 @@ def simulate(
         out=out,
         model=model,
         calibration=chosen,
+        fold_range=fold_range,
     )
     if json:
         print_json(result.to_dict())
@@ -169,14 +172,16 @@ def forecast(
     out: Path | None = None,
     model: str = "v1",
     calibration: Calibration | None = None,
+    fold_range: bool = True,
 ) -> SimulationResult:
     """Simulate with a progress bar on stderr (only when stderr is a terminal); write ``out``
     (:func:`sanctionsim.api.run_forecast`)."""
     from sanctionsim.api import run_forecast
+    from sanctionsim.dynamics.engine import planned_runs
 
     if out is not None:
         clear_earlier_run(out)
-    with _progress(runs) as advance:
+    with _progress(planned_runs(runs, model, calibration, fold_range)) as advance:
         return run_forecast(
             scenario,
             runs=runs,
@@ -187,6 +192,7 @@ def forecast(
             progress=advance,
             model=model,
             calibration=calibration,
+            fold_range=fold_range,
         )
 
 
@@ -228,8 +234,9 @@ def _progress(
 
 def print_forecast(result: SimulationResult, console: Console, leaders: Sequence[str] = ()) -> None:
     """The forecast as a table (:mod:`sanctionsim.report.forecast_table`): each probability with
-    its Monte Carlo error and the model's track record on its kind of event, each quantity with
-    the 5-95% band across runs; the track-record lines and what the error means below it."""
+    its Monte Carlo error (and with model v2, under it, its range across the calibration's
+    folds) and the model's track record on its kind of event, each quantity with the 5-95% band
+    across runs; the track-record lines and what the error and the range mean below it."""
     from rich import box
     from rich.table import Table
 
@@ -237,11 +244,14 @@ def print_forecast(result: SimulationResult, console: Console, leaders: Sequence
         BAND,
         MC_ERROR,
         MC_ERROR_NOTE,
+        fold_note,
         forecast_rows,
         record_lines,
     )
 
-    rows = forecast_rows(result.to_dict(), leaders, result.model)
+    document = result.to_dict()
+    rows = forecast_rows(document, leaders, result.model)
+    note = fold_note(document)
     table = Table(
         title=(
             f"Forecast for {result.scenario_id} from {result.start}: {result.runs:,} runs, "
@@ -250,14 +260,19 @@ def print_forecast(result: SimulationResult, console: Console, leaders: Sequence
         box=box.SIMPLE_HEAD,
     )
     table.add_column("quantity", ratio=1, overflow="fold")
-    # headers broken by hand, so that the table fits 80 columns without cutting a number
-    for header in ("estimate", MC_ERROR.replace(" error", "\nerror"), BAND.replace(" of", "\nof")):
+    # headers broken by hand, so that the table fits 80 columns without cutting a number; the
+    # range across folds goes under the Monte Carlo error, each labelled (no room for a column)
+    error = MC_ERROR.replace(" error", "\nerror") + ("\n/ across folds" if note else "")
+    for header in ("estimate", error, BAND.replace(" of", "\nof")):
         table.add_column(header, justify="right", no_wrap=True)
     table.add_column("track record\n(Brier, model\nvs reference)", justify="right", no_wrap=True)
     for row in rows:
-        table.add_row(row.label, row.estimate, row.mc_error, row.band or "-", row.record)
+        spread = f"{row.mc_error}\nacross folds:\n{row.folds}" if row.folds else row.mc_error
+        table.add_row(row.label, row.estimate, spread, row.band or "-", row.record)
     console.print(table)
     console.print(MC_ERROR_NOTE, highlight=False)
+    if note:
+        console.print(note, highlight=False)
     for line in record_lines(rows):
         console.print(line, highlight=False)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sanctionsim.cli._common import input_errors_exit_2, print_json
+from sanctionsim.cli._common import CSV_HELP, input_errors_exit_2, one_format, print_csv, print_json
 
 if TYPE_CHECKING:
     from sanctionsim.game.normal_form import Game
@@ -42,16 +42,56 @@ def _solve_document(game: Game) -> dict[str, Any]:
     return document
 
 
+def solution_rows(game: Game, document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The printed equilibria as a tidy table (``game solve --csv``): one row per equilibrium,
+    player and strategy, ``game, kind, equilibrium, player, strategy, probability, exact``.
+
+    ``kind`` is ``pure`` or ``mixed`` (the extreme equilibria of a two-player game),
+    ``equilibrium`` its number within its kind (from 1, as the table numbers them), ``exact``
+    the probability as a fraction for a game with rational payoffs (empty otherwise). Every
+    strategy is listed, so each equilibrium's probabilities sum to 1 for each player.
+    """
+    rows: list[dict[str, Any]] = []
+
+    def add(kind: str, number: int, floats: list[list[float]], exact: list[list[str]]) -> None:
+        for i, strategy in enumerate(floats):
+            for s, probability in enumerate(strategy):
+                rows.append(
+                    {
+                        "game": game.title,
+                        "kind": kind,
+                        "equilibrium": number,
+                        "player": game.players[i],
+                        "strategy": game.strategies[i][s],
+                        "probability": probability,
+                        "exact": exact[i][s] if exact else None,
+                    }
+                )
+
+    for number, profile in enumerate(document["pure"], start=1):
+        chosen = [
+            [1.0 if s == c else 0.0 for s in range(k)]
+            for k, c in zip(game.shape, profile, strict=True)
+        ]
+        add("pure", number, chosen, [[str(int(p)) for p in strategy] for strategy in chosen])
+    exact_mixed = document.get("mixed_exact")
+    for number, floats in enumerate(document.get("mixed", []), start=1):
+        add("mixed", number, floats, exact_mixed[number - 1] if exact_mixed else [])
+    return rows
+
+
 @game_app.command("solve")
 @input_errors_exit_2
 def solve(
     file: Annotated[Path, typer.Argument(help="A Gambit strategic-form game (.nfg).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help=CSV_HELP)] = False,
 ) -> None:
     """Every pure Nash equilibrium and, for two players, every extreme mixed equilibrium."""
     from sanctionsim.errors import SolverLimitError
     from sanctionsim.game.nfg import read_nfg
 
+    one_format(as_json, as_csv)
     game = read_nfg(file)
     try:
         document = _solve_document(game)
@@ -60,6 +100,9 @@ def solve(
         raise typer.Exit(1) from None
     if as_json:
         print_json(document)
+        return
+    if as_csv:
+        print_csv(solution_rows(game, document))
         return
     _print_tables(game, document)
 

@@ -1,7 +1,8 @@
 """Report and web-app commands: ``report`` and ``serve``.
 
 ``sanctionsim report SCENARIO|RESULTS_DIR [-o FILE] [--figures DIR [--format svg,pdf,png]]
-[--scenario SCENARIO] [--no-forecast] [--runs N] [--horizon MONTHS] [--seed S]`` writes the
+[--scenario SCENARIO] [--no-forecast] [--runs N] [--horizon MONTHS] [--seed S] [--model v1|v2]
+[--no-fold-range]`` writes the
 self-contained HTML report. A SCENARIO (case id or YAML file) gives the summary, timeline,
 assumptions, game analysis and its forecast, simulated here first (as ``sanctionsim simulate``
 would, with its defaults) unless ``--no-forecast``; a RESULTS_DIR (a folder written by
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sanctionsim.cli._common import input_errors_exit_2, prepare_output
+from sanctionsim.cli._common import FOLD_RANGE_HELP, input_errors_exit_2, prepare_output
 from sanctionsim.errors import InputError
 
 if TYPE_CHECKING:
@@ -127,6 +128,14 @@ ModelOption = Annotated[
     str | None,
     typer.Option(help="model version of a scenario's forecast, v1 or v2 [default: v1]"),
 ]
+FoldRangeOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--fold-range/--no-fold-range",
+        help=f"{FOLD_RANGE_HELP} [default: --fold-range]",
+        show_default=False,
+    ),
+]
 
 
 @input_errors_exit_2
@@ -142,6 +151,7 @@ def report(
     horizon: HorizonOption = None,
     seed: SeedOption = None,
     model: ModelOption = None,
+    fold_range: FoldRangeOption = None,
 ) -> None:
     """Write the self-contained HTML report (opens offline), with the scenario's forecast or
     the results folder's; with --figures, every chart as SVG, PDF and PNG files too."""
@@ -152,6 +162,7 @@ def report(
 
     export = figure_export(figures, formats, png)
     sizes = {"--runs": runs, "--horizon": horizon, "--seed": seed, "--model": model}
+    sizes["--fold-range" if fold_range else "--no-fold-range"] = fold_range
     if is_experiment_folder(Path(source)):
         flags = {"--figures": figures, "--format": formats, "--png": png, "--scenario": scenario}
         _refuse_for_experiments({**flags, **sizes, "--no-forecast": no_forecast or None})
@@ -166,7 +177,7 @@ def report(
     if export is not None:
         prepare_output(export[0], export[2], folder=True)
     if forecast is None and not no_forecast:
-        forecast = _simulate(loaded, runs, horizon, seed, model or "v1")
+        forecast = _simulate(loaded, runs, horizon, seed, model or "v1", fold_range is not False)
     analysis = analyze(loaded, loaded.start).to_dict()
     write_text_atomically(target, render_report(loaded, analysis, forecast))
     typer.echo(f"wrote {target}")
@@ -213,7 +224,12 @@ def _check_forecast_options(
 
 
 def _simulate(
-    scenario: Scenario, runs: int | None, horizon: int | None, seed: int | None, model: str
+    scenario: Scenario,
+    runs: int | None,
+    horizon: int | None,
+    seed: int | None,
+    model: str,
+    fold_range: bool = True,
 ) -> dict[str, Any]:
     """The scenario's forecast as ``sanctionsim simulate`` makes it (same defaults, checks and
     progress bar), as the report draws it: its ``to_dict()``."""
@@ -233,7 +249,9 @@ def _simulate(
     Plan(runs, 1 if horizon is None else horizon, DEFAULT_CHUNK)  # bad sizes exit 2, located
     calibration_for(model, None)  # an unknown model exits 2, naming --model
     warn_if_before_measures(scenario, scenario.start)
-    result = forecast(scenario, runs=runs, horizon=horizon, seed=seed, model=model)
+    result = forecast(
+        scenario, runs=runs, horizon=horizon, seed=seed, model=model, fold_range=fold_range
+    )
     return dict(result.to_dict())
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from sanctionsim.dynamics.folds import FoldCollector
 from sanctionsim.dynamics.kernel import EASED_BELOW, Kernel, Month
 from sanctionsim.dynamics.kernel_v2 import KernelV2, choice_terms
 from sanctionsim.dynamics.metrics import Summary, histogram_counts, summarise
@@ -214,11 +215,16 @@ def simulate(
     progress: Progress | None = None,
     model: str = MODEL,
     calibration: Calibration | None = None,
+    fold_range: bool = True,
 ) -> SimulationResult:
     """Simulate ``runs`` runs of ``horizon`` months (default: the scenario's) from its start.
 
     Model v2 plays the parameters ``calibration`` fitted on every case (default: the shipped
-    calibration); v1 reads no calibration.
+    calibration); v1 reads no calibration. With ``fold_range`` (v2 only), the headline
+    probabilities' range across the calibration's distinct fold parameter sets is computed too
+    (:mod:`sanctionsim.dynamics.folds`: paired runs, at most
+    :data:`~sanctionsim.dynamics.folds.FOLD_RUNS` a set; ``progress`` counts those runs too,
+    :func:`planned_runs`).
 
     Raises:
         ArgumentError: bad sizes (``runs < 1``, horizon outside 1..600, chunk size not a
@@ -237,16 +243,22 @@ def simulate(
     setup = prepare(scenario, model, **_calibrated(model, calibration))
     deal_ids = tuple(d.id for d in setup.deals)
     summary = Summary(plan.horizon, setup.member_ids, deal_ids)
+    folds = None
+    if model_version(model).calibrated and fold_range and calibration is not None:
+        folds = FoldCollector(calibration, plan.runs, setup, plan.horizon)
     started = time.perf_counter()
     write_seconds = 0.0
     for chunk in simulate_chunks(setup, seed, plan, months=store is not None):
         summary.add_chunk(chunk)
+        if folds is not None:
+            folds.take(chunk)
         if store is not None and chunk.months is not None:
             before = time.perf_counter()
             store.write_chunk(chunk.spec.first_run, chunk.months, setup.member_ids, deal_ids)
             write_seconds += time.perf_counter() - before
         if progress is not None:
             progress(chunk.spec.runs)
+    across = None if folds is None else folds.finish(seed, chunk_size, simulate_chunks, progress)
     elapsed = time.perf_counter() - started
     metrics, curves = summarise(summary)
     return SimulationResult(
@@ -266,7 +278,22 @@ def simulate(
         timings=Timing(simulate_seconds=elapsed - write_seconds, write_seconds=write_seconds),
         model=model,
         calibration=None if calibration is None else calibration.identity(),
+        fold_range=across,
     )
+
+
+def planned_runs(
+    runs: int, model: str = MODEL, calibration: Calibration | None = None, fold_range: bool = True
+) -> int:
+    """Runs :func:`simulate` plays for a forecast of ``runs`` runs: its own, and for model v2
+    with ``fold_range`` those of the fold parameter sets it simulates (a progress bar's total)."""
+    if not model_version(model).calibrated or not fold_range:
+        return runs
+    from sanctionsim.dynamics.calibration import load_calibration
+    from sanctionsim.dynamics.folds import extra_runs
+
+    chosen = load_calibration(model=model) if calibration is None else calibration
+    return runs + extra_runs(chosen, runs)
 
 
 def run_outcomes(

@@ -36,6 +36,8 @@ from sanctionsim.tables import Row, TidyRecord
 if TYPE_CHECKING:
     import pandas as pd
 
+    from sanctionsim.dynamics.folds import FoldRange
+
 Z95 = 1.959963984540054  # the 97.5% quantile of the standard normal
 
 FloatArray = npt.NDArray[np.float64]
@@ -365,24 +367,29 @@ class SimulationResult(TidyRecord):
     timings: Timing = field(compare=False)
     model: str = "v1"
     calibration: dict[str, str] | None = None  # model v2: the calibration's source and hash
+    fold_range: FoldRange | None = None  # model v2: probabilities across the calibration's folds
 
     _caption_columns = ("scenario", "start", "runs", "horizon", "seed")
     _note = (
         "mc_low-mc_high: the 95% interval of the Monte Carlo error (the simulation's sampling "
         "error; it shrinks with more runs and is not the forecast's uncertainty). q05-q95: the "
-        "5-95% band across runs."
+        "5-95% band across runs. fold_low-fold_high (model v2): the range of a probability "
+        "across the calibration's folds, the parameters' uncertainty from the fit only."
     )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document: ``scenario``, ``runs``, ``horizon``, ``seed``, ``metrics``, ...
 
-        Model v2's documents also carry ``model_version`` and ``calibration`` (source and
-        SHA-256); v1's are unchanged from before v2 existed (their golden outputs), so a
-        document without ``model_version`` is v1's.
+        Model v2's documents also carry ``model_version``, ``calibration`` (source and
+        SHA-256) and ``fold_range`` (:class:`~sanctionsim.dynamics.folds.FoldRange`; null when
+        skipped or the calibration has no folds); v1's are unchanged from before v2 existed
+        (their golden outputs), so a document without ``model_version`` is v1's.
         """
         identity: dict[str, Any] = {}
+        folds: dict[str, Any] = {}
         if self.model != "v1":
             identity = {"model_version": self.model, "calibration": self.calibration}
+            folds = {"fold_range": None if self.fold_range is None else self.fold_range.to_dict()}
         return {
             **identity,
             "scenario": self.scenario_id,
@@ -395,6 +402,7 @@ class SimulationResult(TidyRecord):
             "members": dict(zip(self.members, self.strategies, strict=True)),
             "deals": list(self.deals),
             "metrics": self.metrics.to_dict(),
+            **folds,
             "curves": self.curves.to_dict(),
         }
 
@@ -411,7 +419,10 @@ class SimulationResult(TidyRecord):
 
         ``mc_low``-``mc_high`` is the 95% interval of the Monte Carlo error (it shrinks with
         more runs; it is not the forecast's uncertainty); ``q05``-``q95`` the 5-95% band across
-        runs of a quantity at the horizon (cohesion), empty for a probability.
+        runs of a quantity at the horizon (cohesion), empty for a probability. Model v2's rows
+        also have ``fold_low, fold_high`` after ``mc_high``: a probability's range across the
+        calibration's folds (:mod:`sanctionsim.dynamics.folds`), empty for a quantity or when
+        skipped; v1's columns are unchanged.
         """
         identity = {
             "scenario": self.scenario_id,
@@ -432,8 +443,19 @@ class SimulationResult(TidyRecord):
                     "mean": item["mean"],
                     "mc_low": item["low"],
                     "mc_high": item["high"],
+                    **self._fold_cells(item["metric"], item["key"]),
                     "q05": band["q05"][-1] if spread else None,
                     "q95": band["q95"][-1] if spread else None,
                 }
             )
         return rows
+
+    def _fold_cells(self, metric: str, key: str) -> dict[str, float | None]:
+        """``fold_low, fold_high`` of a row (model v2 only; v1's rows have no such columns)."""
+        if self.model == "v1":
+            return {}
+        span = None if self.fold_range is None else self.fold_range.of(metric, key)
+        return {
+            "fold_low": None if span is None else span[0],
+            "fold_high": None if span is None else span[1],
+        }

@@ -10,7 +10,10 @@ forecast appears say the same thing in the same words:
   quantile curves at the horizon, the spread of outcomes the model itself draws;
 * each forecast of a kind of event scored on history (docs/cases.md, protocol rule 1) carries
   the model's **track record** on that kind, from the shipped score history's current row of
-  the model version in use (:mod:`sanctionsim.history.track_record`), never recomputed here.
+  the model version in use (:mod:`sanctionsim.history.track_record`), never recomputed here;
+* with model v2, a probability also shows its **range across the calibration's folds**
+  (:mod:`sanctionsim.dynamics.folds`, the forecast's ``fold_range``): the uncertainty of the
+  fitted parameters only, said so in a note under the table.
 
 Nothing here simulates or imports a plotting library (DESIGN.md: data flows one way).
 """
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
 MC_ERROR = "Monte Carlo error"
 BAND = "5-95% of runs"
 RECORD = "track record (Brier, model vs reference)"
+FOLDS = "across calibration folds"
 MC_ERROR_NOTE = (
     "Monte Carlo error: the 95% interval of the simulation's own sampling error (Wilson for "
     "probabilities, normal for means); it shrinks with more runs and is not the forecast's "
@@ -44,7 +48,7 @@ class ForecastRow:
 
     ``kind`` is the event kind scored on history (None: a derived event or a quantity, with no
     track record of its own); ``record`` is the short track-record cell and ``record_line`` its
-    sentence.
+    sentence; ``folds`` a probability's range across the calibration's folds ("" without one).
     """
 
     label: str
@@ -54,6 +58,7 @@ class ForecastRow:
     kind: EventKind | None
     record: str
     record_line: str
+    folds: str = ""
 
 
 def _percent(value: float) -> str:
@@ -71,6 +76,34 @@ def _interval(value: Mapping[str, Any], form: str = "percent") -> tuple[str, str
         return "n/a", "n/a"
     low, high = value["ci95"]
     return show(mean), f"{show(low)} - {show(high)}"
+
+
+def _span(span: Sequence[float] | None) -> str:
+    """A probability's range across folds, as its interval is written."""
+    return "" if not span else f"{_percent(span[0])} - {_percent(span[1])}"
+
+
+def fold_note(document: Mapping[str, Any]) -> str:
+    """What the range across calibration folds is, for a forecast with one ("" otherwise)."""
+    folds = document.get("fold_range")
+    if not folds:
+        return ""
+    total = sum(s["folds"] for s in folds["parameter_sets"])
+    sets = "; ".join(
+        f"lambda {s['slope']:g} and alpha {s['backing_down']:g}, chosen by {s['folds']} of {total}"
+        for s in folds["parameter_sets"]
+    )
+    fewer = ""
+    if folds["runs"] < document["runs"]:
+        fewer = " (the estimate, on all the runs, may lie outside it by its Monte Carlo error)"
+    return (
+        "Across calibration folds: the lowest and highest estimate of a probability when the "
+        "forecast is simulated again at each distinct parameter set of the calibration's "
+        f"leave-one-cluster-out folds ({sets}), on the same first {folds['runs']:,} runs and "
+        f"seed (paired){fewer}. It is the uncertainty of the fitted parameters only, not the "
+        "forecast's uncertainty as a whole: the analyst inputs' ranges, the model's own error "
+        "(its track record) and the Monte Carlo error are not in it."
+    )
 
 
 def _band_at_horizon(curve: Mapping[str, Sequence[float]] | None) -> tuple[str, str]:
@@ -103,7 +136,7 @@ def forecast_rows(
 
     Args:
         document: a forecast's ``to_dict()`` (keys ``horizon``, ``members``, ``metrics``,
-            ``curves``; see docs/model-dynamics.md, "Summaries").
+            ``curves``, model v2's ``fold_range``; see docs/model-dynamics.md, "Summaries").
         leaders: the members whose easing is scored as ``leader_eases`` (the scenario's
             leader); every other member's as ``member_eases``.
         model_version: whose track record to show (the score history's current row).
@@ -116,28 +149,34 @@ def forecast_rows(
         record_row = None
     metrics = document["metrics"]
     curves = document.get("curves") or {}
+    across = (document.get("fold_range") or {}).get("metrics", {})
     rows: list[ForecastRow] = []
 
-    def event(label: str, value: Mapping[str, Any], kind: EventKind | None) -> None:
+    def event(label: str, metric: str, key: str, kind: EventKind | None) -> None:
+        value = metrics[metric][key] if key else metrics[metric]
         estimate, error = _interval(value)
         short, line = _record(record_row, kind)
-        rows.append(ForecastRow(label, estimate, error, "", kind, short, line))
+        span = across.get(metric)
+        folds = _span(span.get(key) if key and span else span)
+        rows.append(ForecastRow(label, estimate, error, "", kind, short, line, folds))
 
     event(
         f"target concedes within {document['horizon']} months",
-        metrics["p_target_concedes"],
+        "p_target_concedes",
+        "",
         "concession",
     )
     members: Mapping[str, str] = document["members"]
-    for member, value in metrics["p_member_eases"].items():
+    for member in metrics["p_member_eases"]:
         kind: EventKind = "leader_eases" if member in leaders else "member_eases"
-        event(f"{member} eases ({members.get(member, '?')})", value, kind)
-    event("cascade: two or more members ease", metrics["p_cascade"], None)
-    for deal, value in metrics.get("p_deal_delivers_by_deal", {}).items():
-        event(f"side deal {deal} delivers in full", value, "deal_delivers")
-        snap_back = metrics.get("p_snap_back", {}).get(deal)
-        if snap_back is not None:  # older results carry no snap-back
-            event(f"side deal {deal}: member snaps back", snap_back, None)
+        event(f"{member} eases ({members.get(member, '?')})", "p_member_eases", member, kind)
+    event("cascade: two or more members ease", "p_cascade", "", None)
+    for deal in metrics.get("p_deal_delivers_by_deal", {}):
+        event(
+            f"side deal {deal} delivers in full", "p_deal_delivers_by_deal", deal, "deal_delivers"
+        )
+        if deal in metrics.get("p_snap_back", {}):  # older results carry no snap-back
+            event(f"side deal {deal}: member snaps back", "p_snap_back", deal, None)
     mean, error = _interval(metrics["cohesion_final"], form="number")
     _, band = _band_at_horizon(curves.get("cohesion_quantiles"))
     rows.append(
@@ -179,23 +218,25 @@ def forecast_table_html(
     from html import escape
 
     rows = forecast_rows(document, leaders, model_version)
-    head = "".join(
-        f"<th>{escape(h)}</th>" for h in ("quantity", "estimate", MC_ERROR, BAND, RECORD)
-    )
+    note = fold_note(document)
+    headers = ("quantity", "estimate", MC_ERROR, *((FOLDS,) if note else ()), BAND, RECORD)
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = []
     for row in rows:
         title = f' title="{escape(row.record_line)}"' if row.record_line else ""
+        folds = f'<td class="num folds">{escape(row.folds or "-")}</td>' if note else ""
         cells = (
             f"<td>{escape(row.label)}</td>"
             f'<td class="num">{escape(row.estimate)}</td>'
-            f'<td class="num mc-error">{escape(row.mc_error)}</td>'
+            f'<td class="num mc-error">{escape(row.mc_error)}</td>{folds}'
             f'<td class="num band">{escape(row.band or "-")}</td>'
             f'<td class="num record"{title}>{escape(row.record)}</td>'
         )
         body.append(f"<tr>{cells}</tr>")
     lines = "".join(f"<li>{escape(line)}</li>" for line in record_lines(rows))
+    folds_note = f'<p class="small" id="fold-range-note">{escape(note)}</p>' if note else ""
     return (
         f'<table id="forecast-metrics"><tr>{head}</tr>{"".join(body)}</table>'
-        f'<p class="small" id="mc-error-note">{escape(MC_ERROR_NOTE)}</p>'
+        f'<p class="small" id="mc-error-note">{escape(MC_ERROR_NOTE)}</p>{folds_note}'
         f'<ul class="small" id="track-record-by-kind">{lines}</ul>'
     )

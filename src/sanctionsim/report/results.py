@@ -57,9 +57,37 @@ class _Curves(_Record):
     pressure_quantiles: _Quantiles | None = None
 
 
-class _Forecast(_Record):
-    """What the report reads of a forecast: every key it draws, with its type."""
+Pair = Annotated[list[float], Field(min_length=2, max_length=2)]
 
+
+class _FoldSet(_Record):
+    slope: float
+    backing_down: float
+    folds: int = Field(ge=1)
+
+
+class _FoldMetrics(_Record):
+    p_target_concedes: Pair | None = None
+    p_member_eases: dict[str, Pair] = Field(default_factory=dict)
+    p_cascade: Pair | None = None
+    p_deal_delivers_by_deal: dict[str, Pair] = Field(default_factory=dict)
+    p_snap_back: dict[str, Pair] = Field(default_factory=dict)
+
+
+class _FoldRange(_Record):
+    """Model v2's range across the calibration's folds (:mod:`sanctionsim.dynamics.folds`)."""
+
+    runs: int = Field(ge=1)
+    parameter_sets: Annotated[list[_FoldSet], Field(min_length=1)]
+    metrics: _FoldMetrics
+
+
+class _Forecast(_Record):
+    """What the report reads of a forecast: every key it draws, with its type (a v1 forecast
+    has no ``model_version`` and no ``fold_range``)."""
+
+    model_version: Annotated[str, Field(pattern=r"^v[0-9]{1,3}$")] | None = None
+    fold_range: _FoldRange | None = None
     scenario: str
     start: str
     runs: int = Field(ge=1)

@@ -27,7 +27,7 @@ from sanctionsim.web.rendering import page
 from sanctionsim.web.yours import problem_lines
 
 F = TypeVar("F", bound=Callable[..., Any])
-FORECAST_FIELDS = ("runs", "horizon", "seed", "resolve", "detection", "model")
+FORECAST_FIELDS = ("runs", "horizon", "seed", "resolve", "detection", "model", "fold_range")
 
 
 def ok(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
@@ -231,6 +231,7 @@ class CasePage:
             "resolve": "",
             "detection": "",
             "model": "v1",
+            "fold_range": "true",
         }
         return page(
             "case.html",

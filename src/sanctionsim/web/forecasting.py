@@ -121,6 +121,7 @@ def run_forecast(scenario: Scenario, request: ForecastRequest, limits: Limits) -
         chunk_size=BLOCK,
         progress=check_time,
         model=request.model,
+        fold_range=request.fold_range,
     )
     return result.to_dict()
 

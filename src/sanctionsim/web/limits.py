@@ -83,6 +83,14 @@ class ForecastRequest(BaseModel):
         default="v1",
         description="model version (the v2 family: docs/model-v2.md, its shipped calibration)",
     )
+    fold_range: bool = Field(
+        default=True,
+        description=(
+            "model v2: also each probability's range across the calibration's folds (one more "
+            "bounded simulation per distinct fold parameter set: about twice the time); "
+            "false skips it"
+        ),
+    )
 
 
 class ForecastTimeoutError(Exception):

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from sanctionsim.scenario.schema import Scenario
+from sanctionsim.versions import ModelName
 
 Pair = list[float]  # [low, high]
 
@@ -231,7 +232,40 @@ class CurvesOut(_Out):
     mean_belief_reliable: dict[str, list[float]]
 
 
+class CalibrationIdOut(_Out):
+    calibration: str = Field(description="the calibration file read")
+    calibration_sha256: str
+
+
+class FoldSetOut(_Out):
+    slope: float = Field(description="lambda, the logit choice's slope")
+    backing_down: float = Field(description="alpha, the scale of the cost of backing down")
+    folds: int = Field(description="the calibration's folds that chose this parameter set")
+
+
+class FoldMetricsOut(_Out):
+    p_target_concedes: Pair
+    p_member_eases: dict[str, Pair]
+    p_cascade: Pair
+    p_deal_delivers: Pair | None
+    p_deal_delivers_by_deal: dict[str, Pair]
+    p_snap_back: dict[str, Pair]
+
+
+class FoldRangeOut(_Out):
+    """Model v2: each probability's lowest and highest estimate across the calibration's
+    distinct fold parameter sets (paired runs): the fitted parameters' uncertainty only."""
+
+    runs: int = Field(description="runs per parameter set: the forecast's first runs, same seed")
+    parameter_sets: list[FoldSetOut]
+    metrics: FoldMetricsOut = Field(description="[low, high] per probability, keyed as metrics")
+
+
 class ForecastOut(_Out):
+    model_version: ModelName | None = Field(
+        default=None, description="the v2 family only (a forecast without it is model v1's)"
+    )
+    calibration: CalibrationIdOut | None = Field(default=None, description="model v2 only")
     scenario: str
     start: str
     runs: int
@@ -242,6 +276,10 @@ class ForecastOut(_Out):
     members: dict[str, str] = Field(description="each member's strategy")
     deals: list[str]
     metrics: MetricsOut
+    fold_range: FoldRangeOut | None = Field(
+        default=None,
+        description="model v2 only; null when skipped (fold_range: false) or without folds",
+    )
     curves: CurvesOut
 
 
