@@ -119,26 +119,11 @@ KNOWN: set[Violation] = {
     ("iran-2006", "third_parties[TUR].sources", "crs-rs20871", "2015-01-01"),
     ("iran-2006", "third_parties[TUR].sources", "early-2015", "2015-01-01"),
     # iraq-1990
-    ("iraq-1990", "actors[CHN].sources", "crs-rl30472", "2004-01-01"),
-    ("iraq-1990", "actors[FRA].sources", "crs-rl30472", "2004-01-01"),
-    ("iraq-1990", "actors[GBR].sources", "gao-02-625", "2002-05-23"),
-    ("iraq-1990", "actors[IRQ].sources", "gao-02-625", "2002-05-23"),
-    ("iraq-1990", "actors[JOR].sources", "crs-rl30472", "2004-01-01"),
-    ("iraq-1990", "actors[JOR].sources", "hansard-hl-1991-01-17", "1991-01-17"),
-    ("iraq-1990", "actors[RUS].sources", "crs-rl30472", "2004-01-01"),
-    ("iraq-1990", "actors[SYR].sources", "crs-rl30472", "2004-01-01"),
-    ("iraq-1990", "actors[TUR].sources", "crs-rl30472", "2004-01-01"),
-    ("iraq-1990", "actors[TUR].sources", "hansard-hl-1991-01-17", "1991-01-17"),
-    ("iraq-1990", "actors[USA].sources", "gao-02-625", "2002-05-23"),
+    # The option (US penalties on states trading with Iraq, waived for Jordan and Turkey) rests on
+    # CRS RL30472 (2004); its statute, the Iraq Sanctions Act, dates from 5 Nov 1990 (P.L. 101-513,
+    # retrieved), after start; the part of the House bill of 2 Aug 1990 (H.R. 5431) retrieved
+    # embargoes Iraq only. Dating the option (available_from) is the lead's call.
     ("iraq-1990", "levers[us-penalty-on-frontline-trade].sources", "crs-rl30472", "2004-01-01"),
-    ("iraq-1990", "measures[chn-unsc-661].sources", "crs-rl30472", "2004-01-01"),
-    ("iraq-1990", "measures[fra-unsc-661].sources", "crs-rl30472", "2004-01-01"),
-    ("iraq-1990", "measures[jor-unsc-661].sources", "crs-rl30472", "2004-01-01"),
-    ("iraq-1990", "measures[rus-unsc-661].sources", "crs-rl30472", "2004-01-01"),
-    ("iraq-1990", "measures[syr-unsc-661].sources", "crs-rl30472", "2004-01-01"),
-    ("iraq-1990", "measures[tur-unsc-661].sources", "crs-rl30472", "2004-01-01"),
-    ("iraq-1990", "measures[unsc-661].sources", "gao-02-625", "2002-05-23"),
-    ("iraq-1990", "target.sources", "gao-02-625", "2002-05-23"),
     # libya-1992
     # The buyers' share rests on its note's LA Times figures ("large quantities"; $9bn a year in
     # 1993). The CIA World Factbook 1991 (now cited) names the buyers (Italy, USSR, FRG, Spain,
