@@ -101,23 +101,6 @@ KNOWN: set[Violation] = {
     # keep working closely with the US and South Korea (NHK World, 3 Jul 2014); whether it carries
     # the same trust is the lead's judgement.
     ("dprk-2014", "relations[1].sources", "nhk-kyodo-2014-07-07", "2014-07-07"),
-    # iran-2006
-    ("iran-2006", "actors[CHN].sources", "crs-rs20871", "2015-01-01"),
-    ("iran-2006", "actors[CHN].sources", "early-2015", "2015-01-01"),
-    ("iran-2006", "actors[EU].sources", "crs-rs20871", "2015-01-01"),
-    ("iran-2006", "actors[IND].sources", "crs-rs20871", "2015-01-01"),
-    ("iran-2006", "actors[IRN].sources", "crs-rs20871", "2015-01-01"),
-    ("iran-2006", "actors[JPN].sources", "crs-rs20871", "2015-01-01"),
-    ("iran-2006", "actors[KOR].sources", "crs-rs20871", "2015-01-01"),
-    ("iran-2006", "actors[TUR].sources", "crs-rs20871", "2015-01-01"),
-    ("iran-2006", "actors[TUR].sources", "early-2015", "2015-01-01"),
-    ("iran-2006", "actors[USA].sources", "crs-rs20871", "2015-01-01"),
-    ("iran-2006", "measures[unsc-1737].sources", "crs-rs20871", "2015-01-01"),
-    ("iran-2006", "target.sources", "crs-rs20871", "2015-01-01"),
-    ("iran-2006", "third_parties[CHN].sources", "crs-rs20871", "2015-01-01"),
-    ("iran-2006", "third_parties[IND].sources", "crs-rs20871", "2015-01-01"),
-    ("iran-2006", "third_parties[TUR].sources", "crs-rs20871", "2015-01-01"),
-    ("iran-2006", "third_parties[TUR].sources", "early-2015", "2015-01-01"),
     # iraq-1990
     # The option (US penalties on states trading with Iraq, waived for Jordan and Turkey) rests on
     # CRS RL30472 (2004); its statute, the Iraq Sanctions Act, dates from 5 Nov 1990 (P.L. 101-513,
