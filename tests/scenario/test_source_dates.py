@@ -134,11 +134,6 @@ KNOWN: set[Violation] = {
     ("rhodesia-1965", "target.sources", "minter-schmidt-1988", "1988-04-01"),
     ("rhodesia-1965", "third_parties[PRT].sources", "minter-schmidt-1988", "1988-04-01"),
     ("rhodesia-1965", "third_parties[ZAF].sources", "minter-schmidt-1988", "1988-04-01"),
-    # russia-2014
-    ("russia-2014", "actors[CHN].sources", "anadolu-2025", "2025-01-15"),
-    ("russia-2014", "actors[IND].sources", "anadolu-2025", "2025-01-15"),
-    ("russia-2014", "third_parties[CHN].sources", "anadolu-2025", "2025-01-15"),
-    ("russia-2014", "third_parties[IND].sources", "anadolu-2025", "2025-01-15"),
     # yugoslavia-1992
     # The option (compensation for the neighbours, "thin in practice") rests on the neighbours'
     # claims of May 1993; no source dated by start offering compensation was found (resolution 757
