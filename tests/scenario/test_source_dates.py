@@ -7,9 +7,11 @@ cited by its own sources when it has them (an estimate's ``sources``, a level ch
 the ``sources`` of the record it belongs to (the measure, the actor, the target...). Each such
 source must carry a ``date`` on or before ``start``.
 
-Violations already in the built-in cases are not fixed here (their numbers are the lead's to
-re-encode under docs/cases.md rule 3); they are listed, one by one, in :data:`KNOWN`, so that the
-test fails on any new violation and on any listed one that disappears.
+Violations left in the built-in cases (the source work of 2026-12-01 fixed the others: later
+sources moved to the changes they document, sources dated by start added) need a re-encoding,
+which is the lead's under docs/cases.md rule 3; they are listed, one by one, in :data:`KNOWN`,
+each with what was searched, so that the test fails on any new violation and on any listed one
+that disappears.
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ from sanctionsim.scenario.views import as_of
 READ = set(fields_read("v1"))
 Violation = tuple[str, str, str, str]  # (case, path, source, its date or "undated")
 
-# Known violations in the built-in cases as of issue 13 (2026), for the lead to re-encode:
-# (case, where the source is cited, source id, the source's date). A record's `sources` list
-# cites every field the forecast reads from that record; most entries below are records in
-# force on `start` whose list also names the source of a later change, which belongs on the
-# change (or in the timeline) instead.
+# Known violations in the built-in cases, for the lead to re-encode: (case, where the source is
+# cited, source id, the source's date). A record's `sources` list cites every field the forecast
+# reads from that record. The source work of 2026-12-01 took this list from 142 entries to 37.
+# Those left rest on a later source for a number or a placement that no source dated by start was
+# found to state (a trade share, an option defined by a later event); each case's comment says
+# what was searched. Fixing them changes what the forecast reads (a flagged estimate, a date), so
+# each needs a score-history row.
 KNOWN: set[Violation] = {
     # argentina-1982
     # Every member's share and import-ban pressure is a split of Martin's (1992) EEC share of
