@@ -166,7 +166,7 @@ class Strategy(ABC):
 
 
 class _Constant(Strategy):
-    """A rule that ignores the past: the same move in every run and period."""
+    """A rule that ignores the past: its ``opening`` move in every run and period."""
 
     def _reset(self) -> None:
         # One shared read-only array: constant rules allocate nothing per period.
