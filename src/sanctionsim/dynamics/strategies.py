@@ -78,13 +78,29 @@ class StrategyMetadata:
 class Strategy(ABC):
     """Base class: one rule played in ``n_runs`` independent runs.
 
-    Subclasses set ``name`` (the registry key, axelrod's class name), ``label`` (axelrod's display
-    name) and ``metadata``, and implement ``first`` and ``next`` (see the module docstring).
+    The protocol (see the module docstring) lives here once; a subclass states only what is its
+    own, as an axelrod strategy does:
+
+    * ``metadata``, and ``label`` (axelrod's display name) where it differs from the class name,
+      which is the registry key ``name``;
+    * ``opening``, its first move in every run (hold unless it says otherwise);
+    * ``_respond``, its rule: the next moves from the last period's own move, observation and
+      payoff, per run;
+    * ``_reset``, if it has memory: create (or clear) its per-run state, which ``first`` calls.
+
+    A rule whose first move is not a constant (a random one, a shared array) overrides ``first``.
     """
 
     name: ClassVar[str]
     label: ClassVar[str]
     metadata: ClassVar[StrategyMetadata]
+    opening: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.name = cls.__name__
+        if "label" not in vars(cls):
+            cls.label = cls.name
 
     def __init__(
         self,
@@ -104,14 +120,14 @@ class Strategy(ABC):
         self._reset()
 
     def _reset(self) -> None:  # noqa: B027 - a hook: only rules with memory have state
-        """Create (or clear) the per-run state; rules with memory override it and call it from
-        ``first``."""
+        """Create (or clear) the per-run state; rules with memory override it."""
 
-    @abstractmethod
     def first(self) -> BoolArray:
-        """Start a new game in every run; return the first moves (``True`` = hold)."""
+        """Start a new game in every run (clear the per-run state); return the first moves
+        (``True`` = hold): the ``opening`` move in every run."""
+        self._reset()
+        return np.full(self.n_runs, self.opening, dtype=np.bool_)
 
-    @abstractmethod
     def next(
         self,
         own_last: BoolArray,
@@ -119,15 +135,20 @@ class Strategy(ABC):
         own_payoff_last: FloatArray | None = None,
     ) -> BoolArray:
         """Return the next moves, per run, from the last period's own move and observation."""
+        return self._respond(own_last, observed_other_last, own_payoff_last)
+
+    @abstractmethod
+    def _respond(self, own: BoolArray, other: BoolArray, payoff: FloatArray | None) -> BoolArray:
+        """The rule: ``next``'s moves from its arguments, in the same order."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(n_runs={self.n_runs})"
 
-    def _constant(self, holds: bool) -> BoolArray:
-        # One shared read-only array: constant rules allocate nothing per period.
-        moves = np.full(self.n_runs, holds, dtype=np.bool_)
-        moves.flags.writeable = False
-        return moves
+    def _probability(self, what: str, value: float) -> float:
+        """``value``, checked to be a probability (the parameter ``what`` of this strategy)."""
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"{self.name}'s {what} must lie in [0, 1], got {value}")
+        return value
 
     def _draw(self, p_hold: float) -> BoolArray:
         """Hold with probability ``p_hold`` in each run, independently.
@@ -145,46 +166,32 @@ class Strategy(ABC):
 
 
 class _Constant(Strategy):
-    """A rule that ignores the past: the same move in every run and period."""
+    """A rule that ignores the past: its ``opening`` move in every run and period."""
 
-    holds: ClassVar[bool]
-
-    def __init__(
-        self, n_runs: int, rng: np.random.Generator | None = None, game: PDPayoffs | None = None
-    ) -> None:
-        super().__init__(n_runs, rng, game)
-        self._moves = self._constant(self.holds)
+    def _reset(self) -> None:
+        # One shared read-only array: constant rules allocate nothing per period.
+        self._moves = np.full(self.n_runs, self.opening, dtype=np.bool_)
+        self._moves.flags.writeable = False
 
     def first(self) -> BoolArray:
         """The constant move in every run."""
         return self._moves
 
-    def next(
-        self,
-        own_last: BoolArray,
-        observed_other_last: BoolArray,
-        own_payoff_last: FloatArray | None = None,
-    ) -> BoolArray:
-        """The constant move in every run, whatever happened."""
+    def _respond(self, own: BoolArray, other: BoolArray, payoff: FloatArray | None) -> BoolArray:
         return self._moves
 
 
 class Cooperator(_Constant):
     """Always holds (ALLC). Axelrod (1984), *The Evolution of Cooperation*."""
 
-    name = "Cooperator"
-    label = "Cooperator"
     metadata = StrategyMetadata(memory_depth=0, stochastic=False)
-    holds = True
 
 
 class Defector(_Constant):
     """Always eases (ALLD). Axelrod (1984), *The Evolution of Cooperation*."""
 
-    name = "Defector"
-    label = "Defector"
     metadata = StrategyMetadata(memory_depth=0, stochastic=False)
-    holds = False
+    opening = False
 
 
 class TitForTat(Strategy):
@@ -194,22 +201,12 @@ class TitForTat(Strategy):
     the prisoner's dilemma", *J. Conflict Resolution* 24(1).
     """
 
-    name = "TitForTat"
     label = "Tit For Tat"
     metadata = StrategyMetadata(memory_depth=1, stochastic=False)
 
-    def first(self) -> BoolArray:
-        """Hold in every run."""
-        return np.ones(self.n_runs, dtype=np.bool_)
-
-    def next(
-        self,
-        own_last: BoolArray,
-        observed_other_last: BoolArray,
-        own_payoff_last: FloatArray | None = None,
-    ) -> BoolArray:
+    def _respond(self, own: BoolArray, other: BoolArray, payoff: FloatArray | None) -> BoolArray:
         """Do what the other side was observed doing."""
-        return observed_other_last.copy()
+        return other.copy()
 
 
 class Grudger(Strategy):
@@ -219,26 +216,14 @@ class Grudger(Strategy):
     non-cooperative equilibrium for supergames", *Review of Economic Studies* 38(1).
     """
 
-    name = "Grudger"
-    label = "Grudger"
     metadata = StrategyMetadata(memory_depth=math.inf, stochastic=False)
 
     def _reset(self) -> None:
         self._grudge = np.zeros(self.n_runs, dtype=np.bool_)
 
-    def first(self) -> BoolArray:
-        """Forget every grudge and hold in every run."""
-        self._reset()
-        return np.ones(self.n_runs, dtype=np.bool_)
-
-    def next(
-        self,
-        own_last: BoolArray,
-        observed_other_last: BoolArray,
-        own_payoff_last: FloatArray | None = None,
-    ) -> BoolArray:
+    def _respond(self, own: BoolArray, other: BoolArray, payoff: FloatArray | None) -> BoolArray:
         """Hold only in the runs where the other side has never been observed easing."""
-        self._grudge |= ~observed_other_last
+        self._grudge |= ~other
         return ~self._grudge
 
 
@@ -249,26 +234,15 @@ class TitFor2Tats(Strategy):
     choice in the prisoner's dilemma", *J. Conflict Resolution* 24(3); Axelrod (1984).
     """
 
-    name = "TitFor2Tats"
     label = "Tit For 2 Tats"
     metadata = StrategyMetadata(memory_depth=2, stochastic=False)
 
     def _reset(self) -> None:
         self._other_eased_before = np.zeros(self.n_runs, dtype=np.bool_)
 
-    def first(self) -> BoolArray:
-        """Hold in every run (no history yet, so no two defections)."""
-        self._reset()
-        return np.ones(self.n_runs, dtype=np.bool_)
-
-    def next(
-        self,
-        own_last: BoolArray,
-        observed_other_last: BoolArray,
-        own_payoff_last: FloatArray | None = None,
-    ) -> BoolArray:
+    def _respond(self, own: BoolArray, other: BoolArray, payoff: FloatArray | None) -> BoolArray:
         """Ease only where the other side eased in the last two periods."""
-        eased_now = ~observed_other_last
+        eased_now = ~other
         retaliate = eased_now & self._other_eased_before
         self._other_eased_before = eased_now
         return ~retaliate
@@ -281,13 +255,9 @@ class SuspiciousTitForTat(TitForTat):
     Nowak & Sigmund (2013), *PNAS* 110(17).
     """
 
-    name = "SuspiciousTitForTat"
     label = "Suspicious Tit For Tat"
     metadata = StrategyMetadata(memory_depth=1, stochastic=False)
-
-    def first(self) -> BoolArray:
-        """Ease in every run."""
-        return np.zeros(self.n_runs, dtype=np.bool_)
+    opening = False
 
 
 class WinStayLoseShift(Strategy):
@@ -300,22 +270,12 @@ class WinStayLoseShift(Strategy):
     memory-one vector ``(1, 0, 0, 1)``). It holds first, as axelrod's does.
     """
 
-    name = "WinStayLoseShift"
     label = "Win-Stay Lose-Shift"
     metadata = StrategyMetadata(memory_depth=1, stochastic=False)
 
-    def first(self) -> BoolArray:
-        """Hold in every run."""
-        return np.ones(self.n_runs, dtype=np.bool_)
-
-    def next(
-        self,
-        own_last: BoolArray,
-        observed_other_last: BoolArray,
-        own_payoff_last: FloatArray | None = None,
-    ) -> BoolArray:
+    def _respond(self, own: BoolArray, other: BoolArray, payoff: FloatArray | None) -> BoolArray:
         """Hold after mutual holding or mutual easing; ease otherwise."""
-        same: BoolArray = own_last == observed_other_last
+        same: BoolArray = own == other
         return same
 
 
@@ -326,22 +286,11 @@ class Alternator(Strategy):
     *IEEE Trans. Evolutionary Computation* 13(3).
     """
 
-    name = "Alternator"
-    label = "Alternator"
     metadata = StrategyMetadata(memory_depth=1, stochastic=False)
 
-    def first(self) -> BoolArray:
-        """Hold in every run."""
-        return np.ones(self.n_runs, dtype=np.bool_)
-
-    def next(
-        self,
-        own_last: BoolArray,
-        observed_other_last: BoolArray,
-        own_payoff_last: FloatArray | None = None,
-    ) -> BoolArray:
+    def _respond(self, own: BoolArray, other: BoolArray, payoff: FloatArray | None) -> BoolArray:
         """Do the opposite of the own last move."""
-        return ~own_last
+        return ~own
 
 
 class GTFT(Strategy):
@@ -357,8 +306,6 @@ class GTFT(Strategy):
     0.333333
     """
 
-    name = "GTFT"
-    label = "GTFT"
     metadata = StrategyMetadata(memory_depth=1, stochastic=True, uses_game=True)
 
     def __init__(
@@ -375,26 +322,15 @@ class GTFT(Strategy):
             if g.R == g.S or g.T == g.P:
                 raise ValueError("GTFT's generosity is undefined when R == S or T == P")
             generosity = min(1 - g.incentive_gap / (g.R - g.S), (g.R - g.P) / (g.T - g.P))
-        if not 0.0 <= generosity <= 1.0:
-            raise ValueError(f"GTFT's generosity must lie in [0, 1], got {generosity}")
-        self.generosity = generosity
+        self.generosity = self._probability("generosity", generosity)
 
-    def first(self) -> BoolArray:
-        """Hold in every run."""
-        return np.ones(self.n_runs, dtype=np.bool_)
-
-    def next(
-        self,
-        own_last: BoolArray,
-        observed_other_last: BoolArray,
-        own_payoff_last: FloatArray | None = None,
-    ) -> BoolArray:
+    def _respond(self, own: BoolArray, other: BoolArray, payoff: FloatArray | None) -> BoolArray:
         """Hold where the other side held; elsewhere hold with probability ``generosity``.
 
         One number is drawn per run every period, whatever was observed, so that run ``i``'s
         random stream does not depend on what happens in the other runs.
         """
-        return observed_other_last | self._draw(self.generosity)
+        return other | self._draw(self.generosity)
 
 
 class Random(Strategy):
@@ -403,8 +339,6 @@ class Random(Strategy):
     Axelrod (1980): the RANDOM entry of the first tournament; "Lunatic" in Tzafestas (2000).
     """
 
-    name = "Random"
-    label = "Random"
     metadata = StrategyMetadata(memory_depth=0, stochastic=True)
 
     def __init__(
@@ -416,20 +350,13 @@ class Random(Strategy):
         p: float = 0.5,
     ) -> None:
         super().__init__(n_runs, rng, game)
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"Random's p must lie in [0, 1], got {p}")
-        self.p = p
+        self.p = self._probability("p", p)
 
     def first(self) -> BoolArray:
-        """Hold with probability ``p`` in each run."""
+        """Hold with probability ``p`` in each run: the first move is drawn too."""
         return self._draw(self.p)
 
-    def next(
-        self,
-        own_last: BoolArray,
-        observed_other_last: BoolArray,
-        own_payoff_last: FloatArray | None = None,
-    ) -> BoolArray:
+    def _respond(self, own: BoolArray, other: BoolArray, payoff: FloatArray | None) -> BoolArray:
         """Hold with probability ``p`` in each run, ignoring the past."""
         return self._draw(self.p)
 

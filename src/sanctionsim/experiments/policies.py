@@ -45,7 +45,6 @@ from sanctionsim.scenario.schema import (
 from sanctionsim.scenario.yaml_source import (
     Located,
     dotted,
-    magnitude_problems,
     parse_yaml,
     read_text,
 )
@@ -211,15 +210,9 @@ def policy_from_text(text: str, file: str = "<string>") -> Policy:
 
 
 def _validate(located: Located) -> Policy:
-    from sanctionsim.scenario.loader import schema_problems
+    from sanctionsim.scenario.loader import validate_as
 
-    if not isinstance(located.data, dict):
-        raise ScenarioError([located.problem((), "a policy is a mapping of fields at top level")])
-    too_large = magnitude_problems(located)
-    try:
-        policy = Policy.model_validate(located.data)
-    except ValidationError as error:
-        raise ScenarioError([*too_large, *schema_problems(error, located)]) from None
+    policy, too_large = validate_as(Policy, located, "a policy")
     if too_large:
         raise ScenarioError(too_large)
     return policy

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from sanctionsim.dynamics.plan import BLOCK, check_runs, is_chunk_size
 from sanctionsim.errors import InputError, Problem, ScenarioError
 from sanctionsim.scenario.schema import Scenario
-from sanctionsim.scenario.yaml_source import Located, magnitude_problems, parse_yaml, read_text
+from sanctionsim.scenario.yaml_source import Located, parse_yaml, read_text
 from sanctionsim.versions import ModelName
 
 BASELINE = "baseline"
@@ -97,16 +97,10 @@ class Cell:
 
 def load_spec(path: Path) -> ExperimentSpec:
     """Read and validate a spec file; every problem located ``FILE:LINE:COL: field: message``."""
-    from sanctionsim.scenario.loader import schema_problems
+    from sanctionsim.scenario.loader import validate_as
 
     located: Located = parse_yaml(read_text(path, str(path)), str(path))
-    if not isinstance(located.data, dict):
-        raise ScenarioError([located.problem((), "a spec is a mapping of fields at top level")])
-    too_large = magnitude_problems(located, ("grid",))
-    try:
-        spec = ExperimentSpec.model_validate(located.data)
-    except ValidationError as error:
-        raise ScenarioError([*too_large, *schema_problems(error, located)]) from None
+    spec, too_large = validate_as(ExperimentSpec, located, "a spec", under=("grid",))
     problems: list[Problem] = list(too_large)
     if not is_chunk_size(spec.chunk_size):
         problems.append(

@@ -19,9 +19,10 @@ from __future__ import annotations
 import csv
 import functools
 import io
-from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
     from sanctionsim.history.protocol import EventKind
@@ -58,9 +59,14 @@ KIND_WORDS: dict[EventKind, str] = {
 }
 
 
-@dataclass(frozen=True)
-class ScoreRow:
-    """One scoring of the library: when, what was scored, the headline and the skill."""
+class ScoreRow(BaseModel):
+    """One scoring of the library: when, what was scored, the headline and the skill.
+
+    Defined once: the web app publishes this record as the JSON schema of a track-record row
+    (``web/schemas.py``'s ``ScoreRowOut`` only adds the refusal of unknown keys).
+    """
+
+    model_config = ConfigDict(frozen=True)
 
     date: str
     commit: str
@@ -77,10 +83,14 @@ class ScoreRow:
     skill_ci95_high: float | None
     current: bool
     what: str
-    # Brier score by event kind, the model's and the best reference's; empty (None) on rows
-    # written before the history carried them.
-    brier_by_kind: dict[EventKind, float | None] = field(default_factory=dict)
-    reference_brier_by_kind: dict[EventKind, float | None] = field(default_factory=dict)
+    # Brier score by event kind (the keys are EVENT_KINDS), the model's and the best
+    # reference's; empty (None) on rows written before the history carried them.
+    brier_by_kind: dict[str, float | None] = Field(
+        default_factory=dict, description="the model's Brier score per event kind"
+    )
+    reference_brier_by_kind: dict[str, float | None] = Field(
+        default_factory=dict, description="the best reference's Brier score per event kind"
+    )
 
     def kind_sentence(self, kind: EventKind) -> str:
         """The track record on one kind of event in one line, or the whole record's line when

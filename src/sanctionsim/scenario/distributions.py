@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from statistics import NormalDist
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -135,7 +135,62 @@ def _truncated_standard_normal(
     return -z if mirrored else z
 
 
-class Normal(_Dist):
+class _NormalLaw(_Dist):
+    """A normal law on the scale of ``x`` (:class:`Normal`) or of ``log x`` (:class:`LogNormal`),
+    truncated to ``[low, high]``.
+
+    The check of the mass the bounds keep, the sampler (rejection, then the inverse CDF: see
+    :func:`_truncated`) and the quantiles are the same for both; a subclass gives the law's
+    location and scale on its scale, the way back to ``x``, its untruncated draws and its bounds
+    in standard units.
+    """
+
+    def _location_scale(self) -> tuple[float, float]:
+        raise NotImplementedError
+
+    def _to_x(self, y: NDArray[np.float64]) -> NDArray[np.float64]:
+        raise NotImplementedError
+
+    def _untruncated(self, rng: np.random.Generator, size: int) -> NDArray[np.float64]:
+        raise NotImplementedError
+
+    def _standard_bounds(self) -> tuple[float, float]:
+        """The bounds on the law's scale, in standard units."""
+        raise NotImplementedError
+
+    @model_validator(mode="after")
+    def _mass_inside(self) -> Self:
+        low, high = self.bounds()
+        if low >= high:
+            raise ValueError(f"low ({low}) must be below high ({high})")
+        z_low, z_high = self._standard_bounds()
+        mass = _normal_cdf(z_high) - _normal_cdf(z_low)
+        if mass < MIN_TRUNCATED_MASS:
+            raise ValueError(f"bounds [{low}, {high}] keep only {mass:.2g} of the distribution")
+        return self
+
+    def sample(self, rng: np.random.Generator, size: int) -> NDArray[np.float64]:
+        import numpy as np
+
+        low, high = self.bounds()
+        loc, scale = self._location_scale()
+
+        def inverse(n: int) -> NDArray[np.float64]:
+            z = _truncated_standard_normal(rng, *self._standard_bounds(), n)
+            return np.clip(self._to_x(loc + scale * z), low, high)
+
+        return _truncated(lambda n: self._untruncated(rng, n), inverse, low, high, size)
+
+    def ppf(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Truncated normal quantiles on the law's scale (scipy's ``norm``), taken back to ``x``."""
+        import numpy as np
+
+        low, high = self.bounds()
+        loc, scale = self._location_scale()
+        return np.clip(self._to_x(_normal_ppf(u, loc, scale, *self._standard_bounds())), low, high)
+
+
+class Normal(_NormalLaw):
     """Normal(mean, sd), optionally truncated to [low, high]."""
 
     dist: Literal["normal"]
@@ -144,15 +199,21 @@ class Normal(_Dist):
     low: float | None = None
     high: float | None = None
 
-    @model_validator(mode="after")
-    def _mass_inside(self) -> Normal:
+    def _location_scale(self) -> tuple[float, float]:
+        return self.mean, self.sd
+
+    def _to_x(self, y: NDArray[np.float64]) -> NDArray[np.float64]:
+        return y
+
+    def _untruncated(self, rng: np.random.Generator, size: int) -> NDArray[np.float64]:
+        return rng.normal(self.mean, self.sd, size)
+
+    def _standard_bounds(self) -> tuple[float, float]:
         low, high = self.bounds()
-        if low >= high:
-            raise ValueError(f"low ({low}) must be below high ({high})")
-        mass = _normal_cdf((high - self.mean) / self.sd) - _normal_cdf((low - self.mean) / self.sd)
-        if mass < MIN_TRUNCATED_MASS:
-            raise ValueError(f"bounds [{low}, {high}] keep only {mass:.2g} of the distribution")
-        return self
+        return (
+            -math.inf if math.isinf(low) else (low - self.mean) / self.sd,
+            math.inf if math.isinf(high) else (high - self.mean) / self.sd,
+        )
 
     def central(self) -> float:
         low, high = self.bounds()
@@ -164,29 +225,8 @@ class Normal(_Dist):
             math.inf if self.high is None else self.high,
         )
 
-    def sample(self, rng: np.random.Generator, size: int) -> NDArray[np.float64]:
-        import numpy as np
 
-        low, high = self.bounds()
-
-        def inverse(n: int) -> NDArray[np.float64]:
-            z_low, z_high = (low - self.mean) / self.sd, (high - self.mean) / self.sd
-            z = _truncated_standard_normal(rng, z_low, z_high, n)
-            return np.clip(self.mean + self.sd * z, low, high)
-
-        return _truncated(lambda n: rng.normal(self.mean, self.sd, n), inverse, low, high, size)
-
-    def ppf(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Truncated normal quantiles (scipy's ``norm``; standardised bounds)."""
-        import numpy as np
-
-        low, high = self.bounds()
-        a = -math.inf if math.isinf(low) else (low - self.mean) / self.sd
-        b = math.inf if math.isinf(high) else (high - self.mean) / self.sd
-        return np.clip(_normal_ppf(u, self.mean, self.sd, a, b), low, high)
-
-
-class LogNormal(_Dist):
+class LogNormal(_NormalLaw):
     """Log-normal given by its median and the standard deviation of the log, optionally bounded."""
 
     dist: Literal["lognormal"]
@@ -195,16 +235,16 @@ class LogNormal(_Dist):
     low: float | None = Field(default=None, ge=0)
     high: float | None = None
 
-    @model_validator(mode="after")
-    def _mass_inside(self) -> LogNormal:
-        low, high = self.bounds()
-        if low >= high:
-            raise ValueError(f"low ({low}) must be below high ({high})")
-        z_low, z_high = self._standard_bounds()
-        mass = _normal_cdf(z_high) - _normal_cdf(z_low)
-        if mass < MIN_TRUNCATED_MASS:
-            raise ValueError(f"bounds [{low}, {high}] keep only {mass:.2g} of the distribution")
-        return self
+    def _location_scale(self) -> tuple[float, float]:
+        return math.log(self.median), self.sigma
+
+    def _to_x(self, y: NDArray[np.float64]) -> NDArray[np.float64]:
+        import numpy as np
+
+        return np.exp(y)
+
+    def _untruncated(self, rng: np.random.Generator, size: int) -> NDArray[np.float64]:
+        return rng.lognormal(math.log(self.median), self.sigma, size)
 
     def _standard_bounds(self) -> tuple[float, float]:
         """The bounds of ``log(x)`` in standard units."""
@@ -220,26 +260,6 @@ class LogNormal(_Dist):
 
     def bounds(self) -> tuple[float, float]:
         return (0.0 if self.low is None else self.low, math.inf if self.high is None else self.high)
-
-    def sample(self, rng: np.random.Generator, size: int) -> NDArray[np.float64]:
-        import numpy as np
-
-        low, high = self.bounds()
-        mu = math.log(self.median)
-
-        def inverse(n: int) -> NDArray[np.float64]:
-            z = _truncated_standard_normal(rng, *self._standard_bounds(), n)
-            return np.clip(np.exp(mu + self.sigma * z), low, high)
-
-        return _truncated(lambda n: rng.lognormal(mu, self.sigma, n), inverse, low, high, size)
-
-    def ppf(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Truncated log-normal quantiles: the normal's on the log scale, exponentiated."""
-        import numpy as np
-
-        low, high = self.bounds()
-        a, b = self._standard_bounds()
-        return np.clip(np.exp(_normal_ppf(u, math.log(self.median), self.sigma, a, b)), low, high)
 
 
 class Beta(_Dist):

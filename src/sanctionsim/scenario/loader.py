@@ -15,10 +15,11 @@ import copy
 import datetime as dt
 import difflib
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from sanctionsim.errors import Problem, ScenarioError
 from sanctionsim.scenario import library
@@ -32,6 +33,8 @@ from sanctionsim.scenario.yaml_source import (
     parse_yaml,
     read_text,
 )
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def load_scenario(reference: str | Path) -> Scenario:
@@ -72,14 +75,9 @@ def load_text(text: str, file: str = "<string>") -> Scenario:
 
 def validate_data(located: Located) -> Scenario:
     """Validate located YAML data as a scenario, then check it as a whole."""
-    if not isinstance(located.data, dict):
-        raise ScenarioError([located.problem((), "a scenario is a mapping of fields at top level")])
-    too_large = magnitude_problems(located)
-    try:
-        scenario = Scenario.model_validate(located.data)
-    except ValidationError as error:
-        problems = [*too_large, *schema_problems(error, located)]
-        raise ScenarioError([*problems, *checks_on_what_validated(error, located)]) from None
+    scenario, too_large = validate_as(
+        Scenario, located, "a scenario", also=checks_on_what_validated
+    )
     if too_large:
         raise ScenarioError(too_large)
     findings = check_scenario(scenario)
@@ -208,6 +206,33 @@ def _related(finding: PathKey, refused: PathKey) -> bool:
 
 MAX_PROBLEMS = 200
 """Problems reported per file; beyond it one last line says how many more there are."""
+
+
+def validate_as(
+    model: type[M],
+    located: Located,
+    noun: str,
+    *,
+    under: PathKey = (),
+    also: Callable[[ValidationError, Located], list[Problem]] | None = None,
+) -> tuple[M, list[Problem]]:
+    """A YAML file's data validated as ``model`` (a scenario, a policy, an experiment spec), with
+    the numbers under ``under`` that are too large, for the caller to report with its own checks.
+
+    Raises:
+        ScenarioError: the data is not a mapping (``noun``: "a scenario" names it), or the schema
+            refuses it: every too-large number, then every schema problem, then ``also``'s
+            problems, each located.
+    """
+    if not isinstance(located.data, dict):
+        raise ScenarioError([located.problem((), f"{noun} is a mapping of fields at top level")])
+    too_large = magnitude_problems(located, under)
+    try:
+        value = model.model_validate(located.data)
+    except ValidationError as error:
+        more = also(error, located) if also is not None else []
+        raise ScenarioError([*too_large, *schema_problems(error, located), *more]) from None
+    return value, too_large
 
 
 def schema_problems(error: ValidationError, located: Located) -> list[Problem]:

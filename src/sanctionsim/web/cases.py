@@ -239,7 +239,7 @@ class CasePage:
             s=scenario,
             date=date.isoformat(),
             date_text=(date_text or "") if problem else date.isoformat(),
-            problem=problem,
+            date_problem=problem,
             **state_and_analysis(scenario, date),
             timeline=self.timeline(scenario),
             limits=limits,

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sanctionsim.history.track_record import ScoreRow
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.versions import ModelName
 
@@ -335,28 +336,8 @@ class ComparisonOut(_Out):
 
 
 # ---------------------------------------------------------------- track record
-class ScoreRowOut(_Out):
-    date: str
-    commit: str
-    protocol: int
-    model_version: str
-    calibration: str
-    cases: int
-    clusters: int
-    headline: float
-    best_reference: str
-    best_reference_brier: float | None
-    skill_vs_best: float | None
-    skill_ci95_low: float | None
-    skill_ci95_high: float | None
-    current: bool
-    what: str
-    brier_by_kind: dict[str, float | None] = Field(
-        default_factory=dict, description="the model's Brier score per event kind"
-    )
-    reference_brier_by_kind: dict[str, float | None] = Field(
-        default_factory=dict, description="the best reference's Brier score per event kind"
-    )
+class ScoreRowOut(ScoreRow, _Out):  # the library's record, refusing unknown keys
+    pass
 
 
 class TrackRecordOut(_Out):

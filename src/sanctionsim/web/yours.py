@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import asdict
 from typing import Any
 
 from fastapi.responses import HTMLResponse
@@ -155,12 +154,11 @@ def track_record_document() -> dict[str, Any]:
     from sanctionsim.experiments.store import MODEL_VERSION
     from sanctionsim.history.track_record import current_row, score_history
 
-    fields = tuple(asdict(score_history()[0])) if score_history() else ()
     return {
         "model_in_use": MODEL_VERSION,
         "current": current_row(MODEL_VERSION).sentence(),
         "protocol": PROTOCOL_DOC + PROTOCOL_ANCHOR,
-        "rows": [{k: asdict(row)[k] for k in fields} for row in score_history()],
+        "rows": [row.model_dump() for row in score_history()],
     }
 
 
