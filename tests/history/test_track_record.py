@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sanctionsim.history.track_record import COLUMNS, EVENT_KINDS, current_row, score_history
+from sanctionsim.versions import VERSIONS
 from support import run_sanctionsim
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +62,7 @@ def test_the_commits_named_exist() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("model", ["v1", "v2"])
+@pytest.mark.parametrize("model", list(VERSIONS))
 def test_the_current_row_is_what_history_prints_now(model: str) -> None:
     row = current_row(model)
     result = run_sanctionsim("history", "--json", "--model", model)
