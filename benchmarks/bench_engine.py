@@ -213,6 +213,7 @@ def main() -> None:
     sizes = {
         "engine": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2": 4 * BLOCK if quick else 64 * BLOCK,
+        "engine_v2b": 4 * BLOCK if quick else 64 * BLOCK,
         "bare": 4 * BLOCK if quick else 64 * BLOCK,
         "reference": 256 if quick else BLOCK,
         "mesa": 128 if quick else 512,
@@ -229,6 +230,14 @@ def main() -> None:
         # the engine's speed alone: without the folds' extra simulation (docs/cli.md)
         "engine_v2": lambda: simulate(
             scenario, runs=sizes["engine_v2"], horizon=horizon, seed=0, model="v2", fold_range=False
+        ),
+        "engine_v2b": lambda: simulate(
+            scenario,
+            runs=sizes["engine_v2b"],
+            horizon=horizon,
+            seed=0,
+            model="v2b",
+            fold_range=False,
         ),
         "bare": lambda: bare_numpy(setup, params, trust, horizon),
         "reference": lambda: reference_outcomes(
@@ -278,6 +287,8 @@ def main() -> None:
         "engine_over_mesa": ("engine", "mesa"),
         "engine_v2_over_engine": ("engine_v2", "engine"),
         "engine_v2_over_mesa": ("engine_v2", "mesa"),
+        "engine_v2b_over_engine_v2": ("engine_v2b", "engine_v2"),
+        "engine_v2b_over_mesa": ("engine_v2b", "mesa"),
     }
     ratios: dict[str, dict[str, float]] = {}
     for key, (a, b) in pairs.items():
