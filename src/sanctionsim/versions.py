@@ -5,17 +5,23 @@ A *model version* is what ``--model`` names everywhere (``simulate``, ``analyze`
 *kernels* (the month's engine, the accounting and the random streams): ``v1``'s, or model v2's
 (docs/model-v2.md), on which the v2 family differs only in its members' rules
 (:data:`sanctionsim.dynamics.rules.RULES_BY_MODEL`). Every version of the v2 family reads a
-calibration of its own (λ and α fitted for its rules), shipped as a data file of the package.
+calibration (λ and α fitted for its rules), shipped as a data file of the package: its own, or,
+for a version whose design fits nothing new (``v2-knights``: what third parties supply,
+docs/model-v2.md, "Mechanism: black knights and counter-blocs"), the fit of the version it
+builds on (:attr:`ModelVersion.fit_of`).
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
 
 >>> model_version("v2b").kernel, model_version("v2b").calibration_file
 ('v2', 'calibration-v2b.json')
->>> model_version("v3")
+>>> knights = model_version("v2-knights")
+>>> knights.kernel, knights.busting, knights.fitted_as, knights.calibration_file
+('v2', 'knights', 'v2', 'calibration-v2.json')
+>>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-sanctionsim.errors.ArgumentError: model: unknown model 'v3' (known: v1, v2, v2-shadow, v2b)
+sanctionsim.errors.ArgumentError: model: unknown model 'v3' (known: v1, v2, v2-shadow, v2b, ...)
 """
 
 from __future__ import annotations
@@ -27,7 +33,11 @@ from typing import Literal
 from sanctionsim.errors import ArgumentError
 
 Kernel = Literal["v1", "v2"]
-ModelName = Literal["v1", "v2", "v2-shadow", "v2b"]
+Busting = Literal["commercial", "knights"]
+"""What third parties supply: ``commercial``, every third party busts for rents (model v1's
+leakage); ``knights``, political busting, support, stances on the date and counter-blocs
+(docs/model-v2.md, "Mechanism: black knights and counter-blocs")."""
+ModelName = Literal["v1", "v2", "v2-shadow", "v2b", "v2-knights"]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
 
@@ -43,17 +53,33 @@ class ModelVersion:
             numbers for a seed (paired comparisons).
         calibration_file: the package's data file of fitted λ and α (None: nothing fitted).
         items: the items of docs/model-v2.md the version implements.
+        busting: what third parties supply (:data:`Busting`); the parameters' builder reads it
+            (:func:`sanctionsim.coalition.parameters.draw_parameters`).
+        fit_of: the version whose calibration this one reads (None: its own). A version that
+            reads another's fit is never fitted itself (``calibrate`` refuses it).
     """
 
     name: str
     kernel: Kernel
     calibration_file: str | None
     items: str
+    busting: Busting = "commercial"
+    fit_of: str | None = None
 
     @property
     def calibrated(self) -> bool:
         """Whether the version reads a calibration (the v2 family)."""
         return self.calibration_file is not None
+
+    @property
+    def fitted_as(self) -> str:
+        """The version a calibration it reads must have been fitted for: ``fit_of``, or itself."""
+        return self.name if self.fit_of is None else self.fit_of
+
+    @property
+    def fits(self) -> bool:
+        """Whether ``calibrate`` fits this version (calibrated, and reading its own fit)."""
+        return self.calibrated and self.fit_of is None
 
 
 VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
@@ -75,6 +101,14 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 "v2",
                 "calibration-v2b.json",
                 "v2a with items 6 and 7: the shadow of the future, reciprocity as belief",
+            ),
+            ModelVersion(
+                "v2-knights",
+                "v2",
+                "calibration-v2.json",
+                "v2a with black knights' political busting and counter-blocs (issue 13, part 2)",
+                busting="knights",
+                fit_of="v2",
             ),
         )
     }

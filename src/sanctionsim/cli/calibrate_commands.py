@@ -79,9 +79,12 @@ def calibrate(
         raise InputError.single("--seed", f"must be >= 0, got {seed}")
     if not 0 < omega <= 1:
         raise InputError.single("--omega", f"must lie in (0, 1], got {omega}")
-    if model not in VERSIONS or not VERSIONS[model].calibrated:
-        fitted = ", ".join(name for name, version in VERSIONS.items() if version.calibrated)
+    if model not in VERSIONS or not VERSIONS[model].fits:
+        fitted = ", ".join(name for name, version in VERSIONS.items() if version.fits)
         message = f"calibrate fits the v2 family ({fitted}), not {model!r}"
+        if model in VERSIONS and VERSIONS[model].fit_of is not None:
+            fit_of = VERSIONS[model].fit_of
+            message += f": it reads {fit_of}'s fit and fits nothing (calibrate --model {fit_of})"
         raise InputError.single("--model", message)
     out = Path(f"calibration-{model}.json") if out is None else out
     if scheduler is not None:

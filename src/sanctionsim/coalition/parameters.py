@@ -15,7 +15,12 @@ What the scenario says, read on the analysis date (``docs/model.md`` derives eac
 * the **reliable-type prior** from the dated track record (Beta–Binomial, see
   :func:`reliable_prior_from_record`), using only records whose outcome was known on the date;
 * levers **in force** on the date: side payments ``s_i``, penalties ``k_i`` (expected:
-  detection x penalty), monitoring (a higher detection ``q_i`` for its beneficiary).
+  detection x penalty), monitoring (a higher detection ``q_i`` for its beneficiary);
+* **third parties**: capacity, willingness and rent sensitivity as stated (``busting=
+  "commercial"``, every version but one); under ``busting="knights"`` (model ``v2-knights``,
+  docs/model-v2.md, "Mechanism: black knights and counter-blocs") their stance on the date, a
+  political knight's willingness fixed whatever the rents, full willingness for a counter-bloc's
+  members, and the revenue their support supplies (:func:`third_party_supply`).
 
 **Common random numbers.** Every uncertain quantity draws from its own stream, keyed by a stable
 name of the quantity (``measures.<id>.pressure``, ``target.resolve``, ``levers.<id>.amount``,
@@ -48,11 +53,16 @@ from sanctionsim.coalition.quantities import (
     TARGET,
     THIRD_PARTIES,
     Draws,
+    bloc_read,
     deal_read,
+    draw_quantity,
     lever_read,
+    stance_on,
+    support_read,
 )
 from sanctionsim.errors import ArgumentError
 from sanctionsim.scenario.schema import Agreement, Scenario
+from sanctionsim.versions import Busting
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -137,6 +147,9 @@ class CoalitionParameters:
     trade_share: Array  # w_i
     third_party_ids: tuple[str, ...] = field(default=())
     accounting: Accounting = "v1"  # which easable sets and premium rule (see easable_measures)
+    # (R,) share of the target's external revenue third parties' support supplies whatever the
+    # pressure (model v2-knights, K3); None: no support read (every other version's leakage)
+    support: Array | None = None
 
     @property
     def runs(self) -> int:
@@ -215,11 +228,14 @@ class KeyedStreams:
 
 
 def central_parameters(
-    scenario: Scenario, date: dt.date | None = None, accounting: Accounting = "v1"
+    scenario: Scenario,
+    date: dt.date | None = None,
+    accounting: Accounting = "v1",
+    busting: Busting = "commercial",
 ) -> CoalitionParameters:
     """The model's numbers at every quantity's central value (one run)."""
     date = date or scenario.start
-    return _build(scenario, date, Draws(scenario, date, 1, None), accounting)
+    return _build(scenario, date, Draws(scenario, date, 1, None), accounting, busting)
 
 
 def draw_parameters(
@@ -228,18 +244,21 @@ def draw_parameters(
     runs: int,
     date: dt.date | None = None,
     accounting: Accounting = "v1",
+    busting: Busting = "commercial",
 ) -> CoalitionParameters:
     """``runs`` independent draws of every uncertain quantity, each from its own keyed stream.
 
     ``rng`` is the keyed streams to draw from (the engine passes one per block), or a Generator
     from which one entropy draw seeds them. ``accounting`` only decides which measures each
-    member can ease (:func:`easable_measures`): the draws are the same for both.
+    member can ease (:func:`easable_measures`): the draws are the same for both. ``busting``
+    decides what third parties supply (:func:`third_party_supply`); a quantity both readings
+    read is drawn identically.
     """
     if runs < 1:
         raise ArgumentError.of("runs", f"must be at least 1, got {runs}")
     streams = rng if isinstance(rng, KeyedStreams) else KeyedStreams.from_generator(rng)
     date = date or scenario.start
-    return _build(scenario, date, Draws(scenario, date, runs, streams), accounting)
+    return _build(scenario, date, Draws(scenario, date, runs, streams), accounting, busting)
 
 
 def easable_measures(
@@ -328,13 +347,96 @@ def _target(scenario: Scenario, date: dt.date, draw: Draws) -> dict[str, Array]:
     return values
 
 
-def _third_parties(scenario: Scenario, draw: Draws) -> dict[str, Array]:
-    """Substitution capacity, willingness and rent sensitivity, one column per third party."""
+def _third_parties(
+    scenario: Scenario, date: dt.date, draw: Draws, busting: Busting = "commercial"
+) -> dict[str, Any]:
+    """Substitution capacity, willingness and rent sensitivity, one column per third party
+    (and, read as black knights, the revenue their support supplies)."""
+    if busting == "knights":
+        return third_party_supply(scenario, date, draw)
     values = {}
     for name in ("substitution_capacity", "willingness", "rent_sensitivity"):
         columns = [draw(THIRD_PARTIES.key(p.actor, name)) for p in scenario.third_parties]
         values[name] = np.column_stack(columns or [np.zeros(draw.runs)])
     return values
+
+
+def support_key(actor: str, kind: str, since: dt.date, repeat: int = 0) -> str:
+    """The stream of a support's ``amount``: named by its giver, kind and start (not by its
+    place in the list, which the forecast's view of the start date may shorten)."""
+    key = f"third_parties.{actor}.support.{kind}.{since.isoformat()}.amount"
+    return key if repeat == 0 else f"{key}.{repeat}"
+
+
+def shielding_parties(scenario: Scenario, date: dt.date) -> frozenset[str]:
+    """The third parties that belong to a counter-bloc in force on ``date`` (model v2-knights,
+    K4: they bust at full capacity)."""
+    parties = {p.actor for p in scenario.third_parties}
+    return frozenset(
+        member
+        for bloc in scenario.blocs
+        if bloc.stance == "counter" and bloc_read(bloc, date)
+        for member in bloc.members
+        if member in parties
+    )
+
+
+def third_party_supply(scenario: Scenario, date: dt.date, draw: Draws) -> dict[str, Any]:
+    """Third parties read as black knights on ``date`` (docs/model-v2.md, "Mechanism: black
+    knights and counter-blocs", K1-K4), as the arrays :func:`~sanctionsim.coalition.payoffs.
+    leakage` reads: j supplies ``capacity_j * min(1, willingness_j + rent_j * P)`` of the
+    sanctioned revenue, and ``support`` of the external revenue whatever P.
+
+    * K1: capacity, willingness and motive are each the last change dated on or before ``date``
+      (:func:`~sanctionsim.coalition.quantities.stance_on`), drawn from the field's stream;
+    * K2: a political knight's rent sensitivity is 0 (w_j·ρ_j whatever the rents); commercial
+      and mixed third parties keep theirs;
+    * K4: a member of a counter-bloc in force busts at full willingness (w_j);
+    * K3: ``support`` sums the ``amount`` of every support in force on ``date`` (None when no
+      amount is read, so that the leakage is exactly the commercial one).
+
+    >>> import datetime as dt
+    >>> from sanctionsim.scenario.loader import load_scenario
+    >>> forms = load_scenario("examples/forms-v2.yaml")
+    >>> knight = central_parameters(forms, dt.date(2021, 6, 1), busting="knights")
+    >>> knight.willingness.tolist(), knight.rent_sensitivity.tolist(), knight.support.tolist()
+    ([[0.5]], [[0.0]], [0.03])
+    """
+    shields = shielding_parties(scenario, date)
+    runs, streams = draw.runs, draw.streams
+    capacity, willingness, rent = [], [], []
+    supplied = np.zeros(runs)
+    read_support = False
+    for party in scenario.third_parties:
+        stance = stance_on(party, date)
+        key = THIRD_PARTIES.key
+        capacity_key = key(party.actor, "substitution_capacity")
+        capacity.append(draw_quantity(stance.substitution_capacity, streams, capacity_key, runs))
+        if party.actor in shields:
+            willingness.append(np.ones(runs))
+            rent.append(np.zeros(runs))
+        else:
+            willing_key = key(party.actor, "willingness")
+            willingness.append(draw_quantity(stance.willingness, streams, willing_key, runs))
+            political = stance.motive == "political"
+            rent_key = key(party.actor, "rent_sensitivity")
+            rent.append(np.zeros(runs) if political else draw(rent_key))
+        seen: dict[tuple[str, dt.date], int] = {}
+        for support in party.support:
+            repeat = seen.get((support.kind, support.since), 0)
+            seen[(support.kind, support.since)] = repeat + 1
+            if support.amount is None or not support_read(support, date):
+                continue
+            stream = support_key(party.actor, support.kind, support.since, repeat)
+            supplied = supplied + draw_quantity(support.amount, streams, stream, runs)
+            read_support = True
+    empty = [np.zeros(runs)]
+    return {
+        "substitution_capacity": np.column_stack(capacity or empty),
+        "willingness": np.column_stack(willingness or empty),
+        "rent_sensitivity": np.column_stack(rent or empty),
+        "support": supplied if read_support else None,
+    }
 
 
 _MEMBER_FIELDS = {
@@ -397,7 +499,11 @@ def _levers(scenario: Scenario, date: dt.date, draw: Draws) -> dict[str, Array]:
 
 
 def _build(
-    scenario: Scenario, date: dt.date, draw: Draws, accounting: Accounting = "v1"
+    scenario: Scenario,
+    date: dt.date,
+    draw: Draws,
+    accounting: Accounting = "v1",
+    busting: Busting = "commercial",
 ) -> CoalitionParameters:
     """Every parameter of the model from the quantity table's draws (``docs/model.md``)."""
     return CoalitionParameters(
@@ -406,7 +512,7 @@ def _build(
         member_ids=tuple(a.id for a in scenario.members),
         **_pressures(scenario, date, draw, accounting),
         **_target(scenario, date, draw),
-        **_third_parties(scenario, draw),
+        **_third_parties(scenario, date, draw, busting),
         **_members(scenario, date, draw),
         **_levers(scenario, date, draw),
         third_party_ids=tuple(p.actor for p in scenario.third_parties),

@@ -47,9 +47,30 @@ def leakage(params: CoalitionParameters, pressure: Array) -> Array:
     Each third party j supplies ``capacity_j * min(1, willingness_j + rent_j * P)`` of the
     target's sanctioned revenue: willingness rises with the sanctions rents that pressure
     creates. The total is capped at 1 (no third party can more than undo the sanctions).
+
+    Model v2-knights (docs/model-v2.md, "Mechanism: black knights and counter-blocs") reads a
+    political knight with ``rent_j = 0`` and a counter-bloc's member with ``willingness_j = 1``
+    (:func:`~sanctionsim.coalition.parameters.third_party_supply`), and adds the support A that
+    black knights give whatever the pressure, a share of the target's external revenue (the unit
+    of P): ``min(1, sum_j supply_j + A/P)``, so that the target feels max(0, P(1 − ℓ) − A).
+
+    >>> import dataclasses
+    >>> from sanctionsim.scenario.loader import load_scenario
+    >>> from sanctionsim.coalition.parameters import central_parameters
+    >>> p = central_parameters(load_scenario("dprk-2014"))
+    >>> aided = dataclasses.replace(p, support=np.array([0.05]))
+    >>> pressure = np.array([0.2])
+    >>> bool(np.isclose(leakage(aided, pressure)[0], leakage(p, pressure)[0] + 0.05 / 0.2))
+    True
     """
     willing = np.minimum(1.0, params.willingness + params.rent_sensitivity * pressure[..., None])
-    result: Array = np.minimum(1.0, (params.substitution_capacity * willing).sum(axis=-1))
+    supplied = (params.substitution_capacity * willing).sum(axis=-1)
+    if params.support is not None:  # v2-knights: support, whatever the pressure
+        share = np.divide(
+            params.support, pressure, out=np.zeros_like(supplied), where=pressure > 0.0
+        )
+        supplied = supplied + share
+    result: Array = np.minimum(1.0, supplied)
     return result
 
 

@@ -36,7 +36,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sanctionsim.scenario.schema import Lever, Measure, Quantity, Scenario, SideDeal, central
+from sanctionsim.scenario.schema import (
+    Bloc,
+    Lever,
+    Measure,
+    Quantity,
+    Scenario,
+    SideDeal,
+    Support,
+    ThirdParty,
+    central,
+)
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -62,6 +72,51 @@ def lever_read(lever: Lever, date: dt.date) -> bool:
 def deal_read(deal: SideDeal, members: set[str] | tuple[str, ...], date: dt.date) -> bool:
     """A side deal counts when it was agreed by ``date`` with a coalition member."""
     return deal.agreed <= date and deal.member in members
+
+
+def support_read(support: Support, date: dt.date) -> bool:
+    """A black knight's support counts when it began by ``date`` and had not ended by then (an
+    end dated after ``date`` is history: not known on the date)."""
+    return support.since <= date and (support.until is None or support.until > date)
+
+
+def bloc_read(bloc: Bloc, date: dt.date) -> bool:
+    """A bloc counts when formed by ``date`` (or undated) and not dissolved by then."""
+    formed = bloc.formed is None or bloc.formed <= date
+    return formed and (bloc.dissolved is None or bloc.dissolved > date)
+
+
+@dataclass(frozen=True)
+class Stance:
+    """A third party's stance on a date: capacity, willingness and motive in force then."""
+
+    substitution_capacity: Quantity
+    willingness: Quantity
+    motive: str
+
+
+def stance_on(party: ThirdParty, date: dt.date) -> Stance:
+    """The stance of ``party`` on ``date``: each field's last dated change on or before ``date``,
+    else the stated value (a change dated later is history, even if decided earlier).
+
+    >>> from sanctionsim.scenario.loader import load_scenario
+    >>> knight = load_scenario("examples/forms-v2.yaml").third_parties[0]
+    >>> central(stance_on(knight, dt.date(2021, 10, 31)).willingness)
+    0.5
+    >>> central(stance_on(knight, dt.date(2021, 11, 1)).willingness)
+    0.1
+    """
+    capacity, willingness, motive = party.substitution_capacity, party.willingness, party.motive
+    for change in party.changes:
+        if change.date > date:
+            break  # in date order (checked)
+        if change.substitution_capacity is not None:
+            capacity = change.substitution_capacity
+        if change.willingness is not None:
+            willingness = change.willingness
+        if change.motive is not None:
+            motive = change.motive
+    return Stance(capacity, willingness, motive)
 
 
 # ---------------------------------------------------------------- the table

@@ -8,11 +8,12 @@ parameters fitted on every case, each held-out case's fold parameters, the data 
 leave-one-cluster-out score. Forecasts read it, never refit: ``simulate`` and the app play the
 parameters fitted on every case, ``history`` each case's fold parameters (out of sample).
 
-Each version of the v2 family (:data:`sanctionsim.versions.VERSIONS`) has its own: λ and α are
-fitted for its rules. The shipped defaults are the package's data files
+Each version of the v2 family (:data:`sanctionsim.versions.VERSIONS`) that is fitted has its
+own: λ and α are fitted for its rules. The shipped defaults are the package's data files
 ``dynamics/data/calibration-<version>.json``; ``--calibration FILE`` selects another (of the same
-version). Every output records the calibration's hash
-(:attr:`Calibration.sha256`).
+version). A version that reads another's fit (:attr:`~sanctionsim.versions.ModelVersion.fit_of`:
+``v2-knights`` reads v2's) takes that version's file and any calibration fitted for it. Every
+output records the calibration's hash (:attr:`Calibration.sha256`).
 
 >>> choice = ChoiceParameters(slope=2.0, backing_down=0.01)
 >>> choice.to_dict()
@@ -123,7 +124,7 @@ def parse_calibration(text: str, name: str) -> Calibration:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError.single(name, f"not JSON: {error.msg}", line=error.lineno) from None
-    calibrated = [name for name, version in VERSIONS.items() if version.calibrated]
+    calibrated = [name for name, version in VERSIONS.items() if version.fits]
     if not isinstance(data, dict) or data.get("model") not in calibrated:
         known = ", ".join(calibrated)
         raise InputError.single(name, f'not a model v2 calibration ("model" not one of {known})')
@@ -156,6 +157,9 @@ def calibration_for(model: str, calibration: Calibration | str | Path | None) ->
     check every command and the Python API make before any work (None: the shipped one, read
     where it is used).
 
+    A version that reads another's fit (``v2-knights``) takes a calibration fitted for that
+    version (v2).
+
     Raises:
         ArgumentError: an unknown ``model``, a ``calibration`` with model v1 or fitted for
             another version, or one that is neither a path nor a :class:`Calibration`.
@@ -170,15 +174,21 @@ def calibration_for(model: str, calibration: Calibration | str | Path | None) ->
         calibration = load_calibration(calibration)
     if not isinstance(calibration, Calibration):
         raise ArgumentError.of("calibration", "must be a calibration file's path or a Calibration")
-    if calibration.model != model:
+    if calibration.model != version.fitted_as:
+        reads = "" if version.fit_of is None else f" (model {model} reads {version.fit_of}'s fit)"
         raise ArgumentError.of(
-            "calibration", f"fitted for model {calibration.model}, not for model {model}"
+            "calibration",
+            f"fitted for model {calibration.model}, not for model {version.fitted_as}{reads}",
         )
     return calibration
 
 
 def load_calibration(path: Path | str | None = None, *, model: str = "v2") -> Calibration:
-    """The calibration in ``path``, or the package's shipped default for ``model``.
+    """The calibration in ``path``, or the package's shipped default for ``model`` (for a
+    version that reads another's fit, that version's: ``v2-knights`` reads v2's file).
+
+    >>> load_calibration(model="v2-knights").model
+    'v2'
 
     Raises:
         InputError: an unreadable or invalid file (located by its name).

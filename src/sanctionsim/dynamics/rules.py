@@ -394,6 +394,10 @@ RULES_BY_MODEL: MappingProxyType[str, MappingProxyType[str, type[Rule]]] = Mappi
         "v2b": MappingProxyType(
             {rule.name: rule for rule in (ForwardLooking, BelievingFollower, WeighedReciprocity)}
         ),
+        # v2a's rules: the version changes what third parties supply, not how members choose
+        "v2-knights": MappingProxyType(
+            {rule.name: rule for rule in (QuantalResponse, QuantalFollower, StagedReciprocity)}
+        ),
     }
 )
 """The coalition rules of each model version (:data:`sanctionsim.versions.VERSIONS`), by the

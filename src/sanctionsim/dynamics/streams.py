@@ -26,7 +26,7 @@ from sanctionsim.coalition.parameters import CoalitionParameters, KeyedStreams, 
 from sanctionsim.coalition.quantities import draw_quantity
 from sanctionsim.dynamics import target as tgt
 from sanctionsim.dynamics.rules import DEFAULT_TRUST
-from sanctionsim.versions import kernel_of
+from sanctionsim.versions import model_version
 
 if TYPE_CHECKING:
     from sanctionsim.dynamics.setup import Setup
@@ -62,9 +62,15 @@ def draw_block(setup: Setup, seed: int, block: int, n: int) -> BlockDraws:
     """
     streams = KeyedStreams(seed, (block,))
     scenario = setup.scenario
-    v2 = kernel_of(setup.model) == "v2"
+    version = model_version(setup.model)
+    v2 = version.kernel == "v2"
     params = draw_parameters(
-        scenario, streams, n, date=scenario.start, accounting="v2" if v2 else "v1"
+        scenario,
+        streams,
+        n,
+        date=scenario.start,
+        accounting="v2" if v2 else "v1",
+        busting=version.busting,
     )
     members = len(setup.member_ids)
     trust = np.full((n, members, members), DEFAULT_TRUST)

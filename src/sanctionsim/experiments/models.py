@@ -53,7 +53,8 @@ def model_terms(spec: ExperimentSpec, base: Path) -> ModelTerms:
 
     path = None if spec.calibration is None else base / spec.calibration
     calibration = load_calibration(path, model=spec.model)
-    if calibration.model != spec.model:
-        message = f"fitted for model {calibration.model}, not for model {spec.model}"
+    fitted_as = model_version(spec.model).fitted_as  # v2-knights reads v2's fit
+    if calibration.model != fitted_as:
+        message = f"fitted for model {calibration.model}, not for model {fitted_as}"
         raise InputError.single("calibration", message)
     return ModelTerms(spec.model, calibration.fitted, calibration.omega, calibration.identity())

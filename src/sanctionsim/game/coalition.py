@@ -50,7 +50,7 @@ from sanctionsim.game.stabilise import (
 from sanctionsim.game.stage import incentive_gap
 from sanctionsim.game.topology import EASE, HOLD, classify, dominant_action, martin_type
 from sanctionsim.tables import Row, TidyRecord
-from sanctionsim.versions import kernel_of
+from sanctionsim.versions import kernel_of, model_version
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -259,11 +259,13 @@ def analyze(
 ) -> CoalitionAnalysis:
     """Analyse every member's stage game on ``date`` (default: the scenario's start).
 
-    A version of the v2 family (``model="v2"``, ``"v2-shadow"``, ``"v2b"``) reads the payoffs with
-    model v2's accounting (a member's own UN-based measures easable at κ_i) and adds each
-    member's choice terms under that version (:func:`v2_choice_terms`).
+    A version of the v2 family (``model="v2"``, ``"v2-shadow"``, ``"v2b"``, ``"v2-knights"``)
+    reads the payoffs with model v2's accounting (a member's own UN-based measures easable at
+    κ_i) and adds each member's choice terms under that version (:func:`v2_choice_terms`);
+    ``v2-knights`` reads third parties as black knights (the leakage in every payoff).
     """
-    params = central_parameters(scenario, date, accounting=kernel_of(model))
+    version = model_version(model)
+    params = central_parameters(scenario, date, accounting=version.kernel, busting=version.busting)
     tensor = payoff_tensor(params)
     bare = payoff_tensor(
         dataclasses.replace(

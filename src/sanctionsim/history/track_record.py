@@ -180,3 +180,19 @@ def current_row(model_version: str) -> ScoreRow:
         if row.current and row.model_version == model_version:
             return row
     raise KeyError(model_version)
+
+
+def track_record_sentence(model_version: str) -> str:
+    """The current row's :meth:`ScoreRow.sentence`, or, for a version the score history has no
+    current row of yet (a version built but not yet scored), a sentence that says so.
+
+    >>> print(track_record_sentence("v0"))
+    Model v0 has no row in the score history yet: its forecasts of history are not scored.
+    """
+    try:
+        return current_row(model_version).sentence()
+    except KeyError:
+        return (
+            f"Model {model_version} has no row in the score history yet: its forecasts of "
+            "history are not scored."
+        )

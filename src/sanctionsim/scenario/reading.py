@@ -33,7 +33,8 @@ from sanctionsim.versions import VERSIONS, kernel_of
 MODEL_VERSIONS = tuple(VERSIONS)
 """Every model version (:data:`sanctionsim.versions.VERSIONS`). A version reads what its kernel
 reads: ``v1`` (the first model), or ``v2`` (docs/model-v2.md: everything v1 reads and the fields
-marked ``v2``), which every version of the v2 family reads alike."""
+marked ``v2``), which every version of the v2 family reads alike; and the fields marked with its
+own name (``v2-knights``: the third parties' motive, support and changes, and blocs)."""
 
 PROTOCOL = "protocol"
 """The evaluation protocol (``docs/cases.md``): reads the episode's clock, not the forecast."""
@@ -59,6 +60,9 @@ def _unread(pattern: str, since: int, why: str) -> FieldUse:
 
 
 LATER = "recorded for model versions to come (issue 13, part 2)"
+KNIGHTS = "v2-knights"
+"""The version that reads black knights and counter-blocs (docs/model-v2.md, "Mechanism: black
+knights and counter-blocs")."""
 
 INPUTS: tuple[FieldUse, ...] = (
     _v1("start", "the forecast's date: every dated fact after it is dropped"),
@@ -127,9 +131,24 @@ INPUTS: tuple[FieldUse, ...] = (
     _v1("third_parties[].substitution_capacity", "leakage"),
     _v1("third_parties[].willingness", "leakage"),
     _v1("third_parties[].rent_sensitivity", "leakage"),
-    _unread("third_parties[].motive", 2, LATER + "; v1 busts for rents only"),
-    _unread("third_parties[].support", 2, LATER),
-    _unread("third_parties[].changes", 2, LATER),
+    FieldUse(
+        "third_parties[].motive",
+        2,
+        (KNIGHTS,),
+        "v2-knights: a political knight busts whatever the rents (v1, v2 bust for rents only)",
+    ),
+    FieldUse(
+        "third_parties[].support",
+        2,
+        (KNIGHTS,),
+        "v2-knights: its `amount` supplied whatever the pressure, in force on `start`",
+    ),
+    FieldUse(
+        "third_parties[].changes",
+        2,
+        (KNIGHTS,),
+        "v2-knights: the stance on `start` (changes dated after it are history)",
+    ),
     _v1("target.actor", "the target"),
     _v1("target.resolve", "the concession hazard"),
     _v1("target.concession_hazard.base", "the concession hazard"),
@@ -151,7 +170,12 @@ INPUTS: tuple[FieldUse, ...] = (
     _unread("settlements", 2, LATER),
     _unread("possible_measures", 2, LATER),
     _unread("coercion", 2, LATER),
-    _unread("blocs", 2, LATER),
+    FieldUse(
+        "blocs",
+        2,
+        (KNIGHTS,),
+        "v2-knights: a counter-bloc's third parties bust at full capacity",
+    ),
     _unread("mediation", 2, LATER),
     _unread("shocks", 2, LATER),
     FieldUse(
@@ -166,16 +190,26 @@ DESCRIPTIVE_V2 = frozenset({"sources[].page"})
 """Fields schema version 2 added that are provenance, not model inputs."""
 
 
+def _read_by(use: FieldUse, version: str) -> bool:
+    """Whether model ``version`` reads ``use``: its kernel does, or it is named itself."""
+    return kernel_of(version) in use.read_by or version in use.read_by
+
+
 def reads(version: str, pattern: str) -> bool:
-    """Whether model ``version`` reads the input named ``pattern`` (False for non-inputs)."""
+    """Whether model ``version`` reads the input named ``pattern`` (False for non-inputs).
+
+    >>> reads("v2-knights", "blocs"), reads("v2", "blocs")
+    (True, False)
+    >>> reads("v2-knights", "measures[].pressure")  # what its kernel reads
+    True
+    """
     use = _BY_PATTERN.get(pattern)
-    return use is not None and kernel_of(version) in use.read_by
+    return use is not None and _read_by(use, version)
 
 
 def fields_read(version: str) -> tuple[str, ...]:
     """The patterns of every input model ``version`` reads, in registry order."""
-    kernel = kernel_of(version)
-    return tuple(use.pattern for use in INPUTS if kernel in use.read_by)
+    return tuple(use.pattern for use in INPUTS if _read_by(use, version))
 
 
 def pattern_of(path: PathKey) -> str:
@@ -214,12 +248,11 @@ def unread_inputs(model: BaseModel, version: str) -> Iterator[tuple[PathKey, Fie
 
     The outermost such field is reported, not each field inside it."""
     skip: PathKey | None = None
-    kernel = kernel_of(version)
     for path, _, differs in explicit_fields(model):
         if skip is not None and path[: len(skip)] == skip:
             continue
         use = _BY_PATTERN.get(pattern_of(path))
-        if use is None or not differs or kernel in use.read_by or PROTOCOL in use.read_by:
+        if use is None or not differs or _read_by(use, version) or PROTOCOL in use.read_by:
             continue
         skip = path
         yield path, use

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sanctionsim.scenario.schema import Lever, Measure, Scenario, SideDeal, central
+from sanctionsim.scenario.schema import Lever, Measure, Scenario, SideDeal, ThirdParty, central
 
 Status = Literal["in force", "eased", "suspended", "lifted"]
 """``in force`` only at a positive level; ``suspended`` at level 0; ``eased`` below the peak."""
@@ -178,7 +178,10 @@ def as_of(scenario: Scenario, date: dt.date) -> Scenario:
 
     Measures imposed later, level changes and liftings after ``date``, deals agreed later, levers
     available later, trust changes after it, track-record outcomes not known by it (undated or
-    dated on or after ``date``) and later timeline events.
+    dated on or after ``date``) and later timeline events; third parties' changes of stance
+    dated after it, support begun after it (and an end dated after it: not yet known), blocs
+    formed after it (and a dissolution dated after it). A record with nothing dated after
+    ``date`` is kept as it is.
     """
     measures = []
     for m in scenario.measures:
@@ -196,8 +199,22 @@ def as_of(scenario: Scenario, date: dt.date) -> Scenario:
         for a in scenario.target.track_record
         if a.outcome_date is not None and a.outcome_date < date
     ]
+    later: dict[str, Any] = {}  # only what changed: a file's fields set stay as they were
+    parties = [_party_as_of(party, date) for party in scenario.third_parties]
+    if _changed(parties, scenario.third_parties):
+        later["third_parties"] = parties
+    blocs = [
+        bloc
+        if bloc.dissolved is None or bloc.dissolved <= date
+        else bloc.model_copy(update={"dissolved": None})
+        for bloc in scenario.blocs
+        if bloc.formed is None or bloc.formed <= date
+    ]
+    if _changed(blocs, scenario.blocs):
+        later["blocs"] = blocs
     return scenario.model_copy(
         update={
+            **later,
             "measures": measures,
             "side_deals": [d for d in scenario.side_deals if d.agreed <= date],
             "levers": [
@@ -210,6 +227,28 @@ def as_of(scenario: Scenario, date: dt.date) -> Scenario:
             "timeline": [e for e in scenario.timeline if e.date <= date],
         }
     )
+
+
+def _party_as_of(party: ThirdParty, date: dt.date) -> ThirdParty:
+    """A third party as it stood on ``date``: later changes and support dropped, a later end of
+    support unknown; the party itself when nothing of it is dated after ``date``."""
+    update: dict[str, Any] = {}
+    changes = [c for c in party.changes if c.date <= date]
+    if _changed(changes, party.changes):
+        update["changes"] = changes
+    support = [
+        s if s.until is None or s.until <= date else s.model_copy(update={"until": None})
+        for s in party.support
+        if s.since <= date
+    ]
+    if _changed(support, party.support):
+        update["support"] = support
+    return party.model_copy(update=update) if update else party
+
+
+def _changed(kept: list[Any], items: list[Any]) -> bool:
+    """Whether filtering and copying ``items`` changed anything (items are kept by identity)."""
+    return len(kept) != len(items) or any(a is not b for a, b in zip(kept, items, strict=True))
 
 
 def episode_began(scenario: Scenario) -> dt.date | None:

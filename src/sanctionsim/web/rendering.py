@@ -69,6 +69,6 @@ def content_security_policy() -> str:
 
 def _track_record(model_version: str = "v1") -> str:
     """The model's track record in one line (docs/cases.md, the score history)."""
-    from sanctionsim.history.track_record import current_row
+    from sanctionsim.history.track_record import track_record_sentence
 
-    return current_row(model_version).sentence()
+    return track_record_sentence(model_version)
