@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import subprocess
-import sys
 from typing import Any
 
 import numpy as np
@@ -31,6 +29,7 @@ from sanctionsim.scenario.reading import reads, unread_inputs
 from sanctionsim.scenario.schema import Bloc, Estimate, Scenario, StanceChange, Support, ThirdParty
 from sanctionsim.scenario.views import as_of
 from sanctionsim.versions import model_version
+from support import run_sanctionsim
 
 FORMS = load_scenario("examples/forms-v2.yaml")
 START = FORMS.start  # 2021-01-01; its knight's support, change and bloc all come later
@@ -285,12 +284,7 @@ def test_v2_knights_reads_v2s_fit_and_fits_nothing() -> None:
     assert calibration_for("v2-knights", shipped) is shipped
     with pytest.raises(ArgumentError, match=r"fitted for model v2b, not for model v2 \(model"):
         calibration_for("v2-knights", dataclasses.replace(shipped, model="v2b"))
-    done = subprocess.run(
-        [sys.executable, "-m", "sanctionsim", "calibrate", "--model", "v2-knights"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_sanctionsim("calibrate", "--model", "v2-knights")
     assert done.returncode == 2
     assert "reads v2's fit" in done.stderr
 

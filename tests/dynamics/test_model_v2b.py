@@ -4,8 +4,6 @@ belief, the deal weighed; the registry of versions; Deadlock in ``analyze``."""
 from __future__ import annotations
 
 import dataclasses
-import subprocess
-import sys
 from typing import get_args
 
 import numpy as np
@@ -42,6 +40,7 @@ from sanctionsim.errors import ArgumentError
 from sanctionsim.game.coalition import analyze
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.versions import VERSIONS, ModelName
+from support import run_sanctionsim
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 money = st.floats(-50.0, 50.0, allow_nan=False)
@@ -238,12 +237,7 @@ def test_a_calibration_serves_only_the_version_it_was_fitted_for() -> None:
 
 
 def test_calibrate_refuses_a_version_it_cannot_fit() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "sanctionsim", "calibrate", "--model", "v1"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_sanctionsim("calibrate", "--model", "v1")
     assert done.returncode == 2
     assert "--model" in done.stderr
     assert "v2b" in done.stderr
