@@ -1,5 +1,6 @@
-"""Model v2's monthly kernel (v2a): decision epochs, the target's clock, other ends, smooth
-easing chances (docs/model-v2.md, items 2, 4 and 5).
+"""The v2 family's monthly kernel: decision epochs, the target's clock, other ends, smooth
+easing chances (docs/model-v2.md, items 2, 4 and 5), and what v2b's rules read of the month (the
+chance that the episode ends, a side deal's next stage, the prior rate of others' easing).
 
 It is model v1's kernel (:class:`~sanctionsim.dynamics.kernel.Kernel`) with four changes:
 

@@ -1,4 +1,4 @@
-"""Model v2's coalition rules (v2a): reviewed, costly, stochastic easing (docs/model-v2.md).
+"""The v2 family's coalition rules: reviewed, costly, stochastic easing (docs/model-v2.md).
 
 A v2 member does not reconsider its measures every month. At a *decision epoch* (a renewal date
 of its own measures, else with probability ω a month: :mod:`sanctionsim.dynamics.epochs`) a
@@ -18,10 +18,13 @@ Each rule also exposes :attr:`QuantalResponse.hazard`, its chance e_t·p_it of e
 decision whatever it drew, evaluated as if it still held, from which the kernel carries the
 smooth chance of easing along each path (docs/model-v2.md, item 4).
 
-In v2a, ``conditional_cooperation`` is played by the same quantal response: it follows the
-others' easing when, and only as far as, their easing makes easing pay (v2b's belief-based
-reciprocity, item 7, is not built). ``staged_reciprocity`` and the classic strategies play as in
-v1.
+In v2 (v2a), ``conditional_cooperation`` is played by the same quantal response: it follows the
+others' easing when, and only as far as, their easing makes easing pay; ``staged_reciprocity``
+and the classic strategies play as in v1. v2b's rules change only ΔV_it: :class:`ForwardLooking`
+weighs the shadow of the future (item 6, :mod:`sanctionsim.coalition.shadow`),
+:class:`BelievingFollower` reckons the others' easing by Bayes' rule on the reports (item 7) and
+:class:`WeighedReciprocity` eases a side deal's next stage only when the deal is worth its cost;
+the ablation ``v2-shadow`` plays item 6 alone (:data:`~sanctionsim.dynamics.rules.RULES_BY_MODEL`).
 """
 
 from __future__ import annotations
