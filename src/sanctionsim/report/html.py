@@ -60,7 +60,9 @@ def _environment() -> Any:
     env.filters["num"] = _number
     env.filters["pct"] = lambda v: "–" if v is None else f"{v:.1%}"
     # the shipped score history's row of the model in use: read, never recomputed on a request
-    env.globals["track_record"] = _track_record
+    from sanctionsim.history.track_record import track_record_sentence
+
+    env.globals["track_record"] = track_record_sentence  # one line, from the shipped history
     return env
 
 
@@ -157,10 +159,3 @@ def render_report(
             vega_js=javascript if javascript is not None else vega_javascript(),
         )
     )
-
-
-def _track_record(model_version: str = "v1") -> str:
-    """The model's track record in one line (docs/cases.md, the score history)."""
-    from sanctionsim.history.track_record import track_record_sentence
-
-    return track_record_sentence(model_version)

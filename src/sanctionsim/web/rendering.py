@@ -29,7 +29,9 @@ def templates() -> Any:
     env.filters["num"] = lambda v, d=3: "–" if v is None else f"{v:.{d}g}"
     env.filters["pct"] = lambda v: "–" if v is None else f"{v:.1%}"
     # the shipped score history's row of the model in use: read, never recomputed on a request
-    env.globals["track_record"] = _track_record
+    from sanctionsim.history.track_record import track_record_sentence
+
+    env.globals["track_record"] = track_record_sentence  # one line, from the shipped history
     env.globals["model_names"] = tuple(VERSIONS)
     return env
 
@@ -65,10 +67,3 @@ def content_security_policy() -> str:
         "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
-
-
-def _track_record(model_version: str = "v1") -> str:
-    """The model's track record in one line (docs/cases.md, the score history)."""
-    from sanctionsim.history.track_record import track_record_sentence
-
-    return track_record_sentence(model_version)
