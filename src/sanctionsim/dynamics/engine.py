@@ -28,6 +28,7 @@ import numpy.typing as npt
 from sanctionsim.dynamics.folds import FoldCollector
 from sanctionsim.dynamics.kernel import EASED_BELOW, Kernel, Month
 from sanctionsim.dynamics.kernel_v2 import KernelV2, choice_terms
+from sanctionsim.dynamics.leadership import KernelElite
 from sanctionsim.dynamics.metrics import Summary, histogram_counts, summarise
 from sanctionsim.dynamics.plan import BLOCK, DEFAULT_CHUNK, ChunkSpec, Plan, check_seed
 from sanctionsim.dynamics.records import RunOutcomes, SimulationResult, Timing
@@ -169,7 +170,19 @@ def run_chunk(setup: Setup, seed: int, spec: ChunkSpec, horizon: int, months: bo
         members = len(setup.member_ids)
         choices = Uniforms([d.choices for d in draws if d.choices], spec.sizes, 2 * members + 1)
         clock = setup.clock.months(horizon)
-        kernel = KernelV2(rules, uniforms, choices=choices, clock=clock, **common)
+        if setup.leadership is None:
+            kernel = KernelV2(rules, uniforms, choices=choices, clock=clock, **common)
+        else:  # model v2-elite: the target's leader may leave office
+            elite = Uniforms([d.elite for d in draws if d.elite is not None], spec.sizes, 2)
+            kernel = KernelElite(
+                rules,
+                uniforms,
+                choices=choices,
+                clock=clock,
+                elite=elite,
+                leadership=setup.leadership,
+                **common,
+            )
     recorder = _Recorder(setup, params.runs, horizon, spec.sizes)
     kept: list[Month] = []
     kernel.first()

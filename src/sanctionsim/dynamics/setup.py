@@ -27,6 +27,7 @@ from sanctionsim.versions import model_version
 if TYPE_CHECKING:
     from sanctionsim.dynamics.calibration import ChoiceParameters
     from sanctionsim.dynamics.kernel_v2 import EpisodeClock
+    from sanctionsim.dynamics.leadership import Leadership
 
 MAX_HORIZON = 600
 
@@ -160,6 +161,7 @@ class Setup:
     relations: tuple[tuple[int, int, Quantity], ...]
     layout: Layout
     clock: EpisodeClock | None = None  # model v2's reading of the episode (None in v1)
+    leadership: Leadership | None = None  # model v2-elite's reading of the target's inside
 
 
 def _episode_clock(
@@ -198,6 +200,8 @@ def prepare(
     Model v2 also reads the episode's clock (:class:`~sanctionsim.dynamics.kernel_v2.EpisodeClock`)
     and plays ``choice`` (λ and α) with epoch rate ``omega``; both default to the shipped
     calibration's (:func:`~sanctionsim.dynamics.calibration.load_calibration`). v1 reads neither.
+    Model v2-elite also reads the target's inside
+    (:func:`~sanctionsim.dynamics.leadership.leadership_on`).
 
     Raises:
         InputError: an unknown model version (naming ``model``), no coalition member, a member
@@ -233,6 +237,11 @@ def prepare(
             choice = shipped.fitted if choice is None else choice
             omega = shipped.omega if omega is None else omega
         clock = _episode_clock(start, member_ids, choice, omega)
+    leadership = None
+    if model_version(model).leadership:
+        from sanctionsim.dynamics.leadership import leadership_on
+
+        leadership = leadership_on(start, member_ids, scenario.start)
     return Setup(
         model=model,
         scenario=start,
@@ -243,4 +252,5 @@ def prepare(
         relations=tuple(relations),
         layout=Layout(len(member_ids), len(deals), stochastic),
         clock=clock,
+        leadership=leadership,
     )

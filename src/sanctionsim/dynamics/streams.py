@@ -45,6 +45,7 @@ class BlockDraws:
     reliable: BoolArray
     rng: np.random.Generator
     choices: np.random.Generator | None = None  # model v2's month stream (engine.v2.months)
+    elite: np.random.Generator | None = None  # model v2-elite's month stream (engine.elite.months)
 
 
 def block_stream(seed: int, block: int) -> np.random.Generator:
@@ -58,7 +59,8 @@ def draw_block(setup: Setup, seed: int, block: int, n: int) -> BlockDraws:
     Every quantity draws from its own keyed stream (:class:`KeyedStreams` ``(seed, (block,))``);
     the returned ``rng`` is the block's month stream (key ``engine.months``), and for model v2
     ``choices`` its own month stream (key ``engine.v2.months``): a new child stream, so every
-    draw v1 makes is made identically under v2.
+    draw v1 makes is made identically under v2; likewise ``elite`` for model v2-elite (key
+    ``engine.elite.months``), so every draw v2 makes is made identically under v2-elite.
     """
     streams = KeyedStreams(seed, (block,))
     scenario = setup.scenario
@@ -87,7 +89,8 @@ def draw_block(setup: Setup, seed: int, block: int, n: int) -> BlockDraws:
         widen[:, d] = np.where(span > 0, extra / np.where(span > 0, span, 1.0), 0.0)
     reliable = tgt.draw_types(params, streams("target.type").random(n))
     choices = streams("engine.v2.months") if v2 else None
-    return BlockDraws(params, trust, widen, reliable, streams("engine.months"), choices)
+    elite = streams("engine.elite.months") if version.leadership else None
+    return BlockDraws(params, trust, widen, reliable, streams("engine.months"), choices, elite)
 
 
 def concat_params(parts: Sequence[CoalitionParameters]) -> CoalitionParameters:

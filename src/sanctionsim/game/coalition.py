@@ -259,10 +259,12 @@ def analyze(
 ) -> CoalitionAnalysis:
     """Analyse every member's stage game on ``date`` (default: the scenario's start).
 
-    A version of the v2 family (``model="v2"``, ``"v2-shadow"``, ``"v2b"``, ``"v2-knights"``)
-    reads the payoffs with model v2's accounting (a member's own UN-based measures easable at
-    κ_i) and adds each member's choice terms under that version (:func:`v2_choice_terms`);
-    ``v2-knights`` reads third parties as black knights (the leakage in every payoff).
+    A version of the v2 family (``model="v2"``, ``"v2-shadow"``, ``"v2b"``, ``"v2-knights"``,
+    ``"v2-elite"``) reads the payoffs with model v2's accounting (a member's own UN-based
+    measures easable at κ_i) and adds each member's choice terms under that version
+    (:func:`v2_choice_terms`);
+    ``v2-knights`` reads third parties as black knights (the leakage in every payoff);
+    ``v2-elite``'s stage game is v2's (its leader's fall acts over the months).
     """
     version = model_version(model)
     params = central_parameters(scenario, date, accounting=version.kernel, busting=version.busting)

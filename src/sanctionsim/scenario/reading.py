@@ -34,7 +34,8 @@ MODEL_VERSIONS = tuple(VERSIONS)
 """Every model version (:data:`sanctionsim.versions.VERSIONS`). A version reads what its kernel
 reads: ``v1`` (the first model), or ``v2`` (docs/model-v2.md: everything v1 reads and the fields
 marked ``v2``), which every version of the v2 family reads alike; and the fields marked with its
-own name (``v2-knights``: the third parties' motive, support and changes, and blocs)."""
+own name (``v2-knights``: the third parties' motive, support and changes, and blocs;
+``v2-elite``: the target's leaders and exit guarantees, and measures' channel and ``on``)."""
 
 PROTOCOL = "protocol"
 """The evaluation protocol (``docs/cases.md``): reads the episode's clock, not the forecast."""
@@ -63,6 +64,9 @@ LATER = "recorded for model versions to come (issue 13, part 2)"
 KNIGHTS = "v2-knights"
 """The version that reads black knights and counter-blocs (docs/model-v2.md, "Mechanism: black
 knights and counter-blocs")."""
+ELITE = "v2-elite"
+"""The version that reads the target's leaders and elite pressure (docs/model-v2.md, "Mechanism:
+leadership change and elite pressure")."""
 
 INPUTS: tuple[FieldUse, ...] = (
     _v1("start", "the forecast's date: every dated fact after it is dropped"),
@@ -96,8 +100,19 @@ INPUTS: tuple[FieldUse, ...] = (
     _v1("measures[].pressure", "pressure, as revenue denied"),
     _v1("measures[].cost", "c_i"),
     _unread("measures[].decided", 2, LATER),
-    _unread("measures[].channel", 2, LATER + "; v1 reads every pressure as revenue denied"),
-    _unread("measures[].on", 2, LATER),
+    FieldUse(
+        "measures[].channel",
+        2,
+        (ELITE,),
+        "v2-elite: `elite` and `status` press on the elite (every version reads the pressure as "
+        "revenue denied)",
+    ),
+    FieldUse(
+        "measures[].on",
+        2,
+        (ELITE,),
+        "v2-elite: a measure bearing on another actor is no elite pressure on the target",
+    ),
     _unread("measures[].secondary_on", 2, LATER),
     _unread("measures[].enforcement", 2, LATER + "; v1 reads every level as fully enforced"),
     _unread("measures[].saving", 2, LATER),
@@ -161,8 +176,19 @@ INPUTS: tuple[FieldUse, ...] = (
     _v1("target.renege.opportunist", "side-deal reneging"),
     _v1("target.track_record[].outcome", "the reliable-type prior"),
     _v1("target.track_record[].outcome_date", "settled before `start` or not yet known"),
-    _unread("target.leaders", 2, LATER),
-    _unread("target.exit_guarantees", 2, LATER),
+    FieldUse(
+        "target.leaders",
+        2,
+        (ELITE,),
+        "v2-elite: the leader in office on `start`, its tenure and exit hazard (later entries "
+        "are history)",
+    ),
+    FieldUse(
+        "target.exit_guarantees",
+        2,
+        (ELITE,),
+        "v2-elite: one standing on `start` raises its leader's exit hazard",
+    ),
     _unread("target.provocations", 2, LATER),
     _unread("target.inducements", 2, LATER),
     _v1("observation.detection", "q"),
@@ -202,6 +228,8 @@ def reads(version: str, pattern: str) -> bool:
     (True, False)
     >>> reads("v2-knights", "measures[].pressure")  # what its kernel reads
     True
+    >>> reads("v2-elite", "target.leaders"), reads("v2-knights", "target.leaders")
+    (True, False)
     """
     use = _BY_PATTERN.get(pattern)
     return use is not None and _read_by(use, version)
