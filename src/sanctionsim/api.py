@@ -218,9 +218,10 @@ def simulate(
     gives the same result; a policy's runs are paired with the baseline's (common random
     numbers). ``out`` names a folder for the results (see :func:`run_forecast`).
 
-    ``model`` is the model version (``"v1"``, ``"v2"``, ``"v2-shadow"``, ``"v2b"`` or
-    ``"v2-knights"``, docs/model-v2.md); ``calibration`` is the v2 family's calibration file or
-    record (default: the version's shipped one; v1 refuses one; ``v2-knights`` reads v2's).
+    ``model`` is the model version (``"v1"``, ``"v2"``, ``"v2-shadow"``, ``"v2b"``,
+    ``"v2-knights"`` or ``"v2-escalation"``, docs/model-v2.md); ``calibration`` is the v2
+    family's calibration file or record (default: the version's shipped one; v1 refuses one;
+    ``v2-knights`` and ``v2-escalation`` read v2's).
     With model v2 and ``fold_range`` (the default), the forecast is simulated again at each
     distinct parameter set of the calibration's folds (same seed: paired runs; at most 2,048
     runs a set) and each probability carries its range across them (``result.fold_range``;

@@ -8,7 +8,9 @@ A *model version* is what ``--model`` names everywhere (``simulate``, ``analyze`
 calibration (λ and α fitted for its rules), shipped as a data file of the package: its own, or,
 for a version whose design fits nothing new (``v2-knights``: what third parties supply,
 docs/model-v2.md, "Mechanism: black knights and counter-blocs"), the fit of the version it
-builds on (:attr:`ModelVersion.fit_of`).
+builds on (:attr:`ModelVersion.fit_of`); ``v2-escalation`` (the target's provocations and the
+adoption of possible measures, docs/model-v2.md, "Mechanism: escalation and provocations") reads
+v2's fit too.
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -18,6 +20,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 >>> knights = model_version("v2-knights")
 >>> knights.kernel, knights.busting, knights.fitted_as, knights.calibration_file
 ('v2', 'knights', 'v2', 'calibration-v2.json')
+>>> model_version("v2-escalation").escalation, model_version("v2-escalation").fitted_as
+(True, 'v2')
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -37,7 +41,7 @@ Busting = Literal["commercial", "knights"]
 """What third parties supply: ``commercial``, every third party busts for rents (model v1's
 leakage); ``knights``, political busting, support, stances on the date and counter-blocs
 (docs/model-v2.md, "Mechanism: black knights and counter-blocs")."""
-ModelName = Literal["v1", "v2", "v2-shadow", "v2b", "v2-knights"]
+ModelName = Literal["v1", "v2", "v2-shadow", "v2b", "v2-knights", "v2-escalation"]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
 
@@ -57,6 +61,9 @@ class ModelVersion:
             (:func:`sanctionsim.coalition.parameters.draw_parameters`).
         fit_of: the version whose calibration this one reads (None: its own). A version that
             reads another's fit is never fitted itself (``calibrate`` refuses it).
+        escalation: whether the target provokes and possible measures are adopted during the
+            forecast (:mod:`sanctionsim.dynamics.escalation`; docs/model-v2.md, "Mechanism:
+            escalation and provocations").
     """
 
     name: str
@@ -65,6 +72,7 @@ class ModelVersion:
     items: str
     busting: Busting = "commercial"
     fit_of: str | None = None
+    escalation: bool = False
 
     @property
     def calibrated(self) -> bool:
@@ -109,6 +117,14 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 "v2a with black knights' political busting and counter-blocs (issue 13, part 2)",
                 busting="knights",
                 fit_of="v2",
+            ),
+            ModelVersion(
+                "v2-escalation",
+                "v2",
+                "calibration-v2.json",
+                "v2a with the target's provocations and escalation (issue 13, part 2)",
+                fit_of="v2",
+                escalation=True,
             ),
         )
     }

@@ -23,7 +23,10 @@ EXIT_BAD_INPUT = 2
 # The model's options, the same on every command that forecasts (docs/cli.md).
 ModelOption = Annotated[
     str,
-    typer.Option(help="Model version: v1, v2, v2-shadow, v2b or v2-knights (docs/model-v2.md)."),
+    typer.Option(
+        help="Model version: v1, v2, v2-shadow, v2b, v2-knights or v2-escalation "
+        "(docs/model-v2.md)."
+    ),
 ]
 CalibrationOption = Annotated[
     Path | None,

@@ -59,7 +59,8 @@ def analyze(
     model: Annotated[
         str,
         typer.Option(
-            help="v1, or a version of the v2 family (v2, v2-shadow, v2b, v2-knights): v2's "
+            help="v1, or a version of the v2 family (v2, v2-shadow, v2b, v2-knights, "
+            "v2-escalation): v2's "
             "accounting and "
             "each member's choice terms under that version"
         ),

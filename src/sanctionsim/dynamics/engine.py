@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from sanctionsim.dynamics.escalation import EscalationDraws, EscalationKernel, writable
 from sanctionsim.dynamics.folds import FoldCollector
 from sanctionsim.dynamics.kernel import EASED_BELOW, Kernel, Month
 from sanctionsim.dynamics.kernel_v2 import KernelV2, choice_terms
@@ -154,6 +155,8 @@ def run_chunk(setup: Setup, seed: int, spec: ChunkSpec, horizon: int, months: bo
     """Simulate the runs of one chunk's blocks together, month by month."""
     draws = [draw_block(setup, seed, b, n) for b, n in zip(spec.blocks, spec.sizes, strict=True)]
     params = concat_params([d.params for d in draws])
+    if setup.escalation is not None:
+        params = writable(params)  # the kernel moves the fixed pressure and beta
     trust = np.concatenate([d.trust for d in draws])
     uniforms = Uniforms([d.rng for d in draws], spec.sizes, setup.layout.width)
     rules = build_rules(setup, params, trust, uniforms)
@@ -169,7 +172,17 @@ def run_chunk(setup: Setup, seed: int, spec: ChunkSpec, horizon: int, months: bo
         members = len(setup.member_ids)
         choices = Uniforms([d.choices for d in draws if d.choices], spec.sizes, 2 * members + 1)
         clock = setup.clock.months(horizon)
-        kernel = KernelV2(rules, uniforms, choices=choices, clock=clock, **common)
+        if setup.escalation is None:
+            kernel = KernelV2(rules, uniforms, choices=choices, clock=clock, **common)
+        else:
+            found = EscalationDraws.concat(
+                [d.escalation for d in draws if d.escalation is not None]
+            )
+            steps = Uniforms(found.months, spec.sizes, setup.escalation.width)
+            kernel = EscalationKernel(
+                rules, uniforms, choices=choices, clock=clock, escalation=setup.escalation,
+                draws=found, months=steps, **common,
+            )  # fmt: skip
     recorder = _Recorder(setup, params.runs, horizon, spec.sizes)
     kept: list[Month] = []
     kernel.first()

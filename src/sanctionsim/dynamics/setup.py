@@ -26,6 +26,7 @@ from sanctionsim.versions import model_version
 
 if TYPE_CHECKING:
     from sanctionsim.dynamics.calibration import ChoiceParameters
+    from sanctionsim.dynamics.escalation import EscalationInputs
     from sanctionsim.dynamics.kernel_v2 import EpisodeClock
 
 MAX_HORIZON = 600
@@ -160,6 +161,7 @@ class Setup:
     relations: tuple[tuple[int, int, Quantity], ...]
     layout: Layout
     clock: EpisodeClock | None = None  # model v2's reading of the episode (None in v1)
+    escalation: EscalationInputs | None = None  # v2-escalation's (None: no provocation read)
 
 
 def _episode_clock(
@@ -198,6 +200,8 @@ def prepare(
     Model v2 also reads the episode's clock (:class:`~sanctionsim.dynamics.kernel_v2.EpisodeClock`)
     and plays ``choice`` (λ and α) with epoch rate ``omega``; both default to the shipped
     calibration's (:func:`~sanctionsim.dynamics.calibration.load_calibration`). v1 reads neither.
+    ``v2-escalation`` also reads the provocations and possible measures
+    (:func:`~sanctionsim.dynamics.escalation.read_escalation`).
 
     Raises:
         InputError: an unknown model version (naming ``model``), no coalition member, a member
@@ -233,6 +237,11 @@ def prepare(
             choice = shipped.fitted if choice is None else choice
             omega = shipped.omega if omega is None else omega
         clock = _episode_clock(start, member_ids, choice, omega)
+    escalation = None
+    if model_version(model).escalation:
+        from sanctionsim.dynamics.escalation import read_escalation
+
+        escalation = read_escalation(start, member_ids)
     return Setup(
         model=model,
         scenario=start,
@@ -243,4 +252,5 @@ def prepare(
         relations=tuple(relations),
         layout=Layout(len(member_ids), len(deals), stochastic),
         clock=clock,
+        escalation=escalation,
     )

@@ -29,6 +29,7 @@ from sanctionsim.dynamics.rules import DEFAULT_TRUST
 from sanctionsim.versions import model_version
 
 if TYPE_CHECKING:
+    from sanctionsim.dynamics.escalation import EscalationDraws
     from sanctionsim.dynamics.setup import Setup
 
 BoolArray = npt.NDArray[np.bool_]
@@ -45,6 +46,7 @@ class BlockDraws:
     reliable: BoolArray
     rng: np.random.Generator
     choices: np.random.Generator | None = None  # model v2's month stream (engine.v2.months)
+    escalation: EscalationDraws | None = None  # v2-escalation's draws (their own streams)
 
 
 def block_stream(seed: int, block: int) -> np.random.Generator:
@@ -58,7 +60,8 @@ def draw_block(setup: Setup, seed: int, block: int, n: int) -> BlockDraws:
     Every quantity draws from its own keyed stream (:class:`KeyedStreams` ``(seed, (block,))``);
     the returned ``rng`` is the block's month stream (key ``engine.months``), and for model v2
     ``choices`` its own month stream (key ``engine.v2.months``): a new child stream, so every
-    draw v1 makes is made identically under v2.
+    draw v1 makes is made identically under v2. ``v2-escalation`` draws its own too, from its
+    own keyed streams (:func:`~sanctionsim.dynamics.escalation.draw_escalation`).
     """
     streams = KeyedStreams(seed, (block,))
     scenario = setup.scenario
@@ -87,7 +90,12 @@ def draw_block(setup: Setup, seed: int, block: int, n: int) -> BlockDraws:
         widen[:, d] = np.where(span > 0, extra / np.where(span > 0, span, 1.0), 0.0)
     reliable = tgt.draw_types(params, streams("target.type").random(n))
     choices = streams("engine.v2.months") if v2 else None
-    return BlockDraws(params, trust, widen, reliable, streams("engine.months"), choices)
+    escalation = None
+    if setup.escalation is not None:
+        from sanctionsim.dynamics.escalation import draw_escalation
+
+        escalation = draw_escalation(setup.escalation, streams, n)
+    return BlockDraws(params, trust, widen, reliable, streams("engine.months"), choices, escalation)
 
 
 def concat_params(parts: Sequence[CoalitionParameters]) -> CoalitionParameters:
