@@ -219,9 +219,9 @@ def simulate(
     numbers). ``out`` names a folder for the results (see :func:`run_forecast`).
 
     ``model`` is the model version (``"v1"``, ``"v2"``, ``"v2-shadow"``, ``"v2b"``,
-    ``"v2-knights"`` or ``"v2-elite"``, docs/model-v2.md); ``calibration`` is the v2 family's
-    calibration file or record (default: the version's shipped one; v1 refuses one;
-    ``v2-knights`` and ``v2-elite`` read v2's).
+    ``"v2-knights"``, ``"v2-elite"`` or ``"v2-escalation"``, docs/model-v2.md); ``calibration``
+    is the v2 family's calibration file or record (default: the version's shipped one; v1 refuses
+    one; ``v2-knights``, ``v2-elite`` and ``v2-escalation`` read v2's).
     With model v2 and ``fold_range`` (the default), the forecast is simulated again at each
     distinct parameter set of the calibration's folds (same seed: paired runs; at most 2,048
     runs a set) and each probability carries its range across them (``result.fold_range``;

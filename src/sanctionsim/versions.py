@@ -9,7 +9,9 @@ calibration (λ and α fitted for its rules), shipped as a data file of the pack
 for a version whose design fits nothing new (``v2-knights``: what third parties supply,
 docs/model-v2.md, "Mechanism: black knights and counter-blocs"), the fit of the version it
 builds on (:attr:`ModelVersion.fit_of`); likewise ``v2-elite`` (the target's leadership change
-and elite pressure, docs/model-v2.md, "Mechanism: leadership change and elite pressure").
+and elite pressure, docs/model-v2.md, "Mechanism: leadership change and elite pressure") and
+``v2-escalation`` (the target's provocations and the adoption of possible measures,
+docs/model-v2.md, "Mechanism: escalation and provocations").
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -22,6 +24,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 >>> elite = model_version("v2-elite")
 >>> elite.kernel, elite.leadership, elite.fitted_as, model_version("v2").leadership
 ('v2', True, 'v2', False)
+>>> model_version("v2-escalation").escalation, model_version("v2-escalation").fitted_as
+(True, 'v2')
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -41,7 +45,7 @@ Busting = Literal["commercial", "knights"]
 """What third parties supply: ``commercial``, every third party busts for rents (model v1's
 leakage); ``knights``, political busting, support, stances on the date and counter-blocs
 (docs/model-v2.md, "Mechanism: black knights and counter-blocs")."""
-ModelName = Literal["v1", "v2", "v2-shadow", "v2b", "v2-knights", "v2-elite"]
+ModelName = Literal["v1", "v2", "v2-shadow", "v2b", "v2-knights", "v2-elite", "v2-escalation"]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
 
@@ -64,6 +68,9 @@ class ModelVersion:
         leadership: whether the target's leader may leave office, its successor's resolve
             redrawn, elite measures and exit guarantees raising that hazard (the engine's set-up
             reads it: :mod:`sanctionsim.dynamics.leadership`).
+        escalation: whether the target provokes and possible measures are adopted during the
+            forecast (:mod:`sanctionsim.dynamics.escalation`; docs/model-v2.md, "Mechanism:
+            escalation and provocations").
     """
 
     name: str
@@ -73,6 +80,7 @@ class ModelVersion:
     busting: Busting = "commercial"
     fit_of: str | None = None
     leadership: bool = False
+    escalation: bool = False
 
     @property
     def calibrated(self) -> bool:
@@ -125,6 +133,14 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 "v2a with the target's leadership change and elite pressure (issue 13, part 2)",
                 fit_of="v2",
                 leadership=True,
+            ),
+            ModelVersion(
+                "v2-escalation",
+                "v2",
+                "calibration-v2.json",
+                "v2a with the target's provocations and escalation (issue 13, part 2)",
+                fit_of="v2",
+                escalation=True,
             ),
         )
     }

@@ -24,7 +24,8 @@ EXIT_BAD_INPUT = 2
 ModelOption = Annotated[
     str,
     typer.Option(
-        help="Model version: v1, v2, v2-shadow, v2b, v2-knights or v2-elite (docs/model-v2.md)."
+        help="Model version: v1, v2, v2-shadow, v2b, v2-knights, v2-elite or v2-escalation "
+        "(docs/model-v2.md)."
     ),
 ]
 CalibrationOption = Annotated[

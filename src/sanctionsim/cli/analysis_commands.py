@@ -60,7 +60,7 @@ def analyze(
         str,
         typer.Option(
             help="v1, or a version of the v2 family (v2, v2-shadow, v2b, v2-knights, "
-            "v2-elite): v2's accounting and "
+            "v2-elite, v2-escalation): v2's accounting and "
             "each member's choice terms under that version"
         ),
     ] = "v1",

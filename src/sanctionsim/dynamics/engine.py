@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from sanctionsim.dynamics.escalation import EscalationDraws, EscalationKernel, writable
 from sanctionsim.dynamics.folds import FoldCollector
 from sanctionsim.dynamics.kernel import EASED_BELOW, Kernel, Month
 from sanctionsim.dynamics.kernel_v2 import KernelV2, choice_terms
@@ -155,6 +156,8 @@ def run_chunk(setup: Setup, seed: int, spec: ChunkSpec, horizon: int, months: bo
     """Simulate the runs of one chunk's blocks together, month by month."""
     draws = [draw_block(setup, seed, b, n) for b, n in zip(spec.blocks, spec.sizes, strict=True)]
     params = concat_params([d.params for d in draws])
+    if setup.escalation is not None:
+        params = writable(params)  # the kernel moves the fixed pressure and beta
     trust = np.concatenate([d.trust for d in draws])
     uniforms = Uniforms([d.rng for d in draws], spec.sizes, setup.layout.width)
     rules = build_rules(setup, params, trust, uniforms)
@@ -170,9 +173,7 @@ def run_chunk(setup: Setup, seed: int, spec: ChunkSpec, horizon: int, months: bo
         members = len(setup.member_ids)
         choices = Uniforms([d.choices for d in draws if d.choices], spec.sizes, 2 * members + 1)
         clock = setup.clock.months(horizon)
-        if setup.leadership is None:
-            kernel = KernelV2(rules, uniforms, choices=choices, clock=clock, **common)
-        else:  # model v2-elite: the target's leader may leave office
+        if setup.leadership is not None:  # model v2-elite: the target's leader may leave office
             elite = Uniforms([d.elite for d in draws if d.elite is not None], spec.sizes, 2)
             kernel = KernelElite(
                 rules,
@@ -183,6 +184,17 @@ def run_chunk(setup: Setup, seed: int, spec: ChunkSpec, horizon: int, months: bo
                 leadership=setup.leadership,
                 **common,
             )
+        elif setup.escalation is not None:  # model v2-escalation
+            found = EscalationDraws.concat(
+                [d.escalation for d in draws if d.escalation is not None]
+            )
+            steps = Uniforms(found.months, spec.sizes, setup.escalation.width)
+            kernel = EscalationKernel(
+                rules, uniforms, choices=choices, clock=clock, escalation=setup.escalation,
+                draws=found, months=steps, **common,
+            )  # fmt: skip
+        else:
+            kernel = KernelV2(rules, uniforms, choices=choices, clock=clock, **common)
     recorder = _Recorder(setup, params.runs, horizon, spec.sizes)
     kept: list[Month] = []
     kernel.first()

@@ -402,6 +402,10 @@ RULES_BY_MODEL: MappingProxyType[str, MappingProxyType[str, type[Rule]]] = Mappi
         "v2-elite": MappingProxyType(
             {rule.name: rule for rule in (QuantalResponse, QuantalFollower, StagedReciprocity)}
         ),
+        # v2a's rules: the version adds provocations and escalation, not a way of choosing
+        "v2-escalation": MappingProxyType(
+            {rule.name: rule for rule in (QuantalResponse, QuantalFollower, StagedReciprocity)}
+        ),
     }
 )
 """The coalition rules of each model version (:data:`sanctionsim.versions.VERSIONS`), by the

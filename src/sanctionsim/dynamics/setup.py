@@ -26,6 +26,7 @@ from sanctionsim.versions import model_version
 
 if TYPE_CHECKING:
     from sanctionsim.dynamics.calibration import ChoiceParameters
+    from sanctionsim.dynamics.escalation import EscalationInputs
     from sanctionsim.dynamics.kernel_v2 import EpisodeClock
     from sanctionsim.dynamics.leadership import Leadership
 
@@ -162,6 +163,7 @@ class Setup:
     layout: Layout
     clock: EpisodeClock | None = None  # model v2's reading of the episode (None in v1)
     leadership: Leadership | None = None  # model v2-elite's reading of the target's inside
+    escalation: EscalationInputs | None = None  # v2-escalation's (None: no provocation read)
 
 
 def _episode_clock(
@@ -202,6 +204,8 @@ def prepare(
     calibration's (:func:`~sanctionsim.dynamics.calibration.load_calibration`). v1 reads neither.
     Model v2-elite also reads the target's inside
     (:func:`~sanctionsim.dynamics.leadership.leadership_on`).
+    ``v2-escalation`` also reads the provocations and possible measures
+    (:func:`~sanctionsim.dynamics.escalation.read_escalation`).
 
     Raises:
         InputError: an unknown model version (naming ``model``), no coalition member, a member
@@ -242,6 +246,11 @@ def prepare(
         from sanctionsim.dynamics.leadership import leadership_on
 
         leadership = leadership_on(start, member_ids, scenario.start)
+    escalation = None
+    if model_version(model).escalation:
+        from sanctionsim.dynamics.escalation import read_escalation
+
+        escalation = read_escalation(start, member_ids)
     return Setup(
         model=model,
         scenario=start,
@@ -253,4 +262,5 @@ def prepare(
         layout=Layout(len(member_ids), len(deals), stochastic),
         clock=clock,
         leadership=leadership,
+        escalation=escalation,
     )

@@ -29,6 +29,7 @@ from sanctionsim.dynamics.rules import DEFAULT_TRUST
 from sanctionsim.versions import model_version
 
 if TYPE_CHECKING:
+    from sanctionsim.dynamics.escalation import EscalationDraws
     from sanctionsim.dynamics.setup import Setup
 
 BoolArray = npt.NDArray[np.bool_]
@@ -46,6 +47,7 @@ class BlockDraws:
     rng: np.random.Generator
     choices: np.random.Generator | None = None  # model v2's month stream (engine.v2.months)
     elite: np.random.Generator | None = None  # model v2-elite's month stream (engine.elite.months)
+    escalation: EscalationDraws | None = None  # v2-escalation's draws (their own streams)
 
 
 def block_stream(seed: int, block: int) -> np.random.Generator:
@@ -61,6 +63,8 @@ def draw_block(setup: Setup, seed: int, block: int, n: int) -> BlockDraws:
     ``choices`` its own month stream (key ``engine.v2.months``): a new child stream, so every
     draw v1 makes is made identically under v2; likewise ``elite`` for model v2-elite (key
     ``engine.elite.months``), so every draw v2 makes is made identically under v2-elite.
+    ``v2-escalation`` draws its own too, from its own keyed streams
+    (:func:`~sanctionsim.dynamics.escalation.draw_escalation`).
     """
     streams = KeyedStreams(seed, (block,))
     scenario = setup.scenario
@@ -90,7 +94,21 @@ def draw_block(setup: Setup, seed: int, block: int, n: int) -> BlockDraws:
     reliable = tgt.draw_types(params, streams("target.type").random(n))
     choices = streams("engine.v2.months") if v2 else None
     elite = streams("engine.elite.months") if version.leadership else None
-    return BlockDraws(params, trust, widen, reliable, streams("engine.months"), choices, elite)
+    escalation = None
+    if setup.escalation is not None:
+        from sanctionsim.dynamics.escalation import draw_escalation
+
+        escalation = draw_escalation(setup.escalation, streams, n)
+    return BlockDraws(
+        params,
+        trust,
+        widen,
+        reliable,
+        streams("engine.months"),
+        choices,
+        elite=elite,
+        escalation=escalation,
+    )
 
 
 def concat_params(parts: Sequence[CoalitionParameters]) -> CoalitionParameters:

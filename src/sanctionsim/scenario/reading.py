@@ -35,7 +35,9 @@ MODEL_VERSIONS = tuple(VERSIONS)
 reads: ``v1`` (the first model), or ``v2`` (docs/model-v2.md: everything v1 reads and the fields
 marked ``v2``), which every version of the v2 family reads alike; and the fields marked with its
 own name (``v2-knights``: the third parties' motive, support and changes, and blocs;
-``v2-elite``: the target's leaders and exit guarantees, and measures' channel and ``on``)."""
+``v2-elite``: the target's leaders and exit guarantees, and measures' channel and ``on``;
+``v2-escalation``: the provocations, the possible measures, the decision rules' veto and the veto
+players' stance)."""
 
 PROTOCOL = "protocol"
 """The evaluation protocol (``docs/cases.md``): reads the episode's clock, not the forecast."""
@@ -67,6 +69,10 @@ knights and counter-blocs")."""
 ELITE = "v2-elite"
 """The version that reads the target's leaders and elite pressure (docs/model-v2.md, "Mechanism:
 leadership change and elite pressure")."""
+ESCALATION = "v2-escalation"
+"""The version that reads provocations and possible measures, and the veto players' stance
+(docs/model-v2.md, "Mechanism: escalation and provocations")."""
+STANCE = "; v2-escalation: a veto player's stance on `start`"
 
 INPUTS: tuple[FieldUse, ...] = (
     _v1("start", "the forecast's date: every dated fact after it is dropped"),
@@ -82,7 +88,12 @@ INPUTS: tuple[FieldUse, ...] = (
     _unread("actors[].payoffs.holding_value", 2, LATER),
     _unread("actors[].kind", 2, LATER),
     _unread("actors[].ties", 2, LATER),
-    _unread("actors[].decision_rule", 2, LATER),
+    FieldUse(
+        "actors[].decision_rule",
+        2,
+        (ESCALATION,),
+        "v2-escalation: its `veto`, a possible measure's veto players when it names none",
+    ),
     _v1("demand.value_to", "beta_i"),
     _unread("demand.changes", 2, LATER),
     _v1("private_issues[].owner", "whose deal values it"),
@@ -149,20 +160,21 @@ INPUTS: tuple[FieldUse, ...] = (
     FieldUse(
         "third_parties[].motive",
         2,
-        (KNIGHTS,),
-        "v2-knights: a political knight busts whatever the rents (v1, v2 bust for rents only)",
+        (KNIGHTS, ESCALATION),
+        "v2-knights: a political knight busts whatever the rents (v1, v2 bust for rents only)"
+        + STANCE,
     ),
     FieldUse(
         "third_parties[].support",
         2,
-        (KNIGHTS,),
-        "v2-knights: its `amount` supplied whatever the pressure, in force on `start`",
+        (KNIGHTS, ESCALATION),
+        "v2-knights: its `amount` supplied whatever the pressure, in force on `start`" + STANCE,
     ),
     FieldUse(
         "third_parties[].changes",
         2,
-        (KNIGHTS,),
-        "v2-knights: the stance on `start` (changes dated after it are history)",
+        (KNIGHTS, ESCALATION),
+        "v2-knights: the stance on `start` (changes dated after it are history)" + STANCE,
     ),
     _v1("target.actor", "the target"),
     _v1("target.resolve", "the concession hazard"),
@@ -189,18 +201,29 @@ INPUTS: tuple[FieldUse, ...] = (
         (ELITE,),
         "v2-elite: one standing on `start` raises its leader's exit hazard",
     ),
-    _unread("target.provocations", 2, LATER),
+    FieldUse(
+        "target.provocations",
+        2,
+        (ESCALATION,),
+        "v2-escalation: the provocation hazard and the response share, from those dated by `start`",
+    ),
     _unread("target.inducements", 2, LATER),
     _v1("observation.detection", "q"),
     _v1("observation.false_alarm", "false alarms"),
     _unread("settlements", 2, LATER),
-    _unread("possible_measures", 2, LATER),
+    FieldUse(
+        "possible_measures",
+        2,
+        (ESCALATION,),
+        "v2-escalation: adopted after a provocation unless vetoed; `cost`, `channel`, "
+        "`adopted_if` not read",
+    ),
     _unread("coercion", 2, LATER),
     FieldUse(
         "blocs",
         2,
-        (KNIGHTS,),
-        "v2-knights: a counter-bloc's third parties bust at full capacity",
+        (KNIGHTS, ESCALATION),
+        "v2-knights: a counter-bloc's third parties bust at full capacity" + STANCE,
     ),
     _unread("mediation", 2, LATER),
     _unread("shocks", 2, LATER),

@@ -180,8 +180,8 @@ def as_of(scenario: Scenario, date: dt.date) -> Scenario:
     available later, trust changes after it, track-record outcomes not known by it (undated or
     dated on or after ``date``) and later timeline events; third parties' changes of stance
     dated after it, support begun after it (and an end dated after it: not yet known), blocs
-    formed after it (and a dissolution dated after it). A record with nothing dated after
-    ``date`` is kept as it is.
+    formed after it (and a dissolution dated after it); the target's provocations dated after
+    it. A record with nothing dated after ``date`` is kept as it is.
     """
     measures = []
     for m in scenario.measures:
@@ -212,6 +212,10 @@ def as_of(scenario: Scenario, date: dt.date) -> Scenario:
     ]
     if _changed(blocs, scenario.blocs):
         later["blocs"] = blocs
+    target: dict[str, Any] = {"track_record": record}
+    provocations = [p for p in scenario.target.provocations if p.date <= date]
+    if _changed(provocations, scenario.target.provocations):
+        target["provocations"] = provocations
     return scenario.model_copy(
         update={
             **later,
@@ -223,7 +227,7 @@ def as_of(scenario: Scenario, date: dt.date) -> Scenario:
                 if lever.available_from is None or lever.available_from <= date
             ],
             "relations": relations,
-            "target": scenario.target.model_copy(update={"track_record": record}),
+            "target": scenario.target.model_copy(update=target),
             "timeline": [e for e in scenario.timeline if e.date <= date],
         }
     )
