@@ -134,19 +134,6 @@ KNOWN: set[Violation] = {
     ("rhodesia-1965", "actors[ZAF].sources", "minter-schmidt-1988", "1988-04-01"),
     ("rhodesia-1965", "third_parties[PRT].sources", "minter-schmidt-1988", "1988-04-01"),
     ("rhodesia-1965", "third_parties[ZAF].sources", "minter-schmidt-1988", "1988-04-01"),
-    # yugoslavia-1992
-    # The option (compensation for the neighbours, "thin in practice") rests on the neighbours'
-    # claims of May 1993; no source dated by start offering compensation was found (resolution 757
-    # and EO 12808 carry none). Dating the option (available_from) is the lead's call.
-    (
-        "yugoslavia-1992",
-        "levers[neighbour-compensation].sources",
-        "baltimore-sun-1993-05-22",
-        "1993-05-22",
-    ),
-    # The target's note gives the 1990 GDP from Comras (2012); the CIA World Factbook of 1991
-    # describes the whole SFRY, not Serbia and Montenegro. No source dated by start found.
-    ("yugoslavia-1992", "target.sources", "comras-2012", "2012-01-01"),
 }
 
 
