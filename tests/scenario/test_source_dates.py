@@ -102,12 +102,6 @@ KNOWN: set[Violation] = {
     # keep working closely with the US and South Korea (NHK World, 3 Jul 2014); whether it carries
     # the same trust is the lead's judgement.
     ("dprk-2014", "relations[1].sources", "nhk-kyodo-2014-07-07", "2014-07-07"),
-    # iraq-1990
-    # The option (US penalties on states trading with Iraq, waived for Jordan and Turkey) rests on
-    # CRS RL30472 (2004); its statute, the Iraq Sanctions Act, dates from 5 Nov 1990 (P.L. 101-513,
-    # retrieved), after start; the part of the House bill of 2 Aug 1990 (H.R. 5431) retrieved
-    # embargoes Iraq only. Dating the option (available_from) is the lead's call.
-    ("iraq-1990", "levers[us-penalty-on-frontline-trade].sources", "crs-rl30472", "2004-01-01"),
     # libya-1992
     # The buyers' share rests on its note's LA Times figures ("large quantities"; $9bn a year in
     # 1993). The CIA World Factbook 1991 (now cited) names the buyers (Italy, USSR, FRG, Spain,
