@@ -102,12 +102,6 @@ KNOWN: set[Violation] = {
     # keep working closely with the US and South Korea (NHK World, 3 Jul 2014); whether it carries
     # the same trust is the lead's judgement.
     ("dprk-2014", "relations[1].sources", "nhk-kyodo-2014-07-07", "2014-07-07"),
-    # libya-1992
-    # The buyers' share rests on its note's LA Times figures ("large quantities"; $9bn a year in
-    # 1993). The CIA World Factbook 1991 (now cited) names the buyers (Italy, USSR, FRG, Spain,
-    # France, Belgium/Luxembourg, Turkey) and $6.1bn of exports (1989), not Europe's share;
-    # searched the LA Times of March-April 1992 too. A share sourced by start is the lead's.
-    ("libya-1992", "actors[EUB].sources", "latimes-1993-11-12", "1993-11-12"),
     # rhodesia-1965
     # Britain's and Zambia's shares (and Zambia's premium) rest on Minter & Schmidt's 52% of
     # Rhodesia's exports; searched Hansard of 1965-66 (shares of Zambia's and Britain's trade are
