@@ -68,15 +68,6 @@ KNOWN: set[Violation] = {
     # José (28 Aug 1960, now cited by the OAS and the demand) shows the states' stance on start,
     # not that they would apply measures: whether this member belongs on start is the lead's call.
     ("cuba-1960", "actors[OASX].sources", "early-2015", "2015-01-01"),
-    # dprk-2006
-    # China's placement as the decisive third party is the case sheet's, from CRS IN10659 (2017),
-    # an outcome-period judgement; its willingness note is sourced by SC/8778 (July 2006). Searched
-    # for the 2006 trade pattern (Ministry of Unification figures for 2005 via NKEW, 15 May 2006:
-    # totals, not China's share) and China's explanation of vote of 14 Oct 2006 (found only in
-    # reports dated 15-17 Oct; SC/8853's text not retrieved): no source dated by start that states
-    # the placement. Re-basing it is the lead's.
-    ("dprk-2006", "actors[CHN].sources", "crs-in10659", "2017-03-01"),
-    ("dprk-2006", "third_parties[CHN].sources", "crs-in10659", "2017-03-01"),
     # dprk-2014
     # The two trade shares are computed from 2014 full-year figures published in 2015 (KOTRA via
     # UPI and Yonhap, KBS); the 2013 figures dated by start (Yonhap, 22 May 2014) give other
