@@ -56,18 +56,6 @@ KNOWN: set[Violation] = {
     ("argentina-1982", "measures[gbr-import-ban].sources", "martin-1992", "1992-04-01"),
     ("argentina-1982", "measures[irl-import-ban].sources", "martin-1992", "1992-04-01"),
     ("argentina-1982", "measures[ita-import-ban].sources", "martin-1992", "1992-04-01"),
-    # cuba-1960
-    # Canada and Mexico are third parties because they refused to follow (Early 2015). Canada's
-    # refusal dates from after start (Diefenbaker, late Oct and Dec 1960; Time, 26 Dec 1960: all
-    # retrieved, all after 19 Oct); no source dated by start placing Canada or Mexico was found.
-    ("cuba-1960", "actors[CAN].sources", "early-2015", "2015-01-01"),
-    ("cuba-1960", "actors[MEX].sources", "early-2015", "2015-01-01"),
-    ("cuba-1960", "third_parties[CAN].sources", "early-2015", "2015-01-01"),
-    ("cuba-1960", "third_parties[MEX].sources", "early-2015", "2015-01-01"),
-    # The aggregate is defined by the OAS measures of 1964 (after start). The Declaration of San
-    # José (28 Aug 1960, now cited by the OAS and the demand) shows the states' stance on start,
-    # not that they would apply measures: whether this member belongs on start is the lead's call.
-    ("cuba-1960", "actors[OASX].sources", "early-2015", "2015-01-01"),
     # dprk-2014
     # The two trade shares are computed from 2014 full-year figures published in 2015 (KOTRA via
     # UPI and Yonhap, KBS); the 2013 figures dated by start (Yonhap, 22 May 2014) give other
