@@ -40,22 +40,6 @@ Violation = tuple[str, str, str, str]  # (case, path, source, its date or "undat
 # what was searched. Fixing them changes what the forecast reads (a flagged estimate, a date), so
 # each needs a score-history row.
 KNOWN: set[Violation] = {
-    # argentina-1982
-    # Every member's share and import-ban pressure is a split of Martin's (1992) EEC share of
-    # ~20% of Argentine exports (the shares' and pressures' notes, the file's assumption); Italy's
-    # and Ireland's premiums rest on Martin's ethnic ties and neutrality. Searched Hansard of April
-    # 1982 (measures, no share) and the reports of the day: no share or stance dated by start was
-    # found. The EC's acts of 10 and 16 Apr 1982 and resolution 502 are now cited beside Martin.
-    # A share sourced by start (trade statistics for 1981) is the lead's re-encoding.
-    ("argentina-1982", "actors[GBR].sources", "martin-1992", "1992-04-01"),
-    ("argentina-1982", "actors[IRL].sources", "martin-1992", "1992-04-01"),
-    ("argentina-1982", "actors[ITA].sources", "martin-1992", "1992-04-01"),
-    ("argentina-1982", "measures[deu-import-ban].sources", "martin-1992", "1992-04-01"),
-    ("argentina-1982", "measures[ecx-import-ban].sources", "martin-1992", "1992-04-01"),
-    ("argentina-1982", "measures[fra-import-ban].sources", "martin-1992", "1992-04-01"),
-    ("argentina-1982", "measures[gbr-import-ban].sources", "martin-1992", "1992-04-01"),
-    ("argentina-1982", "measures[irl-import-ban].sources", "martin-1992", "1992-04-01"),
-    ("argentina-1982", "measures[ita-import-ban].sources", "martin-1992", "1992-04-01"),
     # dprk-2014
     # The two trade shares are computed from 2014 full-year figures published in 2015 (KOTRA via
     # UPI and Yonhap, KBS); the 2013 figures dated by start (Yonhap, 22 May 2014) give other
