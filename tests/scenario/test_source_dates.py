@@ -40,31 +40,6 @@ Violation = tuple[str, str, str, str]  # (case, path, source, its date or "undat
 # what was searched. Fixing them changes what the forecast reads (a flagged estimate, a date), so
 # each needs a score-history row.
 KNOWN: set[Violation] = {
-    # dprk-2014
-    # The two trade shares are computed from 2014 full-year figures published in 2015 (KOTRA via
-    # UPI and Yonhap, KBS); the 2013 figures dated by start (Yonhap, 22 May 2014) give other
-    # values, so a fix is a re-encoding (a flagged estimate or the 2013 value) for the lead.
-    ("dprk-2014", "actors[CHN].trade_share.sources", "kbs-2015", "2015-01-15"),
-    ("dprk-2014", "actors[CHN].trade_share.sources", "yonhap-2015-01-26", "2015-01-26"),
-    ("dprk-2014", "actors[KOR].trade_share.sources", "kbs-2015", "2015-01-15"),
-    ("dprk-2014", "actors[KOR].trade_share.sources", "upi-2015-06-04", "2015-06-04"),
-    # The option is defined by Kerry's request of 7 Jul 2014 (and the seed article of 20 Jul);
-    # the nearest fact dated by start is Psaki's call for transparency (Arirang, 4 Jul 2014):
-    # re-basing the option on it, or dating it (available_from), is the lead's re-encoding.
-    ("dprk-2014", "levers[advance-consultation].sources", "nhk-kyodo-2014-07-07", "2014-07-07"),
-    ("dprk-2014", "levers[advance-consultation].sources", "seed-article-2014", "2014-07-20"),
-    # Rhodes's remarks of 3 Jul 2014 are known only through this blog (fact sheet: no transcript
-    # found; searched NHK, Asahi, AP and Arirang of 3-4 Jul: not there). Psaki's are now cited too.
-    ("dprk-2014", "levers[us-displeasure].sources", "onefreekorea-2014-08-03", "2014-08-03"),
-    # `imposed` 2006 (level 0.5) rests on these two; searched: JT 25 Jul 2006 covers the entry of
-    # DPRK officials, not the re-entry of Chongryon officials, and JT 20 Feb 2013 dates the first
-    # re-entry bans (four names) only as "initially". No 2006 source found: the date is the lead's.
-    ("dprk-2014", "measures[jpn-chongryon-reentry-ban].sources", "dong-a-2014-07-09", "2014-07-09"),
-    ("dprk-2014", "measures[jpn-chongryon-reentry-ban].sources", "jt-2016-03-26", "2016-03-26"),
-    # The trust estimate's note rests on the call of 7 Jul 2014. Dated by start: Japan's pledge to
-    # keep working closely with the US and South Korea (NHK World, 3 Jul 2014); whether it carries
-    # the same trust is the lead's judgement.
-    ("dprk-2014", "relations[1].sources", "nhk-kyodo-2014-07-07", "2014-07-07"),
     # rhodesia-1965
     # Britain's and Zambia's shares (and Zambia's premium) rest on Minter & Schmidt's 52% of
     # Rhodesia's exports; searched Hansard of 1965-66 (shares of Zambia's and Britain's trade are
