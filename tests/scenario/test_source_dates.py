@@ -7,11 +7,11 @@ cited by its own sources when it has them (an estimate's ``sources``, a level ch
 the ``sources`` of the record it belongs to (the measure, the actor, the target...). Each such
 source must carry a ``date`` on or before ``start``.
 
-Violations left in the built-in cases (the source work of 2026-12-01 fixed the others: later
-sources moved to the changes they document, sources dated by start added) need a re-encoding,
-which is the lead's under docs/cases.md rule 3; they are listed, one by one, in :data:`KNOWN`,
-each with what was searched, so that the test fails on any new violation and on any listed one
-that disappears.
+No violation is allowed: the source work of 2026-12-01 fixed 105 of the 142 citations found when
+this test was written (later sources moved to the changes they document, sources dated by start
+added), and the re-encoding of the same day the last 37 (docs/cases.md rule 3: each case file
+says, next to the change, what was re-encoded and why: a flagged estimate set from what was known
+on start, a placement re-decided from facts dated by start, an option dated from when it existed).
 """
 
 from __future__ import annotations
@@ -31,36 +31,6 @@ from sanctionsim.scenario.views import as_of
 
 READ = set(fields_read("v1"))
 Violation = tuple[str, str, str, str]  # (case, path, source, its date or "undated")
-
-# Known violations in the built-in cases, for the lead to re-encode: (case, where the source is
-# cited, source id, the source's date). A record's `sources` list cites every field the forecast
-# reads from that record. The source work of 2026-12-01 took this list from 142 entries to 37.
-# Those left rest on a later source for a number or a placement that no source dated by start was
-# found to state (a trade share, an option defined by a later event); each case's comment says
-# what was searched. Fixing them changes what the forecast reads (a flagged estimate, a date), so
-# each needs a score-history row.
-KNOWN: set[Violation] = {
-    # rhodesia-1965
-    # Britain's and Zambia's shares (and Zambia's premium) rest on Minter & Schmidt's 52% of
-    # Rhodesia's exports; searched Hansard of 1965-66 (shares of Zambia's and Britain's trade are
-    # given only for later years). Zambia's measures are undated in the sheet (L); no source dated
-    # by start for them was found. A share or date sourced by start is the lead's re-encoding.
-    ("rhodesia-1965", "actors[GBR].sources", "minter-schmidt-1988", "1988-04-01"),
-    ("rhodesia-1965", "actors[ZMB].sources", "minter-schmidt-1988", "1988-04-01"),
-    (
-        "rhodesia-1965",
-        "measures[zmb-trade-restrictions].sources",
-        "minter-schmidt-1988",
-        "1988-04-01",
-    ),
-    # South Africa's and Portugal's busting is documented from January 1966 on (Verwoerd,
-    # 25 Jan 1966, in The Spectator of 15 Apr 1966; The Press, 2 Mar 1966: retrieved); their stance
-    # on the day of the declaration was not found in a source dated by start.
-    ("rhodesia-1965", "actors[PRT].sources", "minter-schmidt-1988", "1988-04-01"),
-    ("rhodesia-1965", "actors[ZAF].sources", "minter-schmidt-1988", "1988-04-01"),
-    ("rhodesia-1965", "third_parties[PRT].sources", "minter-schmidt-1988", "1988-04-01"),
-    ("rhodesia-1965", "third_parties[ZAF].sources", "minter-schmidt-1988", "1988-04-01"),
-}
 
 
 def _label(item: BaseModel, index: int) -> str:
@@ -123,10 +93,7 @@ def violations(case_id: str, scenario: Scenario | None = None) -> set[Violation]
 
 @pytest.mark.parametrize("case_id", case_ids())
 def test_sources_read_by_the_forecast_are_dated_by_start(case_id: str) -> None:
-    found = violations(case_id)
-    known = {v for v in KNOWN if v[0] == case_id}
-    assert sorted(found - known) == [], "new look-ahead: cite a source dated by start"
-    assert sorted(known - found) == [], "fixed: remove these from KNOWN"
+    assert sorted(violations(case_id)) == [], "look-ahead: cite a source dated by start"
 
 
 def test_the_walk_finds_a_late_source() -> None:
