@@ -45,7 +45,7 @@ def test_the_built_in_case_is_valid() -> None:
             "measures[22].imposer",
             "'ROK' is not an actor",
         ),
-        ("    level: 0.5\n", "    level: 1.5\n", "measures[16].level", "less than or equal to 1"),
+        ("    level: 0.5\n", "    level: 1.5\n", "measures[17].level", "less than or equal to 1"),
         ("    lifted: 2008-10-11", "    lifted: 1980-10-11", "measures[24].lifted", "not after"),
         ("imposed: 2009-06-16", "imposed: 2009-02-30", "measures[14].imposed", "impossible date"),
         (

@@ -7,11 +7,11 @@ cited by its own sources when it has them (an estimate's ``sources``, a level ch
 the ``sources`` of the record it belongs to (the measure, the actor, the target...). Each such
 source must carry a ``date`` on or before ``start``.
 
-Violations left in the built-in cases (the source work of 2026-12-01 fixed the others: later
-sources moved to the changes they document, sources dated by start added) need a re-encoding,
-which is the lead's under docs/cases.md rule 3; they are listed, one by one, in :data:`KNOWN`,
-each with what was searched, so that the test fails on any new violation and on any listed one
-that disappears.
+No violation is allowed: the source work of 2026-12-01 fixed 105 of the 142 citations found when
+this test was written (later sources moved to the changes they document, sources dated by start
+added), and the re-encoding of the same day the last 37 (docs/cases.md rule 3: each case file
+says, next to the change, what was re-encoded and why: a flagged estimate set from what was known
+on start, a placement re-decided from facts dated by start, an option dated from when it existed).
 """
 
 from __future__ import annotations
@@ -31,123 +31,6 @@ from sanctionsim.scenario.views import as_of
 
 READ = set(fields_read("v1"))
 Violation = tuple[str, str, str, str]  # (case, path, source, its date or "undated")
-
-# Known violations in the built-in cases, for the lead to re-encode: (case, where the source is
-# cited, source id, the source's date). A record's `sources` list cites every field the forecast
-# reads from that record. The source work of 2026-12-01 took this list from 142 entries to 37.
-# Those left rest on a later source for a number or a placement that no source dated by start was
-# found to state (a trade share, an option defined by a later event); each case's comment says
-# what was searched. Fixing them changes what the forecast reads (a flagged estimate, a date), so
-# each needs a score-history row.
-KNOWN: set[Violation] = {
-    # argentina-1982
-    # Every member's share and import-ban pressure is a split of Martin's (1992) EEC share of
-    # ~20% of Argentine exports (the shares' and pressures' notes, the file's assumption); Italy's
-    # and Ireland's premiums rest on Martin's ethnic ties and neutrality. Searched Hansard of April
-    # 1982 (measures, no share) and the reports of the day: no share or stance dated by start was
-    # found. The EC's acts of 10 and 16 Apr 1982 and resolution 502 are now cited beside Martin.
-    # A share sourced by start (trade statistics for 1981) is the lead's re-encoding.
-    ("argentina-1982", "actors[GBR].sources", "martin-1992", "1992-04-01"),
-    ("argentina-1982", "actors[IRL].sources", "martin-1992", "1992-04-01"),
-    ("argentina-1982", "actors[ITA].sources", "martin-1992", "1992-04-01"),
-    ("argentina-1982", "measures[deu-import-ban].sources", "martin-1992", "1992-04-01"),
-    ("argentina-1982", "measures[ecx-import-ban].sources", "martin-1992", "1992-04-01"),
-    ("argentina-1982", "measures[fra-import-ban].sources", "martin-1992", "1992-04-01"),
-    ("argentina-1982", "measures[gbr-import-ban].sources", "martin-1992", "1992-04-01"),
-    ("argentina-1982", "measures[irl-import-ban].sources", "martin-1992", "1992-04-01"),
-    ("argentina-1982", "measures[ita-import-ban].sources", "martin-1992", "1992-04-01"),
-    # cuba-1960
-    # Canada and Mexico are third parties because they refused to follow (Early 2015). Canada's
-    # refusal dates from after start (Diefenbaker, late Oct and Dec 1960; Time, 26 Dec 1960: all
-    # retrieved, all after 19 Oct); no source dated by start placing Canada or Mexico was found.
-    ("cuba-1960", "actors[CAN].sources", "early-2015", "2015-01-01"),
-    ("cuba-1960", "actors[MEX].sources", "early-2015", "2015-01-01"),
-    ("cuba-1960", "third_parties[CAN].sources", "early-2015", "2015-01-01"),
-    ("cuba-1960", "third_parties[MEX].sources", "early-2015", "2015-01-01"),
-    # The aggregate is defined by the OAS measures of 1964 (after start). The Declaration of San
-    # José (28 Aug 1960, now cited by the OAS and the demand) shows the states' stance on start,
-    # not that they would apply measures: whether this member belongs on start is the lead's call.
-    ("cuba-1960", "actors[OASX].sources", "early-2015", "2015-01-01"),
-    # dprk-2006
-    # China's placement as the decisive third party is the case sheet's, from CRS IN10659 (2017),
-    # an outcome-period judgement; its willingness note is sourced by SC/8778 (July 2006). Searched
-    # for the 2006 trade pattern (Ministry of Unification figures for 2005 via NKEW, 15 May 2006:
-    # totals, not China's share) and China's explanation of vote of 14 Oct 2006 (found only in
-    # reports dated 15-17 Oct; SC/8853's text not retrieved): no source dated by start that states
-    # the placement. Re-basing it is the lead's.
-    ("dprk-2006", "actors[CHN].sources", "crs-in10659", "2017-03-01"),
-    ("dprk-2006", "third_parties[CHN].sources", "crs-in10659", "2017-03-01"),
-    # dprk-2014
-    # The two trade shares are computed from 2014 full-year figures published in 2015 (KOTRA via
-    # UPI and Yonhap, KBS); the 2013 figures dated by start (Yonhap, 22 May 2014) give other
-    # values, so a fix is a re-encoding (a flagged estimate or the 2013 value) for the lead.
-    ("dprk-2014", "actors[CHN].trade_share.sources", "kbs-2015", "2015-01-15"),
-    ("dprk-2014", "actors[CHN].trade_share.sources", "yonhap-2015-01-26", "2015-01-26"),
-    ("dprk-2014", "actors[KOR].trade_share.sources", "kbs-2015", "2015-01-15"),
-    ("dprk-2014", "actors[KOR].trade_share.sources", "upi-2015-06-04", "2015-06-04"),
-    # The option is defined by Kerry's request of 7 Jul 2014 (and the seed article of 20 Jul);
-    # the nearest fact dated by start is Psaki's call for transparency (Arirang, 4 Jul 2014):
-    # re-basing the option on it, or dating it (available_from), is the lead's re-encoding.
-    ("dprk-2014", "levers[advance-consultation].sources", "nhk-kyodo-2014-07-07", "2014-07-07"),
-    ("dprk-2014", "levers[advance-consultation].sources", "seed-article-2014", "2014-07-20"),
-    # Rhodes's remarks of 3 Jul 2014 are known only through this blog (fact sheet: no transcript
-    # found; searched NHK, Asahi, AP and Arirang of 3-4 Jul: not there). Psaki's are now cited too.
-    ("dprk-2014", "levers[us-displeasure].sources", "onefreekorea-2014-08-03", "2014-08-03"),
-    # `imposed` 2006 (level 0.5) rests on these two; searched: JT 25 Jul 2006 covers the entry of
-    # DPRK officials, not the re-entry of Chongryon officials, and JT 20 Feb 2013 dates the first
-    # re-entry bans (four names) only as "initially". No 2006 source found: the date is the lead's.
-    ("dprk-2014", "measures[jpn-chongryon-reentry-ban].sources", "dong-a-2014-07-09", "2014-07-09"),
-    ("dprk-2014", "measures[jpn-chongryon-reentry-ban].sources", "jt-2016-03-26", "2016-03-26"),
-    # The trust estimate's note rests on the call of 7 Jul 2014. Dated by start: Japan's pledge to
-    # keep working closely with the US and South Korea (NHK World, 3 Jul 2014); whether it carries
-    # the same trust is the lead's judgement.
-    ("dprk-2014", "relations[1].sources", "nhk-kyodo-2014-07-07", "2014-07-07"),
-    # iraq-1990
-    # The option (US penalties on states trading with Iraq, waived for Jordan and Turkey) rests on
-    # CRS RL30472 (2004); its statute, the Iraq Sanctions Act, dates from 5 Nov 1990 (P.L. 101-513,
-    # retrieved), after start; the part of the House bill of 2 Aug 1990 (H.R. 5431) retrieved
-    # embargoes Iraq only. Dating the option (available_from) is the lead's call.
-    ("iraq-1990", "levers[us-penalty-on-frontline-trade].sources", "crs-rl30472", "2004-01-01"),
-    # libya-1992
-    # The buyers' share rests on its note's LA Times figures ("large quantities"; $9bn a year in
-    # 1993). The CIA World Factbook 1991 (now cited) names the buyers (Italy, USSR, FRG, Spain,
-    # France, Belgium/Luxembourg, Turkey) and $6.1bn of exports (1989), not Europe's share;
-    # searched the LA Times of March-April 1992 too. A share sourced by start is the lead's.
-    ("libya-1992", "actors[EUB].sources", "latimes-1993-11-12", "1993-11-12"),
-    # rhodesia-1965
-    # Britain's and Zambia's shares (and Zambia's premium) rest on Minter & Schmidt's 52% of
-    # Rhodesia's exports; searched Hansard of 1965-66 (shares of Zambia's and Britain's trade are
-    # given only for later years). Zambia's measures are undated in the sheet (L); no source dated
-    # by start for them was found. A share or date sourced by start is the lead's re-encoding.
-    ("rhodesia-1965", "actors[GBR].sources", "minter-schmidt-1988", "1988-04-01"),
-    ("rhodesia-1965", "actors[ZMB].sources", "minter-schmidt-1988", "1988-04-01"),
-    (
-        "rhodesia-1965",
-        "measures[zmb-trade-restrictions].sources",
-        "minter-schmidt-1988",
-        "1988-04-01",
-    ),
-    # South Africa's and Portugal's busting is documented from January 1966 on (Verwoerd,
-    # 25 Jan 1966, in The Spectator of 15 Apr 1966; The Press, 2 Mar 1966: retrieved); their stance
-    # on the day of the declaration was not found in a source dated by start.
-    ("rhodesia-1965", "actors[PRT].sources", "minter-schmidt-1988", "1988-04-01"),
-    ("rhodesia-1965", "actors[ZAF].sources", "minter-schmidt-1988", "1988-04-01"),
-    ("rhodesia-1965", "third_parties[PRT].sources", "minter-schmidt-1988", "1988-04-01"),
-    ("rhodesia-1965", "third_parties[ZAF].sources", "minter-schmidt-1988", "1988-04-01"),
-    # yugoslavia-1992
-    # The option (compensation for the neighbours, "thin in practice") rests on the neighbours'
-    # claims of May 1993; no source dated by start offering compensation was found (resolution 757
-    # and EO 12808 carry none). Dating the option (available_from) is the lead's call.
-    (
-        "yugoslavia-1992",
-        "levers[neighbour-compensation].sources",
-        "baltimore-sun-1993-05-22",
-        "1993-05-22",
-    ),
-    # The target's note gives the 1990 GDP from Comras (2012); the CIA World Factbook of 1991
-    # describes the whole SFRY, not Serbia and Montenegro. No source dated by start found.
-    ("yugoslavia-1992", "target.sources", "comras-2012", "2012-01-01"),
-}
 
 
 def _label(item: BaseModel, index: int) -> str:
@@ -210,10 +93,7 @@ def violations(case_id: str, scenario: Scenario | None = None) -> set[Violation]
 
 @pytest.mark.parametrize("case_id", case_ids())
 def test_sources_read_by_the_forecast_are_dated_by_start(case_id: str) -> None:
-    found = violations(case_id)
-    known = {v for v in KNOWN if v[0] == case_id}
-    assert sorted(found - known) == [], "new look-ahead: cite a source dated by start"
-    assert sorted(known - found) == [], "fixed: remove these from KNOWN"
+    assert sorted(violations(case_id)) == [], "look-ahead: cite a source dated by start"
 
 
 def test_the_walk_finds_a_late_source() -> None:
