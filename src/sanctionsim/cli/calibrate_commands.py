@@ -72,20 +72,7 @@ def calibrate(
     from sanctionsim.scenario.library import case_ids
     from sanctionsim.scenario.loader import load_scenario
 
-    for name, value in (("--runs", runs), ("--final-runs", final_runs)):
-        if value < 1:
-            raise InputError.single(name, f"must be at least 1, got {value}")
-    if seed < 0:
-        raise InputError.single("--seed", f"must be >= 0, got {seed}")
-    if not 0 < omega <= 1:
-        raise InputError.single("--omega", f"must lie in (0, 1], got {omega}")
-    if model not in VERSIONS or not VERSIONS[model].fits:
-        fitted = ", ".join(name for name, version in VERSIONS.items() if version.fits)
-        message = f"calibrate fits the v2 family ({fitted}), not {model!r}"
-        if model in VERSIONS and VERSIONS[model].fit_of is not None:
-            fit_of = VERSIONS[model].fit_of
-            message += f": it reads {fit_of}'s fit and fits nothing (calibrate --model {fit_of})"
-        raise InputError.single("--model", message)
+    _check_options(runs, final_runs, seed, omega, model)
     out = Path(f"calibration-{model}.json") if out is None else out
     if scheduler is not None:
         check_scheduler_address(scheduler)
@@ -137,3 +124,21 @@ def _summary(calibration: Calibration, cases: int, work: Path, reused: int, out:
         f"{loco['log_score']:.3f}; best reference {loco['best_reference']} "
         f"{loco['best_reference_brier']:.3f}\nwritten to {out}"
     )
+
+
+def _check_options(runs: int, final_runs: int, seed: int, omega: float, model: str) -> None:
+    """Refuse bad sizes, seed, epoch rate and model version before any work (exit 2)."""
+    for name, value in (("--runs", runs), ("--final-runs", final_runs)):
+        if value < 1:
+            raise InputError.single(name, f"must be at least 1, got {value}")
+    if seed < 0:
+        raise InputError.single("--seed", f"must be >= 0, got {seed}")
+    if not 0 < omega <= 1:
+        raise InputError.single("--omega", f"must lie in (0, 1], got {omega}")
+    if model not in VERSIONS or not VERSIONS[model].fits:
+        fitted = ", ".join(name for name, version in VERSIONS.items() if version.fits)
+        message = f"calibrate fits the v2 family ({fitted}), not {model!r}"
+        if model in VERSIONS and VERSIONS[model].fit_of is not None:
+            fit_of = VERSIONS[model].fit_of
+            message += f": it reads {fit_of}'s fit and fits nothing (calibrate --model {fit_of})"
+        raise InputError.single("--model", message)

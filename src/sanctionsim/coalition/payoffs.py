@@ -50,7 +50,7 @@ def leakage(params: CoalitionParameters, pressure: Array) -> Array:
 
     Model v2-knights (docs/model-v2.md, "Mechanism: black knights and counter-blocs") reads a
     political knight with ``rent_j = 0`` and a counter-bloc's member with ``willingness_j = 1``
-    (:func:`~sanctionsim.coalition.parameters.third_party_supply`), and adds the support A that
+    (:func:`~sanctionsim.coalition.knights.third_party_supply`), and adds the support A that
     black knights give whatever the pressure, a share of the target's external revenue (the unit
     of P): ``min(1, sum_j supply_j + A/P)``, so that the target feels max(0, P(1 − ℓ) − A).
 
