@@ -398,11 +398,8 @@ def test_the_registry_says_v2_escalation_reads_the_forms() -> None:
 
 
 # Sources dated after the start that a field read by v2-escalation alone cites, in the built-in
-# cases: for the lead to re-encode (docs/cases.md rule 3). qatar-2017's provocation (the Qatar
-# News Agency's remarks of late May 2017) cites only the case sheet's source of 10 June 2017, five
-# days after its start; its note says the field was not read by the forecast, which v2-escalation
-# makes untrue.
-KNOWN = {("qatar-2017", "target.provocations[2017-05-24]", "normangeestar-2017-06-10")}
+# cases: none since qatar-2017's provocation was re-sourced (2026-12-01, the BBC of 24 May 2017).
+KNOWN: set[tuple[str, str, str]] = set()
 
 
 def _late_citations(case: dict[str, Any]) -> set[tuple[str, str, str]]:
