@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from support import CHROMIUM, CHROMIUM_FLAGS
+from support import BESIDE, CHROMIUM, CHROMIUM_FLAGS, history_of
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
@@ -58,3 +58,11 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             yield context
         finally:
             context.close()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the score history's re-runs beside the tests when the session will check them."""
+    from sanctionsim.versions import VERSIONS
+
+    if any("test_the_current_row_is_what_history_prints_now" in i.nodeid for i in session.items):
+        BESIDE.start(*(history_of(model) for model in VERSIONS))

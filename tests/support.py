@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -158,3 +160,47 @@ def run_on_terminal(
     stdout, _ = process.communicate(timeout=timeout)
     os.close(controller)
     return process.returncode, stdout.decode(), drawn.decode(errors="replace")
+
+
+class BesideTheTests:
+    """Commands started when a session collects the tests that need them, run one at a time on
+    a thread while the other tests run (the machine's second core is mostly idle then), and
+    without coverage (their code is measured by the tests that run it in process).
+
+    ``history --json`` of every model version takes minutes; the score-history test reads the
+    results when its turn comes instead of running them then.
+    """
+
+    def __init__(self) -> None:
+        self.pool: ThreadPoolExecutor | None = None
+        self.runs: dict[tuple[str, ...], Future[subprocess.CompletedProcess[str]]] = {}
+
+    def start(self, *commands: tuple[str, ...]) -> None:
+        """Queue ``commands`` (sanctionsim arguments) if they are not queued yet."""
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="beside")
+        unmeasured = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+        for args in commands:
+            if args not in self.runs:
+                self.runs[args] = self.pool.submit(
+                    subprocess.run,
+                    [sys.executable, "-m", "sanctionsim", *args],
+                    capture_output=True,
+                    text=True,
+                    timeout=1800,
+                    env=unmeasured,
+                    check=False,
+                )
+
+    def result(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """The finished run of ``args`` (queued now if it was not)."""
+        self.start(args)
+        return self.runs[args].result()
+
+
+BESIDE = BesideTheTests()
+
+
+def history_of(model: str) -> tuple[str, ...]:
+    """The arguments of ``history --json`` for ``model``."""
+    return ("history", "--json", "--model", model)

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import csv
-import functools
 import json
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from sanctionsim.history.track_record import COLUMNS, EVENT_KINDS, current_row, score_history
 from sanctionsim.versions import VERSIONS
-from support import run_sanctionsim
+from support import BESIDE, history_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "src" / "sanctionsim" / "history" / "data" / "score_history.csv"
@@ -63,23 +61,11 @@ def test_the_commits_named_exist() -> None:
         assert found.returncode == 0, row.commit
 
 
-@functools.cache
-def history_of_every_version() -> dict[str, subprocess.CompletedProcess[str]]:
-    """``history --json`` of every model version, two commands at a time (the machine's two
-    cores; each command runs its cases one after another)."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = {
-            m: pool.submit(run_sanctionsim, "history", "--json", "--model", m, timeout=1200)
-            for m in VERSIONS
-        }
-        return {model: run.result() for model, run in runs.items()}
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("model", list(VERSIONS))
 def test_the_current_row_is_what_history_prints_now(model: str) -> None:
     row = current_row(model)
-    result = history_of_every_version()[model]
+    result = BESIDE.result(*history_of(model))  # started beside the tests (tests/conftest.py)
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert document["protocol_version"] == row.protocol
