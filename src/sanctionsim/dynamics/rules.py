@@ -28,7 +28,7 @@ import numpy.typing as npt
 from sanctionsim.actions import Action
 from sanctionsim.coalition.payoffs import member_payoffs
 from sanctionsim.dynamics.strategies import STRATEGIES, Strategy
-from sanctionsim.versions import DEFAULT, model_version
+from sanctionsim.versions import DEFAULT, VERSIONS, model_version
 
 if TYPE_CHECKING:
     from sanctionsim.coalition.parameters import CoalitionParameters
@@ -377,36 +377,25 @@ from sanctionsim.dynamics.rules_v2 import (  # noqa: E402
     WeighedReciprocity,
 )
 
-RULES_BY_MODEL: MappingProxyType[str, MappingProxyType[str, type[Rule]]] = MappingProxyType(
+
+def _rule_set(*rules: type[Rule]) -> MappingProxyType[str, type[Rule]]:
+    return MappingProxyType({rule.name: rule for rule in rules})
+
+
+RULE_SETS = MappingProxyType(
     {
-        "v1": MappingProxyType(
-            {rule.name: rule for rule in (BestResponse, ConditionalCooperation, StagedReciprocity)}
-        ),
-        "v2": MappingProxyType(
-            {rule.name: rule for rule in (QuantalResponse, QuantalFollower, StagedReciprocity)}
-        ),
-        "v2-shadow": MappingProxyType(
-            {
-                rule.name: rule
-                for rule in (ForwardLooking, ForwardLookingFollower, StagedReciprocity)
-            }
-        ),
-        "v2b": MappingProxyType(
-            {rule.name: rule for rule in (ForwardLooking, BelievingFollower, WeighedReciprocity)}
-        ),
-        # v2a's rules: the version changes what third parties supply, not how members choose
-        "v2-knights": MappingProxyType(
-            {rule.name: rule for rule in (QuantalResponse, QuantalFollower, StagedReciprocity)}
-        ),
-        # v2a's rules: the version changes the target's inside, not how members choose
-        "v2-elite": MappingProxyType(
-            {rule.name: rule for rule in (QuantalResponse, QuantalFollower, StagedReciprocity)}
-        ),
-        # v2a's rules: the version adds provocations and escalation, not a way of choosing
-        "v2-escalation": MappingProxyType(
-            {rule.name: rule for rule in (QuantalResponse, QuantalFollower, StagedReciprocity)}
-        ),
+        "v1": _rule_set(BestResponse, ConditionalCooperation, StagedReciprocity),
+        "v2": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
+        "v2-shadow": _rule_set(ForwardLooking, ForwardLookingFollower, StagedReciprocity),
+        "v2b": _rule_set(ForwardLooking, BelievingFollower, WeighedReciprocity),
     }
+)
+"""The members' rules of each version that has rules of its own."""
+
+# A version that reads another's fit plays that version's rules: λ and α were fitted for them
+# (v2-knights, v2-elite and v2-escalation change the target or the third parties, not choices).
+RULES_BY_MODEL: MappingProxyType[str, MappingProxyType[str, type[Rule]]] = MappingProxyType(
+    {name: RULE_SETS[version.fit_of or name] for name, version in VERSIONS.items()}
 )
 """The coalition rules of each model version (:data:`sanctionsim.versions.VERSIONS`), by the
 name a scenario gives (read-only).
