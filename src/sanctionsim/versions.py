@@ -11,7 +11,8 @@ docs/model-v2.md, "Mechanism: black knights and counter-blocs"), the fit of the 
 builds on (:attr:`ModelVersion.fit_of`); likewise ``v2-elite`` (the target's leadership change
 and elite pressure, docs/model-v2.md, "Mechanism: leadership change and elite pressure") and
 ``v2-escalation`` (the target's provocations and the adoption of possible measures,
-docs/model-v2.md, "Mechanism: escalation and provocations").
+docs/model-v2.md, "Mechanism: escalation and provocations") and ``v2-hold`` (each member's value
+of holding for its own sake, docs/model-v2.md, "Mechanism: holding for its own sake").
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -26,6 +27,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 ('v2', True, 'v2', False)
 >>> model_version("v2-escalation").escalation, model_version("v2-escalation").fitted_as
 (True, 'v2')
+>>> model_version("v2-hold").holding, model_version("v2").holding
+(True, False)
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -45,7 +48,9 @@ Busting = Literal["commercial", "knights"]
 """What third parties supply: ``commercial``, every third party busts for rents (model v1's
 leakage); ``knights``, political busting, support, stances on the date and counter-blocs
 (docs/model-v2.md, "Mechanism: black knights and counter-blocs")."""
-ModelName = Literal["v1", "v2", "v2-shadow", "v2b", "v2-knights", "v2-elite", "v2-escalation"]
+ModelName = Literal[
+    "v1", "v2", "v2-shadow", "v2b", "v2-knights", "v2-elite", "v2-escalation", "v2-hold"
+]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
 
@@ -71,6 +76,8 @@ class ModelVersion:
         escalation: whether the target provokes and possible measures are adopted during the
             forecast (:mod:`sanctionsim.dynamics.escalation`; docs/model-v2.md, "Mechanism:
             escalation and provocations").
+        holding: whether each member gains its holding value H_i for every month it holds
+            (``payoffs.holding_value``; docs/model-v2.md, "Mechanism: holding for its own sake").
     """
 
     name: str
@@ -81,6 +88,7 @@ class ModelVersion:
     fit_of: str | None = None
     leadership: bool = False
     escalation: bool = False
+    holding: bool = False
 
     @property
     def calibrated(self) -> bool:
@@ -141,6 +149,14 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 "v2a with the target's provocations and escalation (issue 13, part 2)",
                 fit_of="v2",
                 escalation=True,
+            ),
+            ModelVersion(
+                "v2-hold",
+                "v2",
+                "calibration-v2.json",
+                "v2a with holding for its own sake, H_i per month held (issues 11 and 13)",
+                fit_of="v2",
+                holding=True,
             ),
         )
     }

@@ -146,6 +146,9 @@ class CoalitionParameters:
     # (R,) share of the target's external revenue third parties' support supplies whatever the
     # pressure (model v2-knights, K3); None: no support read (every other version's leakage)
     support: Array | None = None
+    # (R, N) H_i: what member i gains each month it holds, whatever the others do (model v2-hold,
+    # docs/model-v2.md, H1); None: not read (every other version)
+    holding_value: Array | None = None
 
     @property
     def runs(self) -> int:
@@ -228,10 +231,11 @@ def central_parameters(
     date: dt.date | None = None,
     accounting: Accounting = "v1",
     busting: Busting = "commercial",
+    holding: bool = False,
 ) -> CoalitionParameters:
     """The model's numbers at every quantity's central value (one run)."""
     date = date or scenario.start
-    return _build(scenario, date, Draws(scenario, date, 1, None), accounting, busting)
+    return _build(scenario, date, Draws(scenario, date, 1, None), accounting, busting, holding)
 
 
 def draw_parameters(
@@ -241,6 +245,7 @@ def draw_parameters(
     date: dt.date | None = None,
     accounting: Accounting = "v1",
     busting: Busting = "commercial",
+    holding: bool = False,
 ) -> CoalitionParameters:
     """``runs`` independent draws of every uncertain quantity, each from its own keyed stream.
 
@@ -248,13 +253,15 @@ def draw_parameters(
     from which one entropy draw seeds them. ``accounting`` only decides which measures each
     member can ease (:func:`easable_measures`): the draws are the same for both. ``busting``
     decides what third parties supply (:func:`third_party_supply`); a quantity both readings
-    read is drawn identically.
+    read is drawn identically. ``holding`` reads each member's holding value H_i (model
+    ``v2-hold``), drawn from its own stream, so every other draw is the same with or without it.
     """
     if runs < 1:
         raise ArgumentError.of("runs", f"must be at least 1, got {runs}")
     streams = rng if isinstance(rng, KeyedStreams) else KeyedStreams.from_generator(rng)
     date = date or scenario.start
-    return _build(scenario, date, Draws(scenario, date, runs, streams), accounting, busting)
+    draws = Draws(scenario, date, runs, streams)
+    return _build(scenario, date, draws, accounting, busting, holding)
 
 
 def easable_measures(
@@ -424,8 +431,11 @@ def _build(
     draw: Draws,
     accounting: Accounting = "v1",
     busting: Busting = "commercial",
+    holding: bool = False,
 ) -> CoalitionParameters:
     """Every parameter of the model from the quantity table's draws (``docs/model.md``)."""
+    member_ids = tuple(a.id for a in scenario.members)
+    held = [draw(ACTORS.key(i, "payoffs.holding_value")) for i in member_ids] if holding else None
     return CoalitionParameters(
         scenario_id=scenario.id,
         date=date,
@@ -437,4 +447,5 @@ def _build(
         **_levers(scenario, date, draw),
         third_party_ids=tuple(p.actor for p in scenario.third_parties),
         accounting=accounting,
+        holding_value=None if held is None else np.column_stack(held),
     )

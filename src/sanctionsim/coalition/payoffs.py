@@ -119,6 +119,8 @@ def member_payoffs(
         + easing * (gain - loss)
         + holds * params.side_payment
     )
+    if params.holding_value is not None:  # model v2-hold: H_i for each month held
+        result = result + holds * params.holding_value
     return result
 
 
@@ -136,7 +138,8 @@ def easing_gain(
     The same number as two :func:`member_payoffs` calls differenced, computed for one member
     only (model v2 asks it of every quantal member every month):
     β_i·(h(P_e) − h(P_h)) + c_i + (g_i(P_e) + q_T·d_i)·[has something to ease, v2]
-    − κ_i·UN_i − k_i·q_i − s_i, with P_h and P_e the net pressures with i holding and easing.
+    − κ_i·UN_i − k_i·q_i − s_i [− H_i, model v2-hold], with P_h and P_e the net pressures with i
+    holding and easing.
     ``expected_penalty=False`` leaves out k_i·q_i: the gain of an easing not yet detected
     (model v2b's shadow of the future charges the penalty from detection on).
 
@@ -172,6 +175,8 @@ def easing_gain(
         - loss
         - params.side_payment[:, i]
     )
+    if params.holding_value is not None:  # model v2-hold: easing forgoes H_i
+        result = result - params.holding_value[:, i]
     return result
 
 

@@ -211,6 +211,7 @@ ACTOR_FIELDS = (
     "payoffs.defection_premium_slope",
     "payoffs.un_breach_cost",
     "payoffs.discount_factor",
+    "payoffs.holding_value",  # read by model v2-hold only (docs/model-v2.md, H3)
 )
 
 

@@ -104,8 +104,9 @@ def choice_terms(
     """Each member's λ, A_i, S_i, whether it has anything to ease, and who would answer its
     easing (the ``followers``: members playing conditional cooperation; default none).
 
-    S_i = |β_i·h(P)| + |c_i| + |g_i(P)| + |κ_i·UN_i| + |s_i| at all-hold (P the net pressure
-    with every member holding, h the analyst's hazard as stated on the start);
+    S_i = |β_i·h(P)| + |c_i| + |g_i(P)| + |κ_i·UN_i| + |s_i| (+ |H_i| in model v2-hold) at
+    all-hold (P the net pressure with every member holding, h the analyst's hazard as stated on
+    the start);
     A_i = α·β_i·(1 + γ_i).
     """
     everyone = np.ones((params.runs, params.members))
@@ -128,6 +129,7 @@ def choice_terms(
                 premium[:, i],
                 params.breach_cost[:, i] * params.un_level_eased[i],
                 params.side_payment[:, i],
+                *(() if params.holding_value is None else (params.holding_value[:, i],)),
             )
         )
         others = follow.copy()

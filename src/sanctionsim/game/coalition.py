@@ -267,7 +267,9 @@ def analyze(
     ``v2-elite``'s stage game is v2's (its leader's fall acts over the months).
     """
     version = model_version(model)
-    params = central_parameters(scenario, date, accounting=version.kernel, busting=version.busting)
+    params = central_parameters(
+        scenario, date, accounting=version.kernel, busting=version.busting, holding=version.holding
+    )
     tensor = payoff_tensor(params)
     bare = payoff_tensor(
         dataclasses.replace(

@@ -72,6 +72,9 @@ leadership change and elite pressure")."""
 ESCALATION = "v2-escalation"
 """The version that reads provocations and possible measures, and the veto players' stance
 (docs/model-v2.md, "Mechanism: escalation and provocations")."""
+HOLD = "v2-hold"
+"""The version that reads the members' value of holding for its own sake (docs/model-v2.md,
+"Mechanism: holding for its own sake")."""
 STANCE = "; v2-escalation: a veto player's stance on `start`"
 
 INPUTS: tuple[FieldUse, ...] = (
@@ -85,7 +88,12 @@ INPUTS: tuple[FieldUse, ...] = (
     _v1("actors[].payoffs.defection_premium_slope", "dg_i/dP"),
     _v1("actors[].payoffs.un_breach_cost", "kappa_i"),
     _v1("actors[].payoffs.discount_factor", "delta_i"),
-    _unread("actors[].payoffs.holding_value", 2, LATER),
+    FieldUse(
+        "actors[].payoffs.holding_value",
+        2,
+        (HOLD,),
+        "v2-hold: H_i, gained each month the member holds",
+    ),
     _unread("actors[].kind", 2, LATER),
     _unread("actors[].ties", 2, LATER),
     FieldUse(
