@@ -53,6 +53,13 @@ def test_backing_down_cost_is_alpha_beta_one_plus_gamma() -> None:
 
 def test_renewal_dates_by_default_basis_and_by_field() -> None:
     argentina = load_scenario("argentina-1982")  # EC import ban from 16 April 1982
+    # the case gives the ban its one-month term (2026-12-01, issue 13 part 1 item 4); the
+    # default by legal basis is read from the same measures without it
+    argentina = argentina.model_copy(
+        update={
+            "measures": [m.model_copy(update={"renewal_months": None}) for m in argentina.measures]
+        }
+    )
     members = ("GBR", "ITA")
     default = renewal_calendar(argentina, members, 14)
     assert [t + 1 for t in range(14) if default[t, 1]] == [6, 12]
