@@ -53,6 +53,13 @@ def test_backing_down_cost_is_alpha_beta_one_plus_gamma() -> None:
 
 def test_renewal_dates_by_default_basis_and_by_field() -> None:
     argentina = load_scenario("argentina-1982")  # EC import ban from 16 April 1982
+    # the case gives the ban its one-month term (2026-12-01, issue 13 part 1 item 4); the
+    # default by legal basis is read from the same measures without it
+    argentina = argentina.model_copy(
+        update={
+            "measures": [m.model_copy(update={"renewal_months": None}) for m in argentina.measures]
+        }
+    )
     members = ("GBR", "ITA")
     default = renewal_calendar(argentina, members, 14)
     assert [t + 1 for t in range(14) if default[t, 1]] == [6, 12]
@@ -74,6 +81,13 @@ def test_renewal_dates_by_default_basis_and_by_field() -> None:
 
 def test_a_renewal_date_past_the_start_counts_in_its_month() -> None:
     russia = load_scenario("russia-2014")
+    # the case gives the decision of 31 July 2014 its twelve-month term (2026-12-01, issue 13
+    # part 1 item 4); the six-month default by legal basis is read without it
+    russia = russia.model_copy(
+        update={
+            "measures": [m.model_copy(update={"renewal_months": None}) for m in russia.measures]
+        }
+    )
     later = russia.model_copy(update={"start": dt.date(2014, 9, 15)})
     marks = renewal_calendar(later, ("DEU",), 12)
     # renewals on 31 Jan 2015 (month 5: 15 Jan .. 15 Feb) and 31 Jul 2015 (month 11)

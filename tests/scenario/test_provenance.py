@@ -36,8 +36,18 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
 
 
 # Fields whose plain numbers are recorded facts carried by the dated record they belong to
-# (a level change cites its own sources), or model settings rather than facts.
-PLAIN_NUMBER_FIELDS = {"level", "to_level", "horizon_months", "schema_version", "lag_months"}
+# (a level change cites its own sources), or model settings rather than facts. A measure's
+# `renewal_months` is a whole number of months the schema cannot attach sources to: the measure's
+# own sources carry it (the act that set the term), as they carry its `level` (issue 13 part 1
+# item 4, 2026-12-01: the first built-in cases to use it).
+PLAIN_NUMBER_FIELDS = {
+    "level",
+    "to_level",
+    "horizon_months",
+    "schema_version",
+    "lag_months",
+    "renewal_months",
+}
 
 
 @pytest.mark.parametrize("case_id", case_ids())
