@@ -41,7 +41,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy src
 
 pytest: $(STAMP)
-	$(BIN)/pytest --cov --cov-report=term --durations=25
+	$(BIN)/pytest -n 2 --dist worksteal --cov --cov-report=term --durations=25
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

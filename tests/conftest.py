@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from support import BESIDE, CHROMIUM, CHROMIUM_FLAGS, history_of
+from support import CHROMIUM, CHROMIUM_FLAGS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
@@ -60,9 +60,16 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             context.close()
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the score history's re-runs beside the tests when the session will check them."""
-    from sanctionsim.versions import VERSIONS
+# The score history's re-runs (``history --json`` of every model version, most of a minute each)
+# are the longest tests: they go first, so that pytest-xdist (``make test`` runs ``-n 2 --dist
+# worksteal``) starts them at once and the other worker's tests fill the rest of the run, instead
+# of one of them being the last test left while the other worker waits.
+FIRST = ("tests/history/test_track_record.py::test_the_current_row_is_what_history_prints_now",)
 
-    if any("test_the_current_row_is_what_history_prints_now" in i.nodeid for i in session.items):
-        BESIDE.start(*(history_of(model) for model in VERSIONS))
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Move the longest tests (:data:`FIRST`) to the front; every other test keeps its place."""
+    first = [item for item in items if item.nodeid.startswith(FIRST)]
+    if first:
+        rest = [item for item in items if not item.nodeid.startswith(FIRST)]
+        items[:] = first + rest

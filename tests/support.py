@@ -11,7 +11,6 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -162,43 +161,22 @@ def run_on_terminal(
     return process.returncode, stdout.decode(), drawn.decode(errors="replace")
 
 
-class BesideTheTests:
-    """Commands started when a session collects the tests that need them, run one at a time on
-    a thread while the other tests run (the machine's second core is mostly idle then), and
-    without coverage (their code is measured by the tests that run it in process).
+def run_unmeasured(*args: str, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
+    """Run the command line in a fresh process without coverage, as a user would: for the long
+    re-runs whose figures a test checks (``history --json`` of a model version takes most of a
+    minute), whose code the tests that run it in process measure. Never raises on exit status.
 
-    ``history --json`` of every model version takes minutes; the score-history test reads the
-    results when its turn comes instead of running them then.
-    """
-
-    def __init__(self) -> None:
-        self.pool: ThreadPoolExecutor | None = None
-        self.runs: dict[tuple[str, ...], Future[subprocess.CompletedProcess[str]]] = {}
-
-    def start(self, *commands: tuple[str, ...]) -> None:
-        """Queue ``commands`` (sanctionsim arguments) if they are not queued yet."""
-        if self.pool is None:
-            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="beside")
-        unmeasured = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
-        for args in commands:
-            if args not in self.runs:
-                self.runs[args] = self.pool.submit(
-                    subprocess.run,
-                    [sys.executable, "-m", "sanctionsim", *args],
-                    capture_output=True,
-                    text=True,
-                    timeout=1800,
-                    env=unmeasured,
-                    check=False,
-                )
-
-    def result(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """The finished run of ``args`` (queued now if it was not)."""
-        self.start(args)
-        return self.runs[args].result()
-
-
-BESIDE = BesideTheTests()
+    Coverage starts in a child process through ``COVERAGE_PROCESS_CONFIG`` (pyproject's
+    ``patch = ["subprocess"]``): the child gets an environment without the ``COVERAGE_`` ones."""
+    unmeasured = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    return subprocess.run(
+        [sys.executable, "-m", "sanctionsim", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=unmeasured,
+        check=False,
+    )
 
 
 def history_of(model: str) -> tuple[str, ...]:
