@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import socket
 import subprocess
@@ -13,6 +14,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 # The JSON API endpoints the load test and benchmarks/bench_web.py request, in rotation.
 LOAD_PATHS = [
@@ -38,7 +41,7 @@ CHROMIUM_FLAGS = [
 
 
 def run_sanctionsim(
-    *args: str, cwd: Path | None = None, timeout: float = 300
+    *args: str, cwd: Path | None = None, timeout: float = 300, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the command line in a fresh process, as a user would; never raises on exit status."""
     return subprocess.run(
@@ -47,6 +50,7 @@ def run_sanctionsim(
         text=True,
         timeout=timeout,
         cwd=cwd,
+        env=env,
         check=False,
     )
 
@@ -169,13 +173,16 @@ def run_unmeasured(*args: str, timeout: float = 1800) -> subprocess.CompletedPro
     Coverage starts in a child process through ``COVERAGE_PROCESS_CONFIG`` (pyproject's
     ``patch = ["subprocess"]``): the child gets an environment without the ``COVERAGE_`` ones."""
     unmeasured = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
-    return subprocess.run(
-        [sys.executable, "-m", "sanctionsim", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=unmeasured,
-        check=False,
+    return run_sanctionsim(*args, timeout=timeout, env=unmeasured)
+
+
+def same_runs(first: Any, second: Any) -> bool:
+    """Whether two :class:`~sanctionsim.dynamics.records.RunOutcomes` are identical, run by run
+    (every array the model filled: a version's forecast compared with another's)."""
+    return all(
+        np.array_equal(getattr(first, f.name), getattr(second, f.name))
+        for f in dataclasses.fields(first)
+        if getattr(first, f.name) is not None
     )
 
 

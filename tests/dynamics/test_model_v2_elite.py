@@ -43,6 +43,7 @@ from sanctionsim.scenario.schema import ExitGuarantee, Scenario
 from sanctionsim.scenario.schema import Leadership as Leader
 from sanctionsim.versions import model_version
 from support import run_sanctionsim
+from support import same_runs as same
 
 FORMS = load_scenario(
     "examples/forms-v2.yaml"
@@ -61,14 +62,6 @@ def cumulative(tau: float) -> float:
 def outcomes(world: Scenario, model: str = "v2-elite", runs: int = 256, **kw: Any) -> RunOutcomes:
     kwargs: dict[str, Any] = {} if model == "v1" else {"choice": CHOICE, "omega": 1 / 12}
     return run_outcomes(world, runs=runs, horizon=24, seed=5, model=model, **kwargs, **kw)
-
-
-def same(first: RunOutcomes, second: RunOutcomes) -> bool:
-    return all(
-        np.array_equal(getattr(first, f.name), getattr(second, f.name))
-        for f in dataclasses.fields(RunOutcomes)
-        if getattr(first, f.name) is not None
-    )
 
 
 def with_target(world: Scenario, **fields: Any) -> Scenario:

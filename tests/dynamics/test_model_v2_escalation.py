@@ -10,7 +10,6 @@ parties, IFI an institution.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -50,6 +49,7 @@ from sanctionsim.scenario.schema import (
 from sanctionsim.scenario.views import as_of
 from sanctionsim.versions import model_version
 from support import run_sanctionsim
+from support import same_runs as same
 
 FORMS = load_scenario("examples/forms-v2.yaml")
 START = FORMS.start  # 2021-01-01
@@ -101,14 +101,6 @@ def read(scenario: Scenario) -> esc.EscalationInputs | None:
 def outcomes(scenario: Scenario, model: str, runs: int = 256, **kwargs: Any) -> RunOutcomes:
     extra: dict[str, Any] = {} if model == "v1" else {"choice": CHOICE, "omega": 1 / 12}
     return run_outcomes(scenario, runs=runs, horizon=24, seed=5, model=model, **extra, **kwargs)
-
-
-def same(first: RunOutcomes, second: RunOutcomes) -> bool:
-    return all(
-        np.array_equal(getattr(first, f.name), getattr(second, f.name))
-        for f in dataclasses.fields(RunOutcomes)
-        if getattr(first, f.name) is not None
-    )
 
 
 def stripped(scenario: Scenario) -> Scenario:

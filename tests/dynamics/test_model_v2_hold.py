@@ -25,6 +25,7 @@ from sanctionsim.scenario.reading import reads, unread_inputs
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.versions import VERSIONS, model_version
 from support import run_sanctionsim
+from support import same_runs as same
 
 QATAR = load_scenario("qatar-2017")
 CHOICE = ChoiceParameters(slope=2.0, backing_down=0.01)
@@ -34,14 +35,6 @@ OTHERS = tuple(name for name in VERSIONS if name != "v2-hold")
 def outcomes(world: Scenario, model: str = "v2-hold", runs: int = 256, **kw: Any) -> RunOutcomes:
     extra: dict[str, Any] = {} if model == "v1" else {"choice": CHOICE, "omega": 1 / 12}
     return run_outcomes(world, runs=runs, horizon=24, seed=5, model=model, **extra, **kw)
-
-
-def same(first: RunOutcomes, second: RunOutcomes) -> bool:
-    return all(
-        np.array_equal(getattr(first, f.name), getattr(second, f.name))
-        for f in dataclasses.fields(RunOutcomes)
-        if getattr(first, f.name) is not None
-    )
 
 
 def with_holding(world: Scenario, value: float | None) -> Scenario:

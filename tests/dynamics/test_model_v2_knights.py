@@ -30,6 +30,7 @@ from sanctionsim.scenario.schema import Bloc, Estimate, Scenario, StanceChange, 
 from sanctionsim.scenario.views import as_of
 from sanctionsim.versions import model_version
 from support import run_sanctionsim
+from support import same_runs as same
 
 FORMS = load_scenario("examples/forms-v2.yaml")
 START = FORMS.start  # 2021-01-01; its knight's support, change and bloc all come later
@@ -88,14 +89,6 @@ def leak(params: CoalitionParameters, p: float) -> float:
 def outcomes(world: Scenario, model: str, runs: int = 256) -> RunOutcomes:
     kwargs: dict[str, Any] = {} if model == "v1" else {"choice": CHOICE, "omega": 1 / 12}
     return run_outcomes(world, runs=runs, horizon=24, seed=5, model=model, **kwargs)
-
-
-def same(first: RunOutcomes, second: RunOutcomes) -> bool:
-    return all(
-        np.array_equal(getattr(first, f.name), getattr(second, f.name))
-        for f in dataclasses.fields(RunOutcomes)
-        if getattr(first, f.name) is not None
-    )
 
 
 # -- K2: motive ------------------------------------------------------------------------------
