@@ -117,10 +117,11 @@ def test_stream_keys_are_the_uncertain_inputs(dprk: Scenario) -> None:
     # The keys the engine draws with are the uncertain inputs the experiment module lists (grid
     # overrides and sensitivity inputs address the same quantities); the engine also draws
     # measures that are not in force on the start (level 0: they add nothing), which are not
-    # listed as inputs.
+    # listed as inputs. The members' holding values are drawn by the version that reads them
+    # (v2-hold), so the draw here reads everything a version reads.
     setup = prepare(dprk)
     streams = _Recording(0, (0,))
-    draw_parameters(setup.scenario, streams, 10)
+    draw_parameters(setup.scenario, streams, 10, holding=True)
     drawn = streams.__dict__["seen"]
     seen = set(drawn)
     assert len(seen) == len(drawn)  # no key drawn twice

@@ -26,7 +26,7 @@ def test_check_warns_about_a_record_without_ended_by(tmp_path: Path) -> None:
     old.write_text("".join(line for line in lines if not line.startswith("  ended_by:")))
     result = run_sanctionsim("check", str(old))
     assert result.returncode == 0, result.stderr
-    warning = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    warning = _warnings_but_unread_fields(result.stderr)
     assert len(warning) == 1
     assert f"{old}:" in warning[0]
     assert (
@@ -34,7 +34,17 @@ def test_check_warns_about_a_record_without_ended_by(tmp_path: Path) -> None:
     )
     current = run_sanctionsim("check", str(original))
     assert current.returncode == 0
-    assert "warning" not in current.stderr
+    assert _warnings_but_unread_fields(current.stderr) == []
+
+
+def _warnings_but_unread_fields(stderr: str) -> list[str]:
+    """``check``'s warnings, but those naming version-2 fields model v1 does not read (the case
+    uses the language's new forms since issue 13's re-encoding)."""
+    return [
+        line
+        for line in stderr.splitlines()
+        if line.startswith("warning: ") and "model v1 does not read" not in line
+    ]
 
 
 def test_the_tables_end_with_the_skill_sentence() -> None:

@@ -11,10 +11,14 @@ in force on the start (a measure's ``renewal_months``, else :data:`DEFAULT_RENEW
 legal basis); :func:`epoch_probability` is then 1 at a renewal date and ω elsewhere.
 
 >>> from sanctionsim.scenario.loader import load_scenario
->>> russia = load_scenario("russia-2014")  # EU sectoral measures from 31 July 2014
+>>> russia = load_scenario("russia-2014")  # EU sectoral measures of 31 July 2014, for a year
 >>> marks = renewal_calendar(russia, ("USA", "DEU"), horizon=13)
 >>> [t + 1 for t in range(13) if marks[t, 1]], bool(marks[:, 0].any())
-([6, 12], False)
+([12], False)
+>>> untermed = [m.model_copy(update={"renewal_months": None}) for m in russia.measures]
+>>> by_basis = russia.model_copy(update={"measures": untermed})  # the EU's default: six months
+>>> [t + 1 for t in range(13) if renewal_calendar(by_basis, ("USA", "DEU"), 13)[t, 1]]
+[6, 12]
 """
 
 from __future__ import annotations
