@@ -439,7 +439,7 @@ def _build(
     return CoalitionParameters(
         scenario_id=scenario.id,
         date=date,
-        member_ids=tuple(a.id for a in scenario.members),
+        member_ids=member_ids,
         **_pressures(scenario, date, draw, accounting),
         **_target(scenario, date, draw),
         **_third_parties(scenario, date, draw, busting),
