@@ -189,3 +189,22 @@ def same_runs(first: Any, second: Any) -> bool:
 def history_of(model: str) -> tuple[str, ...]:
     """The arguments of ``history --json`` for ``model``."""
     return ("history", "--json", "--model", model)
+
+
+def assert_reads_v2s_fit(model: str) -> None:
+    """Model ``model`` plays v2's shipped calibration, refuses one fitted for another version,
+    and ``calibrate`` refuses to fit it (the mechanism versions fit nothing of their own)."""
+    import pytest
+
+    from sanctionsim.dynamics.calibration import calibration_for, load_calibration
+    from sanctionsim.errors import ArgumentError
+
+    shipped = load_calibration(model=model)
+    assert shipped.model == "v2"
+    assert shipped.sha256 == load_calibration(model="v2").sha256
+    assert calibration_for(model, shipped) is shipped
+    with pytest.raises(ArgumentError, match=r"fitted for model v2b, not for model v2 \(model"):
+        calibration_for(model, dataclasses.replace(shipped, model="v2b"))
+    done = run_sanctionsim("calibrate", "--model", model)
+    assert done.returncode == 2
+    assert "reads v2's fit" in done.stderr

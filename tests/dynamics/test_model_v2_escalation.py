@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from sanctionsim.coalition.parameters import KeyedStreams
 from sanctionsim.coalition.payoffs import gross_pressure, leakage
 from sanctionsim.dynamics import escalation as esc
-from sanctionsim.dynamics.calibration import ChoiceParameters, calibration_for, load_calibration
+from sanctionsim.dynamics.calibration import ChoiceParameters
 from sanctionsim.dynamics.engine import run_outcomes
 from sanctionsim.dynamics.escalation import (
     HARDENING,
@@ -48,7 +48,7 @@ from sanctionsim.scenario.schema import (
 )
 from sanctionsim.scenario.views import as_of
 from sanctionsim.versions import model_version
-from support import run_sanctionsim
+from support import assert_reads_v2s_fit
 from support import same_runs as same
 
 FORMS = load_scenario("examples/forms-v2.yaml")
@@ -370,12 +370,7 @@ def test_v2_escalation_reads_v2s_fit_and_fits_nothing() -> None:
         False,
     )
     assert version.busting == "commercial"
-    shipped = load_calibration(model="v2-escalation")
-    assert shipped.sha256 == load_calibration(model="v2").sha256
-    assert calibration_for("v2-escalation", shipped) is shipped
-    done = run_sanctionsim("calibrate", "--model", "v2-escalation")
-    assert done.returncode == 2
-    assert "reads v2's fit" in done.stderr
+    assert_reads_v2s_fit("v2-escalation")
 
 
 def test_the_registry_says_v2_escalation_reads_the_forms() -> None:

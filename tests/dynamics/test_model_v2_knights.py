@@ -8,7 +8,6 @@ numbers are plain: capacity w, willingness rho, rent sensitivity a; leakage is t
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -19,17 +18,16 @@ from hypothesis import strategies as st
 
 from sanctionsim.coalition.parameters import CoalitionParameters, central_parameters
 from sanctionsim.coalition.payoffs import gross_pressure, leakage, net_pressure
-from sanctionsim.dynamics.calibration import ChoiceParameters, calibration_for, load_calibration
+from sanctionsim.dynamics.calibration import ChoiceParameters
 from sanctionsim.dynamics.engine import run_outcomes
 from sanctionsim.dynamics.records import RunOutcomes
-from sanctionsim.errors import ArgumentError
 from sanctionsim.scenario.library import case_ids
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.reading import reads, unread_inputs
 from sanctionsim.scenario.schema import Bloc, Estimate, Scenario, StanceChange, Support, ThirdParty
 from sanctionsim.scenario.views import as_of
 from sanctionsim.versions import model_version
-from support import run_sanctionsim
+from support import assert_reads_v2s_fit
 from support import same_runs as same
 
 FORMS = load_scenario("examples/forms-v2.yaml")
@@ -271,15 +269,7 @@ def test_v2_knights_reads_v2s_fit_and_fits_nothing() -> None:
         "v2",
         False,
     )
-    shipped = load_calibration(model="v2-knights")
-    assert shipped.model == "v2"
-    assert shipped.sha256 == load_calibration(model="v2").sha256
-    assert calibration_for("v2-knights", shipped) is shipped
-    with pytest.raises(ArgumentError, match=r"fitted for model v2b, not for model v2 \(model"):
-        calibration_for("v2-knights", dataclasses.replace(shipped, model="v2b"))
-    done = run_sanctionsim("calibrate", "--model", "v2-knights")
-    assert done.returncode == 2
-    assert "reads v2's fit" in done.stderr
+    assert_reads_v2s_fit("v2-knights")
 
 
 def test_the_registry_says_v2_knights_reads_the_forms() -> None:
