@@ -40,8 +40,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src
 
+# The coverage floor (pyproject's fail_under) is checked after pytest, not by pytest-cov: a
+# process a test started (a server, a Dask worker) can save its data after pytest-cov combines,
+# and that file would otherwise be left out of the total. Combine whatever is left, then report.
 pytest: $(STAMP)
-	$(BIN)/pytest -n 2 --dist worksteal --cov --cov-report=term --durations=25
+	$(BIN)/pytest -n 2 --dist worksteal --cov --cov-report= --cov-fail-under=0 --durations=25
+	@if ls .coverage.* > /dev/null 2>&1; then \
+	  echo "combining $$(ls .coverage.* | wc -l) coverage file(s) saved after pytest-cov's combine"; \
+	  $(BIN)/coverage combine --append --quiet || echo "(they held no data)"; \
+	fi
+	$(BIN)/coverage report
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

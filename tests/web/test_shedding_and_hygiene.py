@@ -25,6 +25,7 @@ import pytest
 
 from sanctionsim.errors import InputError
 from sanctionsim.web.app import Limits, create_app
+from sanctionsim.web.forecasting import Forecaster
 from support import serving
 
 FORM = urllib.parse.urlencode({"runs": "1024", "horizon": "6", "seed": "0"})
@@ -174,6 +175,31 @@ def test_a_forecast_whose_worker_died_gets_503_and_the_next_one_a_new_worker() -
         assert int(headers["retry-after"]) >= 1
         assert request(where, "POST", "/api/cases/dprk-2014/forecast", body, json_type)[0] == 200
         assert asyncio.run(app.state.forecaster.run(os.getpid)) != worker
+
+
+def test_closing_the_forecaster_waits_for_an_idle_worker_to_end() -> None:
+    forecaster = Forecaster()
+    worker = asyncio.run(forecaster.run(os.getpid))
+    assert Path(f"/proc/{worker}").exists()
+    forecaster.close(grace_seconds=60)
+    assert not Path(f"/proc/{worker}").exists(), "close() returned before the worker ended"
+
+
+def test_closing_the_forecaster_does_not_wait_for_a_busy_worker_beyond_the_grace() -> None:
+    forecaster = Forecaster()
+    worker = asyncio.run(forecaster.run(os.getpid))
+
+    async def close_while_busy() -> None:
+        busy = asyncio.ensure_future(forecaster.run(time.sleep, 600))
+        await asyncio.sleep(0.5)  # the task reaches the worker
+        forecaster.close(grace_seconds=0.1)
+        busy.cancel()
+
+    try:
+        asyncio.run(close_while_busy())
+        assert zombie_state(worker) not in ("Z", "X"), "the busy worker was not left to run"
+    finally:
+        os.kill(worker, signal.SIGKILL)
 
 
 def zombie_state(pid: int) -> str:

@@ -38,6 +38,9 @@ T = TypeVar("T")
 #: the event loop within this time (Python's default, 5 ms, made every socket write wait).
 SWITCH_INTERVAL = 0.0005
 
+#: How long the app's shutdown waits for the forecast worker to end (s).
+SHUTDOWN_GRACE_SECONDS = 5.0
+
 
 class WorkerLostError(Exception):
     """The worker process ended in the middle of a task (killed, out of memory)."""
@@ -76,12 +79,26 @@ class Forecaster:
             pool.shutdown(wait=False, cancel_futures=True)
             raise WorkerLostError from None
 
-    def close(self) -> None:
-        """Stop the worker (the app's shutdown)."""
+    def close(self, grace_seconds: float = SHUTDOWN_GRACE_SECONDS) -> None:
+        """Stop the worker (the app's shutdown), waiting up to ``grace_seconds`` for it to end.
+
+        An idle worker ends at once and cleanly (its exit handlers run); a worker in the middle
+        of a forecast is not waited for beyond the grace: it is killed with the server
+        (:mod:`sanctionsim.pools`). Without the wait even an idle worker was killed that way
+        whenever the server exited first.
+        """
         with self._lock:
             pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if pool is None:
+            return
+        stopping = threading.Thread(
+            target=pool.shutdown,
+            kwargs={"wait": True, "cancel_futures": True},
+            daemon=True,
+            name="forecaster-shutdown",
+        )
+        stopping.start()
+        stopping.join(grace_seconds)
 
 
 def warm_up() -> None:
