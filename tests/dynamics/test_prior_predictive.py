@@ -45,7 +45,7 @@ def prior_draws(seed: int = 20261201) -> list[ChoiceParameters]:
 PRIOR = "prior"
 """The population drawn from the priors (model v2); any other name is a calibrated version whose
 shipped fit is played (the posterior-predictive checks)."""
-POSTERIOR = ("v2", "v2b")
+POSTERIOR = ("v2", "v2b", "v2c")
 
 
 @cache

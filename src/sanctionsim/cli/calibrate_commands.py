@@ -30,6 +30,8 @@ SchedulerOption = Annotated[
     str | None,
     typer.Option(help="Address of a running Dask scheduler, tcp://HOST:PORT (--backend dask)."),
 ]
+FITTED = ", ".join(name for name, version in VERSIONS.items() if version.fits)
+"""The versions ``calibrate`` fits (those reading a fit of their own)."""
 WorkersOption = Annotated[int | None, typer.Option(help="Worker processes. Default: CPU count.")]
 
 
@@ -44,7 +46,7 @@ def calibrate(
         typer.Option(help="The calibration file to write [default: calibration-MODEL.json]."),
     ] = None,
     model: Annotated[
-        str, typer.Option(help="The version fitted: v2, v2-shadow or v2b (docs/model-v2.md).")
+        str, typer.Option(help=f"The version fitted: {FITTED} (docs/model-v2.md).")
     ] = "v2",
     runs: Annotated[int, typer.Option(help="Runs per case and grid point while searching.")] = 512,
     final_runs: Annotated[

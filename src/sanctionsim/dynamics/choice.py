@@ -94,6 +94,24 @@ def easing_probability(
     return logistic(np.asarray(theta) + slope * ratio)
 
 
+def bounded_easing_probability(
+    theta: FloatArray | float, slope: float, gain: FloatArray, scale: FloatArray
+) -> FloatArray:
+    """p = Λ(θ + λ·x), x = ΔV/Σ clipped to [−1, 1] (model v2c, docs/model-v2.md C1): Σ is
+    everything at stake in the decision, so λ is the largest shift of the log-odds from θ.
+    A member with nothing at stake (Σ = 0) is indifferent.
+
+    >>> bounded_easing_probability(0.0, 2.0, np.array([3.0, -1.0, 1.0]), np.array([1.0, 2.0, 0.0]))
+    array([0.88079708, 0.26894142, 0.5       ])
+    """
+    if slope < 0:
+        raise ValueError(f"slope (lambda) must be >= 0, got {slope}")
+    safe = np.where(scale > 0, scale, 1.0)
+    with np.errstate(over="ignore"):  # a gain over a tiny scale: ±inf, which the clip bounds
+        ratio = np.clip(np.where(scale > 0, gain / safe, 0.0), -1.0, 1.0)
+    return logistic(np.asarray(theta) + slope * ratio)
+
+
 def smooth_cumulative(hazards: FloatArray) -> FloatArray:
     """1 − Π_{s ≤ t}(1 − h_s) along the first axis (months): the chance of easing by month t.
 

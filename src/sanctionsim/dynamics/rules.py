@@ -375,6 +375,8 @@ from sanctionsim.dynamics.rules_v2 import (  # noqa: E402
     QuantalFollower,
     QuantalResponse,
     WeighedReciprocity,
+    WholeStakeFollower,
+    WholeStakeResponse,
 )
 
 
@@ -388,6 +390,7 @@ RULE_SETS = MappingProxyType(
         "v2": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
         "v2-shadow": _rule_set(ForwardLooking, ForwardLookingFollower, StagedReciprocity),
         "v2b": _rule_set(ForwardLooking, BelievingFollower, WeighedReciprocity),
+        "v2c": _rule_set(WholeStakeResponse, WholeStakeFollower, StagedReciprocity),
     }
 )
 """The members' rules of each version that has rules of its own."""

@@ -25,6 +25,8 @@ weighs the shadow of the future (item 6, :mod:`sanctionsim.coalition.shadow`),
 :class:`BelievingFollower` reckons the others' easing by Bayes' rule on the reports (item 7) and
 :class:`WeighedReciprocity` eases a side deal's next stage only when the deal is worth its cost;
 the ablation ``v2-shadow`` plays item 6 alone (:data:`~sanctionsim.dynamics.rules.RULES_BY_MODEL`).
+v2c's rules change only the logit's scale: :class:`WholeStakeResponse` divides ΔV_it by the
+decision's whole stake Σ_i (the one-off cost included), so the ratio stays in [−1, 1].
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import numpy.typing as npt
 
 from sanctionsim.coalition.payoffs import easing_gain
 from sanctionsim.coalition.shadow import MAX_DISCOUNT, responders_loss, shadow_value
-from sanctionsim.dynamics.choice import easing_probability
+from sanctionsim.dynamics.choice import bounded_easing_probability, easing_probability
 from sanctionsim.dynamics.rules import (
     EASE,
     HOLD,
@@ -90,6 +92,10 @@ class QuantalResponse(Rule):
         result: FloatArray = gain - self.terms.backing_down
         return result
 
+    def probability(self, theta: float, gain: FloatArray) -> FloatArray:
+        """The chance of easing at an epoch for the gain ``gain``: Λ(θ + λ·ΔV_i/S_i) (item 4)."""
+        return easing_probability(theta, self.terms.slope, gain, self.terms.stake)
+
     def first(self) -> ActionArray:
         """Month 1's levels are those in force on the start (the kernel then asks :meth:`next`
         with the start's view for month 1's decision)."""
@@ -100,9 +106,7 @@ class QuantalResponse(Rule):
         epoch = view.epoch
         if epoch is None:
             raise ValueError("model v2's rules decide at epochs (View.epoch)")
-        terms = self.terms
-        p = easing_probability(epoch.theta, terms.slope, self.gain(view), terms.stake)
-        p = np.where(terms.easable, p, 0.0)
+        p = np.where(self.terms.easable, self.probability(epoch.theta, self.gain(view)), 0.0)
         self.hazard = epoch.chance * p
         eases = view.own_held & (epoch.epoch_u < epoch.chance) & (epoch.choice_u < p)
         result: ActionArray = np.where(~view.own_held | eases, EASE, HOLD).astype(np.int8)
@@ -123,6 +127,57 @@ class QuantalFollower(QuantalResponse):
         quantal=True,
         citation="Fischbacher, Gachter & Fehr 2001; McKelvey & Palfrey 1995",
     )
+
+
+class WholeStakeResponse(QuantalResponse):
+    """``best_response`` in v2c: v2a's quantal response on the decision's whole stake (C1).
+
+    x_i = ΔV_i/Σ_i clipped to [−1, 1], Σ_i = S_i + |k_i·q_i| + |d_i| + A_i: every term of ΔV_i
+    counted in the scale, the one-off cost of backing down among them, so that λ is the largest
+    shift of the log-odds from the anchor θ_t (McKelvey & Palfrey 1995; Signorino 1999;
+    docs/model-v2.md, "v2c").
+    """
+
+    metadata = RuleMetadata(
+        uses_payoffs=True, quantal=True, citation="McKelvey & Palfrey 1995; Signorino 1999"
+    )
+
+    def __init__(self, context: RuleContext, terms: ChoiceTerms) -> None:
+        super().__init__(context, terms)
+        i, params = context.member, context.params
+        self.scale: FloatArray = decision_stake(
+            terms.stake,
+            params.expected_penalty()[:, i],
+            params.deal_value[:, i],
+            terms.backing_down,
+        )
+
+    def probability(self, theta: float, gain: FloatArray) -> FloatArray:
+        """Λ(θ + λ·x_i), x_i = ΔV_i/Σ_i clipped to [−1, 1] (C1)."""
+        return bounded_easing_probability(theta, self.terms.slope, gain, self.scale)
+
+
+class WholeStakeFollower(WholeStakeResponse):
+    """``conditional_cooperation`` in v2c: the same response, on what the member saw (as v2a)."""
+
+    name = "conditional_cooperation"
+    metadata = RuleMetadata(
+        uses_payoffs=True,
+        quantal=True,
+        citation="Fischbacher, Gachter & Fehr 2001; McKelvey & Palfrey 1995",
+    )
+
+
+def decision_stake(
+    stake: FloatArray, penalty: FloatArray, deal: FloatArray, backing_down: FloatArray
+) -> FloatArray:
+    """Σ_i = S_i + |k_i·q_i| + |d_i| + A_i: everything at stake in member i's decision (v2c, C1).
+
+    >>> decision_stake(*(np.array([v]) for v in (2.0, -0.5, 1.0, 30.0))).tolist()
+    [33.5]
+    """
+    result: FloatArray = stake + np.abs(penalty) + np.abs(deal) + np.abs(backing_down)
+    return result
 
 
 class ForwardLooking(QuantalResponse):

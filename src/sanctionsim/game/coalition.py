@@ -323,7 +323,6 @@ def v2_choice_terms(
     leader's levers keep it in) (docs/model-v2.md, items 3, 4 and 6)."""
     from sanctionsim.coalition.payoffs import concession_hazard, easing_gain, net_pressure
     from sanctionsim.coalition.shadow import responders_loss
-    from sanctionsim.dynamics.choice import easing_probability
     from sanctionsim.dynamics.kernel_v2 import choice_terms
     from sanctionsim.dynamics.rules import RuleContext, View, coalition_rules
     from sanctionsim.dynamics.rules_v2 import QuantalResponse
@@ -357,7 +356,7 @@ def v2_choice_terms(
         rule = weighing.build(context)
         assert isinstance(rule, QuantalResponse)  # the v2 family's best_response
         gain = rule.gain(view)
-        chance = easing_probability(float(month.theta[0]), terms.slope, gain, terms.stake)
+        chance = rule.probability(float(month.theta[0]), gain)
         alone = easing_gain(params, everyone, q, i, expected_penalty=False)
         after_all = easing_gain(params, nobody, q, i, expected_penalty=False)
         answered = params.penalty[:, i] + responders_loss(params, everyone, i, terms.responders)
