@@ -13,7 +13,8 @@ and elite pressure, docs/model-v2.md, "Mechanism: leadership change and elite pr
 ``v2-escalation`` (the target's provocations and the adoption of possible measures,
 docs/model-v2.md, "Mechanism: escalation and provocations") and ``v2-hold`` (each member's value
 of holding for its own sake, docs/model-v2.md, "Mechanism: holding for its own sake").
-``v2c`` refits λ and α for v2a's choice on the decision's whole stake (docs/model-v2.md, "v2c").
+``v2c`` refits λ and α for v2a's choice on the decision's whole stake (docs/model-v2.md, "v2c");
+``v2c-hold`` adds v2-hold's holding value to it and reads v2c's fit.
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -32,6 +33,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 (True, False)
 >>> model_version("v2c").fits, model_version("v2c").calibration_file
 (True, 'calibration-v2c.json')
+>>> model_version("v2c-hold").fitted_as, model_version("v2c-hold").holding
+('v2c', True)
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -52,7 +55,16 @@ Busting = Literal["commercial", "knights"]
 leakage); ``knights``, political busting, support, stances on the date and counter-blocs
 (docs/model-v2.md, "Mechanism: black knights and counter-blocs")."""
 ModelName = Literal[
-    "v1", "v2", "v2-shadow", "v2b", "v2-knights", "v2-elite", "v2-escalation", "v2-hold", "v2c"
+    "v1",
+    "v2",
+    "v2-shadow",
+    "v2b",
+    "v2-knights",
+    "v2-elite",
+    "v2-escalation",
+    "v2-hold",
+    "v2c",
+    "v2c-hold",
 ]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
@@ -166,6 +178,14 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 "v2",
                 "calibration-v2c.json",
                 "v2a with the decision's whole stake as the choice's scale (C1; issue 11)",
+            ),
+            ModelVersion(
+                "v2c-hold",
+                "v2",
+                "calibration-v2c.json",
+                "v2c with holding for its own sake, H_i per month held (issue 11)",
+                fit_of="v2c",
+                holding=True,
             ),
         )
     }

@@ -1,5 +1,6 @@
 """Model v2c (docs/model-v2.md, "v2c"): v2a's choice read on the decision's whole stake,
-x_i = ΔV_i/Σ_i clipped to [−1, 1] with Σ_i = S_i + |k_i·q_i| + |d_i| + A_i, and λ and α refitted.
+x_i = ΔV_i/Σ_i clipped to [−1, 1] with Σ_i = S_i + |k_i·q_i| + |d_i| + A_i, and λ and α refitted;
+and v2c-hold, v2c with v2-hold's holding value H_i, reading v2c's fit.
 
 What must hold: the ratio needs no clip on any built-in case (every term of ΔV_i is bounded by its
 term in Σ_i), λ bounds the shift of the log-odds from the anchor, v2c is v2 wherever the payoffs
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sanctionsim.coalition.parameters import KeyedStreams, draw_parameters
+from sanctionsim.coalition.parameters import KeyedStreams, central_parameters, draw_parameters
 from sanctionsim.coalition.payoffs import easing_gain
 from sanctionsim.dynamics.calibration import ChoiceParameters, load_calibration
 from sanctionsim.dynamics.choice import bounded_easing_probability, logistic
@@ -29,6 +30,7 @@ from sanctionsim.scenario.library import case_ids
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.versions import model_version
+from support import run_sanctionsim
 from support import same_runs as same
 
 CHOICE = ChoiceParameters(slope=2.0, backing_down=0.01)
@@ -44,7 +46,8 @@ def rules_of(world: Scenario, model: str, runs: int = 64) -> list[QuantalRespons
     """Each member's best-response rule under ``model`` on drawn parameters (seed 2)."""
     setup = prepare(world, model, choice=CHOICE, omega=1 / 12)
     assert setup.clock is not None
-    params = draw_parameters(world, KeyedStreams(2, (0,)), runs, accounting="v2")
+    holding = model_version(model).holding
+    params = draw_parameters(world, KeyedStreams(2, (0,)), runs, accounting="v2", holding=holding)
     belief = np.full((runs, params.members), 0.5)
     rule = coalition_rules(model)["best_response"]
     result = []
@@ -56,12 +59,13 @@ def rules_of(world: Scenario, model: str, runs: int = 64) -> list[QuantalRespons
 
 
 # -- C1: the scale ------------------------------------------------------------------------------
+@pytest.mark.parametrize("model", ["v2c", "v2c-hold"])
 @pytest.mark.parametrize("case", case_ids())
-def test_the_ratio_needs_no_clip_on_any_built_in_case(case: str) -> None:
+def test_the_ratio_needs_no_clip_on_any_built_in_case(case: str, model: str) -> None:
     """|ΔV_i| ≤ Σ_i for every member, run and profile of the others' holding (all hold, all
     eased, and random profiles): the clip of C1 guards rounding only."""
     world = load_scenario(case)
-    rules = rules_of(world, "v2c")
+    rules = rules_of(world, model)
     params = rules[0].params
     q = params.deal_honoured()
     rng = np.random.default_rng(11)
@@ -130,3 +134,41 @@ def test_v2c_is_fitted_and_reads_its_own_calibration() -> None:
     shipped = load_calibration(model="v2c")
     assert shipped.model == "v2c"
     assert shipped.sha256 != load_calibration(model="v2").sha256
+
+
+# -- v2c-hold ---------------------------------------------------------------------------------
+def test_v2c_hold_is_v2c_where_no_holding_value_is_set_and_differs_where_one_is() -> None:
+    qatar = load_scenario("qatar-2017")  # sets H_i on four members
+    unset = qatar.model_copy(
+        update={
+            "actors": [
+                a.model_copy(update={"payoffs": a.payoffs.model_copy(update={"holding_value": 0})})
+                if a.payoffs is not None
+                else a
+                for a in qatar.actors
+            ]
+        }
+    )
+    assert same(outcomes(unset, "v2c"), outcomes(unset, "v2c-hold"))
+    assert not same(outcomes(qatar, "v2c"), outcomes(qatar, "v2c-hold"))
+    held = outcomes(qatar, "v2c-hold").eased_by(None).mean(axis=0)
+    plain = outcomes(qatar, "v2c").eased_by(None).mean(axis=0)
+    values = central_parameters(qatar, accounting="v2", holding=True).holding_value
+    assert values is not None
+    holders = (values[0] > 0) & (plain > 0)
+    assert holders.sum() == 4
+    assert np.all(held[holders] < plain[holders])  # the design's expected direction
+
+
+def test_v2c_hold_reads_v2cs_fit_and_fits_nothing() -> None:
+    version = model_version("v2c-hold")
+    assert (version.kernel, version.fit_of, version.fits, version.holding) == (
+        "v2",
+        "v2c",
+        False,
+        True,
+    )
+    assert load_calibration(model="v2c-hold").sha256 == load_calibration(model="v2c").sha256
+    assert coalition_rules("v2c-hold") is coalition_rules("v2c")
+    done = run_sanctionsim("calibrate", "--model", "v2c-hold")
+    assert done.returncode == 2

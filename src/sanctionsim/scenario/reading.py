@@ -74,7 +74,7 @@ ESCALATION = "v2-escalation"
 (docs/model-v2.md, "Mechanism: escalation and provocations")."""
 HOLD = "v2-hold"
 """The version that reads the members' value of holding for its own sake (docs/model-v2.md,
-"Mechanism: holding for its own sake")."""
+"Mechanism: holding for its own sake"); ``v2c-hold`` reads it too."""
 STANCE = "; v2-escalation: a veto player's stance on `start`"
 
 INPUTS: tuple[FieldUse, ...] = (
@@ -91,8 +91,8 @@ INPUTS: tuple[FieldUse, ...] = (
     FieldUse(
         "actors[].payoffs.holding_value",
         2,
-        (HOLD,),
-        "v2-hold: H_i, gained each month the member holds",
+        (HOLD, "v2c-hold"),
+        "v2-hold, v2c-hold: H_i, gained each month the member holds",
     ),
     _unread("actors[].kind", 2, LATER),
     _unread("actors[].ties", 2, LATER),
