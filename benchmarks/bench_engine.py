@@ -214,6 +214,7 @@ def main() -> None:
         "engine": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2b": 4 * BLOCK if quick else 64 * BLOCK,
+        "engine_v2c": 4 * BLOCK if quick else 64 * BLOCK,
         "bare": 4 * BLOCK if quick else 64 * BLOCK,
         "reference": 256 if quick else BLOCK,
         "mesa": 128 if quick else 512,
@@ -237,6 +238,15 @@ def main() -> None:
             horizon=horizon,
             seed=0,
             model="v2b",
+            fold_range=False,
+        ),
+        # v2c's rules (v2c-hold plays the same ones): v2's on the decision's whole stake
+        "engine_v2c": lambda: simulate(
+            scenario,
+            runs=sizes["engine_v2c"],
+            horizon=horizon,
+            seed=0,
+            model="v2c",
             fold_range=False,
         ),
         "bare": lambda: bare_numpy(setup, params, trust, horizon),
@@ -289,6 +299,8 @@ def main() -> None:
         "engine_v2_over_mesa": ("engine_v2", "mesa"),
         "engine_v2b_over_engine_v2": ("engine_v2b", "engine_v2"),
         "engine_v2b_over_mesa": ("engine_v2b", "mesa"),
+        "engine_v2c_over_engine_v2": ("engine_v2c", "engine_v2"),
+        "engine_v2c_over_mesa": ("engine_v2c", "mesa"),
     }
     ratios: dict[str, dict[str, float]] = {}
     for key, (a, b) in pairs.items():

@@ -14,7 +14,8 @@ and elite pressure, docs/model-v2.md, "Mechanism: leadership change and elite pr
 docs/model-v2.md, "Mechanism: escalation and provocations") and ``v2-hold`` (each member's value
 of holding for its own sake, docs/model-v2.md, "Mechanism: holding for its own sake").
 ``v2c`` refits λ and α for v2a's choice on the decision's whole stake (docs/model-v2.md, "v2c");
-``v2c-hold`` adds v2-hold's holding value to it and reads v2c's fit.
+``v2c-hold`` adds v2-hold's holding value to it and reads v2c's fit; ``v2d`` is v2c-hold with
+the classic strategies reading their reports by belief (docs/model-v2.md, "v2d").
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -35,6 +36,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 (True, 'calibration-v2c.json')
 >>> model_version("v2c-hold").fitted_as, model_version("v2c-hold").holding
 ('v2c', True)
+>>> model_version("v2d").classics_believe, model_version("v2c-hold").classics_believe
+(True, False)
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -93,6 +96,8 @@ class ModelVersion:
             escalation and provocations").
         holding: whether each member gains its holding value H_i for every month it holds
             (``payoffs.holding_value``; docs/model-v2.md, "Mechanism: holding for its own sake").
+        classics_believe: whether a member playing a classic strategy sees the others through
+            item 7's belief rather than each month's report (docs/model-v2.md, "v2d").
     """
 
     name: str
@@ -104,6 +109,7 @@ class ModelVersion:
     leadership: bool = False
     escalation: bool = False
     holding: bool = False
+    classics_believe: bool = False
 
     @property
     def calibrated(self) -> bool:
@@ -186,6 +192,15 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 "v2c with holding for its own sake, H_i per month held (issue 11)",
                 fit_of="v2c",
                 holding=True,
+            ),
+            ModelVersion(
+                "v2d",
+                "v2",
+                "calibration-v2c.json",
+                "v2c-hold with the classic strategies reading reports by belief (issue 11)",
+                fit_of="v2c",
+                holding=True,
+                classics_believe=True,
             ),
         )
     }

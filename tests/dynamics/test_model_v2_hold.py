@@ -29,7 +29,7 @@ from support import same_runs as same
 
 QATAR = load_scenario("qatar-2017")
 CHOICE = ChoiceParameters(slope=2.0, backing_down=0.01)
-HOLDING = ("v2-hold", "v2c-hold")  # v2c-hold: v2c with the same term (test_model_v2c.py)
+HOLDING = ("v2-hold", "v2c-hold", "v2d")  # v2c-hold and v2d: test_model_v2c.py, _v2d.py
 OTHERS = tuple(name for name in VERSIONS if name not in HOLDING)
 
 

@@ -224,6 +224,8 @@ class KernelV2(Kernel):
         result = super().view(i, seen_holding, payoff)
         result.end_hazard = self.end_hazard
         result.stage_share = self.stage_share(i)
+        theta = float(self.clock.theta[self.t])
+        result.others_rate = self.clock.epoch_chance[self.t] / (1.0 + np.exp(-theta))
         return result
 
     def stage_share(self, i: int) -> FloatArray | None:

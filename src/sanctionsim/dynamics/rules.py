@@ -103,6 +103,8 @@ class View:
             the pressure in force, and the other ends), per run (None in v1).
         stage_share: model v2: for a member with a side deal, the share of its easable set its
             next stage would ease, per run (None otherwise).
+        others_rate: model v2: ``(N,)`` each member's chance of easing in the coming month were
+            it indifferent, e_t·Λ(θ_t) (the prior of a belief about who has eased; None in v1).
     """
 
     member: int
@@ -115,6 +117,7 @@ class View:
     epoch: Epoch | None = None
     end_hazard: FloatArray | None = None
     stage_share: FloatArray | None = None
+    others_rate: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -369,6 +372,7 @@ class HonouredByBelief:
 
 # model v2's rules build on the classes above (imported here, after them, to avoid a cycle)
 from sanctionsim.dynamics.rules_v2 import (  # noqa: E402
+    BelievingClassic,
     BelievingFollower,
     ForwardLooking,
     ForwardLookingFollower,
@@ -428,4 +432,6 @@ def build_rule(name: str, context: RuleContext, model: str = MODEL) -> Rule:
     rules = coalition_rules(model)
     if name in rules:
         return rules[name].build(context)
+    if model_version(model).classics_believe:
+        return BelievingClassic.playing(name, context)
     return Classic.playing(name, context)

@@ -31,6 +31,9 @@ decision's whole stake Σ_i (the one-off cost included), so the ratio stays in [
 
 from __future__ import annotations
 
+import dataclasses
+from typing import TYPE_CHECKING
+
 import numpy as np
 import numpy.typing as npt
 
@@ -41,6 +44,7 @@ from sanctionsim.dynamics.rules import (
     EASE,
     HOLD,
     ChoiceTerms,
+    Classic,
     HonouredByBelief,
     Rule,
     RuleContext,
@@ -48,6 +52,10 @@ from sanctionsim.dynamics.rules import (
     StagedReciprocity,
     View,
 )
+
+if TYPE_CHECKING:
+    from sanctionsim.coalition.parameters import CoalitionParameters
+    from sanctionsim.dynamics.strategies import Strategy
 
 FloatArray = npt.NDArray[np.float64]
 ActionArray = npt.NDArray[np.int8]
@@ -256,6 +264,47 @@ class BelievingFollower(ForwardLooking):
             self.params.false_alarm,
         )
         return super().next(view)
+
+
+class BelievingClassic(Classic):
+    """A classic strategy in v2d: it sees the others through item 7's belief (D1).
+
+    Each month its posterior that each other member has eased is updated by Bayes' rule on the
+    month's report (:func:`eased_posterior`); the strategy is told that a member held where that
+    posterior is below :data:`BELIEVED_BELOW`, so one false alarm does not move it (Axelrod 1984;
+    Downs & Rocke 1990 on tacit bargaining under imperfect monitoring; docs/model-v2.md, "v2d").
+    """
+
+    def __init__(self, runs: int, member: int, strategy: Strategy, params: CoalitionParameters):
+        super().__init__(runs, member, strategy)
+        self.params = params
+        self.eased_belief: FloatArray = np.zeros((runs, params.members))
+
+    @classmethod
+    def playing(cls, name: str, context: RuleContext) -> BelievingClassic:
+        """The classic strategy ``name`` on the chunk's parameters, believing no one eased."""
+        plain = Classic.playing(name, context)
+        return cls(context.runs, context.member, plain.strategy, context.params)
+
+    def next(self, view: View) -> ActionArray:
+        """Update the belief on this month's report; play the strategy on what it believes."""
+        if view.others_rate is None:
+            raise ValueError("model v2d's classic strategies read the month's prior rate")
+        self.eased_belief = eased_posterior(
+            self.eased_belief,
+            view.others_rate,
+            ~view.seen_holding,
+            self.params.detection,
+            self.params.false_alarm,
+        )
+        believed = self.eased_belief < BELIEVED_BELOW
+        believed[:, self.member] = view.seen_holding[:, self.member]
+        return super().next(dataclasses.replace(view, seen_holding=believed))
+
+
+BELIEVED_BELOW = 0.5
+"""A v2d classic strategy counts a member as holding while its posterior of easing is below this:
+it acts on what it believes more likely than not (fixed by the design, not by a score)."""
 
 
 class WeighedReciprocity(StagedReciprocity):

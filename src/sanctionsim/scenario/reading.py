@@ -74,7 +74,9 @@ ESCALATION = "v2-escalation"
 (docs/model-v2.md, "Mechanism: escalation and provocations")."""
 HOLD = "v2-hold"
 """The version that reads the members' value of holding for its own sake (docs/model-v2.md,
-"Mechanism: holding for its own sake"); ``v2c-hold`` reads it too."""
+"Mechanism: holding for its own sake")."""
+HOLDING = tuple(name for name, version in VERSIONS.items() if version.holding)
+"""Every version that reads the holding value: v2-hold, and those built on it."""
 STANCE = "; v2-escalation: a veto player's stance on `start`"
 
 INPUTS: tuple[FieldUse, ...] = (
@@ -91,8 +93,8 @@ INPUTS: tuple[FieldUse, ...] = (
     FieldUse(
         "actors[].payoffs.holding_value",
         2,
-        (HOLD, "v2c-hold"),
-        "v2-hold, v2c-hold: H_i, gained each month the member holds",
+        HOLDING,
+        "v2-hold, v2c-hold, v2d: H_i, gained each month the member holds",
     ),
     _unread("actors[].kind", 2, LATER),
     _unread("actors[].ties", 2, LATER),
