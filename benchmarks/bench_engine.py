@@ -226,29 +226,23 @@ def main() -> None:
     draws = [draw_block(setup, 0, b, BLOCK) for b in range(nb // BLOCK)]
     params = concat_params([d.params for d in draws])
     trust = np.concatenate([d.trust for d in draws])
+
+    def engine_of(model: str) -> Callable[[], object]:
+        """The engine under ``model``, without the folds' extra simulation (docs/cli.md)."""
+        job = f"engine_{model}"
+        return lambda: simulate(
+            scenario, runs=sizes[job], horizon=horizon, seed=0, model=model, fold_range=False
+        )
+
     jobs: dict[str, Callable[[], object]] = {
         "engine": lambda: simulate(scenario, runs=sizes["engine"], horizon=horizon, seed=0),
         # the engine's speed alone: without the folds' extra simulation (docs/cli.md)
         "engine_v2": lambda: simulate(
             scenario, runs=sizes["engine_v2"], horizon=horizon, seed=0, model="v2", fold_range=False
         ),
-        "engine_v2b": lambda: simulate(
-            scenario,
-            runs=sizes["engine_v2b"],
-            horizon=horizon,
-            seed=0,
-            model="v2b",
-            fold_range=False,
-        ),
-        # v2c's rules (v2c-hold plays the same ones): v2's on the decision's whole stake
-        "engine_v2c": lambda: simulate(
-            scenario,
-            runs=sizes["engine_v2c"],
-            horizon=horizon,
-            seed=0,
-            model="v2c",
-            fold_range=False,
-        ),
+        "engine_v2b": engine_of("v2b"),
+        # v2c's rules (v2c-hold and v2d play the same ones): v2's on the decision's whole stake
+        "engine_v2c": engine_of("v2c"),
         "bare": lambda: bare_numpy(setup, params, trust, horizon),
         "reference": lambda: reference_outcomes(
             scenario, runs=sizes["reference"], horizon=horizon, seed=0

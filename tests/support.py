@@ -186,6 +186,16 @@ def same_runs(first: Any, second: Any) -> bool:
     )
 
 
+def same_whatever_the_chunk_size(world: Any, model: str, choice: Any) -> bool:
+    """Whether ``model``'s 2,048 runs of ``world`` (24 months, seed 3, ``choice``) are the same,
+    run by run, in chunks of 1,024 and of 2,048."""
+    from sanctionsim.dynamics.engine import run_outcomes
+
+    kw: dict[str, Any] = {"choice": choice, "omega": 1 / 12, "horizon": 24, "model": model}
+    first = run_outcomes(world, runs=2048, seed=3, chunk_size=1024, **kw)
+    return same_runs(first, run_outcomes(world, runs=2048, seed=3, chunk_size=2048, **kw))
+
+
 def history_of(model: str) -> tuple[str, ...]:
     """The arguments of ``history --json`` for ``model``."""
     return ("history", "--json", "--model", model)

@@ -30,7 +30,7 @@ from sanctionsim.scenario.library import case_ids
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.versions import model_version
-from support import run_sanctionsim
+from support import run_sanctionsim, same_whatever_the_chunk_size
 from support import same_runs as same
 
 CHOICE = ChoiceParameters(slope=2.0, backing_down=0.01)
@@ -122,9 +122,7 @@ def test_v2c_is_v2_where_the_payoffs_weigh_nothing_and_differs_where_they_do(cas
 
 
 def test_v2c_is_reproducible_whatever_the_chunk_size() -> None:
-    kw: dict[str, Any] = {"choice": CHOICE, "omega": 1 / 12, "horizon": 24, "model": "v2c"}
-    first = run_outcomes(DPRK_2006, runs=2048, seed=3, chunk_size=1024, **kw)
-    assert same(first, run_outcomes(DPRK_2006, runs=2048, seed=3, chunk_size=2048, **kw))
+    assert same_whatever_the_chunk_size(DPRK_2006, "v2c", CHOICE)
 
 
 # -- C3: its own fit ----------------------------------------------------------------------------

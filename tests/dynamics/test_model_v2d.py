@@ -21,7 +21,7 @@ from sanctionsim.dynamics.rules_v2 import BelievingClassic
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.versions import VERSIONS, model_version
-from support import run_sanctionsim
+from support import run_sanctionsim, same_whatever_the_chunk_size
 from support import same_runs as same
 
 CHOICE = ChoiceParameters(slope=2.0, backing_down=0.01)
@@ -105,9 +105,7 @@ def test_v2d_changes_italy_1935_and_its_grudger_eases_less() -> None:
 
 
 def test_v2d_is_reproducible_whatever_the_chunk_size() -> None:
-    kw: dict[str, Any] = {"choice": CHOICE, "omega": 1 / 12, "horizon": 24, "model": "v2d"}
-    first = run_outcomes(ITALY, runs=2048, seed=3, chunk_size=1024, **kw)
-    assert same(first, run_outcomes(ITALY, runs=2048, seed=3, chunk_size=2048, **kw))
+    assert same_whatever_the_chunk_size(ITALY, "v2d", CHOICE)
 
 
 # -- the version ------------------------------------------------------------------------------
