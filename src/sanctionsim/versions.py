@@ -68,6 +68,7 @@ ModelName = Literal[
     "v2-hold",
     "v2c",
     "v2c-hold",
+    "v2d",
 ]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
