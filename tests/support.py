@@ -196,6 +196,23 @@ def same_whatever_the_chunk_size(world: Any, model: str, choice: Any) -> bool:
     return same_runs(first, run_outcomes(world, runs=2048, seed=3, chunk_size=2048, **kw))
 
 
+def with_holding(world: Any, value: float | None) -> Any:
+    """The scenario with every member's holding value set to ``value`` (None: unset, 0)."""
+    actors = [
+        a.model_copy(
+            update={
+                "payoffs": a.payoffs.model_copy(
+                    update={"holding_value": 0.0 if value is None else value}
+                )
+            }
+        )
+        if a.payoffs is not None
+        else a
+        for a in world.actors
+    ]
+    return world.model_copy(update={"actors": actors})
+
+
 def history_of(model: str) -> tuple[str, ...]:
     """The arguments of ``history --json`` for ``model``."""
     return ("history", "--json", "--model", model)

@@ -24,7 +24,7 @@ from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.reading import reads, unread_inputs
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.versions import VERSIONS, model_version
-from support import assert_reads_v2s_fit
+from support import assert_reads_v2s_fit, with_holding
 from support import same_runs as same
 
 QATAR = load_scenario("qatar-2017")
@@ -36,23 +36,6 @@ OTHERS = tuple(name for name in VERSIONS if name not in HOLDING)
 def outcomes(world: Scenario, model: str = "v2-hold", runs: int = 256, **kw: Any) -> RunOutcomes:
     extra: dict[str, Any] = {} if model == "v1" else {"choice": CHOICE, "omega": 1 / 12}
     return run_outcomes(world, runs=runs, horizon=24, seed=5, model=model, **extra, **kw)
-
-
-def with_holding(world: Scenario, value: float | None) -> Scenario:
-    """The scenario with every member's holding value set to ``value`` (None: unset, 0)."""
-    actors = [
-        a.model_copy(
-            update={
-                "payoffs": a.payoffs.model_copy(
-                    update={"holding_value": 0.0 if value is None else value}
-                )
-            }
-        )
-        if a.payoffs is not None
-        else a
-        for a in world.actors
-    ]
-    return world.model_copy(update={"actors": actors})
 
 
 def held_values(world: Scenario) -> np.ndarray:

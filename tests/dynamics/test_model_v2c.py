@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sanctionsim.coalition.parameters import KeyedStreams, central_parameters, draw_parameters
 from sanctionsim.coalition.payoffs import easing_gain
 from sanctionsim.dynamics.calibration import ChoiceParameters, load_calibration
-from sanctionsim.dynamics.choice import bounded_easing_probability, logistic
+from sanctionsim.dynamics.choice import easing_probability, logistic
 from sanctionsim.dynamics.engine import run_outcomes
 from sanctionsim.dynamics.kernel_v2 import choice_terms
 from sanctionsim.dynamics.records import RunOutcomes
@@ -30,7 +30,7 @@ from sanctionsim.scenario.library import case_ids
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.versions import model_version
-from support import run_sanctionsim, same_whatever_the_chunk_size
+from support import run_sanctionsim, same_whatever_the_chunk_size, with_holding
 from support import same_runs as same
 
 CHOICE = ChoiceParameters(slope=2.0, backing_down=0.01)
@@ -106,7 +106,7 @@ def test_the_one_off_cost_no_longer_decides_dprk_2006s_united_states() -> None:
 def test_lambda_bounds_the_shift_of_the_log_odds(
     theta: float, slope: float, gain: float, scale: float
 ) -> None:
-    p = bounded_easing_probability(theta, slope, np.array([gain]), np.array([scale]))[0]
+    p = easing_probability(theta, slope, np.array([gain]), np.array([scale]), bounded=True)[0]
     assert logistic(theta - slope) - 1e-12 <= p <= logistic(theta + slope) + 1e-12
     if scale == 0:
         assert p == pytest.approx(logistic(theta))
@@ -137,16 +137,7 @@ def test_v2c_is_fitted_and_reads_its_own_calibration() -> None:
 # -- v2c-hold ---------------------------------------------------------------------------------
 def test_v2c_hold_is_v2c_where_no_holding_value_is_set_and_differs_where_one_is() -> None:
     qatar = load_scenario("qatar-2017")  # sets H_i on four members
-    unset = qatar.model_copy(
-        update={
-            "actors": [
-                a.model_copy(update={"payoffs": a.payoffs.model_copy(update={"holding_value": 0})})
-                if a.payoffs is not None
-                else a
-                for a in qatar.actors
-            ]
-        }
-    )
+    unset = with_holding(qatar, None)
     assert same(outcomes(unset, "v2c"), outcomes(unset, "v2c-hold"))
     assert not same(outcomes(qatar, "v2c"), outcomes(qatar, "v2c-hold"))
     held = outcomes(qatar, "v2c-hold").eased_by(None).mean(axis=0)

@@ -77,38 +77,34 @@ def anchored_intercept(group: str, age_months: float, horizon: int, omega: float
 
 
 def easing_probability(
-    theta: FloatArray | float, slope: float, gain: FloatArray, stake: FloatArray
+    theta: FloatArray | float,
+    slope: float,
+    gain: FloatArray,
+    stake: FloatArray,
+    *,
+    bounded: bool = False,
 ) -> FloatArray:
     """p = Λ(θ + λ·ΔV/S); a member with no stake (S = 0) is indifferent.
+
+    ``bounded`` (model v2c, docs/model-v2.md C1): the ratio is clipped to [−1, 1], S being then
+    everything at stake in the decision, so λ is the largest shift of the log-odds from θ.
 
     Raises:
         ValueError: a negative slope (more gain from easing must never make it less likely).
 
     >>> easing_probability(0.0, 2.0, np.array([0.0, 1.0, -1.0]), np.array([1.0, 1.0, 0.0]))
     array([0.5       , 0.88079708, 0.5       ])
-    """
-    if slope < 0:
-        raise ValueError(f"slope (lambda) must be >= 0, got {slope}")
-    safe = np.where(stake > 0, stake, 1.0)
-    ratio = np.where(stake > 0, gain / safe, 0.0)
-    return logistic(np.asarray(theta) + slope * ratio)
-
-
-def bounded_easing_probability(
-    theta: FloatArray | float, slope: float, gain: FloatArray, scale: FloatArray
-) -> FloatArray:
-    """p = Λ(θ + λ·x), x = ΔV/Σ clipped to [−1, 1] (model v2c, docs/model-v2.md C1): Σ is
-    everything at stake in the decision, so λ is the largest shift of the log-odds from θ.
-    A member with nothing at stake (Σ = 0) is indifferent.
-
-    >>> bounded_easing_probability(0.0, 2.0, np.array([3.0, -1.0, 1.0]), np.array([1.0, 2.0, 0.0]))
+    >>> easing_probability(0.0, 2.0, np.array([3.0, -1.0, 1.0]), np.array([1.0, 2.0, 0.0]),
+    ...                    bounded=True)
     array([0.88079708, 0.26894142, 0.5       ])
     """
     if slope < 0:
         raise ValueError(f"slope (lambda) must be >= 0, got {slope}")
-    safe = np.where(scale > 0, scale, 1.0)
-    with np.errstate(over="ignore"):  # a gain over a tiny scale: ±inf, which the clip bounds
-        ratio = np.clip(np.where(scale > 0, gain / safe, 0.0), -1.0, 1.0)
+    safe = np.where(stake > 0, stake, 1.0)
+    with np.errstate(over="ignore"):  # a gain over a tiny stake: ±inf, which the clip bounds
+        ratio = np.where(stake > 0, gain / safe, 0.0)
+    if bounded:
+        ratio = np.clip(ratio, -1.0, 1.0)
     return logistic(np.asarray(theta) + slope * ratio)
 
 

@@ -224,8 +224,14 @@ class KernelV2(Kernel):
         result = super().view(i, seen_holding, payoff)
         result.end_hazard = self.end_hazard
         result.stage_share = self.stage_share(i)
+        result.others_rate = self.indifferent_rate()
+        return result
+
+    def indifferent_rate(self) -> FloatArray:
+        """``(N,)`` each member's chance of easing in the coming month (row t of the clock) were
+        it indifferent, e_t·Λ(θ_t): the prior of a belief about who has eased (item 7)."""
         theta = float(self.clock.theta[self.t])
-        result.others_rate = self.clock.epoch_chance[self.t] / (1.0 + np.exp(-theta))
+        result: FloatArray = self.clock.epoch_chance[self.t] / (1.0 + np.exp(-theta))
         return result
 
     def stage_share(self, i: int) -> FloatArray | None:
@@ -250,8 +256,7 @@ class KernelV2(Kernel):
         """Quantal members decide for month t + 1 (row t of the clock); their hazards carried
         into the smooth chance where the run is still in force."""
         n, row = self.members, self.t
-        theta = float(self.clock.theta[row])
-        others_rate = self.clock.epoch_chance[row] / (1.0 + np.exp(-theta))
+        others_rate = self.indifferent_rate()
         result = []
         for i, rule in enumerate(self.rules):
             if not self.quantal[i]:

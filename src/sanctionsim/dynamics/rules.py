@@ -199,6 +199,12 @@ def others_seen_holding(view: View) -> BoolArray:
     return result
 
 
+def strategy_for(name: str, context: RuleContext) -> Strategy:
+    """The classic strategy ``name`` for the chunk's runs (its rng only if it draws)."""
+    strategy = STRATEGIES[name]
+    return strategy(context.runs, context.rng if strategy.metadata.stochastic else None)
+
+
 class Classic(Rule):
     """A classic repeated-game strategy (Axelrod 1984) playing against "the rest of the coalition".
 
@@ -215,9 +221,7 @@ class Classic(Rule):
     @classmethod
     def playing(cls, name: str, context: RuleContext) -> Classic:
         """The classic strategy ``name`` (:data:`~sanctionsim.dynamics.strategies.STRATEGIES`)."""
-        strategy = STRATEGIES[name]
-        rng = context.rng if strategy.metadata.stochastic else None
-        return cls(context.runs, context.member, strategy(context.runs, rng))
+        return cls(context.runs, context.member, strategy_for(name, context))
 
     def first(self) -> ActionArray:
         """The strategy's first move."""

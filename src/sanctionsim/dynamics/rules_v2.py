@@ -39,7 +39,7 @@ import numpy.typing as npt
 
 from sanctionsim.coalition.payoffs import easing_gain
 from sanctionsim.coalition.shadow import MAX_DISCOUNT, responders_loss, shadow_value
-from sanctionsim.dynamics.choice import bounded_easing_probability, easing_probability
+from sanctionsim.dynamics.choice import easing_probability
 from sanctionsim.dynamics.rules import (
     EASE,
     HOLD,
@@ -51,6 +51,7 @@ from sanctionsim.dynamics.rules import (
     RuleMetadata,
     StagedReciprocity,
     View,
+    strategy_for,
 )
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ class WholeStakeResponse(QuantalResponse):
 
     def probability(self, theta: float, gain: FloatArray) -> FloatArray:
         """Λ(θ + λ·x_i), x_i = ΔV_i/Σ_i clipped to [−1, 1] (C1)."""
-        return bounded_easing_probability(theta, self.terms.slope, gain, self.scale)
+        return easing_probability(theta, self.terms.slope, gain, self.scale, bounded=True)
 
 
 class WholeStakeFollower(WholeStakeResponse):
@@ -283,8 +284,7 @@ class BelievingClassic(Classic):
     @classmethod
     def playing(cls, name: str, context: RuleContext) -> BelievingClassic:
         """The classic strategy ``name`` on the chunk's parameters, believing no one eased."""
-        plain = Classic.playing(name, context)
-        return cls(context.runs, context.member, plain.strategy, context.params)
+        return cls(context.runs, context.member, strategy_for(name, context), context.params)
 
     def next(self, view: View) -> ActionArray:
         """Update the belief on this month's report; play the strategy on what it believes."""

@@ -72,11 +72,9 @@ leadership change and elite pressure")."""
 ESCALATION = "v2-escalation"
 """The version that reads provocations and possible measures, and the veto players' stance
 (docs/model-v2.md, "Mechanism: escalation and provocations")."""
-HOLD = "v2-hold"
-"""The version that reads the members' value of holding for its own sake (docs/model-v2.md,
-"Mechanism: holding for its own sake")."""
 HOLDING = tuple(name for name, version in VERSIONS.items() if version.holding)
-"""Every version that reads the holding value: v2-hold, and those built on it."""
+"""The versions that read the members' value of holding for its own sake: v2-hold
+(docs/model-v2.md, "Mechanism: holding for its own sake") and those built on it."""
 STANCE = "; v2-escalation: a veto player's stance on `start`"
 
 INPUTS: tuple[FieldUse, ...] = (
@@ -94,7 +92,7 @@ INPUTS: tuple[FieldUse, ...] = (
         "actors[].payoffs.holding_value",
         2,
         HOLDING,
-        "v2-hold, v2c-hold, v2d: H_i, gained each month the member holds",
+        f"{', '.join(HOLDING)}: H_i, gained each month the member holds",
     ),
     _unread("actors[].kind", 2, LATER),
     _unread("actors[].ties", 2, LATER),
