@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -150,20 +151,34 @@ class HistoryEvaluation(TidyRecord):
         return float(values.mean()) if values.size else None
 
     # -- pooled pair-level statistics ---------------------------------------------------------
-    def _pooled(
-        self, clusters: Sequence[int] | None = None, easing: bool = False
-    ) -> list[tuple[float, float, int]]:
-        """(forecast, outcome, horizon) of the scored pairs of the given cluster indices."""
+    @cached_property
+    def _pooled_blocks(self) -> dict[bool, list[FloatArray]]:
+        """Per cluster index, the (forecast, outcome, horizon) rows of its scored pairs, for all
+        pairs (``False``) and for the easing pairs (``True``): built once, since the bootstrap
+        asks for thousands of resamples of them."""
         index = self._cluster_index()
-        by_cluster: dict[int, list[tuple[float, float, int]]] = {i: [] for i in index.values()}
+        rows: dict[bool, list[list[tuple[float, float, int]]]] = {
+            easing: [[] for _ in index] for easing in (False, True)
+        }
         for case in self.scored_cases:
             for v, p in zip(case.forecast, case.pairs, strict=True):
-                if p.scored and v is not None and (not easing or p.kind.endswith("_eases")):
-                    by_cluster[index[case.cluster]].append(
-                        (float(v), float(p.recorded or 0), p.horizon)
-                    )
-        chosen = range(len(index)) if clusters is None else clusters
-        return [row for c in chosen for row in by_cluster[int(c)]]
+                if p.scored and v is not None:
+                    row = (float(v), float(p.recorded or 0), p.horizon)
+                    rows[False][index[case.cluster]].append(row)
+                    if p.kind.endswith("_eases"):
+                        rows[True][index[case.cluster]].append(row)
+        return {
+            easing: [np.array(block, dtype=np.float64).reshape(-1, 3) for block in blocks]
+            for easing, blocks in rows.items()
+        }
+
+    def _pooled(self, clusters: Sequence[int] | None = None, easing: bool = False) -> FloatArray:
+        """(forecast, outcome, horizon) rows of the scored pairs of the given cluster indices
+        (every cluster by default), one row per pair, cluster by cluster in the given order."""
+        blocks = self._pooled_blocks[easing]
+        chosen = range(len(blocks)) if clusters is None else clusters
+        parts = [blocks[int(c)] for c in chosen]
+        return np.concatenate(parts) if parts else np.empty((0, 3))
 
     def auc_easing(self, clusters: Sequence[int] | None = None) -> float:
         """The easing AUC at each horizon, averaged over horizons where both outcomes occur."""
@@ -172,9 +187,9 @@ class HistoryEvaluation(TidyRecord):
         rows = self._pooled(clusters, easing=True)
         values = []
         for h in self.horizons:
-            at = [(p, y) for p, y, hh in rows if hh == h]
-            if at:
-                value = auc(np.array([p for p, _ in at]), np.array([y for _, y in at]))
+            at = rows[rows[:, 2] == h]
+            if len(at):
+                value = auc(at[:, 0], at[:, 1])
                 if value is not None:
                     values.append(value)
         return float(np.mean(values)) if values else math.nan
@@ -184,10 +199,10 @@ class HistoryEvaluation(TidyRecord):
         from sanctionsim.history.scores import calibration
 
         rows = self._pooled(clusters)
-        if not rows:
+        if not len(rows):
             return math.nan, math.nan
         try:
-            fit = calibration(np.array([r[0] for r in rows]), np.array([r[1] for r in rows]))
+            fit = calibration(rows[:, 0], rows[:, 1])
         except ArithmeticError:  # separated outcomes (in a resample): the fit is undefined
             return math.nan, math.nan
         return float(fit.in_the_large), float(fit.slope)
@@ -305,9 +320,9 @@ class HistoryEvaluation(TidyRecord):
         )
 
         rows = self._pooled()
-        if not rows:
+        if not len(rows):
             return None
-        p, y = np.array([r[0] for r in rows]), np.array([r[1] for r in rows])
+        p, y = rows[:, 0].copy(), rows[:, 1].copy()
         in_the_large, slope = self.calibration_fit()
         return {
             "brier": self.headline(),

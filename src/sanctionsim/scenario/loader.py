@@ -54,7 +54,16 @@ def load_scenario(reference: str | Path) -> Scenario:
             str(reference),
             f"no such file, and not a built-in case (built-in cases: {cases}){hint}",
         )
-    return load_file(case_path, display=f"<case {reference}>/{case_path.name}")
+    stat = case_path.stat()
+    return _load_built_in(case_path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=128)
+def _load_built_in(case_path: Path, _mtime_ns: int, _size: int) -> Scenario:
+    """A built-in case, parsed once per process while its file is unchanged (the scenario is
+    frozen, so sharing it is safe): ``history`` reads every case twice, to forecast it and to
+    train the references, and parsing is most of a case's load time."""
+    return load_file(case_path, display=f"<case {case_path.stem}>/{case_path.name}")
 
 
 def _looks_like_path(text: str) -> bool:
