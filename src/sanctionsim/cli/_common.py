@@ -14,6 +14,7 @@ from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 import typer
 
 from sanctionsim.errors import ArgumentError, InputError
+from sanctionsim.versions import VERSIONS
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -24,7 +25,7 @@ EXIT_BAD_INPUT = 2
 ModelOption = Annotated[
     str,
     typer.Option(
-        help="Model version: v1, v2, v2-shadow, v2b, v2-knights, v2-elite or v2-escalation "
+        help=f"Model version: {', '.join(list(VERSIONS)[:-1])} or {list(VERSIONS)[-1]} "
         "(docs/model-v2.md)."
     ),
 ]

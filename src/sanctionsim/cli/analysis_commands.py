@@ -20,6 +20,7 @@ from sanctionsim.cli.scenario_commands import (
     warn_if_before_measures,
 )
 from sanctionsim.errors import InputError
+from sanctionsim.versions import VERSIONS
 
 if TYPE_CHECKING:
     from sanctionsim.game.coalition import CoalitionAnalysis, MemberAnalysis
@@ -59,9 +60,8 @@ def analyze(
     model: Annotated[
         str,
         typer.Option(
-            help="v1, or a version of the v2 family (v2, v2-shadow, v2b, v2-knights, "
-            "v2-elite, v2-escalation): v2's accounting and "
-            "each member's choice terms under that version"
+            help=f"v1, or a version of the v2 family ({', '.join(list(VERSIONS)[1:])}): v2's "
+            "accounting and each member's choice terms under that version"
         ),
     ] = "v1",
     json_output: JsonOption = False,
