@@ -156,3 +156,16 @@ def test_properties_predictions_are_probabilities_and_penalty_shrinks(
     # coefficients are already (numerically) 0.
     weak_norm = float(np.linalg.norm(weak.coefficients))
     assert np.linalg.norm(strong.coefficients) < weak_norm or weak_norm < 1e-9
+
+
+def test_an_offset_far_out_in_the_tail_fits_without_a_warning() -> None:
+    # a bootstrap resample's calibration fit can meet offsets beyond exp's range; mu is then
+    # exactly 0 or 1, and `history` used to print numpy's overflow warning on stderr
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = newton_logistic(
+            np.ones((2, 1)), np.array([0.0, 1.0]), offset=np.array([-800.0, 800.0])
+        )
+    assert np.all(np.isfinite(fit.beta))

@@ -90,7 +90,8 @@ def newton_logistic(
     beta = np.zeros(k)
     current = _objective(beta, design, y, off, w, pen)
     for iteration in range(1, max_iter + 1):
-        mu = 1.0 / (1.0 + np.exp(-(off + design @ beta)))
+        with np.errstate(over="ignore"):  # exp overflows to inf where mu is 0: the right limit
+            mu = 1.0 / (1.0 + np.exp(-(off + design @ beta)))
         gradient = design.T @ (w * (y - mu)) - pen * beta
         hessian = (design.T * (w * mu * (1.0 - mu))) @ design + np.diag(pen)
         try:
