@@ -235,3 +235,20 @@ def assert_reads_v2s_fit(model: str) -> None:
     done = run_sanctionsim("calibrate", "--model", model)
     assert done.returncode == 2
     assert "reads v2's fit" in done.stderr
+
+
+HOLDOUT_DIR = Path(__file__).resolve().parents[1] / "holdout"
+
+
+def every_case() -> list[str]:
+    """Every case the honesty tests check: the library's ids, then the sealed holdout's files
+    (holdout/README.md: encoded blind, not in the library, never forecast until a design names
+    them as its test)."""
+    from sanctionsim.scenario.library import case_ids
+
+    return [*case_ids(), *(str(path) for path in sorted(HOLDOUT_DIR.glob("*.yaml")))]
+
+
+def case_label(reference: str) -> str:
+    """A case's test id: its library id, or its holdout file's stem."""
+    return Path(reference).stem

@@ -19,6 +19,7 @@ import pytest
 
 from sanctionsim.scenario.library import CASES_DIR, case_ids
 from sanctionsim.scenario.loader import load_text
+from support import HOLDOUT_DIR, case_label, every_case
 
 try:  # the engine's house moves the as-of view into scenario/ (issue 12)
     from sanctionsim.scenario.views import as_of
@@ -38,7 +39,7 @@ BEFORE_THE_RULE = {
     "russia-2014",
     "yugoslavia-1992",
 }
-NEW_CASES = [c for c in case_ids() if c not in BEFORE_THE_RULE]
+NEW_CASES = [c for c in every_case() if c not in BEFORE_THE_RULE]
 
 
 def _git(*args: str) -> str:
@@ -74,13 +75,14 @@ def test_the_exempt_cases_are_the_ten_encoded_before_the_rule() -> None:
     assert set(case_ids()) >= BEFORE_THE_RULE
 
 
-@pytest.mark.parametrize("case_id", NEW_CASES or ["(no new case yet)"])
+@pytest.mark.parametrize("case_id", NEW_CASES or ["(no new case yet)"], ids=case_label)
 def test_a_new_case_was_encoded_blind_in_two_commits(case_id: str) -> None:
     if not NEW_CASES:
         pytest.skip("no case has been added since the rule")
     if not _history_available():
         pytest.skip("no full git history here (not a checkout, or a shallow clone)")
-    path = (CASES_DIR / f"{case_id}.yaml").relative_to(ROOT)
+    path = Path(case_id) if case_id.endswith(".yaml") else CASES_DIR / f"{case_id}.yaml"
+    path = path.relative_to(ROOT)
     commits = _git("log", "--format=%H", "--reverse", "--", str(path)).split()
     assert commits, f"{path} is not committed"
     first = _git("show", f"{commits[0]}:{path}")
@@ -98,3 +100,11 @@ def test_a_new_case_was_encoded_blind_in_two_commits(case_id: str) -> None:
     assert forecast_read(text, f"{path}@{commit[:7]}") == forecast_read(
         first, f"{path}@{commits[0][:7]}"
     ), "the record's commit changed what the forecast reads"
+
+
+def test_the_holdout_is_sealed_outside_the_library() -> None:
+    """The holdout's cases are not built-in cases: `history` and the references never read them
+    until they are moved into the library (holdout/README.md)."""
+    sealed = {path.stem for path in HOLDOUT_DIR.glob("*.yaml")}
+    assert (HOLDOUT_DIR / "README.md").exists()
+    assert not sealed & set(case_ids())

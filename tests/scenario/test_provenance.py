@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from sanctionsim.scenario.library import case_ids
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Estimate
+from support import case_label, every_case
 
 
 def explicit_numbers(model: BaseModel, path: str = "") -> Iterator[tuple[str, Any]]:
@@ -50,7 +51,7 @@ PLAIN_NUMBER_FIELDS = {
 }
 
 
-@pytest.mark.parametrize("case_id", case_ids())
+@pytest.mark.parametrize("case_id", every_case(), ids=case_label)
 def test_every_number_is_sourced_or_a_flagged_estimate_with_a_range(case_id: str) -> None:
     scenario = load_scenario(case_id)
     offenders = []
@@ -70,7 +71,7 @@ def test_every_number_is_sourced_or_a_flagged_estimate_with_a_range(case_id: str
     assert offenders == []
 
 
-@pytest.mark.parametrize("case_id", case_ids())
+@pytest.mark.parametrize("case_id", every_case(), ids=case_label)
 def test_every_fact_record_names_a_source(case_id: str) -> None:
     scenario = load_scenario(case_id)
     unsourced = [m.id for m in scenario.measures if not m.sources]

@@ -23,11 +23,11 @@ from collections.abc import Iterator
 import pytest
 from pydantic import BaseModel
 
-from sanctionsim.scenario.library import case_ids
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.reading import fields_read
 from sanctionsim.scenario.schema import Estimate, Scenario
 from sanctionsim.scenario.views import as_of
+from support import case_label, every_case
 
 READ = set(fields_read("v1"))
 Violation = tuple[str, str, str, str]  # (case, path, source, its date or "undated")
@@ -91,7 +91,7 @@ def violations(case_id: str, scenario: Scenario | None = None) -> set[Violation]
     return found
 
 
-@pytest.mark.parametrize("case_id", case_ids())
+@pytest.mark.parametrize("case_id", every_case(), ids=case_label)
 def test_sources_read_by_the_forecast_are_dated_by_start(case_id: str) -> None:
     assert sorted(violations(case_id)) == [], "look-ahead: cite a source dated by start"
 
