@@ -35,13 +35,12 @@ from sanctionsim.dynamics.leadership import (
 )
 from sanctionsim.dynamics.records import RunOutcomes
 from sanctionsim.scenario.distributions import Triangular
-from sanctionsim.scenario.library import case_ids
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.reading import reads, unread_inputs
 from sanctionsim.scenario.schema import ExitGuarantee, Scenario
 from sanctionsim.scenario.schema import Leadership as Leader
 from sanctionsim.versions import model_version
-from support import assert_reads_v2s_fit
+from support import assert_reads_v2s_fit, every_case
 from support import same_runs as same
 
 FORMS = load_scenario(
@@ -332,7 +331,7 @@ def _late_citations(case: Scenario) -> list[tuple[str, str]]:
 
 def test_the_inside_read_by_the_forecast_cites_sources_dated_by_start() -> None:
     assert {
-        case: late for case in case_ids() if (late := _late_citations(load_scenario(case)))
+        case: late for case in every_case() if (late := _late_citations(load_scenario(case)))
     } == {}
     # the check can fail: Niger's leader citing a source dated after the start
     late_source = next(s.id for s in NIGER.sources if s.date and s.date > NIGER.start)

@@ -33,7 +33,7 @@ from sanctionsim.dynamics.escalation import (
 )
 from sanctionsim.dynamics.kernel import EASED_BELOW
 from sanctionsim.dynamics.records import RunOutcomes
-from sanctionsim.scenario.library import CASES_DIR, case_ids
+from sanctionsim.scenario.library import CASES_DIR
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.months import add_months
 from sanctionsim.scenario.reading import reads, unread_inputs
@@ -48,7 +48,7 @@ from sanctionsim.scenario.schema import (
 )
 from sanctionsim.scenario.views import as_of
 from sanctionsim.versions import model_version
-from support import assert_reads_v2s_fit
+from support import HOLDOUT_DIR, assert_reads_v2s_fit, every_case
 from support import same_runs as same
 
 FORMS = load_scenario("examples/forms-v2.yaml")
@@ -417,12 +417,13 @@ def _late_citations(case: dict[str, Any]) -> set[tuple[str, str, str]]:
 
 def _case_files() -> list[dict[str, Any]]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return [yaml.load(path.read_text(), Loader=loader) for path in sorted(CASES_DIR.glob("*.yaml"))]
+    paths = [*sorted(CASES_DIR.glob("*.yaml")), *sorted(HOLDOUT_DIR.glob("*.yaml"))]
+    return [yaml.load(path.read_text(), Loader=loader) for path in paths]
 
 
 def test_the_escalation_forms_read_cite_sources_dated_by_start_but_the_known() -> None:
     cases = _case_files()
-    assert len(cases) == len(case_ids())
+    assert len(cases) == len(every_case())  # the library and the sealed holdout
     found: set[tuple[str, str, str]] = set()
     for case in cases:
         found |= _late_citations(case)

@@ -21,13 +21,12 @@ from sanctionsim.coalition.payoffs import gross_pressure, leakage, net_pressure
 from sanctionsim.dynamics.calibration import ChoiceParameters
 from sanctionsim.dynamics.engine import run_outcomes
 from sanctionsim.dynamics.records import RunOutcomes
-from sanctionsim.scenario.library import case_ids
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.reading import reads, unread_inputs
 from sanctionsim.scenario.schema import Bloc, Estimate, Scenario, StanceChange, Support, ThirdParty
 from sanctionsim.scenario.views import as_of
 from sanctionsim.versions import model_version
-from support import assert_reads_v2s_fit
+from support import assert_reads_v2s_fit, every_case
 from support import same_runs as same
 
 FORMS = load_scenario("examples/forms-v2.yaml")
@@ -310,7 +309,7 @@ def _late_citations(case: Scenario) -> list[tuple[str, str]]:
 
 def test_the_knights_forms_read_by_the_forecast_cite_sources_dated_by_start() -> None:
     assert {
-        case: late for case in case_ids() if (late := _late_citations(load_scenario(case)))
+        case: late for case in every_case() if (late := _late_citations(load_scenario(case)))
     } == {}
     # the check can fail: Belarus's counter-bloc citing a source dated after the start
     belarus = load_scenario("belarus-2020")
