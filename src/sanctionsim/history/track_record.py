@@ -97,7 +97,7 @@ class ScoreRow(BaseModel):
         this row carries no figures by kind.
 
         >>> print(current_row("v1").kind_sentence("concession"))  # doctest: +ELLIPSIS
-        Track record of model v1 on the target conceding, ... historical cases (protocol 1, ...): Brier ... against ... for ...; lower is better.
+        Track record of model v1 on the target conceding, ... historical cases (...): Brier ...
         """
         mine = self.brier_by_kind.get(kind)
         if mine is None:
