@@ -246,7 +246,12 @@ def every_case() -> list[str]:
     them as its test)."""
     from sanctionsim.scenario.library import case_ids
 
-    return [*case_ids(), *(str(path) for path in sorted(HOLDOUT_DIR.glob("*.yaml")))]
+    return [*case_ids(), *(str(path) for path in sealed_files())]
+
+
+def sealed_files() -> list[Path]:
+    """The sealed holdout's case files, in name order."""
+    return sorted(HOLDOUT_DIR.glob("*.yaml"))
 
 
 def case_label(reference: str) -> str:

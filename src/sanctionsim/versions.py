@@ -212,6 +212,15 @@ DEFAULT = "v1"
 """The version played when none is named."""
 
 
+def in_words(names: tuple[str, ...] = tuple(VERSIONS)) -> str:
+    """Version names as a sentence's list, for help texts.
+
+    >>> in_words(("v1", "v2", "v2b"))
+    'v1, v2 or v2b'
+    """
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
 def model_version(name: str) -> ModelVersion:
     """The model version ``name``.
 

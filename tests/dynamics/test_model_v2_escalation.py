@@ -48,7 +48,7 @@ from sanctionsim.scenario.schema import (
 )
 from sanctionsim.scenario.views import as_of
 from sanctionsim.versions import model_version
-from support import HOLDOUT_DIR, assert_reads_v2s_fit, every_case
+from support import assert_reads_v2s_fit, every_case, sealed_files
 from support import same_runs as same
 
 FORMS = load_scenario("examples/forms-v2.yaml")
@@ -417,7 +417,7 @@ def _late_citations(case: dict[str, Any]) -> set[tuple[str, str, str]]:
 
 def _case_files() -> list[dict[str, Any]]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    paths = [*sorted(CASES_DIR.glob("*.yaml")), *sorted(HOLDOUT_DIR.glob("*.yaml"))]
+    paths = [*sorted(CASES_DIR.glob("*.yaml")), *sealed_files()]
     return [yaml.load(path.read_text(), Loader=loader) for path in paths]
 
 

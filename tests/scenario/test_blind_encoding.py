@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from sanctionsim.scenario.library import CASES_DIR, case_ids
+from sanctionsim.scenario.library import case_ids, case_path
 from sanctionsim.scenario.loader import load_text
-from support import HOLDOUT_DIR, case_label, every_case
+from support import HOLDOUT_DIR, case_label, every_case, sealed_files
 
 try:  # the engine's house moves the as-of view into scenario/ (issue 12)
     from sanctionsim.scenario.views import as_of
@@ -81,8 +81,7 @@ def test_a_new_case_was_encoded_blind_in_two_commits(case_id: str) -> None:
         pytest.skip("no case has been added since the rule")
     if not _history_available():
         pytest.skip("no full git history here (not a checkout, or a shallow clone)")
-    path = Path(case_id) if case_id.endswith(".yaml") else CASES_DIR / f"{case_id}.yaml"
-    path = path.relative_to(ROOT)
+    path = (case_path(case_id) or Path(case_id)).relative_to(ROOT)
     commits = _git("log", "--format=%H", "--reverse", "--", str(path)).split()
     assert commits, f"{path} is not committed"
     first = _git("show", f"{commits[0]}:{path}")
@@ -105,6 +104,6 @@ def test_a_new_case_was_encoded_blind_in_two_commits(case_id: str) -> None:
 def test_the_holdout_is_sealed_outside_the_library() -> None:
     """The holdout's cases are not built-in cases: `history` and the references never read them
     until they are moved into the library (holdout/README.md)."""
-    sealed = {path.stem for path in HOLDOUT_DIR.glob("*.yaml")}
+    sealed = {path.stem for path in sealed_files()}
     assert (HOLDOUT_DIR / "README.md").exists()
     assert not sealed & set(case_ids())

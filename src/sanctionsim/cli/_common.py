@@ -14,7 +14,7 @@ from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 import typer
 
 from sanctionsim.errors import ArgumentError, InputError
-from sanctionsim.versions import VERSIONS
+from sanctionsim.versions import in_words
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -24,10 +24,7 @@ EXIT_BAD_INPUT = 2
 # The model's options, the same on every command that forecasts (docs/cli.md).
 ModelOption = Annotated[
     str,
-    typer.Option(
-        help=f"Model version: {', '.join(list(VERSIONS)[:-1])} or {list(VERSIONS)[-1]} "
-        "(docs/model-v2.md)."
-    ),
+    typer.Option(help=f"Model version: {in_words()} (docs/model-v2.md)."),
 ]
 CalibrationOption = Annotated[
     Path | None,

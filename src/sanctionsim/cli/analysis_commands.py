@@ -20,7 +20,7 @@ from sanctionsim.cli.scenario_commands import (
     warn_if_before_measures,
 )
 from sanctionsim.errors import InputError
-from sanctionsim.versions import VERSIONS
+from sanctionsim.versions import VERSIONS, in_words
 
 if TYPE_CHECKING:
     from sanctionsim.game.coalition import CoalitionAnalysis, MemberAnalysis
@@ -60,7 +60,7 @@ def analyze(
     model: Annotated[
         str,
         typer.Option(
-            help=f"v1, or a version of the v2 family ({', '.join(list(VERSIONS)[1:])}): v2's "
+            help=f"v1, or a version of the v2 family ({in_words(tuple(VERSIONS)[1:])}): v2's "
             "accounting and each member's choice terms under that version"
         ),
     ] = "v1",
