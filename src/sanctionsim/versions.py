@@ -15,7 +15,8 @@ docs/model-v2.md, "Mechanism: escalation and provocations") and ``v2-hold`` (eac
 of holding for its own sake, docs/model-v2.md, "Mechanism: holding for its own sake").
 ``v2c`` refits λ and α for v2a's choice on the decision's whole stake (docs/model-v2.md, "v2c");
 ``v2c-hold`` adds v2-hold's holding value to it and reads v2c's fit; ``v2d`` is v2c-hold with
-the classic strategies reading their reports by belief (docs/model-v2.md, "v2d").
+the classic strategies reading their reports by belief (docs/model-v2.md, "v2d"); ``v2e`` is
+v2-hold with a persistent inclination per member, λ and α refitted (docs/model-v2.md, "v2e").
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -38,6 +39,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 ('v2c', True)
 >>> model_version("v2d").classics_believe, model_version("v2c-hold").classics_believe
 (True, False)
+>>> model_version("v2e").persistent_inclination, model_version("v2e").calibration_file
+(True, 'calibration-v2e.json')
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -69,6 +72,7 @@ ModelName = Literal[
     "v2c",
     "v2c-hold",
     "v2d",
+    "v2e",
 ]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
@@ -99,6 +103,8 @@ class ModelVersion:
             (``payoffs.holding_value``; docs/model-v2.md, "Mechanism: holding for its own sake").
         classics_believe: whether a member playing a classic strategy sees the others through
             item 7's belief rather than each month's report (docs/model-v2.md, "v2d").
+        persistent_inclination: whether each member draws, once a run, a persistent shock to
+            its logit (docs/model-v2.md, "v2e", E1; the engine's streams and clock read it).
     """
 
     name: str
@@ -111,6 +117,7 @@ class ModelVersion:
     escalation: bool = False
     holding: bool = False
     classics_believe: bool = False
+    persistent_inclination: bool = False
 
     @property
     def calibrated(self) -> bool:
@@ -202,6 +209,14 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 fit_of="v2c",
                 holding=True,
                 classics_believe=True,
+            ),
+            ModelVersion(
+                "v2e",
+                "v2",
+                "calibration-v2e.json",
+                "v2-hold with a persistent inclination per member, refitted (E1-E4; issue 11)",
+                holding=True,
+                persistent_inclination=True,
             ),
         )
     }

@@ -29,7 +29,8 @@ from support import same_runs as same
 
 QATAR = load_scenario("qatar-2017")
 CHOICE = ChoiceParameters(slope=2.0, backing_down=0.01)
-HOLDING = ("v2-hold", "v2c-hold", "v2d")  # v2c-hold and v2d: test_model_v2c.py, _v2d.py
+# v2c-hold, v2d and v2e: test_model_v2c.py, test_model_v2d.py, test_model_v2e.py
+HOLDING = ("v2-hold", "v2c-hold", "v2d", "v2e")
 OTHERS = tuple(name for name in VERSIONS if name not in HOLDING)
 
 

@@ -36,6 +36,15 @@ FloatArray = npt.NDArray[np.float64]
 MAX_INDIFFERENT = 0.5
 """The per-epoch easing probability of an indifferent member never exceeds 1/2."""
 
+INCLINATION_SCALE = float(np.pi / np.sqrt(3.0))
+"""σ of model v2e (docs/model-v2.md, E1): the persistent shock z_i ~ N(0, 1) enters the logit as
+σ·z_i, with the variance of the logistic shock (an intraclass correlation of 1/2). Fixed, not
+fitted."""
+
+QUADRATURE_NODES = 48
+"""Gauss-Hermite nodes for the averages over the persistent shock (exact to far below the Monte
+Carlo error for the smooth integrands here)."""
+
 
 def logistic(x: npt.ArrayLike) -> FloatArray:
     """Λ(x) = 1/(1 + e^(−x)), computed without overflow."""
@@ -74,6 +83,56 @@ def anchored_intercept(group: str, age_months: float, horizon: int, omega: float
         MAX_INDIFFERENT, monthly_capitulation(group, age_months, horizon) / omega
     )
     return logit(np.clip(per_epoch, 1e-12, MAX_INDIFFERENT))
+
+
+def persistent_intercept(theta: FloatArray, omega: float, scale: float) -> FloatArray:
+    """θ'_t for model v2e (docs/model-v2.md, E2): month by month, the intercept at which an
+    indifferent member with a persistent shock σ·z (z ~ N(0, 1), σ = ``scale``), among those of
+    its kind who have not yet eased, eases with v2a's per-epoch chance Λ(θ_t):
+
+        E_z[S_{t−1}(z)·Λ(θ'_t + σz)] / E_z[S_{t−1}(z)] = Λ(θ_t),
+        S_t(z) = Π_{s ≤ t}(1 − ω·Λ(θ'_s + σz)),
+
+    so the indifferent member's chance of having eased by each month, averaged over z, is v2a's
+    (epochs at rate ω; renewal dates aside). Solved by bisection on each month (64 halvings of
+    [−60, 60]: far below any figure reported); Gauss-Hermite quadrature over z (Vaupel, Manton &
+    Stallard 1979 on frailty; Box-Steffensmeier & Jones 2004, ch. 9).
+
+    >>> theta = np.full(3, logit(0.036))
+    >>> bool(np.allclose(persistent_intercept(theta, 1 / 12, 0.0), theta))  # no shock: θ itself
+    True
+    >>> shifted = persistent_intercept(theta, 1 / 12, INCLINATION_SCALE)
+    >>> # below θ, and rising as the members inclined to ease leave:
+    >>> bool(np.all(shifted < theta)), bool(shifted[2] > shifted[0])
+    (True, True)
+
+    Raises:
+        ValueError: ``omega`` outside (0, 1] or a negative ``scale``.
+    """
+    if not 0.0 < omega <= 1.0:
+        raise ValueError(f"omega must lie in (0, 1], got {omega}")
+    if scale < 0:
+        raise ValueError(f"scale must be >= 0, got {scale}")
+    theta = np.asarray(theta, dtype=np.float64)
+    if scale == 0:
+        return theta.copy()
+    nodes, weights = np.polynomial.hermite_e.hermegauss(QUADRATURE_NODES)
+    weights = weights / weights.sum()
+    shock = scale * nodes
+    survivors = weights.copy()  # E_z weights times S_{t-1}(z), unnormalised
+    result = np.empty_like(theta)
+    for t, goal in enumerate(logistic(theta)):
+        share = survivors / survivors.sum()
+        low, high = -60.0, 60.0
+        for _ in range(64):
+            mid = 0.5 * (low + high)
+            if float(share @ logistic(mid + shock)) < goal:
+                low = mid
+            else:
+                high = mid
+        result[t] = 0.5 * (low + high)
+        survivors = survivors * (1.0 - omega * logistic(result[t] + shock))
+    return result
 
 
 def easing_probability(

@@ -194,7 +194,13 @@ def run_chunk(setup: Setup, seed: int, spec: ChunkSpec, horizon: int, months: bo
                 draws=found, months=steps, **common,
             )  # fmt: skip
         else:
-            kernel = KernelV2(rules, uniforms, choices=choices, clock=clock, **common)
+            shift = None  # model v2e: each member's persistent σ·z_i (docs/model-v2.md, E1)
+            if setup.clock.inclination_scale > 0:
+                drawn = [d.inclination for d in draws if d.inclination is not None]
+                shift = setup.clock.inclination_scale * np.concatenate(drawn)
+            kernel = KernelV2(
+                rules, uniforms, choices=choices, clock=clock, inclination=shift, **common
+            )
     recorder = _Recorder(setup, params.runs, horizon, spec.sizes)
     kept: list[Month] = []
     kernel.first()

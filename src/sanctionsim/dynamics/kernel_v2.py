@@ -17,6 +17,10 @@ It is model v1's kernel (:class:`~sanctionsim.dynamics.kernel.Kernel`) with four
   1 − Π(1 − e_s·p_s) over the decisions of the path while the run lasts, its hazard evaluated
   as if it held; other members' chance is their simulated easing (0 or 1).
 
+Model v2e adds each member's persistent shift of its logit, σ·z_i drawn once a run
+(:data:`~sanctionsim.dynamics.choice.INCLINATION_SCALE`), on the intercept θ'_t that keeps the
+indifferent member's incidence (:func:`~sanctionsim.dynamics.choice.persistent_intercept`).
+
 Its random numbers are v1's (same streams, same use) plus one matrix a month from a new block
 stream (``engine.v2.months``: per member an epoch and a choice uniform, and one for the other
 ends), so analyst-input draws are identical across versions for a seed.
@@ -34,7 +38,7 @@ import numpy.typing as npt
 
 from sanctionsim.coalition.commitment import backing_down_cost
 from sanctionsim.coalition.payoffs import concession_hazard, leakage, net_pressure
-from sanctionsim.dynamics.choice import anchored_intercept
+from sanctionsim.dynamics.choice import anchored_intercept, persistent_intercept
 from sanctionsim.dynamics.clock import concession_age_weight, other_end_hazard
 from sanctionsim.dynamics.epochs import epoch_probability
 from sanctionsim.dynamics.kernel import EASED_BELOW, Kernel
@@ -56,7 +60,8 @@ class EpisodeClock:
     """What model v2 reads of the episode once, on the start date (docs/model-v2.md).
 
     ``renewal`` is ``(600, N)``: whether month t (row t − 1) holds a renewal date of member i's
-    own measures; ``commitment`` γ_i; ``choice`` λ and α; ``omega`` the epoch rate.
+    own measures; ``commitment`` γ_i; ``choice`` λ and α; ``omega`` the epoch rate;
+    ``inclination_scale`` σ of model v2e's persistent shock (0: none).
     """
 
     group: str
@@ -65,37 +70,57 @@ class EpisodeClock:
     commitment: FloatArray
     choice: ChoiceParameters
     omega: float
+    inclination_scale: float = 0.0
 
     def months(self, horizon: int) -> ClockMonths:
         """The clock's arrays for decisions and months 1..horizon + 1."""
-        return clock_months(self.group, self.age_months, horizon + 1, self.omega, self.renewal)
+        return clock_months(
+            self.group,
+            self.age_months,
+            horizon + 1,
+            self.omega,
+            self.renewal,
+            self.inclination_scale,
+        )
 
 
 @dataclass(frozen=True)
 class ClockMonths:
-    """Row t − 1 is month t: θ_t, w_t, the other ends' hazard, and e_t per member."""
+    """Row t − 1 is month t: θ_t, w_t, the other ends' hazard, e_t per member, and the
+    intercept a member's logit starts from (θ_t; model v2e: θ'_t, to which each run adds σ·z_i)."""
 
     theta: FloatArray
     age_weight: FloatArray
     other_end: FloatArray
     epoch_chance: FloatArray  # (months, N)
+    intercept: FloatArray
 
 
 @functools.lru_cache(maxsize=256)
-def _target_clock(group: str, age: float, months: int, omega: float) -> tuple[FloatArray, ...]:
+def _target_clock(
+    group: str, age: float, months: int, omega: float, scale: float
+) -> tuple[FloatArray, ...]:
+    theta = anchored_intercept(group, age, months, omega)
     return (
-        anchored_intercept(group, age, months, omega),
+        theta,
         concession_age_weight(group, age, months),
         other_end_hazard(group, age, months),
+        persistent_intercept(theta, omega, scale),
     )
 
 
 def clock_months(
-    group: str, age: float, months: int, omega: float, renewal: npt.NDArray[np.bool_]
+    group: str,
+    age: float,
+    months: int,
+    omega: float,
+    renewal: npt.NDArray[np.bool_],
+    inclination_scale: float = 0.0,
 ) -> ClockMonths:
     """The clock's arrays for ``months`` months (the TIES terms cached by group and age)."""
-    theta, weight, other = _target_clock(group, age, months, omega)
-    return ClockMonths(theta, weight, other, epoch_probability(renewal[:months], omega))
+    theta, weight, other, intercept = _target_clock(group, age, months, omega, inclination_scale)
+    epochs = epoch_probability(renewal[:months], omega)
+    return ClockMonths(theta, weight, other, epochs, intercept)
 
 
 def choice_terms(
@@ -149,13 +174,16 @@ class KernelV2(Kernel):
         *,
         choices: Uniforms,
         clock: ClockMonths,
+        inclination: FloatArray | None = None,
         **common: Any,
     ) -> None:
         """v1's kernel on ``common`` (set-up, parameters, trust, widenings, types), plus v2's
-        own uniforms (``choices``) and the episode's clock for the horizon."""
+        own uniforms (``choices``), the episode's clock for the horizon and, for model v2e,
+        each member's persistent shift of its logit ``(runs, N)``, σ·z_i (``inclination``)."""
         super().__init__(rules, uniforms, **common)
         self.choices = choices
         self.clock = clock
+        self.inclination = inclination
         self.quantal = np.array([rule.metadata.quantal for rule in self.rules], dtype=np.bool_)
         self.survive = np.ones((self.runs, self.members))
         self.eased_ever = np.zeros((self.runs, self.members), dtype=np.bool_)
@@ -264,9 +292,12 @@ class KernelV2(Kernel):
                 assert action is not None
                 result.append(action)
                 continue
+            theta: float | FloatArray = float(self.clock.intercept[row])
+            if self.inclination is not None:
+                theta = theta + self.inclination[:, i]
             epoch = Epoch(
                 chance=np.full(self.runs, self.clock.epoch_chance[row, i]),
-                theta=float(self.clock.theta[row]),
+                theta=theta,
                 epoch_u=self.v2u[:, i],
                 choice_u=self.v2u[:, n + i],
                 others_rate=others_rate,

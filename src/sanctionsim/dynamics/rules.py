@@ -73,13 +73,14 @@ class ChoiceTerms:
 @dataclass(frozen=True)
 class Epoch:
     """A decision month of model v2, per run: ``chance`` e_t (1 at a renewal date, ω elsewhere),
-    ``theta`` the anchored intercept θ_t, and the two uniforms that decide whether the member
-    reconsiders (``epoch_u < chance``) and whether it eases (``choice_u < p``). ``others_rate``
+    ``theta`` the anchored intercept θ_t (model v2e: per run, θ'_t + σ·z_i), and the two
+    uniforms that decide whether the member reconsiders (``epoch_u < chance``) and whether it
+    eases (``choice_u < p``). ``others_rate``
     ``(N,)`` is each member's chance of easing this month were it indifferent (e_t·Λ(θ_t)): the
     prior a v2b follower's belief starts each month from (item 7)."""
 
     chance: FloatArray
-    theta: float
+    theta: float | FloatArray
     epoch_u: FloatArray
     choice_u: FloatArray
     others_rate: FloatArray
@@ -399,6 +400,8 @@ RULE_SETS = MappingProxyType(
         "v2-shadow": _rule_set(ForwardLooking, ForwardLookingFollower, StagedReciprocity),
         "v2b": _rule_set(ForwardLooking, BelievingFollower, WeighedReciprocity),
         "v2c": _rule_set(WholeStakeResponse, WholeStakeFollower, StagedReciprocity),
+        # v2e plays v2a's rules; its persistent inclination is the kernel's (E1)
+        "v2e": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
     }
 )
 """The members' rules of each version that has rules of its own."""

@@ -101,7 +101,7 @@ class QuantalResponse(Rule):
         result: FloatArray = gain - self.terms.backing_down
         return result
 
-    def probability(self, theta: float, gain: FloatArray) -> FloatArray:
+    def probability(self, theta: float | FloatArray, gain: FloatArray) -> FloatArray:
         """The chance of easing at an epoch for the gain ``gain``: Λ(θ + λ·ΔV_i/S_i) (item 4)."""
         return easing_probability(theta, self.terms.slope, gain, self.terms.stake)
 
@@ -161,7 +161,7 @@ class WholeStakeResponse(QuantalResponse):
             terms.backing_down,
         )
 
-    def probability(self, theta: float, gain: FloatArray) -> FloatArray:
+    def probability(self, theta: float | FloatArray, gain: FloatArray) -> FloatArray:
         """Λ(θ + λ·x_i), x_i = ΔV_i/Σ_i clipped to [−1, 1] (C1)."""
         return easing_probability(theta, self.terms.slope, gain, self.scale, bounded=True)
 

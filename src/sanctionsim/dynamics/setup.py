@@ -167,7 +167,11 @@ class Setup:
 
 
 def _episode_clock(
-    scenario: Scenario, member_ids: tuple[str, ...], choice: ChoiceParameters, omega: float
+    scenario: Scenario,
+    member_ids: tuple[str, ...],
+    choice: ChoiceParameters,
+    omega: float,
+    inclination_scale: float,
 ) -> EpisodeClock:
     """Model v2's reading of the episode on the start: group, age, renewals, commitment."""
     import numpy as np
@@ -187,6 +191,7 @@ def _episode_clock(
         commitment=commitment,
         choice=choice,
         omega=omega,
+        inclination_scale=inclination_scale,
     )
 
 
@@ -240,7 +245,11 @@ def prepare(
             shipped = load_calibration(model=model)
             choice = shipped.fitted if choice is None else choice
             omega = shipped.omega if omega is None else omega
-        clock = _episode_clock(start, member_ids, choice, omega)
+        from sanctionsim.dynamics.choice import INCLINATION_SCALE
+
+        persistent = model_version(model).persistent_inclination
+        scale = INCLINATION_SCALE if persistent else 0.0
+        clock = _episode_clock(start, member_ids, choice, omega, scale)
     leadership = None
     if model_version(model).leadership:
         from sanctionsim.dynamics.leadership import leadership_on

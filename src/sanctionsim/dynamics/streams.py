@@ -48,6 +48,7 @@ class BlockDraws:
     choices: np.random.Generator | None = None  # model v2's month stream (engine.v2.months)
     elite: np.random.Generator | None = None  # model v2-elite's month stream (engine.elite.months)
     escalation: EscalationDraws | None = None  # v2-escalation's draws (their own streams)
+    inclination: FloatArray | None = None  # model v2e's z_i, (n, N) (members.resolve)
 
 
 def block_stream(seed: int, block: int) -> np.random.Generator:
@@ -64,7 +65,8 @@ def draw_block(setup: Setup, seed: int, block: int, n: int) -> BlockDraws:
     draw v1 makes is made identically under v2; likewise ``elite`` for model v2-elite (key
     ``engine.elite.months``), so every draw v2 makes is made identically under v2-elite.
     ``v2-escalation`` draws its own too, from its own keyed streams
-    (:func:`~sanctionsim.dynamics.escalation.draw_escalation`).
+    (:func:`~sanctionsim.dynamics.escalation.draw_escalation`), and model v2e each member's
+    persistent shock z_i ~ N(0, 1) (key ``members.resolve``).
     """
     streams = KeyedStreams(seed, (block,))
     scenario = setup.scenario
@@ -95,6 +97,9 @@ def draw_block(setup: Setup, seed: int, block: int, n: int) -> BlockDraws:
     reliable = tgt.draw_types(params, streams("target.type").random(n))
     choices = streams("engine.v2.months") if v2 else None
     elite = streams("engine.elite.months") if version.leadership else None
+    inclination = None
+    if version.persistent_inclination:
+        inclination = streams("members.resolve").standard_normal((n, members))
     escalation = None
     if setup.escalation is not None:
         from sanctionsim.dynamics.escalation import draw_escalation
@@ -109,6 +114,7 @@ def draw_block(setup: Setup, seed: int, block: int, n: int) -> BlockDraws:
         choices,
         elite=elite,
         escalation=escalation,
+        inclination=inclination,
     )
 
 
