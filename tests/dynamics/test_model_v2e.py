@@ -129,12 +129,15 @@ def test_every_draw_but_the_persistent_shock_is_v2_holds() -> None:
     holding = draw_block(prepare(IRAQ, "v2-hold", choice=CHOICE, omega=OMEGA), 4, 0, 256)
     frail = draw_block(prepare(IRAQ, "v2e", choice=CHOICE, omega=OMEGA), 4, 0, 256)
     assert holding.inclination is None
-    assert frail.inclination is not None and frail.inclination.shape == (256, 8)
-    assert abs(float(frail.inclination.mean())) < 0.1 and 0.9 < frail.inclination.std() < 1.1
+    assert frail.inclination is not None
+    assert frail.inclination.shape == (256, 8)
+    assert abs(float(frail.inclination.mean())) < 0.1
+    assert 0.9 < frail.inclination.std() < 1.1
     assert np.array_equal(holding.params.concession_value, frail.params.concession_value)
     assert np.array_equal(holding.params.holding_value, frail.params.holding_value)
     assert np.array_equal(holding.reliable, frail.reliable)
-    assert holding.choices is not None and frail.choices is not None
+    assert holding.choices is not None
+    assert frail.choices is not None
     assert np.array_equal(holding.choices.random(8), frail.choices.random(8))
 
 

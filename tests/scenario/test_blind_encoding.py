@@ -82,23 +82,40 @@ def test_a_new_case_was_encoded_blind_in_two_commits(case_id: str) -> None:
     if not _history_available():
         pytest.skip("no full git history here (not a checkout, or a shallow clone)")
     path = (case_path(case_id) or Path(case_id)).relative_to(ROOT)
-    commits = _git("log", "--format=%H", "--reverse", "--", str(path)).split()
-    assert commits, f"{path} is not committed"
-    first = _git("show", f"{commits[0]}:{path}")
-    first_scenario = load_text(first, f"{path}@{commits[0][:7]}")
+    versions = file_versions(path)
+    assert versions, f"{path} is not committed"
+    (first_commit, first_path), *later = versions
+    first = _git("show", f"{first_commit}:{first_path}")
+    first_scenario = load_text(first, f"{first_path}@{first_commit[:7]}")
     assert first_scenario.recorded_outcome is None, "the first commit must hold no record"
     assert first_scenario.timeline == [], "the first commit must hold no timeline"
     with_record = None
-    for commit in commits[1:]:
-        text = _git("show", f"{commit}:{path}")
-        if load_text(text, f"{path}@{commit[:7]}").recorded_outcome is not None:
-            with_record = (commit, text)
+    for commit, where in later:
+        text = _git("show", f"{commit}:{where}")
+        if load_text(text, f"{where}@{commit[:7]}").recorded_outcome is not None:
+            with_record = (commit, where, text)
             break
     assert with_record is not None, "the record must come in a later commit"
-    commit, text = with_record
-    assert forecast_read(text, f"{path}@{commit[:7]}") == forecast_read(
-        first, f"{path}@{commits[0][:7]}"
+    commit, where, text = with_record
+    assert forecast_read(text, f"{where}@{commit[:7]}") == forecast_read(
+        first, f"{first_path}@{first_commit[:7]}"
     ), "the record's commit changed what the forecast reads"
+
+
+def file_versions(path: Path) -> list[tuple[str, str]]:
+    """Each commit that changed ``path``, oldest first, with the file's path in that commit:
+    renames followed, so a holdout case moved into the library keeps its two blind commits."""
+    lines = _git("log", "--follow", "--format=%H", "--name-only", "--", str(path)).split()
+    return list(zip(lines[0::2], lines[1::2], strict=True))[::-1]
+
+
+@pytest.mark.skipif(not _history_available(), reason="no full git history here")
+def test_a_moved_case_is_followed_to_its_first_commit() -> None:
+    """zimbabwe-2000 was encoded blind in holdout/ and moved into the library unchanged."""
+    versions = file_versions(Path("src/sanctionsim/scenario/cases/zimbabwe-2000.yaml"))
+    assert versions[0][1] == "holdout/zimbabwe-2000.yaml"
+    assert versions[-1][1] == "src/sanctionsim/scenario/cases/zimbabwe-2000.yaml"
+    assert len(versions) >= 3  # the two blind commits, then the move
 
 
 def test_the_holdout_is_sealed_outside_the_library() -> None:
