@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+from contextlib import ExitStack
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
-from sanctionsim.history.assemble import evaluate
+from sanctionsim.errors import InputError
+from sanctionsim.history.assemble import _forecast_job, _model_forecasts, evaluate
 from sanctionsim.history.protocol import event_pairs
 from sanctionsim.history.references import REFERENCES
 from sanctionsim.scenario.loader import load_scenario
@@ -217,6 +219,7 @@ def test_history_command_contract_with_a_users_file_and_out(tmp_path: Path) -> N
         (["--horizons", "0"], "--horizons"),
         (["--model", "v9"], "--model"),
         (["--runs", "0"], "--runs"),
+        (["--workers", "0"], "--workers"),
     ],
 )
 def test_bad_flags_exit_2_naming_the_flag(args: list[str], flag: str) -> None:
@@ -232,3 +235,30 @@ def test_a_forecasts_file_missing_a_pair_exits_2(tmp_path: Path) -> None:
     result = run_sanctionsim("history", "libya-1992", "--forecasts", str(path))
     assert result.returncode == 2
     assert "no forecast for case libya-1992" in result.stderr
+
+
+def test_the_workers_share_out_cases_without_changing_a_byte() -> None:
+    """Each case's forecast reads only its own seeded streams: two processes print what one
+    does (v2e: its persistent shocks too)."""
+    cases = ("libya-1992", "argentina-1982", "zimbabwe-2000")
+    common = ("history", *cases, "--runs", "256", "--json", "--model", "v2e")
+    alone = run_sanctionsim(*common, "--workers", "1")
+    shared = run_sanctionsim(*common, "--workers", "2")
+    assert alone.returncode == shared.returncode == 0, alone.stderr + shared.stderr
+    assert alone.stdout == shared.stdout
+    assert len(json.loads(shared.stdout)["cases"]) == 3
+
+
+def test_an_error_in_a_worker_crosses_back_intact() -> None:
+    """A case the engine cannot play (no coalition member) fails in its worker process; the
+    driver gets the same located InputError, after the good case's forecast."""
+    good = load_scenario("libya-1992")
+    bad = good.model_copy(
+        update={"actors": [a for a in good.actors if a.role not in ("leader", "member")]}
+    )
+    jobs = [_forecast_job(s, (12,), 64, 0, "v1", None) for s in (good, bad)]
+    with ExitStack() as stack:
+        forecasts = _model_forecasts(jobs, 2, stack)
+        assert next(forecasts).case == "libya-1992"
+        with pytest.raises(InputError, match="no coalition members"):
+            next(forecasts)

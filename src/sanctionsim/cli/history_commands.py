@@ -10,6 +10,7 @@ docs/cli.md; ``--csv`` prints every pair as one tidy table (``HistoryEvaluation.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -78,6 +79,10 @@ def history(
     ] = None,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
     csv: Annotated[bool, typer.Option("--csv", help=CSV_HELP)] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Processes forecasting cases (the result is the same). Default: CPUs."),
+    ] = None,
 ) -> None:
     """Forecast cases from their start dates and score them against the references."""
     from sanctionsim.cli.dynamics_commands import _progress
@@ -91,6 +96,8 @@ def history(
         raise InputError.single("--seed", f"must be >= 0, got {seed}")
     if runs < 1:
         raise InputError.single("--runs", f"must be at least 1, got {runs}")
+    if workers is not None and workers < 1:
+        raise InputError.single("--workers", f"must be at least 1, got {workers}")
     from sanctionsim.cli.machine import check_runs
 
     check_runs(runs)
@@ -109,6 +116,7 @@ def history(
             forecasts=forecasts,
             progress=lambda _case: advance(1),
             calibration=chosen,
+            workers=(os.cpu_count() or 1) if workers is None else workers,
         )
     document = result.to_dict()
     if out is not None:

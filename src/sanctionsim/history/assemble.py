@@ -8,7 +8,8 @@ forecaster's file, and returns the frozen
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,6 +101,65 @@ def _case_result(
     )
 
 
+ForecastJob = tuple[Scenario, tuple[int, ...], dict[str, Any]]
+""":func:`~sanctionsim.history.forecast.model_forecast`'s arguments for one case."""
+
+
+def _forecast_job(
+    scenario: Scenario,
+    horizons: tuple[int, ...],
+    runs: int,
+    seed: int,
+    model: str,
+    calibration: Calibration | None,
+) -> ForecastJob:
+    """One case's forecast arguments: its fold's parameters when the version is calibrated."""
+    fold = calibration.for_case(scenario.id) if calibration is not None else None
+    omega = calibration.omega if fold is not None and calibration is not None else None
+    options = {"runs": runs, "seed": seed, "model": model, "choice": fold, "omega": omega}
+    return scenario, horizons, options
+
+
+def _model_forecasts(
+    jobs: Sequence[ForecastJob], workers: int, stack: ExitStack
+) -> Iterator[CaseForecast]:
+    """Each job's forecast, in order: computed here when asked for, or submitted now to a pool of
+    ``workers`` processes that ``stack`` closes (a pool only when there are cases to share)."""
+    workers = min(workers, len(jobs))
+    if workers <= 1:
+        return (model_forecast(s, h, **options) for s, h, options in jobs)
+    from sanctionsim.pools import process_pool
+
+    executor = stack.enter_context(process_pool(workers))
+    stack.callback(executor.shutdown, cancel_futures=True)  # on an error, drop what is queued
+    futures = [executor.submit(model_forecast, s, h, **options) for s, h, options in jobs]
+    return (future.result() for future in futures)
+
+
+def _scored(
+    scenarios: Sequence[Scenario],
+    pool: Sequence[TrainingCase],
+    table: dict[str, dict[Any, float]] | None,
+    forecasts: Path | None,
+    modelled: Iterator[CaseForecast] | None,
+    progress: Callable[[str], None] | None,
+) -> list[CaseResult]:
+    """Each case's forecast (from the file's ``table``, else the model's, in order) beside the
+    references trained without its cluster."""
+    results = []
+    for scenario, training in zip(scenarios, pool[: len(scenarios)], strict=True):
+        if table is not None and forecasts is not None:
+            needed = [(p.event, p.horizon) for p in training.pairs if p.scored]
+            forecast: CaseForecast = file_forecast(table, str(forecasts), scenario.id, needed)
+        else:
+            assert modelled is not None
+            forecast = next(modelled)
+        results.append(_case_result(scenario, training, forecast, pool))
+        if progress is not None:
+            progress(scenario.id)
+    return results
+
+
 def evaluate(
     scenarios: Sequence[Scenario],
     *,
@@ -111,47 +171,40 @@ def evaluate(
     resamples: int = BOOTSTRAP_RESAMPLES,
     progress: Callable[[str], None] | None = None,
     calibration: Calibration | None = None,
+    workers: int = 1,
 ) -> HistoryEvaluation:
     """Forecast ``scenarios`` (by the model, or from a ``forecasts`` CSV file) and score them on
     the protocol's pairs beside the references, trained on the built-in library and the given
     cases, leaving out the forecast case's cluster. Model v2 forecasts each case with its fold's
-    parameters in ``calibration`` (default: the shipped one), never refitted here.
+    parameters in ``calibration`` (default: the shipped one), never refitted here. The model's
+    forecasts of different cases run in ``workers`` processes; each case's forecast depends only
+    on its own seeded streams, so the result is the same whatever ``workers``.
 
     Raises:
-        InputError: bad sizes or horizons, an unknown model, a forecasts file that misses a pair.
+        InputError: bad sizes or horizons, an unknown model, a forecasts file that misses a pair,
+            ``workers`` below 1.
     """
     from sanctionsim.errors import InputError
 
+    if workers < 1:
+        raise InputError.single("--workers", f"must be at least 1, got {workers}")
     horizons = tuple(sorted(set(horizons)))
     if not horizons or horizons[0] < 1 or horizons[-1] > 600:
         raise InputError.single("--horizons", "horizons must be whole months in 1..600")
-    pool = _training_pool(_with_library(scenarios), horizons)
     table = read_forecasts(forecasts) if forecasts is not None else None
     calibrated = model in VERSIONS and VERSIONS[model].calibrated  # else model_forecast says
     if calibrated and calibration is None and table is None:
         from sanctionsim.dynamics.calibration import load_calibration
 
         calibration = load_calibration(model=model)
-    results = []
-    for scenario, training in zip(scenarios, pool[: len(scenarios)], strict=True):
-        pairs = training.pairs
-        if table is not None and forecasts is not None:
-            needed = [(p.event, p.horizon) for p in pairs if p.scored]
-            forecast: CaseForecast = file_forecast(table, str(forecasts), scenario.id, needed)
-        else:
-            fold = calibration.for_case(scenario.id) if calibration and calibrated else None
-            forecast = model_forecast(
-                scenario,
-                horizons,
-                runs=runs,
-                seed=seed,
-                model=model,
-                choice=fold,
-                omega=calibration.omega if fold is not None and calibration else None,
-            )
-        results.append(_case_result(scenario, training, forecast, pool))
-        if progress is not None:
-            progress(scenario.id)
+    with ExitStack() as stack:
+        modelled = None
+        if table is None:  # started first: the references train while the workers forecast
+            fitted = calibration if calibrated else None
+            jobs = [_forecast_job(s, horizons, runs, seed, model, fitted) for s in scenarios]
+            modelled = _model_forecasts(jobs, workers, stack)
+        pool = _training_pool(_with_library(scenarios), horizons)
+        results = _scored(scenarios, pool, table, forecasts, modelled, progress)
     from_file = forecasts is not None
     return HistoryEvaluation(
         cases=tuple(results),
