@@ -215,6 +215,7 @@ def main() -> None:
         "engine_v2": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2b": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2c": 4 * BLOCK if quick else 64 * BLOCK,
+        "engine_v2e": 4 * BLOCK if quick else 64 * BLOCK,
         "bare": 4 * BLOCK if quick else 64 * BLOCK,
         "reference": 256 if quick else BLOCK,
         "mesa": 128 if quick else 512,
@@ -243,6 +244,8 @@ def main() -> None:
         "engine_v2b": engine_of("v2b"),
         # v2c's rules (v2c-hold and v2d play the same ones): v2's on the decision's whole stake
         "engine_v2c": engine_of("v2c"),
+        # v2e: v2a's rules with each member's persistent shock and the shifted intercept
+        "engine_v2e": engine_of("v2e"),
         "bare": lambda: bare_numpy(setup, params, trust, horizon),
         "reference": lambda: reference_outcomes(
             scenario, runs=sizes["reference"], horizon=horizon, seed=0
@@ -295,6 +298,8 @@ def main() -> None:
         "engine_v2b_over_mesa": ("engine_v2b", "mesa"),
         "engine_v2c_over_engine_v2": ("engine_v2c", "engine_v2"),
         "engine_v2c_over_mesa": ("engine_v2c", "mesa"),
+        "engine_v2e_over_engine_v2": ("engine_v2e", "engine_v2"),
+        "engine_v2e_over_mesa": ("engine_v2e", "mesa"),
     }
     ratios: dict[str, dict[str, float]] = {}
     for key, (a, b) in pairs.items():
