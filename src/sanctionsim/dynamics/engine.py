@@ -173,6 +173,9 @@ def run_chunk(setup: Setup, seed: int, spec: ChunkSpec, horizon: int, months: bo
         members = len(setup.member_ids)
         choices = Uniforms([d.choices for d in draws if d.choices], spec.sizes, 2 * members + 1)
         clock = setup.clock.months(horizon)
+        if setup.clock.inclination_scale > 0:  # model v2e: each member's σ·z_i (model-v2.md E1)
+            drawn = [d.inclination for d in draws if d.inclination is not None]
+            common["inclination"] = setup.clock.inclination_scale * np.concatenate(drawn)
         if setup.leadership is not None:  # model v2-elite: the target's leader may leave office
             elite = Uniforms([d.elite for d in draws if d.elite is not None], spec.sizes, 2)
             kernel = KernelElite(
@@ -194,13 +197,7 @@ def run_chunk(setup: Setup, seed: int, spec: ChunkSpec, horizon: int, months: bo
                 draws=found, months=steps, **common,
             )  # fmt: skip
         else:
-            shift = None  # model v2e: each member's persistent σ·z_i (docs/model-v2.md, E1)
-            if setup.clock.inclination_scale > 0:
-                drawn = [d.inclination for d in draws if d.inclination is not None]
-                shift = setup.clock.inclination_scale * np.concatenate(drawn)
-            kernel = KernelV2(
-                rules, uniforms, choices=choices, clock=clock, inclination=shift, **common
-            )
+            kernel = KernelV2(rules, uniforms, choices=choices, clock=clock, **common)
     recorder = _Recorder(setup, params.runs, horizon, spec.sizes)
     kept: list[Month] = []
     kernel.first()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -101,8 +102,9 @@ def _case_result(
     )
 
 
-ForecastJob = tuple[Scenario, tuple[int, ...], dict[str, Any]]
-""":func:`~sanctionsim.history.forecast.model_forecast`'s arguments for one case."""
+ForecastJob = Callable[[], CaseForecast]
+"""One case's :func:`~sanctionsim.history.forecast.model_forecast`, its arguments bound (a
+``functools.partial``, so it can be sent to a worker process)."""
 
 
 def _forecast_job(
@@ -113,11 +115,13 @@ def _forecast_job(
     model: str,
     calibration: Calibration | None,
 ) -> ForecastJob:
-    """One case's forecast arguments: its fold's parameters when the version is calibrated."""
+    """One case's forecast: with its fold's parameters when the version is calibrated."""
     fold = calibration.for_case(scenario.id) if calibration is not None else None
     omega = calibration.omega if fold is not None and calibration is not None else None
-    options = {"runs": runs, "seed": seed, "model": model, "choice": fold, "omega": omega}
-    return scenario, horizons, options
+    return partial(
+        model_forecast, scenario, horizons, runs=runs, seed=seed, model=model, choice=fold,
+        omega=omega,
+    )  # fmt: skip
 
 
 def _model_forecasts(
@@ -127,12 +131,12 @@ def _model_forecasts(
     ``workers`` processes that ``stack`` closes (a pool only when there are cases to share)."""
     workers = min(workers, len(jobs))
     if workers <= 1:
-        return (model_forecast(s, h, **options) for s, h, options in jobs)
+        return (job() for job in jobs)
     from sanctionsim.pools import process_pool
 
     executor = stack.enter_context(process_pool(workers))
     stack.callback(executor.shutdown, cancel_futures=True)  # on an error, drop what is queued
-    futures = [executor.submit(model_forecast, s, h, **options) for s, h, options in jobs]
+    futures = [executor.submit(job) for job in jobs]
     return (future.result() for future in futures)
 
 
