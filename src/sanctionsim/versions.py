@@ -16,7 +16,9 @@ of holding for its own sake, docs/model-v2.md, "Mechanism: holding for its own s
 ``v2c`` refits λ and α for v2a's choice on the decision's whole stake (docs/model-v2.md, "v2c");
 ``v2c-hold`` adds v2-hold's holding value to it and reads v2c's fit; ``v2d`` is v2c-hold with
 the classic strategies reading their reports by belief (docs/model-v2.md, "v2d"); ``v2e`` is
-v2-hold with a persistent inclination per member, λ and α refitted (docs/model-v2.md, "v2e").
+v2-hold with a persistent inclination per member, λ and α refitted (docs/model-v2.md, "v2e");
+``v2f`` is v2-hold with a fitted factor ψ on the analysts' concession hazards, fitted with λ and
+α (docs/model-v2.md, "v2f").
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -41,6 +43,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 (True, False)
 >>> model_version("v2e").persistent_inclination, model_version("v2e").calibration_file
 (True, 'calibration-v2e.json')
+>>> model_version("v2f").concession_scaled, model_version("v2-hold").concession_scaled
+(True, False)
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -73,6 +77,7 @@ ModelName = Literal[
     "v2c-hold",
     "v2d",
     "v2e",
+    "v2f",
 ]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
@@ -105,6 +110,9 @@ class ModelVersion:
             item 7's belief rather than each month's report (docs/model-v2.md, "v2d").
         persistent_inclination: whether each member draws, once a run, a persistent shock to
             its logit (docs/model-v2.md, "v2e", E1; the engine's streams and clock read it).
+        concession_scaled: whether the version fits ψ, the factor on the analysts' concession
+            hazards (docs/model-v2.md, "v2f"); ``calibrate`` then searches v2f's grid, and a
+            calibration of any other version must leave ψ at 1.
     """
 
     name: str
@@ -118,6 +126,7 @@ class ModelVersion:
     holding: bool = False
     classics_believe: bool = False
     persistent_inclination: bool = False
+    concession_scaled: bool = False
 
     @property
     def calibrated(self) -> bool:
@@ -217,6 +226,14 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 "v2-hold with a persistent inclination per member, refitted (E1-E4; issue 11)",
                 holding=True,
                 persistent_inclination=True,
+            ),
+            ModelVersion(
+                "v2f",
+                "v2",
+                "calibration-v2f.json",
+                "v2-hold, a fitted factor on the analysts' concession hazards (F1-F3, issue 11)",
+                holding=True,
+                concession_scaled=True,
             ),
         )
     }

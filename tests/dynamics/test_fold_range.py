@@ -8,19 +8,19 @@ import json
 import pytest
 
 import sanctionsim
-from sanctionsim.dynamics.calibration import Calibration, ChoiceParameters, load_calibration
+from sanctionsim.dynamics.calibration import Calibration, FittedParameters, load_calibration
 from sanctionsim.dynamics.engine import planned_runs, simulate
 from sanctionsim.dynamics.folds import FOLD_RUNS, fold_sets
 from sanctionsim.dynamics.records import SimulationResult
 from sanctionsim.errors import ArgumentError
 from sanctionsim.scenario.loader import load_scenario
 
-FITTED = ChoiceParameters(2.0, 0.01)
-OTHER = ChoiceParameters(0.5, 0.002)
+FITTED = FittedParameters(2.0, 0.01)
+OTHER = FittedParameters(0.5, 0.002)
 HORIZON = 12
 
 
-def _calibration(fitted: ChoiceParameters, *folds: ChoiceParameters) -> Calibration:
+def _calibration(fitted: FittedParameters, *folds: FittedParameters) -> Calibration:
     """A calibration fitted at ``fitted`` whose folds (one a case) chose ``folds``."""
     return Calibration(
         fitted=fitted,

@@ -16,7 +16,7 @@ import pytest
 
 from sanctionsim.dynamics.calibration import (
     Calibration,
-    ChoiceParameters,
+    FittedParameters,
     load_calibration,
     parse_calibration,
 )
@@ -29,7 +29,7 @@ from sanctionsim.history.calibrate import GRID, GridTask, run_grids
 from sanctionsim.scenario.loader import load_scenario
 
 FIXTURES = Path(__file__).parent / "prior_predictive"
-INDIFFERENT = ChoiceParameters(slope=0.0, backing_down=0.01)
+INDIFFERENT = FittedParameters(slope=0.0, backing_down=0.01)
 
 
 def test_v1_and_v2_draw_the_same_analyst_inputs_for_a_seed() -> None:
@@ -109,8 +109,8 @@ def test_v1_documents_carry_no_model_fields() -> None:
 
 def test_a_calibration_round_trips_and_bad_files_are_refused(tmp_path: Path) -> None:
     calibration = Calibration(
-        fitted=ChoiceParameters(2.0, 0.005),
-        folds={"libya-1992": ChoiceParameters(1.0, 0.01)},
+        fitted=FittedParameters(2.0, 0.005),
+        folds={"libya-1992": FittedParameters(1.0, 0.01)},
         cases={"libya-1992": "abc"},
         omega=1 / 12,
     )

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sanctionsim.dynamics import engine
-from sanctionsim.dynamics.calibration import ChoiceParameters
+from sanctionsim.dynamics.calibration import FittedParameters
 from sanctionsim.dynamics.engine import run_outcomes
 from sanctionsim.dynamics.leadership import (
     ELITE_FACTOR,
@@ -49,7 +49,7 @@ FORMS = load_scenario(
 START = FORMS.start  # 2021-01-01; its exit guarantee (May 2021) comes later
 DAY = dt.timedelta(days=1)
 NIGER = load_scenario("niger-2023")  # a leader two days in office, ECOWAS's suspension and bans
-CHOICE = ChoiceParameters(slope=2.0, backing_down=0.01)
+CHOICE = FittedParameters(slope=2.0, backing_down=0.01)
 OTHERS = ["v1", "v2", "v2-shadow", "v2b", "v2-knights"]
 
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from sanctionsim.coalition.parameters import KeyedStreams
 from sanctionsim.coalition.payoffs import gross_pressure, leakage
 from sanctionsim.dynamics import escalation as esc
-from sanctionsim.dynamics.calibration import ChoiceParameters
+from sanctionsim.dynamics.calibration import FittedParameters
 from sanctionsim.dynamics.engine import run_outcomes
 from sanctionsim.dynamics.escalation import (
     HARDENING,
@@ -55,7 +55,7 @@ FORMS = load_scenario("examples/forms-v2.yaml")
 START = FORMS.start  # 2021-01-01
 DAY = dt.timedelta(days=1)
 MEMBERS = ("LEAD", "ORG", "BANK", "GNU")
-CHOICE = ChoiceParameters(slope=2.0, backing_down=0.01)
+CHOICE = FittedParameters(slope=2.0, backing_down=0.01)
 OTHERS = ("v1", "v2", "v2-shadow", "v2b", "v2-knights")
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from sanctionsim.coalition.parameters import KeyedStreams, central_parameters, draw_parameters
 from sanctionsim.coalition.payoffs import easing_gain, member_payoffs
-from sanctionsim.dynamics.calibration import ChoiceParameters
+from sanctionsim.dynamics.calibration import FittedParameters
 from sanctionsim.dynamics.engine import run_outcomes
 from sanctionsim.dynamics.kernel_v2 import EpisodeClock, choice_terms
 from sanctionsim.dynamics.records import RunOutcomes
@@ -28,9 +28,9 @@ from support import assert_reads_v2s_fit, with_holding
 from support import same_runs as same
 
 QATAR = load_scenario("qatar-2017")
-CHOICE = ChoiceParameters(slope=2.0, backing_down=0.01)
-# v2c-hold, v2d and v2e: test_model_v2c.py, test_model_v2d.py, test_model_v2e.py
-HOLDING = ("v2-hold", "v2c-hold", "v2d", "v2e")
+CHOICE = FittedParameters(slope=2.0, backing_down=0.01)
+# v2c-hold, v2d, v2e and v2f: test_model_v2c.py, test_model_v2d.py, test_model_v2e.py, …v2f.py
+HOLDING = ("v2-hold", "v2c-hold", "v2d", "v2e", "v2f")
 OTHERS = tuple(name for name in VERSIONS if name not in HOLDING)
 
 

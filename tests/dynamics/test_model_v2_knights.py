@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from sanctionsim.coalition.parameters import CoalitionParameters, central_parameters
 from sanctionsim.coalition.payoffs import gross_pressure, leakage, net_pressure
-from sanctionsim.dynamics.calibration import ChoiceParameters
+from sanctionsim.dynamics.calibration import FittedParameters
 from sanctionsim.dynamics.engine import run_outcomes
 from sanctionsim.dynamics.records import RunOutcomes
 from sanctionsim.scenario.loader import load_scenario
@@ -32,7 +32,7 @@ from support import same_runs as same
 FORMS = load_scenario("examples/forms-v2.yaml")
 START = FORMS.start  # 2021-01-01; its knight's support, change and bloc all come later
 DAY = dt.timedelta(days=1)
-CHOICE = ChoiceParameters(slope=2.0, backing_down=0.01)
+CHOICE = FittedParameters(slope=2.0, backing_down=0.01)
 unit = st.floats(0.0, 1.0, allow_nan=False)
 pressure = st.floats(0.01, 1.0, allow_nan=False)
 

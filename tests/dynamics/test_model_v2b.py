@@ -15,7 +15,7 @@ from sanctionsim.coalition.parameters import CoalitionParameters, central_parame
 from sanctionsim.coalition.payoffs import member_payoffs
 from sanctionsim.coalition.shadow import responders_loss, shadow_value
 from sanctionsim.dynamics.calibration import (
-    ChoiceParameters,
+    FittedParameters,
     calibration_for,
     load_calibration,
 )
@@ -210,7 +210,7 @@ def test_weighed_reciprocity_eases_a_due_stage_only_when_the_deal_is_worth_it() 
 # -- the engine and the commands -----------------------------------------------------------------
 def test_v2b_runs_reproducibly_and_paired_with_v2() -> None:
     scenario = load_scenario("dprk-2014")
-    choice = ChoiceParameters(slope=1.0, backing_down=0.01)
+    choice = FittedParameters(slope=1.0, backing_down=0.01)
     runs = {
         model: run_outcomes(
             scenario, runs=256, horizon=24, seed=3, model=model, choice=choice, omega=1 / 12

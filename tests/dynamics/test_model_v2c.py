@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from sanctionsim.coalition.parameters import KeyedStreams, central_parameters, draw_parameters
 from sanctionsim.coalition.payoffs import easing_gain
-from sanctionsim.dynamics.calibration import ChoiceParameters, load_calibration
+from sanctionsim.dynamics.calibration import FittedParameters, load_calibration
 from sanctionsim.dynamics.choice import easing_probability, logistic
 from sanctionsim.dynamics.engine import run_outcomes
 from sanctionsim.dynamics.kernel_v2 import choice_terms
@@ -33,11 +33,11 @@ from sanctionsim.versions import model_version
 from support import run_sanctionsim, same_whatever_the_chunk_size, with_holding
 from support import same_runs as same
 
-CHOICE = ChoiceParameters(slope=2.0, backing_down=0.01)
+CHOICE = FittedParameters(slope=2.0, backing_down=0.01)
 DPRK_2006 = load_scenario("dprk-2006")
 
 
-def outcomes(world: Scenario, model: str, choice: ChoiceParameters = CHOICE) -> RunOutcomes:
+def outcomes(world: Scenario, model: str, choice: FittedParameters = CHOICE) -> RunOutcomes:
     extra: dict[str, Any] = {"choice": choice, "omega": 1 / 12}
     return run_outcomes(world, runs=256, horizon=36, seed=5, model=model, **extra)
 
@@ -116,7 +116,7 @@ def test_lambda_bounds_the_shift_of_the_log_odds(
 @pytest.mark.parametrize("case", ["dprk-2006", "qatar-2017", "iraq-1990"])
 def test_v2c_is_v2_where_the_payoffs_weigh_nothing_and_differs_where_they_do(case: str) -> None:
     world = load_scenario(case)
-    flat = ChoiceParameters(slope=0.0, backing_down=0.01)
+    flat = FittedParameters(slope=0.0, backing_down=0.01)
     assert same(outcomes(world, "v2", flat), outcomes(world, "v2c", flat))
     assert not same(outcomes(world, "v2"), outcomes(world, "v2c"))
 

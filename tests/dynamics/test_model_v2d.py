@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from sanctionsim.coalition.parameters import central_parameters
-from sanctionsim.dynamics.calibration import ChoiceParameters, load_calibration
+from sanctionsim.dynamics.calibration import FittedParameters, load_calibration
 from sanctionsim.dynamics.engine import run_outcomes
 from sanctionsim.dynamics.records import RunOutcomes
 from sanctionsim.dynamics.rules import EASE, HOLD, Classic, RuleContext, View, build_rule
@@ -24,7 +24,7 @@ from sanctionsim.versions import VERSIONS, model_version
 from support import run_sanctionsim, same_whatever_the_chunk_size
 from support import same_runs as same
 
-CHOICE = ChoiceParameters(slope=2.0, backing_down=0.01)
+CHOICE = FittedParameters(slope=2.0, backing_down=0.01)
 ITALY = load_scenario("italy-1935")
 RATE = 0.004  # an indifferent member's chance of easing in a month (about e_t·Λ(θ_t))
 

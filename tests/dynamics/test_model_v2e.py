@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sanctionsim.dynamics.calibration import ChoiceParameters
+from sanctionsim.dynamics.calibration import FittedParameters
 from sanctionsim.dynamics.choice import (
     INCLINATION_SCALE,
     anchored_intercept,
@@ -35,14 +35,14 @@ from sanctionsim.scenario.schema import Scenario
 from sanctionsim.versions import model_version
 from support import same_whatever_the_chunk_size
 
-CHOICE = ChoiceParameters(slope=2.0, backing_down=0.01)
-INDIFFERENT = ChoiceParameters(slope=0.0, backing_down=0.01)  # λ = 0: the payoffs weigh nothing
+CHOICE = FittedParameters(slope=2.0, backing_down=0.01)
+INDIFFERENT = FittedParameters(slope=0.0, backing_down=0.01)  # λ = 0: the payoffs weigh nothing
 OMEGA = 1 / 12
 ARGENTINA = load_scenario("argentina-1982")
 IRAQ = load_scenario("iraq-1990")
 
 
-def outcomes(world: Scenario, model: str, choice: ChoiceParameters, runs: int) -> RunOutcomes:
+def outcomes(world: Scenario, model: str, choice: FittedParameters, runs: int) -> RunOutcomes:
     extra: dict[str, Any] = {"choice": choice, "omega": OMEGA}
     return run_outcomes(world, runs=runs, horizon=120, seed=11, model=model, **extra)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sanctionsim.dynamics.calibration import ChoiceParameters, load_calibration
+from sanctionsim.dynamics.calibration import FittedParameters, load_calibration
 from sanctionsim.dynamics.choice import monthly_capitulation
 from sanctionsim.dynamics.engine import run_outcomes
 from sanctionsim.dynamics.epochs import OMEGA, renewal_calendar
@@ -34,12 +34,12 @@ GROUPS = ("io", "multilateral_no_io", "unilateral")
 DRAWS, RUNS, HORIZON = 6, 256, 60
 
 
-def prior_draws(seed: int = 20261201) -> list[ChoiceParameters]:
+def prior_draws(seed: int = 20261201) -> list[FittedParameters]:
     """λ from the half-normal prior (scale 4), α log-uniform on [0.001, 0.1]."""
     rng = np.random.default_rng(seed)
     slopes = np.abs(rng.normal(0.0, 4.0, DRAWS))
     alphas = np.exp(rng.uniform(np.log(0.001), np.log(0.1), DRAWS))
-    return [ChoiceParameters(float(s), float(a)) for s, a in zip(slopes, alphas, strict=True)]
+    return [FittedParameters(float(s), float(a)) for s, a in zip(slopes, alphas, strict=True)]
 
 
 PRIOR = "prior"

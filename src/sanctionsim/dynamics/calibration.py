@@ -2,7 +2,8 @@
 
 Two behavioural parameters are fitted (docs/model-v2.md, "Parameters: three tiers"): λ, the
 slope of the logit choice (:mod:`sanctionsim.dynamics.choice`), and α, the scale of the cost of
-backing down (:mod:`sanctionsim.coalition.commitment`). ``sanctionsim calibrate`` fits them on a
+backing down (:mod:`sanctionsim.coalition.commitment`); v2f fits a third, ψ, the factor on the
+analysts' concession hazards (docs/model-v2.md, "v2f"). ``sanctionsim calibrate`` fits them on a
 library of cases, leaving one cluster out at a time, and writes a :class:`Calibration`: the
 parameters fitted on every case, each held-out case's fold parameters, the data used and the
 leave-one-cluster-out score. Forecasts read it, never refit: ``simulate`` and the app play the
@@ -15,7 +16,7 @@ version). A version that reads another's fit (:attr:`~sanctionsim.versions.Model
 ``v2-knights`` reads v2's) takes that version's file and any calibration fitted for it. Every
 output records the calibration's hash (:attr:`Calibration.sha256`).
 
->>> choice = ChoiceParameters(slope=2.0, backing_down=0.01)
+>>> choice = FittedParameters(slope=2.0, backing_down=0.01)
 >>> choice.to_dict()
 {'slope': 2.0, 'backing_down': 0.01}
 """
@@ -38,21 +39,35 @@ CALIBRATION_FORMAT = 1
 
 
 @dataclass(frozen=True)
-class ChoiceParameters:
-    """λ (``slope``, dimensionless, >= 0) and α (``backing_down``, >= 0) of model v2."""
+class FittedParameters:
+    """The fitted parameters of the v2 family: λ (``slope``, dimensionless, >= 0), α
+    (``backing_down``, >= 0) and ψ (``concession_scale``, > 0: the factor on the analysts'
+    concession hazards, fitted by v2f only and 1 for every other version; docs/model-v2.md,
+    "v2f").
+
+    >>> FittedParameters(2.0, 0.01, concession_scale=1.5).to_dict()
+    {'slope': 2.0, 'backing_down': 0.01, 'concession_scale': 1.5}
+    """
 
     slope: float
     backing_down: float
+    concession_scale: float = 1.0
 
     def __post_init__(self) -> None:
-        for name in ("slope", "backing_down"):
+        for name in ("slope", "backing_down", "concession_scale"):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
                 raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+        if self.concession_scale == 0:
+            raise ValueError("concession_scale must be > 0, got 0")
 
     def to_dict(self) -> dict[str, float]:
-        """``{"slope": λ, "backing_down": α}``."""
-        return {"slope": float(self.slope), "backing_down": float(self.backing_down)}
+        """``{"slope": λ, "backing_down": α}``, with ``"concession_scale": ψ`` where ψ is not 1
+        (so the records of the versions that do not fit ψ read as they always have)."""
+        result = {"slope": float(self.slope), "backing_down": float(self.backing_down)}
+        if self.concession_scale != 1.0:
+            result["concession_scale"] = float(self.concession_scale)
+        return result
 
 
 @dataclass(frozen=True)
@@ -70,8 +85,8 @@ class Calibration:
         model: the model version fitted (one of the v2 family).
     """
 
-    fitted: ChoiceParameters
-    folds: Mapping[str, ChoiceParameters]
+    fitted: FittedParameters
+    folds: Mapping[str, FittedParameters]
     cases: Mapping[str, str]
     omega: float
     details: Mapping[str, Any] = field(default_factory=dict)
@@ -79,7 +94,7 @@ class Calibration:
     source: str = "in memory"
     model: str = "v2"
 
-    def for_case(self, case_id: str) -> ChoiceParameters:
+    def for_case(self, case_id: str) -> FittedParameters:
         """The parameters to forecast ``case_id`` out of sample: its fold's when the fit used it,
         else the parameters fitted on every case (the case is new to the fit)."""
         return self.folds.get(case_id, self.fitted)
@@ -105,11 +120,18 @@ class Calibration:
         return {"calibration": self.source, "calibration_sha256": self.sha256}
 
 
-def _choice(data: Any, where: str, name: str) -> ChoiceParameters:
-    if not isinstance(data, dict) or set(data) != {"slope", "backing_down"}:
-        raise InputError.single(name, f"{where} must have exactly 'slope' and 'backing_down'")
+def _choice(data: Any, where: str, name: str) -> FittedParameters:
+    required, optional = {"slope", "backing_down"}, {"concession_scale"}
+    if not isinstance(data, dict) or not required <= set(data) <= required | optional:
+        raise InputError.single(
+            name, f"{where} must have 'slope' and 'backing_down' (and may have 'concession_scale')"
+        )
     try:
-        return ChoiceParameters(float(data["slope"]), float(data["backing_down"]))
+        return FittedParameters(
+            float(data["slope"]),
+            float(data["backing_down"]),
+            float(data.get("concession_scale", 1.0)),
+        )
     except (TypeError, ValueError) as error:
         raise InputError.single(name, f"{where}: {error}") from None
 
@@ -137,9 +159,17 @@ def parse_calibration(text: str, name: str) -> Calibration:
     cases = data.get("cases", {})
     if not isinstance(folds, dict) or not isinstance(cases, dict):
         raise InputError.single(name, "folds and cases must be mappings")
+    fitted = _choice(data.get("fitted"), "fitted", name)
+    fold_parameters = {str(k): _choice(v, f"folds.{k}", name) for k, v in folds.items()}
+    if not VERSIONS[data["model"]].concession_scaled and any(
+        p.concession_scale != 1.0 for p in (fitted, *fold_parameters.values())
+    ):
+        raise InputError.single(
+            name, f"model {data['model']} does not fit concession_scale: it must be 1 or absent"
+        )
     return Calibration(
-        fitted=_choice(data.get("fitted"), "fitted", name),
-        folds={str(k): _choice(v, f"folds.{k}", name) for k, v in folds.items()},
+        fitted=fitted,
+        folds=fold_parameters,
         cases={str(k): str(v) for k, v in cases.items()},
         omega=float(omega),
         details=data.get("details", {}) if isinstance(data.get("details"), dict) else {},

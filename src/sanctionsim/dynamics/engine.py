@@ -41,7 +41,7 @@ from sanctionsim.versions import model_version
 
 if TYPE_CHECKING:
     from sanctionsim.coalition.parameters import CoalitionParameters
-    from sanctionsim.dynamics.calibration import Calibration, ChoiceParameters
+    from sanctionsim.dynamics.calibration import Calibration, FittedParameters
     from sanctionsim.dynamics.store import ParquetStore
     from sanctionsim.scenario.schema import Scenario
 
@@ -332,7 +332,7 @@ def run_outcomes(
     seed: int,
     chunk_size: int = DEFAULT_CHUNK,
     model: str = MODEL,
-    choice: ChoiceParameters | None = None,
+    choice: FittedParameters | None = None,
     omega: float | None = None,
 ) -> RunOutcomes:
     """Every run's outcomes, in run order (history's forecasts, tests and benchmarks).

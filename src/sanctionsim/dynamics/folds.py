@@ -19,11 +19,11 @@ blocks of the same streams: the same draws as the forecast's first runs), and th
 the fitted parameters is read off the forecast's own runs, not simulated again. With the shipped
 calibration that is one extra simulation of at most 2,048 runs.
 
->>> from sanctionsim.dynamics.calibration import Calibration, ChoiceParameters
+>>> from sanctionsim.dynamics.calibration import Calibration, FittedParameters
 >>> calibration = Calibration(
-...     fitted=ChoiceParameters(2.0, 0.01),
-...     folds={"a": ChoiceParameters(2.0, 0.01), "b": ChoiceParameters(2.0, 0.005),
-...            "c": ChoiceParameters(2.0, 0.01)},
+...     fitted=FittedParameters(2.0, 0.01),
+...     folds={"a": FittedParameters(2.0, 0.01), "b": FittedParameters(2.0, 0.005),
+...            "c": FittedParameters(2.0, 0.01)},
 ...     cases={}, omega=1 / 12)
 >>> [(s.parameters.backing_down, s.folds) for s in fold_sets(calibration)]
 [(0.005, 1), (0.01, 2)]
@@ -44,7 +44,7 @@ from sanctionsim.dynamics.metrics import Summary
 from sanctionsim.dynamics.plan import BLOCK, Plan
 
 if TYPE_CHECKING:
-    from sanctionsim.dynamics.calibration import Calibration, ChoiceParameters
+    from sanctionsim.dynamics.calibration import Calibration, FittedParameters
     from sanctionsim.dynamics.engine import Chunk
     from sanctionsim.dynamics.setup import Setup
 
@@ -70,7 +70,7 @@ def fold_runs(runs: int) -> int:
 class FoldSet:
     """One distinct parameter set of the calibration's folds, and how many folds chose it."""
 
-    parameters: ChoiceParameters
+    parameters: FittedParameters
     folds: int
 
     def to_dict(self) -> dict[str, Any]:

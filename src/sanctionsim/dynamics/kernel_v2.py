@@ -4,7 +4,8 @@ chance that the episode ends, a side deal's next stage, the prior rate of others
 
 It is model v1's kernel (:class:`~sanctionsim.dynamics.kernel.Kernel`) with four changes:
 
-* **the target's clock**: the concession hazard h(P) is weighted by w_t, declining with the
+* **the target's clock**: the concession hazard h(P) is weighted by w_t (and, in v2f, scaled by
+  the fitted factor ψ: docs/model-v2.md, "v2f"), declining with the
   episode's age by the Weibull shape of concessions in its group
   (:func:`~sanctionsim.dynamics.clock.concession_age_weight`);
 * **other ends**: force, lifting without concession and collapse end a run with the group's
@@ -47,7 +48,7 @@ from sanctionsim.dynamics.rules_v2 import QuantalResponse, monthly_stake
 
 if TYPE_CHECKING:
     from sanctionsim.coalition.parameters import CoalitionParameters
-    from sanctionsim.dynamics.calibration import ChoiceParameters
+    from sanctionsim.dynamics.calibration import FittedParameters
     from sanctionsim.dynamics.rules import Rule
     from sanctionsim.dynamics.streams import Uniforms
 
@@ -60,7 +61,7 @@ class EpisodeClock:
     """What model v2 reads of the episode once, on the start date (docs/model-v2.md).
 
     ``renewal`` is ``(600, N)``: whether month t (row t − 1) holds a renewal date of member i's
-    own measures; ``commitment`` γ_i; ``choice`` λ and α; ``omega`` the epoch rate;
+    own measures; ``commitment`` γ_i; ``choice`` λ, α and ψ; ``omega`` the epoch rate;
     ``inclination_scale`` σ of model v2e's persistent shock (0: none).
     """
 
@@ -68,7 +69,7 @@ class EpisodeClock:
     age_months: float
     renewal: npt.NDArray[np.bool_]
     commitment: FloatArray
-    choice: ChoiceParameters
+    choice: FittedParameters
     omega: float
     inclination_scale: float = 0.0
 
@@ -81,19 +82,28 @@ class EpisodeClock:
             self.omega,
             self.renewal,
             self.inclination_scale,
+            self.choice.concession_scale,
         )
 
 
 @dataclass(frozen=True)
 class ClockMonths:
     """Row t − 1 is month t: θ_t, w_t, the other ends' hazard, e_t per member, and the
-    intercept a member's logit starts from (θ_t; model v2e: θ'_t, to which each run adds σ·z_i)."""
+    intercept a member's logit starts from (θ_t; model v2e: θ'_t, to which each run adds σ·z_i);
+    ``concession_scale`` ψ, the factor on the analyst's concession hazard (1 but in v2f)."""
 
     theta: FloatArray
     age_weight: FloatArray
     other_end: FloatArray
     epoch_chance: FloatArray  # (months, N)
     intercept: FloatArray
+    concession_scale: float = 1.0
+
+    def concession(self, hazard: FloatArray, month: int) -> FloatArray:
+        """The target's hazard in ``month``: min(1, ψ·h·w_month) (docs/model-v2.md, "v2f", F1)."""
+        scaled = hazard * self.concession_scale * self.age_weight[month - 1]
+        result: FloatArray = np.minimum(1.0, scaled)
+        return result
 
 
 @functools.lru_cache(maxsize=256)
@@ -116,11 +126,12 @@ def clock_months(
     omega: float,
     renewal: npt.NDArray[np.bool_],
     inclination_scale: float = 0.0,
+    concession_scale: float = 1.0,
 ) -> ClockMonths:
     """The clock's arrays for ``months`` months (the TIES terms cached by group and age)."""
     theta, weight, other, intercept = _target_clock(group, age, months, omega, inclination_scale)
     epochs = epoch_probability(renewal[:months], omega)
-    return ClockMonths(theta, weight, other, epochs, intercept)
+    return ClockMonths(theta, weight, other, epochs, intercept, concession_scale)
 
 
 def choice_terms(
@@ -192,9 +203,10 @@ class KernelV2(Kernel):
 
     # -- the hooks of v1's kernel ---------------------------------------------------------------
     def target_hazard(self, hazard: FloatArray) -> FloatArray:
-        """h(P)·w_t: the analyst's hazard declining with the episode's age (kept, with the other
-        ends', as the month's chance that the episode ends)."""
-        result: FloatArray = hazard * self.clock.age_weight[self.t - 1]
+        """min(1, ψ·h(P)·w_t): the analyst's hazard, scaled by the fitted factor ψ (1 but in
+        v2f) and declining with the episode's age (kept, with the other ends', as the month's
+        chance that the episode ends)."""
+        result = self.clock.concession(hazard, self.t)
         self.end_hazard = result + self.clock.other_end[self.t - 1]
         return result
 
@@ -220,7 +232,7 @@ class KernelV2(Kernel):
         n = self.members
         everyone = np.ones((self.runs, n), dtype=np.bool_)
         net = self.gross0 * (1.0 - leakage(self.params, self.gross0))
-        hazard = concession_hazard(self.params, net) * self.clock.age_weight[0]
+        hazard = self.clock.concession(concession_hazard(self.params, net), 1)
         self.end_hazard = hazard + self.clock.other_end[0]
         view_of = [
             View(

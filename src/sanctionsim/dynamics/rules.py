@@ -402,6 +402,8 @@ RULE_SETS = MappingProxyType(
         "v2c": _rule_set(WholeStakeResponse, WholeStakeFollower, StagedReciprocity),
         # v2e plays v2a's rules; its persistent inclination is the kernel's (E1)
         "v2e": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
+        # v2f plays v2a's rules; its factor ψ is the target's clock's (F1)
+        "v2f": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
     }
 )
 """The members' rules of each version that has rules of its own."""

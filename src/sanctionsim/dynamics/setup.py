@@ -25,7 +25,7 @@ from sanctionsim.scenario.views import as_of
 from sanctionsim.versions import model_version
 
 if TYPE_CHECKING:
-    from sanctionsim.dynamics.calibration import ChoiceParameters
+    from sanctionsim.dynamics.calibration import FittedParameters
     from sanctionsim.dynamics.escalation import EscalationInputs
     from sanctionsim.dynamics.kernel_v2 import EpisodeClock
     from sanctionsim.dynamics.leadership import Leadership
@@ -169,7 +169,7 @@ class Setup:
 def _episode_clock(
     scenario: Scenario,
     member_ids: tuple[str, ...],
-    choice: ChoiceParameters,
+    choice: FittedParameters,
     omega: float,
     inclination_scale: float,
 ) -> EpisodeClock:
@@ -199,7 +199,7 @@ def prepare(
     scenario: Scenario,
     model: str = MODEL,
     *,
-    choice: ChoiceParameters | None = None,
+    choice: FittedParameters | None = None,
     omega: float | None = None,
 ) -> Setup:
     """Read the scenario on its start date for model version ``model``.

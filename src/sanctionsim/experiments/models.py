@@ -17,7 +17,7 @@ from sanctionsim.experiments.store import MODEL_VERSION
 from sanctionsim.versions import model_version
 
 if TYPE_CHECKING:
-    from sanctionsim.dynamics.calibration import ChoiceParameters
+    from sanctionsim.dynamics.calibration import FittedParameters
     from sanctionsim.dynamics.setup import Setup
     from sanctionsim.experiments.spec import ExperimentSpec
     from sanctionsim.scenario.schema import Scenario
@@ -28,7 +28,7 @@ class ModelTerms:
     """The model version a task plays and, for v2, the calibration's global fit and ω."""
 
     version: str = MODEL_VERSION
-    choice: ChoiceParameters | None = None
+    choice: FittedParameters | None = None
     omega: float | None = None
     calibration: dict[str, str] | None = None  # source and hash, for the manifest
 

@@ -336,7 +336,7 @@ def v2_choice_terms(
     everyone = np.ones((1, params.members))
     nobody = np.zeros((1, params.members))
     hazard = concession_hazard(params, net_pressure(params, everyone))
-    end = hazard * month.age_weight[0] + month.other_end[0]
+    end = month.concession(hazard, 1) + month.other_end[0]
     followers = [name == "conditional_cooperation" for name in setup.strategies]
     weighing = coalition_rules(model)["best_response"]
     q = params.deal_honoured()

@@ -1,7 +1,8 @@
 """Fit model v2's λ and α on a case library, leaving one cluster out (docs/model-v2.md).
 
 The search is the design note's, fixed before any v2 score: a grid
-:data:`SLOPES` × :data:`BACKING_DOWN` (λ × α), every case forecast once at every grid point
+:data:`SLOPES` × :data:`BACKING_DOWN` (λ × α; for v2f, :data:`SCALED_GRID`, ψ × λ × α, fixed
+in its design note), every case forecast once at every grid point
 with :data:`SEARCH_RUNS` runs (:func:`case_grid`, one task per case, so a case's set-up and the
 target's clock are read once), then reused across folds. For each cluster, the point that
 maximises the objective on the *other* clusters is its fold's parameters; the point that
@@ -34,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from sanctionsim.dynamics.calibration import Calibration, ChoiceParameters
+from sanctionsim.dynamics.calibration import Calibration, FittedParameters
 from sanctionsim.history.protocol import case_facts, clusters, event_pairs
 from sanctionsim.scenario.schema import Scenario
 
@@ -45,9 +46,41 @@ SEARCH_RUNS = 512
 FINAL_RUNS = 2048
 LOG_CLIP = 0.001  # as the headline's log score
 
-GRID: tuple[ChoiceParameters, ...] = tuple(
-    ChoiceParameters(slope, alpha) for slope in SLOPES for alpha in BACKING_DOWN
+GRID: tuple[FittedParameters, ...] = tuple(
+    FittedParameters(slope, alpha) for slope in SLOPES for alpha in BACKING_DOWN
 )
+
+# v2f's grid (docs/model-v2.md, "v2f", F2): ψ × λ × α, λ and α narrowed around every earlier
+# fit's choice (λ 2, α 0.005 or 0.01) so that the grid keeps v2's size; ψ's prior is log-normal
+# about 1, the analysts' hazards as stated.
+SCALED_SLOPES = (1.0, 2.0, 4.0)
+SCALED_BACKING_DOWN = (0.002, 0.005, 0.01, 0.02)
+CONCESSION_SCALES = (1.0, 1.5, 2.0, 3.0)
+CONCESSION_SCALE_PRIOR_SD = math.log(2.0)
+SCALED_GRID: tuple[FittedParameters, ...] = tuple(
+    FittedParameters(slope, alpha, scale)
+    for scale in CONCESSION_SCALES
+    for slope in SCALED_SLOPES
+    for alpha in SCALED_BACKING_DOWN
+)
+
+
+def grid_of(model: str) -> tuple[FittedParameters, ...]:
+    """The grid ``calibrate`` searches for ``model``: v2f's (with ψ) or every other version's."""
+    from sanctionsim.versions import model_version
+
+    return SCALED_GRID if model_version(model).concession_scaled else GRID
+
+
+def _grid_axes(grid: Sequence[FittedParameters]) -> dict[str, list[float]]:
+    if grid is SCALED_GRID:
+        return {
+            "concession_scale": list(CONCESSION_SCALES),
+            "slope": list(SCALED_SLOPES),
+            "backing_down": list(SCALED_BACKING_DOWN),
+        }
+    return {"slope": list(SLOPES), "backing_down": list(BACKING_DOWN)}
+
 
 _MODEL_SOURCES = (
     "dynamics/kernel.py",
@@ -77,9 +110,12 @@ def model_code_hash() -> str:
     return digest.hexdigest()
 
 
-def log_prior(point: ChoiceParameters) -> float:
-    """log p(λ) + log p(α) up to a constant: half-normal λ, log-uniform α (flat on the grid)."""
-    return -0.5 * (point.slope / SLOPE_PRIOR_SCALE) ** 2
+def log_prior(point: FittedParameters) -> float:
+    """log p(λ) + log p(α) + log p(ψ) up to a constant: half-normal λ, log-uniform α (flat on
+    the grid), log-normal ψ about 1 (0 at ψ = 1, so the versions that do not fit ψ are as
+    before)."""
+    scale = math.log(point.concession_scale) / CONCESSION_SCALE_PRIOR_SD
+    return -0.5 * (point.slope / SLOPE_PRIOR_SCALE) ** 2 - 0.5 * scale**2
 
 
 @dataclass(frozen=True)
@@ -103,7 +139,7 @@ def case_grid(task: GridTask) -> dict[str, Any]:
 
     scenario = load_scenario(task.reference)
     forecasts = []
-    for point in GRID:
+    for point in grid_of(task.model):
         forecast = model_forecast(
             scenario,
             task.horizons,
@@ -153,7 +189,10 @@ def case_data(scenarios: Sequence[Scenario], horizons: Sequence[int]) -> list[Ca
 
 
 def objective(
-    data: Sequence[CaseData], grids: dict[str, list[dict[str, float]]], point: int
+    data: Sequence[CaseData],
+    grids: dict[str, list[dict[str, float]]],
+    point: int,
+    grid: Sequence[FittedParameters] = GRID,
 ) -> float:
     """The posterior of grid point ``point`` on ``data`` (module docstring): headline-weighted
     mean log-likelihood × distinct scored events + log prior."""
@@ -165,14 +204,18 @@ def objective(
         loglik = float(np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
         per_cluster.setdefault(case.cluster, []).append(loglik)
     if not per_cluster:
-        return log_prior(GRID[point])
+        return log_prior(grid[point])
     mean = float(np.mean([np.mean(v) for v in per_cluster.values()]))
-    return mean * sum(case.events for case in data) + log_prior(GRID[point])
+    return mean * sum(case.events for case in data) + log_prior(grid[point])
 
 
-def best_point(data: Sequence[CaseData], grids: dict[str, list[dict[str, float]]]) -> int:
+def best_point(
+    data: Sequence[CaseData],
+    grids: dict[str, list[dict[str, float]]],
+    grid: Sequence[FittedParameters] = GRID,
+) -> int:
     """The grid point with the highest objective (the first, in grid order, on a tie)."""
-    scores = [objective(data, grids, k) for k in range(len(GRID))]
+    scores = [objective(data, grids, k, grid) for k in range(len(grid))]
     return int(np.argmax(scores))
 
 
@@ -183,7 +226,7 @@ def _part_key(task: GridTask, content: str, code: str) -> dict[str, Any]:
         "seed": task.seed,
         "horizons": list(task.horizons),
         "omega": task.omega,
-        "grid": [p.to_dict() for p in GRID],
+        "grid": [p.to_dict() for p in grid_of(task.model)],
         "model": task.model,
         "model_code": code,
     }
@@ -215,7 +258,7 @@ def run_grids(
         task = GridTask(reference, runs, seed, tuple(horizons), omega, model)
         key = _part_key(task, content_hash(scenario), code)
         part = work / f"{scenario.id}.json"
-        stored = _read_part(part)
+        stored = _read_part(part, len(grid_of(model)))
         if stored is not None and stored.get("key") == key:
             grids[scenario.id] = stored["forecasts"]
             if progress is not None:
@@ -233,7 +276,7 @@ def run_grids(
     return grids, len(scenarios) - len(todo)
 
 
-def _read_part(path: Path) -> dict[str, Any] | None:
+def _read_part(path: Path, points: int) -> dict[str, Any] | None:
     """A stored part, or None when absent or unreadable (then it is recomputed, never trusted)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -241,7 +284,7 @@ def _read_part(path: Path) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("forecasts"), list):
         return None
-    if len(data["forecasts"]) != len(GRID):
+    if len(data["forecasts"]) != points:
         return None
     return data
 
@@ -259,28 +302,34 @@ def fit(
     from sanctionsim.history.protocol import content_hash
 
     data = case_data(scenarios, horizons)
-    chosen = best_point(data, grids)
-    folds: dict[str, ChoiceParameters] = {}
+    grid = grid_of(model)
+    chosen = best_point(data, grids, grid)
+    folds: dict[str, FittedParameters] = {}
     fold_points: dict[str, int] = {}
     for cluster in sorted({case.cluster for case in data}):
         training = [case for case in data if case.cluster != cluster]
-        point = best_point(training, grids)
+        point = best_point(training, grids, grid)
         for case in data:
             if case.cluster == cluster:
-                folds[case.case] = GRID[point]
+                folds[case.case] = grid[point]
                 fold_points[case.case] = point
-    objectives = [round(objective(data, grids, k), 6) for k in range(len(GRID))]
+    objectives = [round(objective(data, grids, k, grid), 6) for k in range(len(grid))]
     return Calibration(
-        fitted=GRID[chosen],
+        fitted=grid[chosen],
         folds=folds,
         cases={s.id: content_hash(s) for s in scenarios},
         omega=omega,
         model=model,
         details={
             **details,
-            "grid": {"slope": list(SLOPES), "backing_down": list(BACKING_DOWN)},
+            "grid": _grid_axes(grid),
             "objective": "headline-weighted mean log-likelihood x distinct scored events "
-            f"+ log prior (lambda half-normal, scale {SLOPE_PRIOR_SCALE}; alpha log-uniform)",
+            f"+ log prior (lambda half-normal, scale {SLOPE_PRIOR_SCALE}; alpha log-uniform"
+            + (
+                f"; psi log-normal about 1, sd {CONCESSION_SCALE_PRIOR_SD:.4f})"
+                if grid is SCALED_GRID
+                else ")"
+            ),
             "objective_by_point": objectives,
             "clusters": len({case.cluster for case in data}),
             "scored_events": sum(case.events for case in data),

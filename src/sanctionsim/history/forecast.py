@@ -29,7 +29,7 @@ import numpy as np
 from sanctionsim.errors import InputError, Problem
 
 if TYPE_CHECKING:
-    from sanctionsim.dynamics.calibration import ChoiceParameters
+    from sanctionsim.dynamics.calibration import FittedParameters
 from sanctionsim.history.protocol import TARGET_CONCEDES, delivers_event, eases_event
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.versions import VERSIONS
@@ -59,7 +59,7 @@ def model_forecast(
     runs: int = DEFAULT_RUNS,
     seed: int = DEFAULT_SEED,
     model: str = "v1",
-    choice: ChoiceParameters | None = None,
+    choice: FittedParameters | None = None,
     omega: float | None = None,
 ) -> CaseForecast:
     """Simulate ``scenario`` (without its record) to the longest horizon; each event's probability
