@@ -216,6 +216,7 @@ def main() -> None:
         "engine_v2b": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2c": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2e": 4 * BLOCK if quick else 64 * BLOCK,
+        "engine_v2f": 4 * BLOCK if quick else 64 * BLOCK,
         "bare": 4 * BLOCK if quick else 64 * BLOCK,
         "reference": 256 if quick else BLOCK,
         "mesa": 128 if quick else 512,
@@ -246,6 +247,8 @@ def main() -> None:
         "engine_v2c": engine_of("v2c"),
         # v2e: v2a's rules with each member's persistent shock and the shifted intercept
         "engine_v2e": engine_of("v2e"),
+        # v2f: v2-hold's rules with the target's hazard scaled by its fitted factor ψ
+        "engine_v2f": engine_of("v2f"),
         "bare": lambda: bare_numpy(setup, params, trust, horizon),
         "reference": lambda: reference_outcomes(
             scenario, runs=sizes["reference"], horizon=horizon, seed=0
@@ -300,6 +303,8 @@ def main() -> None:
         "engine_v2c_over_mesa": ("engine_v2c", "mesa"),
         "engine_v2e_over_engine_v2": ("engine_v2e", "engine_v2"),
         "engine_v2e_over_mesa": ("engine_v2e", "mesa"),
+        "engine_v2f_over_engine_v2": ("engine_v2f", "engine_v2"),
+        "engine_v2f_over_mesa": ("engine_v2f", "mesa"),
     }
     ratios: dict[str, dict[str, float]] = {}
     for key, (a, b) in pairs.items():
