@@ -45,7 +45,34 @@ def prior_draws(seed: int = 20261201) -> list[FittedParameters]:
 PRIOR = "prior"
 """The population drawn from the priors (model v2); any other name is a calibrated version whose
 shipped fit is played (the posterior-predictive checks)."""
-POSTERIOR = ("v2", "v2b", "v2c")
+POSTERIOR = ("v2", "v2b", "v2c", "v2e", "v2f")
+
+# Findings, kept as strict expected failures (docs/model-v2.md, "v2f's posterior-predictive
+# checks", 2026-12-02): v2f's factor ψ = 2 corrects the library's encoded hazards, which run below
+# this population's priors, so on the TIES-shaped population it doubles a concession incidence
+# that was already TIES's; its λ = 1 (v2's 2) flattens the choice, so members' early easing is
+# less damped by the cost of backing down than the anchor's ratio allows.
+V2F_CONCESSION = (
+    "finding (2026-12-02): v2f's concession incidence on the TIES-shaped population is above the "
+    "band for io and multilateral_no_io at 12, 36 and 60 months (io: 0.38, 0.63, 0.74 against "
+    "TIES 0.23, 0.38, 0.47); within it for unilateral"
+)
+V2F_RUSH = (
+    "finding (2026-12-02): v2f's members' early/late easing ratio exceeds 1.5 times the anchor's "
+    "(io 2.47 against 1.61, multilateral_no_io 4.30 against 2.53)"
+)
+
+
+def _cases(groups: tuple[str, ...], failing: dict[str, str]) -> list[object]:
+    """Every (group, source), with the strict expected failures of ``failing`` (source: reason)
+    marked for the groups other than unilateral (where every version passes)."""
+    return [
+        pytest.param(group, source, marks=pytest.mark.xfail(strict=True, reason=failing[source]))
+        if source in failing and group != "unilateral"
+        else (group, source)
+        for group in groups
+        for source in (PRIOR, *POSTERIOR)
+    ]
 
 
 @cache
@@ -73,8 +100,10 @@ def _band(group: str, cause: str, months: int) -> tuple[float, float, float]:
     return estimate, min(low, 0.5 * estimate), max(high, 1.5 * estimate)
 
 
-@pytest.mark.parametrize("source", [PRIOR, *POSTERIOR])
-@pytest.mark.parametrize("group", GROUPS)
+@pytest.mark.parametrize(
+    ("group", "source"),
+    _cases(GROUPS, {"v2f": V2F_CONCESSION}),
+)
 @pytest.mark.parametrize("months", [12, 36, 60])
 def test_concession_incidence_is_within_the_ties_band(group: str, months: int, source: str) -> None:
     _, outcomes = population(group, source)
@@ -137,8 +166,10 @@ def test_members_do_not_rush_to_ease_in_the_first_months(group: str) -> None:
     assert early <= 1.5 * later, (early, later)
 
 
-@pytest.mark.parametrize("source", [PRIOR, *POSTERIOR])
-@pytest.mark.parametrize("group", ["io", "multilateral_no_io"])
+@pytest.mark.parametrize(
+    ("group", "source"),
+    _cases(("io", "multilateral_no_io"), {"v2f": V2F_RUSH}),
+)
 def test_members_rush_no_more_than_the_large_n_anchor_allows(group: str, source: str) -> None:
     """Amendment 2: the early/late ratio at most 1.5 times the TIES anchor's own ratio."""
     early, later = early_and_later_hazard(group, source)
