@@ -194,3 +194,26 @@ def test_fitted_parameters_refuse_a_factor_that_is_not_positive() -> None:
         FittedParameters(2.0, 0.01, 0.0)
     with pytest.raises(ValueError, match="concession_scale must be a finite number"):
         FittedParameters(2.0, 0.01, math.inf)
+
+
+def test_outputs_name_the_factor_where_it_is_fitted() -> None:
+    """The report's fold note and calibrate's summary say ψ for v2f, and read as before else."""
+    from sanctionsim.cli.calibrate_commands import _summary
+    from sanctionsim.report.forecast_table import fold_note
+
+    sets = [{**DOUBLED.to_dict(), "folds": 3}, {**CHOICE.to_dict(), "folds": 1}]
+    note = fold_note({"runs": 10, "fold_range": {"runs": 10, "parameter_sets": sets}})
+    assert "(lambda 2, alpha 0.01 and psi 2, chosen by 3 of 4; " in note
+    assert "; lambda 2 and alpha 0.01, chosen by 1 of 4)" in note
+    loco = {"brier": 0.1, "log_score": 0.3, "best_reference": "x", "best_reference_brier": 0.2}
+    shipped = load_calibration(model="v2")
+    scaled = dataclasses.replace(shipped, fitted=DOUBLED, details={"loco": loco})
+    plain = dataclasses.replace(shipped, details={"loco": loco})
+    where = Path("work")
+    assert _summary(scaled, 45, where, 0, where).startswith(
+        "fitted on 45 cases: lambda 2, alpha 0.01, psi 2 (cases reused"
+    )
+    assert _summary(plain, 45, where, 0, where).startswith(
+        f"fitted on 45 cases: lambda {shipped.fitted.slope:g}, alpha "
+        f"{shipped.fitted.backing_down:g} (cases reused"
+    )

@@ -121,7 +121,8 @@ def _summary(calibration: Calibration, cases: int, work: Path, reused: int, out:
     loco = calibration.details["loco"]
     return (
         f"fitted on {cases} cases: lambda {fitted.slope:g}, alpha {fitted.backing_down:g}"
-        f" (cases reused from {work}: {reused})\n"
+        + ("" if fitted.concession_scale == 1 else f", psi {fitted.concession_scale:g}")
+        + f" (cases reused from {work}: {reused})\n"
         f"leave-one-cluster-out Brier {loco['brier']:.3f}, log score "
         f"{loco['log_score']:.3f}; best reference {loco['best_reference']} "
         f"{loco['best_reference_brier']:.3f}\nwritten to {out}"

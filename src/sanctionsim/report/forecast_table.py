@@ -83,6 +83,16 @@ def _span(span: Sequence[float] | None) -> str:
     return "" if not span else f"{_percent(span[0])} - {_percent(span[1])}"
 
 
+def _parameters(fitted: Mapping[str, Any]) -> str:
+    """``lambda 2 and alpha 0.01``; v2f's ``lambda 1, alpha 0.01 and psi 2``."""
+    if "concession_scale" not in fitted:
+        return f"lambda {fitted['slope']:g} and alpha {fitted['backing_down']:g}"
+    return (
+        f"lambda {fitted['slope']:g}, alpha {fitted['backing_down']:g} "
+        f"and psi {fitted['concession_scale']:g}"
+    )
+
+
 def fold_note(document: Mapping[str, Any]) -> str:
     """What the range across calibration folds is, for a forecast with one ("" otherwise)."""
     folds = document.get("fold_range")
@@ -90,8 +100,7 @@ def fold_note(document: Mapping[str, Any]) -> str:
         return ""
     total = sum(s["folds"] for s in folds["parameter_sets"])
     sets = "; ".join(
-        f"lambda {s['slope']:g} and alpha {s['backing_down']:g}, chosen by {s['folds']} of {total}"
-        for s in folds["parameter_sets"]
+        f"{_parameters(s)}, chosen by {s['folds']} of {total}" for s in folds["parameter_sets"]
     )
     fewer = ""
     if folds["runs"] < document["runs"]:
