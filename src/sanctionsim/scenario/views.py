@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel
 
 from sanctionsim.scenario.schema import Lever, Measure, Scenario, SideDeal, ThirdParty, central
 
@@ -181,7 +183,8 @@ def as_of(scenario: Scenario, date: dt.date) -> Scenario:
     dated on or after ``date``) and later timeline events; third parties' changes of stance
     dated after it, support begun after it (and an end dated after it: not yet known), blocs
     formed after it (and a dissolution dated after it); the target's provocations dated after
-    it. A record with nothing dated after ``date`` is kept as it is.
+    it. A record with nothing dated after ``date`` is kept as it is, and a version-2 list the
+    view empties reads as never set (:func:`_copied`).
     """
     measures = []
     for m in scenario.measures:
@@ -216,8 +219,9 @@ def as_of(scenario: Scenario, date: dt.date) -> Scenario:
     provocations = [p for p in scenario.target.provocations if p.date <= date]
     if _changed(provocations, scenario.target.provocations):
         target["provocations"] = provocations
-    return scenario.model_copy(
-        update={
+    return _copied(
+        scenario,
+        {
             **later,
             "measures": measures,
             "side_deals": [d for d in scenario.side_deals if d.agreed <= date],
@@ -227,9 +231,9 @@ def as_of(scenario: Scenario, date: dt.date) -> Scenario:
                 if lever.available_from is None or lever.available_from <= date
             ],
             "relations": relations,
-            "target": scenario.target.model_copy(update=target),
+            "target": _copied(scenario.target, target),
             "timeline": [e for e in scenario.timeline if e.date <= date],
-        }
+        },
     )
 
 
@@ -247,7 +251,24 @@ def _party_as_of(party: ThirdParty, date: dt.date) -> ThirdParty:
     ]
     if _changed(support, party.support):
         update["support"] = support
-    return party.model_copy(update=update) if update else party
+    return _copied(party, update) if update else party
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _copied(model: _M, update: dict[str, Any]) -> _M:
+    """``model`` with ``update``, where a version-2 list the view empties (every entry dated
+    later) reads as never set, as in a file without it: the view of a file whose later facts are
+    all dropped then serialises exactly as the file without them, which the blind-encoding
+    comparison of a case's two commits relies on (a file that does not set a version-2 field
+    serialises without it: ``schema_base._Model``)."""
+    copy = model.model_copy(update=update)
+    version_2: frozenset[str] = getattr(model, "since_v2", frozenset())
+    for name in version_2 & update.keys():
+        if update[name] == [] and getattr(model, name):
+            copy.model_fields_set.discard(name)
+    return copy
 
 
 def _changed(kept: list[Any], items: list[Any]) -> bool:

@@ -1,0 +1,76 @@
+"""The as-of view of a file whose later facts are all dropped serialises as the file without them.
+
+An encoder's record commit may add facts dated after `start` (a third party's later support or
+change of stance, a later provocation); the blind-encoding test compares what the forecast reads
+of the two commits through `scenario.views.as_of`. A version-2 list the view empties must then
+read as never set (files that do not set a version-2 field serialise without it), or the
+comparison counts an empty list as a change (reported by the encoders of session 9).
+"""
+
+from __future__ import annotations
+
+import json
+
+from sanctionsim.scenario.library import case_path
+from sanctionsim.scenario.loader import load_text
+from sanctionsim.scenario.views import as_of
+
+EGYPT = case_path("egypt-2013")
+assert EGYPT is not None
+TEXT = EGYPT.read_text(encoding="utf-8")
+PARTY = """    motive: political
+    sources: [naharnet-2013-07-03, infopal-2013-07-04]
+"""
+LATER_PARTY = (
+    PARTY
+    + """    support:
+      - kind: credit
+        since: 2013-07-09
+        amount: {value: 0.02, sources: [naharnet-2013-07-03]}
+    changes:
+      - {date: 2013-08-01, willingness: 0.9, sources: [naharnet-2013-07-03]}
+"""
+)
+SOURCES = "  sources: [chinadaily-2013-07-04, mees-2013-02-01, egyptindependent-2013-remittances]\n"
+LATER_PROVOCATION = (
+    """    - {date: 2013-08-14, kind: repression, description: a later crackdown, """
+    """sources: [naharnet-2013-07-03]}
+""" + SOURCES
+)
+
+
+def view_dump(text: str) -> dict[str, object]:
+    scenario = load_text(text, "egypt-2013.yaml")
+    result: dict[str, object] = json.loads(as_of(scenario, scenario.start).model_dump_json())
+    return result
+
+
+def test_later_support_and_stance_changes_leave_the_view_as_the_file_without_them() -> None:
+    assert PARTY in TEXT
+    later = TEXT.replace(PARTY, LATER_PARTY, 1)
+    assert load_text(later, "later.yaml").third_parties[0].support  # the entries are read
+    assert view_dump(later) == view_dump(TEXT)
+    party = as_of(load_text(later, "later.yaml"), load_text(TEXT, "x").start).third_parties[0]
+    assert party.support == []  # what the engine reads: nothing yet
+    assert party.changes == []
+
+
+def test_a_later_provocation_leaves_the_view_as_the_file_without_it() -> None:
+    assert TEXT.count(SOURCES) == 1  # the target's sources follow its provocations
+    later = TEXT.replace(SOURCES, LATER_PROVOCATION, 1)
+    start = load_text(TEXT, "x").start
+    assert len(load_text(later, "later.yaml").target.provocations) == (
+        len(load_text(TEXT, "x").target.provocations) + 1
+    )
+    assert view_dump(later) == view_dump(TEXT)
+    assert all(p.date <= start for p in as_of(load_text(later, "l"), start).target.provocations)
+
+
+def test_support_begun_by_the_date_is_kept_and_set() -> None:
+    """The view keeps what was known: support begun by the date stays in the dump."""
+    scenario = load_text(TEXT.replace(PARTY, LATER_PARTY, 1), "later.yaml")
+    view = as_of(scenario, scenario.start.replace(year=2014))
+    dumped = json.loads(view.model_dump_json())
+    gulf = next(p for p in dumped["third_parties"] if p["actor"] == "GULF")
+    assert [s["since"] for s in gulf["support"]] == ["2013-07-09"]
+    assert [c["date"] for c in gulf["changes"]] == ["2013-08-01"]
