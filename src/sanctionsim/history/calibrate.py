@@ -38,6 +38,7 @@ import numpy as np
 from sanctionsim.dynamics.calibration import Calibration, FittedParameters
 from sanctionsim.history.protocol import case_facts, clusters, event_pairs
 from sanctionsim.scenario.schema import Scenario
+from sanctionsim.versions import model_version
 
 SLOPES = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 BACKING_DOWN = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1)
@@ -67,19 +68,19 @@ SCALED_GRID: tuple[FittedParameters, ...] = tuple(
 
 def grid_of(model: str) -> tuple[FittedParameters, ...]:
     """The grid ``calibrate`` searches for ``model``: v2f's (with ψ) or every other version's."""
-    from sanctionsim.versions import model_version
-
     return SCALED_GRID if model_version(model).concession_scaled else GRID
 
 
+_PSI = "concession_scale"
+_AXES = (_PSI, "slope", "backing_down")
+
+
 def _grid_axes(grid: Sequence[FittedParameters]) -> dict[str, list[float]]:
-    if grid is SCALED_GRID:
-        return {
-            "concession_scale": list(CONCESSION_SCALES),
-            "slope": list(SCALED_SLOPES),
-            "backing_down": list(SCALED_BACKING_DOWN),
-        }
-    return {"slope": list(SLOPES), "backing_down": list(BACKING_DOWN)}
+    """Each parameter's values on ``grid``, ascending; ψ's only where the grid searches it."""
+    axes = {name: sorted({getattr(p, name) for p in grid}) for name in _AXES}
+    if axes[_PSI] == [1.0]:  # held at 1: not a parameter of this grid
+        del axes[_PSI]
+    return axes
 
 
 _MODEL_SOURCES = (
@@ -327,7 +328,7 @@ def fit(
             f"+ log prior (lambda half-normal, scale {SLOPE_PRIOR_SCALE}; alpha log-uniform"
             + (
                 f"; psi log-normal about 1, sd {CONCESSION_SCALE_PRIOR_SD:.4f})"
-                if grid is SCALED_GRID
+                if _PSI in _grid_axes(grid)
                 else ")"
             ),
             "objective_by_point": objectives,
