@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sanctionsim.errors import ArgumentError
+from sanctionsim.versions import DEFAULT
 
 if TYPE_CHECKING:
     from sanctionsim.dynamics.calibration import Calibration
@@ -129,8 +130,10 @@ def analyze(
     patience that would keep it holding, and the leader's least-cost package keeping
     ``pressure_share`` of the members' pressure held (docs/model-games.md).
 
-    ``model="v2"`` reads the payoffs with model v2's accounting and adds each member's v2 choice
-    terms (docs/model-v2.md).
+    ``model="v2"`` (or another version of the v2 family) reads the payoffs with model v2's
+    accounting and adds each member's choice terms under that version (docs/model-v2.md). The
+    default stays ``"v1"``: the stage game of docs/model-games.md, which forecasts nothing (the
+    forecasting functions play :data:`sanctionsim.versions.DEFAULT`, v2f).
 
     Warns (``UserWarning``) when ``date`` precedes every measure or the episode.
     """
@@ -158,7 +161,7 @@ def run_forecast(
     runs: int,
     horizon: int | None,
     seed: int,
-    model: str = "v1",
+    model: str = DEFAULT,
     calibration: Any = None,
     chunk_size: int | None = None,
     out: Path | None = None,
@@ -206,7 +209,7 @@ def simulate(
     horizon: int | None = None,
     seed: int = 0,
     policy: PolicyLike | Sequence[PolicyLike] = (),
-    model: str = "v1",
+    model: str = DEFAULT,
     calibration: Any = None,
     at: dt.date | str | None = None,
     out: str | Path | None = None,
@@ -218,10 +221,10 @@ def simulate(
     gives the same result; a policy's runs are paired with the baseline's (common random
     numbers). ``out`` names a folder for the results (see :func:`run_forecast`).
 
-    ``model`` is the model version (``"v1"``, ``"v2"``, ``"v2-shadow"``, ``"v2b"``,
-    ``"v2-knights"``, ``"v2-elite"`` or ``"v2-escalation"``, docs/model-v2.md); ``calibration``
-    is the v2 family's calibration file or record (default: the version's shipped one; v1 refuses
-    one; ``v2-knights``, ``v2-elite`` and ``v2-escalation`` read v2's).
+    ``model`` is the model version (default ``"v2f"``, :data:`sanctionsim.versions.DEFAULT`;
+    ``"v1"`` and every version of :data:`sanctionsim.versions.VERSIONS` by name,
+    docs/model-v2.md); ``calibration`` is the v2 family's calibration file or record (default:
+    the version's shipped one; v1 refuses one; a version that reads another's fit reads its).
     With model v2 and ``fold_range`` (the default), the forecast is simulated again at each
     distinct parameter set of the calibration's folds (same seed: paired runs; at most 2,048
     runs a set) and each probability carries its range across them (``result.fold_range``;
@@ -275,7 +278,7 @@ def history(
     cases_or_paths: Sequence[ScenarioLike] | ScenarioLike | None = None,
     *,
     horizons: int | Sequence[int] = HISTORY_HORIZONS,
-    model: str = "v1",
+    model: str = DEFAULT,
     runs: int = HISTORY_RUNS,
     seed: int = 0,
     forecasts: str | Path | None = None,

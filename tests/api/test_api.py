@@ -138,7 +138,10 @@ def test_history_is_callable_and_its_subpackage_still_importable() -> None:
         (lambda: sanctionsim.simulate("dprk-2014", horizon=601), "horizon"),
         (lambda: sanctionsim.simulate("dprk-2014", seed=-1), "seed"),
         (lambda: sanctionsim.simulate("dprk-2014", model="v9"), "model"),
-        (lambda: sanctionsim.simulate("dprk-2014", calibration="fit.json"), "calibration"),
+        (
+            lambda: sanctionsim.simulate("dprk-2014", model="v1", calibration="fit.json"),
+            "calibration",
+        ),
         (lambda: sanctionsim.simulate("dprk-2014", at="2014-13-01"), "at"),
         (lambda: sanctionsim.simulate(3.5), "scenario"),  # type: ignore[arg-type]
         (lambda: sanctionsim.apply_policy("dprk-2014", [7]), "policy"),  # type: ignore[list-item]

@@ -108,7 +108,7 @@ def test_history_csv_is_the_apis_table_and_what_out_writes(tmp_path: Path) -> No
     assert cli.returncode == 0, err
     assert isinstance(result, HistoryEvaluation)  # sanctionsim.history: callable subpackage
     assert repr(result) == (
-        "<HistoryEvaluation model v1 on 1 cases, horizons 12 months: 256 runs, seed 0>"
+        "<HistoryEvaluation model v2f on 1 cases, horizons 12 months: 256 runs, seed 0>"
     )
     _same(_csv(out), result.rows())
     assert (tmp_path / "pairs.csv").read_text(encoding="utf-8") == out

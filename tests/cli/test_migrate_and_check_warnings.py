@@ -73,8 +73,9 @@ def test_check_warns_with_locations_exit_0_and_strict_exit_2() -> None:
     lines = result.stderr.strip().splitlines()
     assert lines
     assert all(WARNING.match(line) for line in lines), lines
-    assert any("measures[2].lock_in: model v1 does not read this field" in x for x in lines)
-    assert any("settlements: model v1 does not read" in x for x in lines)
+    # the default version's reading (v2f since 2026-12-02): it reads lock_in, not settlements
+    assert not any("measures[2].lock_in:" in x for x in lines)
+    assert any("settlements: model v2f does not read" in x for x in lines)
     strict = sanctionsim("check", "--strict", example)
     assert strict.returncode == 2
     assert strict.stderr == result.stderr

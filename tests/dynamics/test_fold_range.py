@@ -109,7 +109,7 @@ def test_the_document_mirrors_the_metrics_keys_and_v1_has_none(dprk: object) -> 
             assert (value is None) == (keyed is None)
     frame_columns = list(result.tidy_rows()[0])
     assert frame_columns[frame_columns.index("mc_high") + 1 :][:2] == ["fold_low", "fold_high"]
-    v1 = simulate(dprk, runs=1024, horizon=3, seed=0)
+    v1 = simulate(dprk, runs=1024, horizon=3, seed=0, model="v1")
     assert "fold_range" not in v1.to_dict()
     assert "fold_low" not in v1.tidy_rows()[0]
 

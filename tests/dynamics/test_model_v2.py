@@ -27,6 +27,7 @@ from sanctionsim.dynamics.streams import draw_block
 from sanctionsim.errors import InputError
 from sanctionsim.history.calibrate import GRID, GridTask, run_grids
 from sanctionsim.scenario.loader import load_scenario
+from sanctionsim.versions import DEFAULT
 
 FIXTURES = Path(__file__).parent / "prior_predictive"
 INDIFFERENT = FittedParameters(slope=0.0, backing_down=0.01)
@@ -102,9 +103,13 @@ def test_v2_results_do_not_depend_on_the_chunk_size() -> None:
     assert document["calibration"]["calibration_sha256"] == load_calibration().sha256
 
 
-def test_v1_documents_carry_no_model_fields() -> None:
-    document = simulate(load_scenario("dprk-2014"), runs=1024, horizon=3, seed=0).to_dict()
+def test_v1_documents_carry_no_model_fields_and_the_default_names_its_version() -> None:
+    dprk = load_scenario("dprk-2014")
+    document = simulate(dprk, runs=1024, horizon=3, seed=0, model="v1").to_dict()
     assert "model_version" not in document  # v1's JSON is byte-identical to its goldens
+    default = simulate(dprk, runs=1024, horizon=3, seed=0, fold_range=False).to_dict()
+    assert default["model_version"] == DEFAULT == "v2f"  # the default version since 2026-12-02
+    assert default["calibration"]["calibration_sha256"] == load_calibration(model="v2f").sha256
 
 
 def test_a_calibration_round_trips_and_bad_files_are_refused(tmp_path: Path) -> None:
@@ -138,7 +143,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_commands_refuse_a_calibration_with_model_v1_and_unknown_models(tmp_path: Path) -> None:
     for command in (["simulate", "dprk-2014"], ["history", "libya-1992"]):
-        result = _run(*command, "--calibration", str(tmp_path / "x.json"))
+        result = _run(*command, "--model", "v1", "--calibration", str(tmp_path / "x.json"))
         assert result.returncode == 2
         assert "only model v2" in result.stderr
         result = _run(*command, "--model", "v9")

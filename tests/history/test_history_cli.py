@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from sanctionsim.scenario.library import case_path
+from sanctionsim.versions import DEFAULT
 from support import run_on_terminal, run_sanctionsim
 
 
@@ -38,12 +39,12 @@ def test_check_warns_about_a_record_without_ended_by(tmp_path: Path) -> None:
 
 
 def _warnings_but_unread_fields(stderr: str) -> list[str]:
-    """``check``'s warnings, but those naming version-2 fields model v1 does not read (the case
-    uses the language's new forms since issue 13's re-encoding)."""
+    """``check``'s warnings, but those naming version-2 fields the default version does not read
+    (the case uses the language's new forms since issue 13's re-encoding)."""
     return [
         line
         for line in stderr.splitlines()
-        if line.startswith("warning: ") and "model v1 does not read" not in line
+        if line.startswith("warning: ") and f"model {DEFAULT} does not read" not in line
     ]
 
 
@@ -54,5 +55,5 @@ def test_the_tables_end_with_the_skill_sentence() -> None:
     assert "The cases: group, episode age on start, how the record ends" in text
     assert "headline" in text
     assert "easing AUC" in text
-    assert "The model v1 is" in text
+    assert f"The model {DEFAULT} is" in text
     assert text.rstrip().endswith("2 cases in 2 clusters).")

@@ -20,6 +20,7 @@ from sanctionsim.report.results import check_forecast
 from sanctionsim.scenario.library import case_ids
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Event, Scenario
+from sanctionsim.versions import DEFAULT
 
 FAKE_JS = "/* vega bundle stand-in */"
 
@@ -121,7 +122,7 @@ def test_report_with_forecast_draws_its_charts_and_metrics(
     # the track record is the shipped score history's current row, never recomputed
     from sanctionsim.history.track_record import current_row
 
-    assert current_row("v1").sentence().replace("'", "&#39;") in html
+    assert current_row(DEFAULT).sentence().replace("'", "&#39;") in html
 
 
 def test_report_refuses_another_scenarios_results(

@@ -13,6 +13,7 @@ from sanctionsim.scenario.loader import load_text
 from sanctionsim.scenario.migrate import migrate_text
 from sanctionsim.scenario.reading import fields_read, reads
 from sanctionsim.scenario.views import measure_status
+from sanctionsim.versions import DEFAULT
 
 CORPUS = Path(__file__).parent / "corpus_v1"
 MINIMAL = (Path(__file__).resolve().parents[2] / "examples" / "minimal-scenario.yaml").read_text(
@@ -64,7 +65,7 @@ def test_a_web_citation_without_url_or_page_is_warned() -> None:
 def test_an_unread_field_is_warned_only_when_it_changes_something() -> None:
     v2 = MINIMAL.replace("schema_version: 1", "schema_version: 2")
     channel = v2.replace("    kind: finance\n", "    kind: finance\n    channel: supply\n")
-    assert "model v1 does not read" in warnings_of(channel)["measures.0.channel"]
+    assert f"model {DEFAULT} does not read" in warnings_of(channel)["measures.0.channel"]
     default = v2.replace("    kind: finance\n", "    kind: finance\n    channel: revenue\n")
     assert "measures.0.channel" not in warnings_of(default)
 

@@ -10,6 +10,7 @@ from html import escape
 from typing import Any
 
 from sanctionsim.history.track_record import current_row
+from sanctionsim.versions import DEFAULT
 
 
 def _get(url: str) -> str:
@@ -47,7 +48,7 @@ def test_a_forecast_left_drawn_labels_its_error_band_and_record(server: str) -> 
     assert "<th>Monte Carlo error</th>" in table
     assert "<th>5-95% of runs</th>" in table
     assert re.search(r'<td class="num band">\d\.\d{3} - \d\.\d{3}</td>', table)
-    row = current_row("v1")
+    row = current_row(DEFAULT)
     for kind in ("concession", "leader_eases", "member_eases", "deal_delivers"):
         assert f"<li>{escape(row.kind_sentence(kind))}</li>" in page
 
@@ -73,6 +74,7 @@ def test_in_a_browser_run_forecast_leaves_the_inputs_drawn(page: Any, server: st
     form = page.locator("#forecast-form")
     assert form.locator("input[name=resolve]").input_value() == ""
     assert form.locator("input[name=detection]").get_attribute("placeholder") == "drawn"
+    assert form.locator("select[name=model]").input_value() == DEFAULT  # v2f unless chosen
     form.locator("input[name=runs]").fill("1024")
     form.locator("input[name=horizon]").fill("6")
     form.locator("button").click()
@@ -81,7 +83,7 @@ def test_in_a_browser_run_forecast_leaves_the_inputs_drawn(page: Any, server: st
     assert "fixed at" not in meta
     assert "drawn from its range" in meta
     headers = page.locator("#forecast-metrics th").all_inner_texts()
-    assert headers[2:4] == ["Monte Carlo error", "5-95% of runs"]
+    assert headers[2:5] == ["Monte Carlo error", "across calibration folds", "5-95% of runs"]
     assert "not the forecast's uncertainty" in page.locator("#mc-error-note").inner_text()
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from sanctionsim.errors import ScenarioError
 from sanctionsim.scenario.loader import load_text
+from sanctionsim.versions import DEFAULT
 from sanctionsim.web.uploads import MAX_SCENARIO_BYTES, UPLOAD_BODY_BYTES
 from support import serving
 from web_support import broken_minimal, call, post_page
@@ -272,12 +273,12 @@ def test_the_track_record_page_lists_every_row_and_marks_the_current_one(server:
         assert f"<code>{row.commit}</code>" in body
         assert row.what.replace("'", "&#39;").replace('"', "&#34;")[:40] in body
     current = body.split('id="current-row"')[1].split("</tr>")[0]
-    row = current_row("v1")
+    row = current_row(DEFAULT)
     assert "(current)" in current
     assert f"{row.headline:.3f}" in current
     versions = {r.model_version for r in score_history() if r.current}  # one current per version
     assert body.count("(current)") == len(versions)
-    assert current_row("v1").sentence() in html
+    assert current_row(DEFAULT).sentence() in html
     assert "cases.md#the-evaluation-protocol" in html.split('id="protocol-link"')[0][-200:]
 
 

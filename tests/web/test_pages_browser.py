@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sanctionsim.versions import DEFAULT
 from web_support import console_problems
 
 
@@ -90,7 +91,7 @@ def test_run_a_bounded_forecast_with_overrides_and_see_its_charts(
     record = page.locator("#track-record").inner_text()
     from sanctionsim.history.track_record import current_row
 
-    assert record == current_row("v1").sentence()
+    assert record == current_row(DEFAULT).sentence()
     drawn = _wait_for_charts(page)
     assert [(name, state) for name, state, _ in drawn] == [
         ("pressure", "true"),

@@ -36,6 +36,7 @@ from sanctionsim.cli._common import (
 )
 from sanctionsim.dynamics.plan import DEFAULT_CHUNK, Plan
 from sanctionsim.errors import InputError
+from sanctionsim.versions import DEFAULT
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -106,7 +107,7 @@ def simulate(
         ),
     ] = DEFAULT_CHUNK,
     policy: PolicyOption = None,
-    model: ModelOption = "v1",
+    model: ModelOption = DEFAULT,
     calibration: CalibrationOption = None,
     fold_range: FoldRangeOption = True,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
@@ -170,7 +171,7 @@ def forecast(
     seed: int,
     chunk_size: int = DEFAULT_CHUNK,
     out: Path | None = None,
-    model: str = "v1",
+    model: str = DEFAULT,
     calibration: Calibration | None = None,
     fold_range: bool = True,
 ) -> SimulationResult:

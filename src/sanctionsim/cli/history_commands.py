@@ -26,6 +26,7 @@ from sanctionsim.cli._common import (
     print_json,
 )
 from sanctionsim.errors import InputError
+from sanctionsim.versions import DEFAULT
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -68,7 +69,7 @@ def history(
     horizons: Annotated[
         str, typer.Option(help="Horizons in months, comma-separated.")
     ] = DEFAULT_HORIZONS,
-    model: ModelOption = "v1",
+    model: ModelOption = DEFAULT,
     calibration: CalibrationOption = None,
     forecasts: Annotated[
         Path | None,

@@ -1,7 +1,7 @@
 """Report and web-app commands: ``report`` and ``serve``.
 
 ``sanctionsim report SCENARIO|RESULTS_DIR [-o FILE] [--figures DIR [--format svg,pdf,png]]
-[--scenario SCENARIO] [--no-forecast] [--runs N] [--horizon MONTHS] [--seed S] [--model v1|v2]
+[--scenario SCENARIO] [--no-forecast] [--runs N] [--horizon MONTHS] [--seed S] [--model VERSION]
 [--no-fold-range]`` writes the
 self-contained HTML report. A SCENARIO (case id or YAML file) gives the summary, timeline,
 assumptions, game analysis and its forecast, simulated here first (as ``sanctionsim simulate``
@@ -21,6 +21,7 @@ import typer
 
 from sanctionsim.cli._common import FOLD_RANGE_HELP, input_errors_exit_2, prepare_output
 from sanctionsim.errors import InputError
+from sanctionsim.versions import DEFAULT, in_words
 
 if TYPE_CHECKING:
     from sanctionsim.scenario.schema import Scenario
@@ -126,7 +127,7 @@ SeedOption = Annotated[
 ]
 ModelOption = Annotated[
     str | None,
-    typer.Option(help="model version of a scenario's forecast, v1 or v2 [default: v1]"),
+    typer.Option(help=f"model version of a scenario's forecast: {in_words()} [default: {DEFAULT}]"),
 ]
 FoldRangeOption = Annotated[
     bool | None,
@@ -177,7 +178,7 @@ def report(
     if export is not None:
         prepare_output(export[0], export[2], folder=True)
     if forecast is None and not no_forecast:
-        forecast = _simulate(loaded, runs, horizon, seed, model or "v1", fold_range is not False)
+        forecast = _simulate(loaded, runs, horizon, seed, model or DEFAULT, fold_range is not False)
     analysis = analyze(loaded, loaded.start).to_dict()
     write_text_atomically(target, render_report(loaded, analysis, forecast))
     typer.echo(f"wrote {target}")

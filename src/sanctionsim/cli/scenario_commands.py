@@ -210,7 +210,7 @@ def check(
 ) -> None:
     """Validate scenario files; every problem is reported with its line and column.
 
-    Warnings (valid, but probably not meant; among them every field the current model, v1,
+    Warnings (valid, but probably not meant; among them every field the default model version
     does not read) go to stderr and keep exit status 0, unless ``--strict``.
     """
     from sanctionsim.scenario.loader import load_file_with_warnings

@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sanctionsim.errors import InputError
-from sanctionsim.experiments.store import MODEL_VERSION
-from sanctionsim.versions import model_version
+from sanctionsim.versions import DEFAULT, model_version
 
 if TYPE_CHECKING:
     from sanctionsim.dynamics.calibration import FittedParameters
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
 class ModelTerms:
     """The model version a task plays and, for v2, the calibration's global fit and ω."""
 
-    version: str = MODEL_VERSION
+    version: str = DEFAULT
     choice: FittedParameters | None = None
     omega: float | None = None
     calibration: dict[str, str] | None = None  # source and hash, for the manifest

@@ -31,7 +31,7 @@ from sanctionsim.dynamics.plan import BLOCK, check_runs, is_chunk_size
 from sanctionsim.errors import InputError, Problem, ScenarioError
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.scenario.yaml_source import Located, parse_yaml, read_text
-from sanctionsim.versions import ModelName
+from sanctionsim.versions import DEFAULT, ModelName
 
 BASELINE = "baseline"
 
@@ -67,7 +67,7 @@ class ExperimentSpec(BaseModel):
     chunk_size: int = Field(default=4 * BLOCK, ge=BLOCK, le=1024 * BLOCK)
     sensitivity: SensitivitySpec | None = None
     description: str | None = None
-    model: ModelName = "v1"
+    model: ModelName = DEFAULT
     calibration: str | None = Field(
         default=None,
         description="the v2 family's calibration file (relative to the spec; default: shipped)",

@@ -56,9 +56,6 @@ MANIFEST = "experiment.json"
 RESULTS = "results.json"
 CATALOG = "catalog.duckdb"
 LOCK = "experiment.lock"
-MODEL_VERSION = "v1"
-"""The dynamics model a spec runs when it names none (the manifest records the one used)."""
-
 # The temporary names of write_atomically (``.NAME.tmp-PID``) for the store's own files: the
 # only names --resume may delete.
 _OWN_TEMPORARY = re.compile(

@@ -33,7 +33,7 @@ from sanctionsim.history.protocol import (
 )
 from sanctionsim.history.references import TrainingCase, reference_forecasts
 from sanctionsim.scenario.schema import Scenario
-from sanctionsim.versions import VERSIONS
+from sanctionsim.versions import DEFAULT, VERSIONS
 
 if TYPE_CHECKING:
     from sanctionsim.dynamics.calibration import Calibration
@@ -170,7 +170,7 @@ def evaluate(
     horizons: Sequence[int] = DEFAULT_HORIZONS,
     runs: int = DEFAULT_RUNS,
     seed: int = DEFAULT_SEED,
-    model: str = "v1",
+    model: str = DEFAULT,
     forecasts: Path | None = None,
     resamples: int = BOOTSTRAP_RESAMPLES,
     progress: Callable[[str], None] | None = None,

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from sanctionsim.dynamics.calibration import FittedParameters
 from sanctionsim.history.protocol import TARGET_CONCEDES, delivers_event, eases_event
 from sanctionsim.scenario.schema import Scenario
-from sanctionsim.versions import VERSIONS
+from sanctionsim.versions import DEFAULT, VERSIONS
 
 DEFAULT_RUNS = 2048
 DEFAULT_SEED = 0
@@ -58,7 +58,7 @@ def model_forecast(
     *,
     runs: int = DEFAULT_RUNS,
     seed: int = DEFAULT_SEED,
-    model: str = "v1",
+    model: str = DEFAULT,
     choice: FittedParameters | None = None,
     omega: float | None = None,
 ) -> CaseForecast:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sanctionsim.errors import InputError, Problem
 from sanctionsim.scenario.checks import EARLIEST_DATE, LATEST_DATE
+from sanctionsim.versions import ModelName
 
 FORECAST_FILE = "forecast.json"
 #: A forecast of 600 months for a few dozen members is well under 1 MiB; more is not one.
@@ -86,7 +87,8 @@ class _Forecast(_Record):
     """What the report reads of a forecast: every key it draws, with its type (a v1 forecast
     has no ``model_version`` and no ``fold_range``)."""
 
-    model_version: Annotated[str, Field(pattern=r"^v[0-9]{1,3}$")] | None = None
+    # a version's name (not a pattern: "v2f" and "v2-hold" are versions, "v9" is not)
+    model_version: ModelName | None = None
     fold_range: _FoldRange | None = None
     scenario: str
     start: str

@@ -15,6 +15,7 @@ from typing import Any
 from sanctionsim.scenario.hints import did_you_mean
 from sanctionsim.scenario.schema import Scenario, bounds
 from sanctionsim.scenario.yaml_source import PathKey
+from sanctionsim.versions import DEFAULT
 
 Finding = tuple[PathKey, str]
 
@@ -47,7 +48,7 @@ def check_scenario(scenario: Scenario) -> list[Finding]:
     ]
 
 
-def scenario_warnings(scenario: Scenario, model: str = "v1") -> list[Finding]:
+def scenario_warnings(scenario: Scenario, model: str = DEFAULT) -> list[Finding]:
     """What is valid but probably not what the encoder meant (``check`` prints these, exit 0);
     ``model`` is the model version whose reading decides which fields go unread."""
     from sanctionsim.scenario.checks_warnings import more_warnings

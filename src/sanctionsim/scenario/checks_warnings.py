@@ -13,6 +13,7 @@ from sanctionsim.scenario.months import span_months
 from sanctionsim.scenario.reading import MODEL_VERSIONS, unread_inputs
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.scenario.yaml_source import PathKey
+from sanctionsim.versions import DEFAULT
 
 Finding = tuple[PathKey, str]
 
@@ -24,7 +25,7 @@ WEB_CITATION = re.compile(
 """A citation that names a web page (an address, a site, a blog, an encyclopaedia online)."""
 
 
-def more_warnings(scenario: Scenario, model: str = "v1") -> Iterator[Finding]:
+def more_warnings(scenario: Scenario, model: str = DEFAULT) -> Iterator[Finding]:
     """The warnings of issue 13: horizon, idle members, unread inputs, web sources unlocated.
 
     Raises:

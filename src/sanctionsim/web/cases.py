@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sanctionsim.errors import InputError
 from sanctionsim.scenario.schema import Scenario
+from sanctionsim.versions import DEFAULT
 from sanctionsim.web import schemas
 from sanctionsim.web.context import Toolkit, check_date
 from sanctionsim.web.forecasting import forecast_view, run_forecast
@@ -230,7 +231,7 @@ class CasePage:
             # empty: drawn from their ranges, run by run, unless the user types a value
             "resolve": "",
             "detection": "",
-            "model": "v1",
+            "model": DEFAULT,
             "fold_range": "true",
         }
         return page(

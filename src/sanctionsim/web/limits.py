@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from sanctionsim.versions import ModelName
+from sanctionsim.versions import DEFAULT, ModelName
 
 CASE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,79}$"
 MIN_DATE = dt.date(1900, 1, 1)
@@ -80,7 +80,7 @@ class ForecastRequest(BaseModel):
         default=None, ge=0.0, le=1.0, description="fix the detection probability q at this value"
     )
     model: ModelName = Field(
-        default="v1",
+        default=DEFAULT,
         description="model version (the v2 family: docs/model-v2.md, its shipped calibration)",
     )
     fold_range: bool = Field(

@@ -151,12 +151,12 @@ def compare_page(
 def track_record_document() -> dict[str, Any]:
     """Every row of the shipped score history, the current row of the model in use in one
     sentence, and where the protocol is written (read once: it never changes while serving)."""
-    from sanctionsim.experiments.store import MODEL_VERSION
     from sanctionsim.history.track_record import current_row, score_history
+    from sanctionsim.versions import DEFAULT
 
     return {
-        "model_in_use": MODEL_VERSION,
-        "current": current_row(MODEL_VERSION).sentence(),
+        "model_in_use": DEFAULT,
+        "current": current_row(DEFAULT).sentence(),
         "protocol": PROTOCOL_DOC + PROTOCOL_ANCHOR,
         "rows": [row.model_dump() for row in score_history()],
     }
