@@ -18,7 +18,8 @@ of holding for its own sake, docs/model-v2.md, "Mechanism: holding for its own s
 the classic strategies reading their reports by belief (docs/model-v2.md, "v2d"); ``v2e`` is
 v2-hold with a persistent inclination per member, λ and α refitted (docs/model-v2.md, "v2e");
 ``v2f`` is v2-hold with a fitted factor ψ on the analysts' concession hazards, fitted with λ and
-α (docs/model-v2.md, "v2f").
+α (docs/model-v2.md, "v2f"); ``v2g`` is v2f with carve-outs, a member easing one measure rather
+than all, their intercept's shift ξ fitted with ψ, λ and α (docs/model-v2.md, "v2g").
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -44,6 +45,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 >>> model_version("v2e").persistent_inclination, model_version("v2e").calibration_file
 (True, 'calibration-v2e.json')
 >>> model_version("v2f").concession_scaled, model_version("v2-hold").concession_scaled
+(True, False)
+>>> model_version("v2g").carve_outs, model_version("v2f").carve_outs
 (True, False)
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
@@ -78,6 +81,7 @@ ModelName = Literal[
     "v2d",
     "v2e",
     "v2f",
+    "v2g",
 ]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
@@ -113,6 +117,9 @@ class ModelVersion:
         concession_scaled: whether the version fits ψ, the factor on the analysts' concession
             hazards (docs/model-v2.md, "v2f"); ``calibrate`` then searches v2f's grid, and a
             calibration of any other version must leave ψ at 1.
+        carve_outs: whether a member may ease one measure, its carve-out, rather than all
+            (docs/model-v2.md, "v2g"); ``calibrate`` then searches v2g's grid (ξ with ψ, λ and
+            α), and a calibration of any other version must leave ξ at 0.
     """
 
     name: str
@@ -127,6 +134,7 @@ class ModelVersion:
     classics_believe: bool = False
     persistent_inclination: bool = False
     concession_scaled: bool = False
+    carve_outs: bool = False
 
     @property
     def calibrated(self) -> bool:
@@ -234,6 +242,15 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 "v2-hold, a fitted factor on the analysts' concession hazards (F1-F3, issue 11)",
                 holding=True,
                 concession_scaled=True,
+            ),
+            ModelVersion(
+                "v2g",
+                "v2",
+                "calibration-v2g.json",
+                "v2f with carve-outs: one measure eased rather than all (G1-G5, issue 11)",
+                holding=True,
+                concession_scaled=True,
+                carve_outs=True,
             ),
         )
     }

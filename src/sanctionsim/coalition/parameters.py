@@ -149,6 +149,11 @@ class CoalitionParameters:
     # (R, N) H_i: what member i gains each month it holds, whatever the others do (model v2-hold,
     # docs/model-v2.md, H1); None: not read (every other version)
     holding_value: Array | None = None
+    # (R, N) model v2g's carve-out (docs/model-v2.md, G1): φ_i, the share of member i's easable
+    # pressure its carve-out measure brings (0: no carve-out in that run), and c_m*, that
+    # measure's own cost; None: not read (every other version)
+    carve_share: Array | None = None
+    carve_cost: Array | None = None
 
     @property
     def runs(self) -> int:
@@ -232,10 +237,12 @@ def central_parameters(
     accounting: Accounting = "v1",
     busting: Busting = "commercial",
     holding: bool = False,
+    carve_outs: bool = False,
 ) -> CoalitionParameters:
     """The model's numbers at every quantity's central value (one run)."""
     date = date or scenario.start
-    return _build(scenario, date, Draws(scenario, date, 1, None), accounting, busting, holding)
+    draws = Draws(scenario, date, 1, None)
+    return _build(scenario, date, draws, accounting, busting, holding, carve_outs)
 
 
 def draw_parameters(
@@ -246,6 +253,7 @@ def draw_parameters(
     accounting: Accounting = "v1",
     busting: Busting = "commercial",
     holding: bool = False,
+    carve_outs: bool = False,
 ) -> CoalitionParameters:
     """``runs`` independent draws of every uncertain quantity, each from its own keyed stream.
 
@@ -255,13 +263,15 @@ def draw_parameters(
     decides what third parties supply (:func:`third_party_supply`); a quantity both readings
     read is drawn identically. ``holding`` reads each member's holding value H_i (model
     ``v2-hold``), drawn from its own stream, so every other draw is the same with or without it.
+    ``carve_outs`` computes each member's carve-out (model ``v2g``) from the measures' draws,
+    drawing nothing new.
     """
     if runs < 1:
         raise ArgumentError.of("runs", f"must be at least 1, got {runs}")
     streams = rng if isinstance(rng, KeyedStreams) else KeyedStreams.from_generator(rng)
     date = date or scenario.start
     draws = Draws(scenario, date, runs, streams)
-    return _build(scenario, date, draws, accounting, busting, holding)
+    return _build(scenario, date, draws, accounting, busting, holding, carve_outs)
 
 
 def easable_measures(
@@ -292,15 +302,22 @@ def easable_measures(
 
 
 def _pressures(
-    scenario: Scenario, date: dt.date, draw: Draws, accounting: Accounting
-) -> dict[str, Array]:
-    """Fixed pressure, each member's held and eased pressure, holding cost and UN level eased."""
+    scenario: Scenario,
+    date: dt.date,
+    draw: Draws,
+    accounting: Accounting,
+    carve_outs: bool = False,
+) -> dict[str, Any]:
+    """Fixed pressure, each member's held and eased pressure, holding cost and UN level eased
+    (and, for model v2g, each member's carve-out)."""
     member_ids = tuple(a.id for a in scenario.members)
     runs, n = draw.runs, len(member_ids)
     easable = {i: easable_measures(scenario, i, accounting) for i in member_ids}
     owner = {mid: i for i, ms in easable.items() for mid in ms}
     fixed, un_eased = np.zeros(runs), np.zeros(n)
     held, eased, cost = np.zeros((runs, n)), np.zeros((runs, n)), np.zeros((runs, n))
+    # per member, each easable measure's pressure removed and own cost saved by easing it
+    parts: list[list[tuple[Array, Array]]] = [[] for _ in member_ids]
     for measure in scenario.measures:  # in file order
         pressure = draw(MEASURES.key(measure.id, "pressure"))
         measure_cost = draw(MEASURES.key(measure.id, "cost"))
@@ -311,17 +328,62 @@ def _pressures(
             held[:, index] += level * pressure
             eased[:, index] += target_level * pressure
             cost[:, index] += (level - target_level) * measure_cost
+            parts[index].append(
+                ((level - target_level) * pressure, (level - target_level) * measure_cost)
+            )
             if measure.legal_basis.startswith("unsc:"):
                 un_eased[index] += level - target_level
         else:
             fixed += level * pressure
+    share: Array | None = None
+    saved: Array | None = None
+    if carve_outs:
+        dealt = {deal.member for deal in scenario.side_deals}
+        share, saved = np.zeros((runs, n)), np.zeros((runs, n))
+        for index, member in enumerate(member_ids):
+            if member not in dealt and len(parts[index]) >= 2:
+                share[:, index], saved[:, index] = carve_out(
+                    np.column_stack([d for d, _ in parts[index]]),
+                    np.column_stack([c for _, c in parts[index]]),
+                )
     return {
         "fixed_pressure": fixed,
         "held_pressure": held,
         "eased_pressure": eased,
         "un_level_eased": un_eased,
         "holding_cost": cost,
+        "carve_share": share,
+        "carve_cost": saved,
     }
+
+
+def carve_out(removed: Array, saved: Array) -> tuple[Array, Array]:
+    """A member's carve-out in each run (docs/model-v2.md, "v2g", G1): ``(φ, c_m*)`` from each of
+    its easable measures' pressure removed d_m and own cost saved c_m, shape ``(runs, K)``.
+
+    m* maximises c_m/c_i − d_m/d_i over the measures with d_m > 0 (ties: the first); a run with
+    fewer than two such measures has none (φ = 0, c = 0).
+
+    >>> removed = np.array([[0.1, 0.02, 0.0], [0.1, 0.0, 0.0]])
+    >>> saved = np.array([[1.0, 1.0, 5.0], [1.0, 1.0, 0.0]])
+    >>> share, cost = carve_out(removed, saved)
+    >>> [round(float(x), 4) for x in share], cost.tolist()  # the second run has one measure
+    ([0.1667, 0.0], [1.0, 0.0])
+    """
+    total_removed = removed.sum(axis=1, keepdims=True)
+    total_saved = saved.sum(axis=1, keepdims=True)
+    live = removed > 0
+    cost_share = np.divide(saved, total_saved, out=np.zeros_like(saved), where=total_saved > 0)
+    pressure_share = np.divide(
+        removed, total_removed, out=np.zeros_like(removed), where=total_removed > 0
+    )
+    score = np.where(live, cost_share - pressure_share, -np.inf)
+    chosen = np.argmax(score, axis=1)
+    rows = np.arange(removed.shape[0])
+    available = live.sum(axis=1) >= 2
+    share: Array = np.where(available, pressure_share[rows, chosen], 0.0)
+    cost: Array = np.where(available, saved[rows, chosen], 0.0)
+    return share, cost
 
 
 def _target(scenario: Scenario, date: dt.date, draw: Draws) -> dict[str, Array]:
@@ -432,6 +494,7 @@ def _build(
     accounting: Accounting = "v1",
     busting: Busting = "commercial",
     holding: bool = False,
+    carve_outs: bool = False,
 ) -> CoalitionParameters:
     """Every parameter of the model from the quantity table's draws (``docs/model.md``)."""
     member_ids = tuple(a.id for a in scenario.members)
@@ -440,7 +503,7 @@ def _build(
         scenario_id=scenario.id,
         date=date,
         member_ids=member_ids,
-        **_pressures(scenario, date, draw, accounting),
+        **_pressures(scenario, date, draw, accounting, carve_outs),
         **_target(scenario, date, draw),
         **_third_parties(scenario, date, draw, busting),
         **_members(scenario, date, draw),

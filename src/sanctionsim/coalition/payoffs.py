@@ -180,6 +180,57 @@ def easing_gain(
     return result
 
 
+def carve_out_gain(
+    params: CoalitionParameters, seen_holding: Array, deal_honoured: Array, member: int
+) -> Array:
+    """ΔV^c_i per run: easing member ``i``'s carve-out alone against holding everything, the
+    others at ``seen_holding`` (docs/model-v2.md, "v2g", G2), before the share φ_i·A_i of the
+    backing-down cost:
+
+    β_i·(h(P_c) − h(P_h)) + c_m* + φ_i·[(g_i(P_c) + q_T·d_i)·1[something to ease] − κ_i·UN_i
+    − k_i·q_i − s_i − H_i]
+
+    with P_c the net pressure with i's pressure lowered by its carve-out's d_m* = φ_i·d_i only.
+    With φ_i = 1 and c_m* = c_i it is :func:`easing_gain` (tested); a run without a carve-out
+    (φ_i = 0) gives 0.
+
+    Raises:
+        ValueError: parameters without carve-outs (a version other than v2g).
+    """
+    if params.carve_share is None or params.carve_cost is None:
+        raise ValueError("carve-outs are model v2g's: the parameters carry none")
+    i, share = member, params.carve_share[:, member]
+    others = seen_holding * params.held_pressure + (1.0 - seen_holding) * params.eased_pressure
+    rest = params.fixed_pressure + others.sum(axis=-1) - others[:, i]
+    gross_hold = rest + params.held_pressure[:, i]
+    removed = share * (params.held_pressure[:, i] - params.eased_pressure[:, i])
+    gross_carved = gross_hold - removed
+    pressure_hold = gross_hold * (1.0 - leakage(params, gross_hold))
+    pressure_carved = gross_carved * (1.0 - leakage(params, gross_carved))
+    hazard_gap = concession_hazard(params, pressure_carved) - concession_hazard(
+        params, pressure_hold
+    )
+    premium = params.premium_base[:, i] + params.premium_slope[:, i] * pressure_carved
+    earned = (premium + deal_honoured * params.deal_value[:, i]) * params.has_something_to_ease()[
+        :, i
+    ]
+    forgone = (
+        params.breach_cost[:, i] * params.un_level_eased[i]
+        + params.expected_penalty()[:, i]
+        + params.side_payment[:, i]
+    )
+    if params.holding_value is not None:
+        forgone = forgone + params.holding_value[:, i]
+    result: Array = np.where(
+        share > 0,
+        params.concession_value[:, i] * hazard_gap
+        + params.carve_cost[:, i]
+        + share * (earned - forgone),
+        0.0,
+    )
+    return result
+
+
 def payoff_tensor(params: CoalitionParameters, run: int = 0) -> Array:
     """The n-member stage game of one run: shape ``(2,) * n + (n,)``, action 0 = hold, 1 = ease.
 

@@ -3,7 +3,8 @@
 Two behavioural parameters are fitted (docs/model-v2.md, "Parameters: three tiers"): λ, the
 slope of the logit choice (:mod:`sanctionsim.dynamics.choice`), and α, the scale of the cost of
 backing down (:mod:`sanctionsim.coalition.commitment`); v2f fits a third, ψ, the factor on the
-analysts' concession hazards (docs/model-v2.md, "v2f"). ``sanctionsim calibrate`` fits them on a
+analysts' concession hazards (docs/model-v2.md, "v2f"), and v2g a fourth, ξ, the shift of a
+carve-out's intercept (docs/model-v2.md, "v2g"). ``sanctionsim calibrate`` fits them on a
 library of cases, leaving one cluster out at a time, and writes a :class:`Calibration`: the
 parameters fitted on every case, each held-out case's fold parameters, the data used and the
 leave-one-cluster-out score. Forecasts read it, never refit: ``simulate`` and the app play the
@@ -42,16 +43,20 @@ CALIBRATION_FORMAT = 1
 class FittedParameters:
     """The fitted parameters of the v2 family: λ (``slope``, dimensionless, >= 0), α
     (``backing_down``, >= 0) and ψ (``concession_scale``, > 0: the factor on the analysts'
-    concession hazards, fitted by v2f only and 1 for every other version; docs/model-v2.md,
-    "v2f").
+    concession hazards, fitted by v2f and v2g and 1 for every other version; docs/model-v2.md,
+    "v2f") and ξ (``carve_out_shift``, any finite number: the shift of a carve-out's intercept,
+    fitted by v2g only and 0 for every other version; docs/model-v2.md, "v2g", G3).
 
     >>> FittedParameters(2.0, 0.01, concession_scale=1.5).to_dict()
     {'slope': 2.0, 'backing_down': 0.01, 'concession_scale': 1.5}
+    >>> FittedParameters(1.0, 0.01, 2.0, carve_out_shift=-1.0).to_dict()["carve_out_shift"]
+    -1.0
     """
 
     slope: float
     backing_down: float
     concession_scale: float = 1.0
+    carve_out_shift: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("slope", "backing_down", "concession_scale"):
@@ -60,13 +65,19 @@ class FittedParameters:
                 raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
         if self.concession_scale == 0:
             raise ValueError("concession_scale must be > 0, got 0")
+        shift = self.carve_out_shift
+        if not (isinstance(shift, int | float) and math.isfinite(shift)):
+            raise ValueError(f"carve_out_shift must be a finite number, got {shift!r}")
 
     def to_dict(self) -> dict[str, float]:
         """``{"slope": λ, "backing_down": α}``, with ``"concession_scale": ψ`` where ψ is not 1
-        (so the records of the versions that do not fit ψ read as they always have)."""
+        and ``"carve_out_shift": ξ`` where ξ is not 0 (so the records of the versions that fit
+        neither read as they always have)."""
         result = {"slope": float(self.slope), "backing_down": float(self.backing_down)}
         if self.concession_scale != 1.0:
             result["concession_scale"] = float(self.concession_scale)
+        if self.carve_out_shift != 0.0:
+            result["carve_out_shift"] = float(self.carve_out_shift)
         return result
 
 
@@ -121,16 +132,19 @@ class Calibration:
 
 
 def _choice(data: Any, where: str, name: str) -> FittedParameters:
-    required, optional = {"slope", "backing_down"}, {"concession_scale"}
+    required, optional = {"slope", "backing_down"}, {"concession_scale", "carve_out_shift"}
     if not isinstance(data, dict) or not required <= set(data) <= required | optional:
         raise InputError.single(
-            name, f"{where} must have 'slope' and 'backing_down' (and may have 'concession_scale')"
+            name,
+            f"{where} must have 'slope' and 'backing_down' (and may have 'concession_scale' and "
+            "'carve_out_shift')",
         )
     try:
         return FittedParameters(
             float(data["slope"]),
             float(data["backing_down"]),
             float(data.get("concession_scale", 1.0)),
+            float(data.get("carve_out_shift", 0.0)),
         )
     except (TypeError, ValueError) as error:
         raise InputError.single(name, f"{where}: {error}") from None
@@ -166,6 +180,12 @@ def parse_calibration(text: str, name: str) -> Calibration:
     ):
         raise InputError.single(
             name, f"model {data['model']} does not fit concession_scale: it must be 1 or absent"
+        )
+    if not VERSIONS[data["model"]].carve_outs and any(
+        p.carve_out_shift != 0.0 for p in (fitted, *fold_parameters.values())
+    ):
+        raise InputError.single(
+            name, f"model {data['model']} does not fit carve_out_shift: it must be 0 or absent"
         )
     return Calibration(
         fitted=fitted,

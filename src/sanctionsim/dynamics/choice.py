@@ -41,6 +41,10 @@ INCLINATION_SCALE = float(np.pi / np.sqrt(3.0))
 σ·z_i, with the variance of the logistic shock (an intraclass correlation of 1/2). Fixed, not
 fitted."""
 
+UTILITY_BOUND = 1e300
+"""Model v2g's three-way choice clips its utilities to ±1e300: an infinite one (a gain over a
+vanishing stake) is a certain choice, and exp(u − max u) stays defined."""
+
 QUADRATURE_NODES = 48
 """Gauss-Hermite nodes for the averages over the persistent shock (exact to far below the Monte
 Carlo error for the smooth integrands here)."""
@@ -165,6 +169,48 @@ def easing_probability(
     if bounded:
         ratio = np.clip(ratio, -1.0, 1.0)
     return logistic(np.asarray(theta) + slope * ratio)
+
+
+def carve_out_probabilities(
+    theta: FloatArray | float,
+    slope: float,
+    gain: FloatArray,
+    carve_gain: FloatArray,
+    stake: FloatArray,
+    shift: float,
+    available: npt.NDArray[np.bool_],
+) -> tuple[FloatArray, FloatArray]:
+    """Model v2g's choice at an epoch among holding, easing everything and easing the
+    carve-out (docs/model-v2.md, "v2g", G3): the multinomial logit (McFadden 1974; McKelvey &
+    Palfrey 1995) with u_h = 0, u_e = θ + λ·ΔV/S, u_c = θ + ξ + λ·ΔV^c/S:
+
+        P(ease) = e^{u_e} / (1 + e^{u_e} + e^{u_c}),  P(carve) = e^{u_c} / (1 + e^{u_e} + e^{u_c}).
+
+    Where no carve-out is ``available`` it is :func:`easing_probability`'s Λ(u_e) exactly, and
+    P(carve) = 0.
+
+    >>> p_ease, p_carve = carve_out_probabilities(
+    ...     0.0, 1.0, np.array([0.0, 0.0]), np.array([0.0, 0.0]), np.ones(2), 0.0,
+    ...     np.array([True, False]))
+    >>> [round(float(x), 4) for x in p_ease], [round(float(x), 4) for x in p_carve]
+    ([0.3333, 0.5], [0.3333, 0.0])
+    """
+    binary = easing_probability(theta, slope, gain, stake)
+    safe = np.where(stake > 0, stake, 1.0)
+    with np.errstate(over="ignore"):  # a gain over a tiny stake: ±inf, bounded below
+        ratio_e = np.where(stake > 0, gain / safe, 0.0)
+        ratio_c = np.where(stake > 0, carve_gain / safe, 0.0)
+        u_e = np.asarray(theta + slope * ratio_e, dtype=np.float64)
+        u_c = np.asarray(theta + shift + slope * ratio_c, dtype=np.float64)
+    # an infinite utility is a certain choice: kept finite so that the weights below are 0 or 1
+    u_e = np.clip(u_e, -UTILITY_BOUND, UTILITY_BOUND)
+    u_c = np.clip(u_c, -UTILITY_BOUND, UTILITY_BOUND)
+    top = np.maximum(0.0, np.maximum(u_e, u_c))  # subtracted before exp: no overflow
+    w_h, w_e, w_c = np.exp(-top), np.exp(u_e - top), np.exp(u_c - top)
+    total = w_h + w_e + w_c  # >= 1: the largest of the three weights is exp(0)
+    p_ease = np.where(available, w_e / total, binary)
+    p_carve = np.where(available, w_c / total, 0.0)
+    return p_ease, p_carve
 
 
 def smooth_cumulative(hazards: FloatArray) -> FloatArray:

@@ -35,7 +35,7 @@ from sanctionsim.coalition.payoffs import (
     member_payoffs,
 )
 from sanctionsim.dynamics import target as tgt
-from sanctionsim.dynamics.rules import EASE, HOLD, SNAP, HonouredByBelief, Rule, View
+from sanctionsim.dynamics.rules import CARVE, EASE, HOLD, SNAP, HonouredByBelief, Rule, View
 
 if TYPE_CHECKING:
     from sanctionsim.coalition.parameters import CoalitionParameters
@@ -299,6 +299,8 @@ class Kernel:
             k = self.staged.get(i)
             if k is None:
                 new = np.where(action == HOLD, 1.0, 0.0)
+                if self.params.carve_share is not None:  # model v2g: a carve-out's level
+                    new = np.where(action == CARVE, 1.0 - self.params.carve_share[:, i], new)
                 self.frac[:, i] = np.where(alive, new, self.frac[:, i])
                 continue
             deal = self.deals[k]

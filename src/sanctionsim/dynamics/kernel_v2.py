@@ -170,7 +170,16 @@ def choice_terms(
         )
         others = follow.copy()
         others[i] = False
-        terms.append(ChoiceTerms(clock.choice.slope, cost[:, i], stake, easable[:, i], others))
+        terms.append(
+            ChoiceTerms(
+                clock.choice.slope,
+                cost[:, i],
+                stake,
+                easable[:, i],
+                others,
+                clock.choice.carve_out_shift,
+            )
+        )
     return tuple(terms)
 
 

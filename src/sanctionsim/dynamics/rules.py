@@ -40,6 +40,9 @@ ActionArray = npt.NDArray[np.int8]
 HOLD, EASE = np.int8(Action.HOLD), np.int8(Action.EASE)
 SNAP = np.int8(2)
 """Restore what a side deal eased, plus its ``widen_by`` (a staged rule's third action)."""
+CARVE = np.int8(3)
+"""Ease the member's carve-out alone, its hold fraction 1 − φ_i (model v2g: docs/model-v2.md,
+"v2g", G3)."""
 
 MODEL = DEFAULT
 """The model version played when none is named."""
@@ -60,7 +63,8 @@ class ChoiceTerms:
     ``slope`` is λ; ``backing_down`` the one-off cost A_i per run ``(runs,)``; ``stake`` S_i per
     run; ``easable`` whether the member has anything to ease in each run; ``responders`` ``(N,)``
     the other members who follow an easing they see (those playing conditional cooperation:
-    v2b's one step of reasoning, item 6).
+    v2b's one step of reasoning, item 6); ``carve_shift`` ξ, the shift of a carve-out's
+    intercept (model v2g; 0 elsewhere, where no rule reads it).
     """
 
     slope: float
@@ -68,6 +72,7 @@ class ChoiceTerms:
     stake: FloatArray
     easable: BoolArray
     responders: BoolArray
+    carve_shift: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -379,6 +384,8 @@ class HonouredByBelief:
 from sanctionsim.dynamics.rules_v2 import (  # noqa: E402
     BelievingClassic,
     BelievingFollower,
+    CarvingFollower,
+    CarvingResponse,
     ForwardLooking,
     ForwardLookingFollower,
     QuantalFollower,
@@ -404,6 +411,8 @@ RULE_SETS = MappingProxyType(
         "v2e": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
         # v2f plays v2a's rules; its factor ψ is the target's clock's (F1)
         "v2f": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
+        # v2g: v2a's rules with the carve-out among the choices (G3)
+        "v2g": _rule_set(CarvingResponse, CarvingFollower, StagedReciprocity),
     }
 )
 """The members' rules of each version that has rules of its own."""

@@ -37,10 +37,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from sanctionsim.coalition.payoffs import easing_gain
+from sanctionsim.coalition.payoffs import carve_out_gain, easing_gain
 from sanctionsim.coalition.shadow import MAX_DISCOUNT, responders_loss, shadow_value
-from sanctionsim.dynamics.choice import easing_probability
+from sanctionsim.dynamics.choice import carve_out_probabilities, easing_probability
 from sanctionsim.dynamics.rules import (
+    CARVE,
     EASE,
     HOLD,
     ChoiceTerms,
@@ -120,6 +121,75 @@ class QuantalResponse(Rule):
         eases = view.own_held & (epoch.epoch_u < epoch.chance) & (epoch.choice_u < p)
         result: ActionArray = np.where(~view.own_held | eases, EASE, HOLD).astype(np.int8)
         return result
+
+
+class CarvingResponse(QuantalResponse):
+    """``best_response`` in v2g: v2f's quantal response with the carve-out among the choices.
+
+    At an epoch a member still holding holds, eases everything or eases its carve-out alone,
+    by the multinomial logit over the three (:func:`~sanctionsim.dynamics.choice.
+    carve_out_probabilities`; McFadden 1974, McKelvey & Palfrey 1995): the carve-out's gain is
+    ΔV^c_i (:func:`~sanctionsim.coalition.payoffs.carve_out_gain`) minus φ_i·A_i, its intercept
+    shifted by ξ. A member that carved keeps its remaining measures for the rest of the run
+    (docs/model-v2.md, "v2g", G1-G3). Without a carve-out it is :class:`QuantalResponse`.
+    """
+
+    metadata = RuleMetadata(
+        uses_payoffs=True, quantal=True, citation="McFadden 1974; McKelvey & Palfrey 1995"
+    )
+
+    def __init__(self, context: RuleContext, terms: ChoiceTerms) -> None:
+        super().__init__(context, terms)
+        share = context.params.carve_share
+        if share is None:
+            raise ValueError("model v2g's rules need the parameters' carve-outs (carve_outs=True)")
+        self.share: FloatArray = share[:, context.member]
+        self.carved = np.zeros(context.runs, dtype=np.bool_)
+
+    def carve_gain(self, view: View) -> FloatArray:
+        """ΔV^c_i − φ_i·A_i: the carve-out's gain, the others as reckoned (G2)."""
+        q_target = self.honoured(view.belief)
+        gain = carve_out_gain(self.params, self.holding(view), q_target, self.member)
+        result: FloatArray = gain - self.share * self.terms.backing_down
+        return result
+
+    def next(self, view: View) -> ActionArray:
+        """Keep a carve-out or an easing; else ease or carve where the epoch and the choice
+        fall."""
+        epoch = view.epoch
+        if epoch is None:
+            raise ValueError("model v2's rules decide at epochs (View.epoch)")
+        terms = self.terms
+        p_ease, p_carve = carve_out_probabilities(
+            epoch.theta,
+            terms.slope,
+            self.gain(view),
+            self.carve_gain(view),
+            terms.stake,
+            terms.carve_shift,
+            self.share > 0,
+        )
+        p_ease = np.where(terms.easable, p_ease, 0.0)
+        p_carve = np.where(terms.easable, p_carve, 0.0)
+        self.hazard = epoch.chance * (p_ease + p_carve)
+        decides = view.own_held & ~self.carved & (epoch.epoch_u < epoch.chance)
+        eases = decides & (epoch.choice_u < p_ease)
+        self.carved |= decides & ~eases & (epoch.choice_u < p_ease + p_carve)
+        result: ActionArray = np.where(
+            self.carved, CARVE, np.where(~view.own_held | eases, EASE, HOLD)
+        ).astype(np.int8)
+        return result
+
+
+class CarvingFollower(CarvingResponse):
+    """``conditional_cooperation`` in v2g: the same response, on what the member saw (as v2a)."""
+
+    name = "conditional_cooperation"
+    metadata = RuleMetadata(
+        uses_payoffs=True,
+        quantal=True,
+        citation="Fischbacher, Gachter & Fehr 2001; McFadden 1974",
+    )
 
 
 class QuantalFollower(QuantalResponse):

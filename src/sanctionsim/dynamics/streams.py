@@ -80,6 +80,7 @@ def draw_block(setup: Setup, seed: int, block: int, n: int) -> BlockDraws:
         accounting="v2" if v2 else "v1",
         busting=version.busting,
         holding=version.holding,
+        carve_outs=version.carve_outs,
     )
     members = len(setup.member_ids)
     trust = np.full((n, members, members), DEFAULT_TRUST)

@@ -268,7 +268,12 @@ def analyze(
     """
     version = model_version(model)
     params = central_parameters(
-        scenario, date, accounting=version.kernel, busting=version.busting, holding=version.holding
+        scenario,
+        date,
+        accounting=version.kernel,
+        busting=version.busting,
+        holding=version.holding,
+        carve_outs=version.carve_outs,
     )
     tensor = payoff_tensor(params)
     bare = payoff_tensor(

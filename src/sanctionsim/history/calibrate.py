@@ -1,13 +1,14 @@
 """Fit model v2's λ and α on a case library, leaving one cluster out (docs/model-v2.md).
 
 The search is the design note's, fixed before any v2 score: a grid
-:data:`SLOPES` × :data:`BACKING_DOWN` (λ × α; for v2f, :data:`SCALED_GRID`, ψ × λ × α, fixed
-in its design note), every case forecast once at every grid point
-with :data:`SEARCH_RUNS` runs (:func:`case_grid`, one task per case, so a case's set-up and the
-target's clock are read once), then reused across folds. For each cluster, the point that
-maximises the objective on the *other* clusters is its fold's parameters; the point that
-maximises it on every cluster is the global fit. ``history --model v2`` then forecasts each case
-at its fold's point with the full run count: the leave-one-cluster-out (LOCO) score.
+:data:`SLOPES` × :data:`BACKING_DOWN` (λ × α; for v2f, :data:`SCALED_GRID`, ψ × λ × α, and for
+v2g, :data:`CARVED_GRID`, ξ × ψ × λ × α, each fixed in its design note), every case forecast
+once at every grid point with :data:`SEARCH_RUNS` runs (:func:`case_grid`, one task per case,
+so a case's set-up and the target's clock are read once), then reused across folds. For each
+cluster, the point that maximises the objective on the *other* clusters is its fold's
+parameters; the point that maximises it on every cluster is the global fit. ``history --model
+v2`` then forecasts each case at its fold's point with the full run count: the
+leave-one-cluster-out (LOCO) score.
 
 **The objective** (the design note's posterior; its weighting written down here, 2026-12-01,
 before any fitted v2 score): the log-likelihood of the protocol's scored pairs, each case's
@@ -16,7 +17,8 @@ weights: :meth:`~sanctionsim.history.evaluation.HistoryEvaluation.log_score`), s
 number of distinct scored events (case, event) so that the likelihood counts each event once,
 not once per horizon (the four horizons read one event's month: an interval-censored
 likelihood), plus the log priors: λ half-normal with scale :data:`SLOPE_PRIOR_SCALE`, α
-log-uniform on [0.001, 0.1] (flat on the grid's log scale, so its log prior is a constant).
+log-uniform on [0.001, 0.1] (flat on the grid's log scale, so its log prior is a constant); ψ
+log-normal about 1 (v2f) and ξ normal about 0 (v2g).
 
 Every case's grid is written to a work folder as it completes (``<case>.json``, atomically);
 a calibration run after a kill reuses every part whose inputs (content hash, grid, runs, seed,
@@ -66,20 +68,41 @@ SCALED_GRID: tuple[FittedParameters, ...] = tuple(
 )
 
 
+# v2g's grid (docs/model-v2.md, "v2g", G4): ξ × ψ × λ × α, ψ, λ and α narrowed to the region
+# v2f's folds chose so that the grid keeps v2f's size; ξ's prior is normal about 0, a carve-out
+# decided like any easing.
+CARVE_OUT_SHIFTS = (-2.0, -1.0, 0.0, 1.0)
+CARVE_OUT_SHIFT_PRIOR_SD = 1.0
+CARVED_GRID: tuple[FittedParameters, ...] = tuple(
+    FittedParameters(slope, alpha, scale, shift)
+    for shift in CARVE_OUT_SHIFTS
+    for scale in (1.5, 2.0, 3.0)
+    for slope in (1.0, 2.0)
+    for alpha in (0.005, 0.01)
+)
+
+
 def grid_of(model: str) -> tuple[FittedParameters, ...]:
-    """The grid ``calibrate`` searches for ``model``: v2f's (with ψ) or every other version's."""
-    return SCALED_GRID if model_version(model).concession_scaled else GRID
+    """The grid ``calibrate`` searches for ``model``: v2g's (with ξ and ψ), v2f's (with ψ) or
+    every other version's."""
+    version = model_version(model)
+    if version.carve_outs:
+        return CARVED_GRID
+    return SCALED_GRID if version.concession_scaled else GRID
 
 
-_PSI = "concession_scale"
-_AXES = (_PSI, "slope", "backing_down")
+_PSI, _XI = "concession_scale", "carve_out_shift"
+_AXES = (_XI, _PSI, "slope", "backing_down")
+_HELD = {_PSI: 1.0, _XI: 0.0}  # the value of a parameter a version does not fit
 
 
 def _grid_axes(grid: Sequence[FittedParameters]) -> dict[str, list[float]]:
-    """Each parameter's values on ``grid``, ascending; ψ's only where the grid searches it."""
+    """Each parameter's values on ``grid``, ascending; ψ's and ξ's only where the grid searches
+    them."""
     axes = {name: sorted({getattr(p, name) for p in grid}) for name in _AXES}
-    if axes[_PSI] == [1.0]:  # held at 1: not a parameter of this grid
-        del axes[_PSI]
+    for name, held in _HELD.items():
+        if axes[name] == [held]:  # held: not a parameter of this grid
+            del axes[name]
     return axes
 
 
@@ -112,11 +135,12 @@ def model_code_hash() -> str:
 
 
 def log_prior(point: FittedParameters) -> float:
-    """log p(λ) + log p(α) + log p(ψ) up to a constant: half-normal λ, log-uniform α (flat on
-    the grid), log-normal ψ about 1 (0 at ψ = 1, so the versions that do not fit ψ are as
-    before)."""
+    """log p(λ) + log p(α) + log p(ψ) + log p(ξ) up to a constant: half-normal λ, log-uniform α
+    (flat on the grid), log-normal ψ about 1 and normal ξ about 0 (each 0 at the value a version
+    that does not fit it holds, so those versions are as before)."""
     scale = math.log(point.concession_scale) / CONCESSION_SCALE_PRIOR_SD
-    return -0.5 * (point.slope / SLOPE_PRIOR_SCALE) ** 2 - 0.5 * scale**2
+    shift = point.carve_out_shift / CARVE_OUT_SHIFT_PRIOR_SD
+    return -0.5 * (point.slope / SLOPE_PRIOR_SCALE) ** 2 - 0.5 * scale**2 - 0.5 * shift**2
 
 
 @dataclass(frozen=True)
@@ -327,10 +351,16 @@ def fit(
             "objective": "headline-weighted mean log-likelihood x distinct scored events "
             f"+ log prior (lambda half-normal, scale {SLOPE_PRIOR_SCALE}; alpha log-uniform"
             + (
-                f"; psi log-normal about 1, sd {CONCESSION_SCALE_PRIOR_SD:.4f})"
+                f"; psi log-normal about 1, sd {CONCESSION_SCALE_PRIOR_SD:.4f}"
                 if _PSI in _grid_axes(grid)
-                else ")"
-            ),
+                else ""
+            )
+            + (
+                f"; xi normal about 0, sd {CARVE_OUT_SHIFT_PRIOR_SD:g}"
+                if _XI in _grid_axes(grid)
+                else ""
+            )
+            + ")",
             "objective_by_point": objectives,
             "clusters": len({case.cluster for case in data}),
             "scored_events": sum(case.events for case in data),

@@ -84,13 +84,12 @@ def _span(span: Sequence[float] | None) -> str:
 
 
 def _parameters(fitted: Mapping[str, Any]) -> str:
-    """``lambda 2 and alpha 0.01``; v2f's ``lambda 1, alpha 0.01 and psi 2``."""
-    if "concession_scale" not in fitted:
-        return f"lambda {fitted['slope']:g} and alpha {fitted['backing_down']:g}"
-    return (
-        f"lambda {fitted['slope']:g}, alpha {fitted['backing_down']:g} "
-        f"and psi {fitted['concession_scale']:g}"
-    )
+    """``lambda 2 and alpha 0.01``; v2f's ``lambda 1, alpha 0.01 and psi 2``; v2g's with xi."""
+    named = [f"lambda {fitted['slope']:g}", f"alpha {fitted['backing_down']:g}"]
+    for key, name in (("concession_scale", "psi"), ("carve_out_shift", "xi")):
+        if key in fitted:
+            named.append(f"{name} {fitted[key]:g}")
+    return f"{', '.join(named[:-1])} and {named[-1]}"
 
 
 def fold_note(document: Mapping[str, Any]) -> str:
