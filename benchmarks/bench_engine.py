@@ -217,6 +217,7 @@ def main() -> None:
         "engine_v2c": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2e": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2f": 4 * BLOCK if quick else 64 * BLOCK,
+        "engine_v2g": 4 * BLOCK if quick else 64 * BLOCK,
         "bare": 4 * BLOCK if quick else 64 * BLOCK,
         "reference": 256 if quick else BLOCK,
         "mesa": 128 if quick else 512,
@@ -249,6 +250,8 @@ def main() -> None:
         "engine_v2e": engine_of("v2e"),
         # v2f: v2-hold's rules with the target's hazard scaled by its fitted factor ψ
         "engine_v2f": engine_of("v2f"),
+        # v2g: v2f with carve-outs, a three-way choice where a member has one
+        "engine_v2g": engine_of("v2g"),
         "bare": lambda: bare_numpy(setup, params, trust, horizon),
         "reference": lambda: reference_outcomes(
             scenario, runs=sizes["reference"], horizon=horizon, seed=0
@@ -305,6 +308,8 @@ def main() -> None:
         "engine_v2e_over_mesa": ("engine_v2e", "mesa"),
         "engine_v2f_over_engine_v2": ("engine_v2f", "engine_v2"),
         "engine_v2f_over_mesa": ("engine_v2f", "mesa"),
+        "engine_v2g_over_engine_v2f": ("engine_v2g", "engine_v2f"),
+        "engine_v2g_over_mesa": ("engine_v2g", "mesa"),
     }
     ratios: dict[str, dict[str, float]] = {}
     for key, (a, b) in pairs.items():

@@ -45,7 +45,7 @@ def prior_draws(seed: int = 20261201) -> list[FittedParameters]:
 PRIOR = "prior"
 """The population drawn from the priors (model v2); any other name is a calibrated version whose
 shipped fit is played (the posterior-predictive checks)."""
-POSTERIOR = ("v2", "v2b", "v2c", "v2e", "v2f")
+POSTERIOR = ("v2", "v2b", "v2c", "v2e", "v2f", "v2g")
 
 # Findings, kept as strict expected failures (docs/model-v2.md, "v2f's posterior-predictive
 # checks", 2026-12-02): v2f's factor ψ = 2 corrects the library's encoded hazards, which run below
@@ -61,14 +61,38 @@ V2F_RUSH = (
     "finding (2026-12-02): v2f's members' early/late easing ratio exceeds 1.5 times the anchor's "
     "(io 2.47 against 1.61, multilateral_no_io 4.30 against 2.53)"
 )
+# v2g (docs/model-v2.md, "v2g and its blind test, as measured", 2026-12-02, session 10): ψ = 3,
+# fitted on the 61, raises the concession above the band in every group, unilateral included; runs
+# that end sooner leave the leader less time to lift, below the band from 36 or 60 months; and
+# its λ = 2 with carve-outs lets members ease early more than the anchor's ratio allows.
+V2G_CONCESSION = (
+    "finding (2026-12-02): v2g's concession incidence is above the band in every group (io 0.51, "
+    "0.76, 0.85 at 12, 36, 60 months against TIES 0.23, 0.38, 0.47; unilateral 0.34, 0.57, 0.70)"
+)
+V2G_LIFTING = (
+    "finding (2026-12-02): v2g's leader lifts without a concession below the band once runs end "
+    "sooner (io 0.019 at 60 months, band from 0.026; multilateral_no_io 0.086 and 0.093 at 36 "
+    "and 60; unilateral 0.093 and 0.110 at 36 and 60)"
+)
+V2G_LIFTING_FAILS = {("io", 60), ("multilateral_no_io", 36), ("multilateral_no_io", 60)} | {
+    ("unilateral", 36),
+    ("unilateral", 60),
+}
+V2G_RUSH = (
+    "finding (2026-12-02): v2g's members' early/late easing ratio exceeds 1.5 times the anchor's "
+    "(io 3.01 against 1.61, multilateral_no_io 5.44 against 2.53)"
+)
 
 
-def _cases(groups: tuple[str, ...], failing: dict[str, str]) -> list[object]:
+def _cases(
+    groups: tuple[str, ...], failing: dict[str, str], everywhere: tuple[str, ...] = ()
+) -> list[object]:
     """Every (group, source), with the strict expected failures of ``failing`` (source: reason)
-    marked for the groups other than unilateral (where every version passes)."""
+    marked for the groups other than unilateral (where every version passes but those named in
+    ``everywhere``)."""
     return [
         pytest.param(group, source, marks=pytest.mark.xfail(strict=True, reason=failing[source]))
-        if source in failing and group != "unilateral"
+        if source in failing and (group != "unilateral" or source in everywhere)
         else (group, source)
         for group in groups
         for source in (PRIOR, *POSTERIOR)
@@ -102,7 +126,7 @@ def _band(group: str, cause: str, months: int) -> tuple[float, float, float]:
 
 @pytest.mark.parametrize(
     ("group", "source"),
-    _cases(GROUPS, {"v2f": V2F_CONCESSION}),
+    _cases(GROUPS, {"v2f": V2F_CONCESSION, "v2g": V2G_CONCESSION}, everywhere=("v2g",)),
 )
 @pytest.mark.parametrize("months", [12, 36, 60])
 def test_concession_incidence_is_within_the_ties_band(group: str, months: int, source: str) -> None:
@@ -114,9 +138,19 @@ def test_concession_incidence_is_within_the_ties_band(group: str, months: int, s
     assert low <= simulated <= high, (group, months, simulated, estimate)
 
 
-@pytest.mark.parametrize("source", [PRIOR, *POSTERIOR])
-@pytest.mark.parametrize("group", GROUPS)
-@pytest.mark.parametrize("months", [12, 36, 60])
+@pytest.mark.parametrize(
+    ("group", "months", "source"),
+    [
+        pytest.param(
+            group, months, source, marks=pytest.mark.xfail(strict=True, reason=V2G_LIFTING)
+        )
+        if source == "v2g" and (group, months) in V2G_LIFTING_FAILS
+        else (group, months, source)
+        for source in (PRIOR, *POSTERIOR)
+        for group in GROUPS
+        for months in (12, 36, 60)
+    ],
+)
 def test_the_leader_lifting_without_concession_is_within_the_ties_band(
     group: str, months: int, source: str
 ) -> None:
@@ -168,7 +202,7 @@ def test_members_do_not_rush_to_ease_in_the_first_months(group: str) -> None:
 
 @pytest.mark.parametrize(
     ("group", "source"),
-    _cases(("io", "multilateral_no_io"), {"v2f": V2F_RUSH}),
+    _cases(("io", "multilateral_no_io"), {"v2f": V2F_RUSH, "v2g": V2G_RUSH}),
 )
 def test_members_rush_no_more_than_the_large_n_anchor_allows(group: str, source: str) -> None:
     """Amendment 2: the early/late ratio at most 1.5 times the TIES anchor's own ratio."""
