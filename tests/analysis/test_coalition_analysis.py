@@ -177,3 +177,20 @@ def test_game_export_writes_a_gambit_file_that_solves_to_the_same_equilibria(
     missing = run_sanctionsim("game", "export", "atlantis", "-o", str(tmp_path / "x.nfg"))
     assert missing.returncode == 2
     assert not (tmp_path / "x.nfg").exists()
+
+
+def test_a_coalition_too_large_for_the_pareto_set_says_so_rather_than_running_for_hours() -> None:
+    """Egypt 1979: eighteen members, 2^18 profiles. The Pareto set would take hours to compare
+    pairwise, so it is reported as not computed (null); everything else is analysed."""
+    from sanctionsim.game.coalition import MAX_PARETO_MEMBERS
+
+    result = analyze(load_scenario("egypt-1979"))
+    assert len(result.members) > MAX_PARETO_MEMBERS
+    assert result.pareto_optimal is None
+    document = result.to_dict()
+    assert document["pareto_optimal"] is None
+    assert len(document["members"]) == len(result.members)
+    assert result.pure_equilibria  # the equilibria are still found (2^18 profiles, vectorised)
+    small = analyze(load_scenario("italy-1935"))
+    assert small.pareto_optimal is not None
+    assert len(small.members) <= MAX_PARETO_MEMBERS

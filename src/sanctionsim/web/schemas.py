@@ -199,7 +199,10 @@ class AnalysisOut(_Out):
     version: str
     actions: list[str]
     pure_equilibria: list[list[str]]
-    pareto_optimal: list[list[str]]
+    pareto_optimal: list[list[str]] | None = Field(
+        description="null when the coalition has more than 14 members (not computed: 2^n profiles "
+        "compared pairwise)"
+    )
     members: dict[str, MemberAnalysisOut]
     least_cost_package: PackageOut
 
