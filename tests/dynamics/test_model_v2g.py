@@ -22,7 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sanctionsim.coalition.parameters import carve_out, central_parameters, draw_parameters
+from sanctionsim.coalition.carve_outs import carve_out
+from sanctionsim.coalition.parameters import central_parameters, draw_parameters
 from sanctionsim.coalition.payoffs import carve_out_gain, easing_gain
 from sanctionsim.dynamics.calibration import (
     FittedParameters,

@@ -18,7 +18,9 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
+from sanctionsim.dynamics.calibration import load_calibration
 from sanctionsim.experiments.store import LOCK, MANIFEST
+from sanctionsim.versions import DEFAULT
 from support import run_sanctionsim as sanctionsim
 
 from .conftest import store_rows, write_spec
@@ -104,8 +106,8 @@ def test_an_empty_existing_folder_is_used(tmp_path: Path) -> None:
     result = _experiment(spec, folder)
     assert result.returncode == 0, result.stderr
     manifest = json.loads((folder / MANIFEST).read_text())
-    assert manifest["model_version"] == "v1"
-    assert manifest["calibration"] is None
+    assert manifest["model_version"] == DEFAULT  # a spec naming no model plays the default
+    assert manifest["calibration"]["calibration_sha256"] == load_calibration(model=DEFAULT).sha256
 
 
 # ------------------------------------------------------------------ item 3: verify every chunk

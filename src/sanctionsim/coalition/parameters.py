@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from sanctionsim.coalition.carve_outs import carve_out
 from sanctionsim.coalition.quantities import (
     ACTORS,
     DEMAND,
@@ -355,35 +356,6 @@ def _pressures(
         "carve_share": share,
         "carve_cost": saved,
     }
-
-
-def carve_out(removed: Array, saved: Array) -> tuple[Array, Array]:
-    """A member's carve-out in each run (docs/model-v2.md, "v2g", G1): ``(φ, c_m*)`` from each of
-    its easable measures' pressure removed d_m and own cost saved c_m, shape ``(runs, K)``.
-
-    m* maximises c_m/c_i − d_m/d_i over the measures with d_m > 0 (ties: the first); a run with
-    fewer than two such measures has none (φ = 0, c = 0).
-
-    >>> removed = np.array([[0.1, 0.02, 0.0], [0.1, 0.0, 0.0]])
-    >>> saved = np.array([[1.0, 1.0, 5.0], [1.0, 1.0, 0.0]])
-    >>> share, cost = carve_out(removed, saved)
-    >>> [round(float(x), 4) for x in share], cost.tolist()  # the second run has one measure
-    ([0.1667, 0.0], [1.0, 0.0])
-    """
-    total_removed = removed.sum(axis=1, keepdims=True)
-    total_saved = saved.sum(axis=1, keepdims=True)
-    live = removed > 0
-    cost_share = np.divide(saved, total_saved, out=np.zeros_like(saved), where=total_saved > 0)
-    pressure_share = np.divide(
-        removed, total_removed, out=np.zeros_like(removed), where=total_removed > 0
-    )
-    score = np.where(live, cost_share - pressure_share, -np.inf)
-    chosen = np.argmax(score, axis=1)
-    rows = np.arange(removed.shape[0])
-    available = live.sum(axis=1) >= 2
-    share: Array = np.where(available, pressure_share[rows, chosen], 0.0)
-    cost: Array = np.where(available, saved[rows, chosen], 0.0)
-    return share, cost
 
 
 def _target(scenario: Scenario, date: dt.date, draw: Draws) -> dict[str, Array]:

@@ -120,6 +120,7 @@ _MODEL_SOURCES = (
     "coalition/commitment.py",
     "coalition/payoffs.py",
     "coalition/parameters.py",
+    "coalition/carve_outs.py",
     "coalition/quantities.py",
 )
 
