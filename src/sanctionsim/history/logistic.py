@@ -100,13 +100,15 @@ def newton_logistic(
             return NewtonFit(beta, iteration, False)
         if not np.all(np.isfinite(step)):
             return NewtonFit(beta, iteration, False)
+        candidate = None  # the objective at beta + step, once the step is chosen
         for _ in range(_MAX_HALVINGS):
             candidate = _objective(beta + step, design, y, off, w, pen)
             if candidate >= current or np.max(np.abs(step)) <= tol:
                 break
             step = step / 2.0
+            candidate = None  # halved after it was evaluated: no longer beta + step's
         beta = beta + step
-        current = _objective(beta, design, y, off, w, pen)
+        current = _objective(beta, design, y, off, w, pen) if candidate is None else candidate
         if np.max(np.abs(step), initial=0.0) <= tol * max(
             1.0, float(np.max(np.abs(beta), initial=0.0))
         ):
