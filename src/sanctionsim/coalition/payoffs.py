@@ -76,7 +76,11 @@ def leakage(params: CoalitionParameters, pressure: Array) -> Array:
 
 def net_pressure(params: CoalitionParameters, holds: Array) -> Array:
     """Pressure the target feels: gross pressure less third-party leakage."""
-    gross = gross_pressure(params, holds)
+    return _net(params, gross_pressure(params, holds))
+
+
+def _net(params: CoalitionParameters, gross: Array) -> Array:
+    """The net pressure of a gross one, its leakage taken off."""
     result: Array = gross * (1.0 - leakage(params, gross))
     return result
 
@@ -124,6 +128,17 @@ def member_payoffs(
     return result
 
 
+def _rest_and_held(
+    params: CoalitionParameters, seen_holding: Array, member: int
+) -> tuple[Array, Array]:
+    """The gross pressure of everything but member ``member``'s measures (the others at
+    ``seen_holding``), and the gross pressure with the member holding: the common start of
+    :func:`easing_gain` and :func:`carve_out_gain`."""
+    others = seen_holding * params.held_pressure + (1.0 - seen_holding) * params.eased_pressure
+    rest = params.fixed_pressure + others.sum(axis=-1) - others[:, member]
+    return rest, rest + params.held_pressure[:, member]
+
+
 def easing_gain(
     params: CoalitionParameters,
     seen_holding: Array,
@@ -154,13 +169,11 @@ def easing_gain(
     True
     """
     i = member
-    others = seen_holding * params.held_pressure + (1.0 - seen_holding) * params.eased_pressure
-    rest = params.fixed_pressure + others.sum(axis=-1) - others[:, i]
-    gross_hold = rest + params.held_pressure[:, i]
-    gross_ease = rest + params.eased_pressure[:, i]
-    pressure_hold = gross_hold * (1.0 - leakage(params, gross_hold))
-    pressure_ease = gross_ease * (1.0 - leakage(params, gross_ease))
-    hazard_gap = concession_hazard(params, pressure_ease) - concession_hazard(params, pressure_hold)
+    rest, gross_hold = _rest_and_held(params, seen_holding, i)
+    pressure_ease = _net(params, rest + params.eased_pressure[:, i])
+    hazard_gap = concession_hazard(params, pressure_ease) - concession_hazard(
+        params, _net(params, gross_hold)
+    )
     premium = params.premium_base[:, i] + params.premium_slope[:, i] * pressure_ease
     earned = premium + deal_honoured * params.deal_value[:, i]
     if params.accounting == "v2":
@@ -200,15 +213,11 @@ def carve_out_gain(
     if params.carve_share is None or params.carve_cost is None:
         raise ValueError("carve-outs are model v2g's: the parameters carry none")
     i, share = member, params.carve_share[:, member]
-    others = seen_holding * params.held_pressure + (1.0 - seen_holding) * params.eased_pressure
-    rest = params.fixed_pressure + others.sum(axis=-1) - others[:, i]
-    gross_hold = rest + params.held_pressure[:, i]
+    _, gross_hold = _rest_and_held(params, seen_holding, i)
     removed = share * (params.held_pressure[:, i] - params.eased_pressure[:, i])
-    gross_carved = gross_hold - removed
-    pressure_hold = gross_hold * (1.0 - leakage(params, gross_hold))
-    pressure_carved = gross_carved * (1.0 - leakage(params, gross_carved))
+    pressure_carved = _net(params, gross_hold - removed)
     hazard_gap = concession_hazard(params, pressure_carved) - concession_hazard(
-        params, pressure_hold
+        params, _net(params, gross_hold)
     )
     premium = params.premium_base[:, i] + params.premium_slope[:, i] * pressure_carved
     earned = (premium + deal_honoured * params.deal_value[:, i]) * params.has_something_to_ease()[
