@@ -215,6 +215,13 @@ def choice_sentence(name: str, model: str, terms: Mapping[str, float | bool]) ->
     -2.50 U against holding, the one-off cost of backing down (1.20 U) included. It plays
     Deadlock: easing pays whatever the others do and no answer to it costs more than it gains,
     so only the cost of backing down and the leader's levers keep it in.
+    >>> carving = {**terms, "deadlock": False, "carve_out_share": 0.25,
+    ...            "carve_out_chance_per_epoch": 0.01, "gain_of_carve_out": -0.4}
+    >>> print(choice_sentence("Japan", "v2g", carving))  # doctest: +NORMALIZE_WHITESPACE
+    Japan (model v2g): eases with a chance of 0.40% when it reviews its measures; easing is worth
+    -2.50 U against holding, the one-off cost of backing down (1.20 U) included. Or it eases its
+    carve-out alone (25% of the pressure it can give up), with a chance of 1.00%; that is worth
+    -0.40 U, its share of the cost of backing down included.
     """
     text = (
         f"{name} (model {model}): eases with a chance of {float(terms['chance_per_epoch']):.2%} "
@@ -222,6 +229,14 @@ def choice_sentence(name: str, model: str, terms: Mapping[str, float | bool]) ->
         f"against holding, the one-off cost of backing down "
         f"({float(terms['backing_down_cost']):.2f} U) included."
     )
+    if float(terms.get("carve_out_share", 0.0)) > 0:  # model v2g's carve-out
+        text += (
+            f" Or it eases its carve-out alone ({float(terms['carve_out_share']):.0%} of the "
+            f"pressure it can give up), with a chance of "
+            f"{float(terms['carve_out_chance_per_epoch']):.2%}; that is worth "
+            f"{float(terms['gain_of_carve_out']):.2f} U, its share of the cost of backing down "
+            "included."
+        )
     if terms.get("deadlock"):
         text += (
             " It plays Deadlock: easing pays whatever the others do and no answer to it costs "

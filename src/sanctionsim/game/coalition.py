@@ -55,6 +55,8 @@ from sanctionsim.versions import kernel_of, model_version
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+    from sanctionsim.dynamics.rules import View
+    from sanctionsim.dynamics.rules_v2 import CarvingResponse
     from sanctionsim.scenario.schema import Scenario
 
 ACTIONS = tuple(action.label for action in Action)  # ("hold", "ease")
@@ -341,7 +343,7 @@ def v2_choice_terms(
     from sanctionsim.coalition.shadow import responders_loss
     from sanctionsim.dynamics.kernel_v2 import choice_terms
     from sanctionsim.dynamics.rules import RuleContext, View, coalition_rules
-    from sanctionsim.dynamics.rules_v2 import QuantalResponse
+    from sanctionsim.dynamics.rules_v2 import CarvingResponse, QuantalResponse
     from sanctionsim.dynamics.setup import prepare
 
     on_date = scenario.model_copy(update={"start": params.date})  # the episode's age then
@@ -384,7 +386,37 @@ def v2_choice_terms(
             "chance_per_epoch": float(chance[0]) if terms.easable[0] else 0.0,
             "deadlock": bool(alone[0] > 0 and after_all[0] > 0 and answered[0] <= alone[0]),
         }
+        if isinstance(rule, CarvingResponse):
+            result[params.member_ids[i]].update(
+                _carve_out_terms(rule, view, float(month.theta[0]), gain, bool(terms.easable[0]))
+            )
     return result
+
+
+def _carve_out_terms(
+    rule: CarvingResponse, view: View, theta: float, gain: NDArray[np.float64], easable: bool
+) -> dict[str, float | bool]:
+    """Model v2g's carve-out of one member at the analysis (docs/model-v2.md, "v2g", G1-G3):
+    the share φ_i of its easable pressure the carve-out brings, the cost it saves c_m*, its gain
+    ΔV^c_i − φ_i·A_i, and the three-way logit's chances per epoch. ``chance_per_epoch`` becomes
+    the chance of easing everything in that logit (v2f's binary one where there is no
+    carve-out, exactly)."""
+    from sanctionsim.dynamics.choice import carve_out_probabilities
+
+    terms = rule.terms
+    carve_gain = rule.carve_gain(view)
+    p_ease, p_carve = carve_out_probabilities(
+        theta, terms.slope, gain, carve_gain, terms.stake, terms.carve_shift, rule.share > 0
+    )
+    carve_cost = rule.params.carve_cost
+    assert carve_cost is not None  # a CarvingResponse is built only on carve-out parameters
+    return {
+        "carve_out_share": float(rule.share[0]),
+        "carve_out_saving": float(carve_cost[0, rule.member]),
+        "gain_of_carve_out": float(carve_gain[0]) if rule.share[0] > 0 else 0.0,
+        "chance_per_epoch": float(p_ease[0]) if easable else 0.0,
+        "carve_out_chance_per_epoch": float(p_carve[0]) if easable else 0.0,
+    }
 
 
 def _lever_offers(scenario: Scenario, params: CoalitionParameters) -> dict[str, list[float]]:
