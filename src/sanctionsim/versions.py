@@ -19,7 +19,8 @@ the classic strategies reading their reports by belief (docs/model-v2.md, "v2d")
 v2-hold with a persistent inclination per member, λ and α refitted (docs/model-v2.md, "v2e");
 ``v2f`` is v2-hold with a fitted factor ψ on the analysts' concession hazards, fitted with λ and
 α (docs/model-v2.md, "v2f"); ``v2g`` is v2f with carve-outs, a member easing one measure rather
-than all, their intercept's shift ξ fitted with ψ, λ and α (docs/model-v2.md, "v2g").
+than all, their intercept's shift ξ fitted with ψ, λ and α (docs/model-v2.md, "v2g"); ``v2h`` is
+v2f with a fitted lobby weight η on the premium in the member's choice (docs/model-v2.md, "v2h").
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -47,6 +48,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 >>> model_version("v2f").concession_scaled, model_version("v2-hold").concession_scaled
 (True, False)
 >>> model_version("v2g").carve_outs, model_version("v2f").carve_outs
+(True, False)
+>>> model_version("v2h").lobby_weighted, model_version("v2g").lobby_weighted
 (True, False)
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
@@ -82,6 +85,7 @@ ModelName = Literal[
     "v2e",
     "v2f",
     "v2g",
+    "v2h",
 ]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
@@ -120,6 +124,9 @@ class ModelVersion:
         carve_outs: whether a member may ease one measure, its carve-out, rather than all
             (docs/model-v2.md, "v2g"); ``calibrate`` then searches v2g's grid (ξ with ψ, λ and
             α), and a calibration of any other version must leave ξ at 0.
+        lobby_weighted: whether the member's choice weighs its premium with a fitted lobby
+            weight η (docs/model-v2.md, "v2h"); ``calibrate`` then searches v2h's grid (η with
+            ψ, λ and α), and a calibration of any other version must leave η at 0.
     """
 
     name: str
@@ -135,6 +142,7 @@ class ModelVersion:
     persistent_inclination: bool = False
     concession_scaled: bool = False
     carve_outs: bool = False
+    lobby_weighted: bool = False
 
     @property
     def calibrated(self) -> bool:
@@ -251,6 +259,15 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 holding=True,
                 concession_scaled=True,
                 carve_outs=True,
+            ),
+            ModelVersion(
+                "v2h",
+                "v2",
+                "calibration-v2h.json",
+                "v2f with a lobby weight on the premium in the choice (H1-H3, issue 11)",
+                holding=True,
+                concession_scaled=True,
+                lobby_weighted=True,
             ),
         )
     }

@@ -131,15 +131,16 @@ def test_v2f_plays_v2as_rules_with_the_holding_value_and_fits_its_own() -> None:
     )
     assert not version.persistent_inclination
     assert dict(coalition_rules("v2f")) == dict(coalition_rules("v2"))
-    # v2g (docs/model-v2.md, "v2g") is built on v2f and fits ψ too
-    assert [name for name, v in VERSIONS.items() if v.concession_scaled] == ["v2f", "v2g"]
+    # v2g and v2h (docs/model-v2.md, "v2g", "v2h") are built on v2f and fit ψ too
+    assert [name for name, v in VERSIONS.items() if v.concession_scaled] == ["v2f", "v2g", "v2h"]
 
 
 # -- F2: the grid and the prior --------------------------------------------------------------------
 def test_calibrate_searches_the_designs_grid_for_v2f_only() -> None:
     assert grid_of("v2f") is SCALED_GRID
-    others = (name for name, v in VERSIONS.items() if v.fits and name not in ("v2f", "v2g"))
-    assert all(grid_of(name) is GRID for name in others)  # v2g searches its own (ξ)
+    own = ("v2f", "v2g", "v2h")  # v2g and v2h search their own (ξ, η)
+    others = (name for name, v in VERSIONS.items() if v.fits and name not in own)
+    assert all(grid_of(name) is GRID for name in others)
     assert len(SCALED_GRID) == 48
     assert sorted({p.concession_scale for p in SCALED_GRID}) == [1.0, 1.5, 2.0, 3.0]
     assert sorted({p.slope for p in SCALED_GRID}) == [1.0, 2.0, 4.0]

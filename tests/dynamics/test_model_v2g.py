@@ -307,16 +307,20 @@ def test_analyze_with_model_v2g_gives_each_members_carve_out() -> None:
     fitted = load_calibration(model="v2g").fitted
     choice = sanctionsim.analyze("dprk-2014", model="v2g").to_dict()["v2_choice"]
     usa, japan = choice["USA"], choice["JPN"]  # the US holds several easable measures, Japan one
-    assert 0 < usa["carve_out_share"] < 1 and usa["carve_out_saving"] > 0
+    assert 0 < usa["carve_out_share"] < 1
+    assert usa["carve_out_saving"] > 0
     p_ease, p_carve = usa["chance_per_epoch"], usa["carve_out_chance_per_epoch"]
-    assert 0 < p_carve and p_ease + p_carve < 1
+    assert p_carve > 0
+    assert p_ease + p_carve < 1
     # the three-way logit: the log-odds of carving against easing everything is
     # ξ + λ·(ΔV^c − ΔV)/S (docs/model-v2.md, "v2g", G3)
-    odds = fitted.carve_out_shift + fitted.slope * (
-        usa["gain_of_carve_out"] - usa["gain_of_easing"]
-    ) / usa["monthly_stake"]
+    odds = (
+        fitted.carve_out_shift
+        + fitted.slope * (usa["gain_of_carve_out"] - usa["gain_of_easing"]) / usa["monthly_stake"]
+    )
     assert math.log(p_carve) - math.log(p_ease) == pytest.approx(odds, rel=1e-6)
-    assert japan["carve_out_share"] == 0 and japan["carve_out_chance_per_epoch"] == 0
+    assert japan["carve_out_share"] == 0
+    assert japan["carve_out_chance_per_epoch"] == 0
     assert japan["gain_of_carve_out"] == 0
     v2f = sanctionsim.analyze("dprk-2014", model="v2f").to_dict()["v2_choice"]
     assert "carve_out_share" not in v2f["USA"]

@@ -193,6 +193,19 @@ def easing_gain(
     return result
 
 
+def easing_premium(params: CoalitionParameters, seen_holding: Array, member: int) -> Array:
+    """g_i(P_e)·1[something to ease] per run: the premium member ``member`` would earn a month by
+    easing, the others at ``seen_holding``, at the net pressure with it eased: the premium
+    :func:`easing_gain` counts (model v2h's choice weighs it again by its lobby weight η,
+    docs/model-v2.md, "v2h", H1)."""
+    i = member
+    rest, _ = _rest_and_held(params, seen_holding, i)
+    pressure_ease = _net(params, rest + params.eased_pressure[:, i])
+    premium = params.premium_base[:, i] + params.premium_slope[:, i] * pressure_ease
+    result: Array = premium * params.has_something_to_ease()[:, i]
+    return result
+
+
 def carve_out_gain(
     params: CoalitionParameters, seen_holding: Array, deal_honoured: Array, member: int
 ) -> Array:

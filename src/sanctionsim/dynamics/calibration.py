@@ -45,7 +45,9 @@ class FittedParameters:
     (``backing_down``, >= 0) and ψ (``concession_scale``, > 0: the factor on the analysts'
     concession hazards, fitted by v2f and v2g and 1 for every other version; docs/model-v2.md,
     "v2f") and ξ (``carve_out_shift``, any finite number: the shift of a carve-out's intercept,
-    fitted by v2g only and 0 for every other version; docs/model-v2.md, "v2g", G3).
+    fitted by v2g only and 0 for every other version; docs/model-v2.md, "v2g", G3) and η
+    (``lobby_weight``, >= 0: the weight the member's choice puts on its premium beyond ΔV_i,
+    fitted by v2h only and 0 for every other version; docs/model-v2.md, "v2h", H1).
 
     >>> FittedParameters(2.0, 0.01, concession_scale=1.5).to_dict()
     {'slope': 2.0, 'backing_down': 0.01, 'concession_scale': 1.5}
@@ -57,9 +59,10 @@ class FittedParameters:
     backing_down: float
     concession_scale: float = 1.0
     carve_out_shift: float = 0.0
+    lobby_weight: float = 0.0
 
     def __post_init__(self) -> None:
-        for name in ("slope", "backing_down", "concession_scale"):
+        for name in ("slope", "backing_down", "concession_scale", "lobby_weight"):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
                 raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
@@ -71,13 +74,15 @@ class FittedParameters:
 
     def to_dict(self) -> dict[str, float]:
         """``{"slope": λ, "backing_down": α}``, with ``"concession_scale": ψ`` where ψ is not 1
-        and ``"carve_out_shift": ξ`` where ξ is not 0 (so the records of the versions that fit
-        neither read as they always have)."""
+        , ``"carve_out_shift": ξ`` where ξ is not 0 and ``"lobby_weight": η`` where η is not 0
+        (so the records of the versions that fit none of them read as they always have)."""
         result = {"slope": float(self.slope), "backing_down": float(self.backing_down)}
         if self.concession_scale != 1.0:
             result["concession_scale"] = float(self.concession_scale)
         if self.carve_out_shift != 0.0:
             result["carve_out_shift"] = float(self.carve_out_shift)
+        if self.lobby_weight != 0.0:
+            result["lobby_weight"] = float(self.lobby_weight)
         return result
 
 
@@ -132,12 +137,13 @@ class Calibration:
 
 
 def _choice(data: Any, where: str, name: str) -> FittedParameters:
-    required, optional = {"slope", "backing_down"}, {"concession_scale", "carve_out_shift"}
+    required = {"slope", "backing_down"}
+    optional = {"concession_scale", "carve_out_shift", "lobby_weight"}
     if not isinstance(data, dict) or not required <= set(data) <= required | optional:
         raise InputError.single(
             name,
-            f"{where} must have 'slope' and 'backing_down' (and may have 'concession_scale' and "
-            "'carve_out_shift')",
+            f"{where} must have 'slope' and 'backing_down' (and may have 'concession_scale', "
+            "'carve_out_shift' and 'lobby_weight')",
         )
     try:
         return FittedParameters(
@@ -145,6 +151,7 @@ def _choice(data: Any, where: str, name: str) -> FittedParameters:
             float(data["backing_down"]),
             float(data.get("concession_scale", 1.0)),
             float(data.get("carve_out_shift", 0.0)),
+            float(data.get("lobby_weight", 0.0)),
         )
     except (TypeError, ValueError) as error:
         raise InputError.single(name, f"{where}: {error}") from None
@@ -186,6 +193,12 @@ def parse_calibration(text: str, name: str) -> Calibration:
     ):
         raise InputError.single(
             name, f"model {data['model']} does not fit carve_out_shift: it must be 0 or absent"
+        )
+    if not VERSIONS[data["model"]].lobby_weighted and any(
+        p.lobby_weight != 0.0 for p in (fitted, *fold_parameters.values())
+    ):
+        raise InputError.single(
+            name, f"model {data['model']} does not fit lobby_weight: it must be 0 or absent"
         )
     return Calibration(
         fitted=fitted,

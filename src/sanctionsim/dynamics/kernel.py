@@ -246,7 +246,7 @@ class Kernel:
         passed_on = np.matmul(
             shares.transpose(0, 2, 1).astype(np.float32), direct.astype(np.float32)
         )
-        seen_easing = direct | (passed_on > 0)  # (R, observer, actor)
+        seen_easing: BoolArray = direct | (passed_on > 0)  # (R, observer, actor)
         seen_easing[:, self.eye] = eased
         return seen_easing
 

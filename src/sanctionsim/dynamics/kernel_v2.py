@@ -178,6 +178,7 @@ def choice_terms(
                 easable[:, i],
                 others,
                 clock.choice.carve_out_shift,
+                clock.choice.lobby_weight,
             )
         )
     return tuple(terms)

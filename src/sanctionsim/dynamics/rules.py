@@ -64,7 +64,8 @@ class ChoiceTerms:
     run; ``easable`` whether the member has anything to ease in each run; ``responders`` ``(N,)``
     the other members who follow an easing they see (those playing conditional cooperation:
     v2b's one step of reasoning, item 6); ``carve_shift`` ξ, the shift of a carve-out's
-    intercept (model v2g; 0 elsewhere, where no rule reads it).
+    intercept (model v2g; 0 elsewhere, where no rule reads it); ``lobby_weight`` η, the weight the
+    choice puts on the premium beyond ΔV_i (model v2h, H1; 0 elsewhere: nothing is added).
     """
 
     slope: float
@@ -73,6 +74,7 @@ class ChoiceTerms:
     easable: BoolArray
     responders: BoolArray
     carve_shift: float = 0.0
+    lobby_weight: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -413,6 +415,8 @@ RULE_SETS = MappingProxyType(
         "v2f": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
         # v2g: v2a's rules with the carve-out among the choices (G3)
         "v2g": _rule_set(CarvingResponse, CarvingFollower, StagedReciprocity),
+        # v2h plays v2a's rules; its lobby weight η is in the choice terms (H1)
+        "v2h": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
     }
 )
 """The members' rules of each version that has rules of its own."""

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from sanctionsim.coalition.payoffs import carve_out_gain, easing_gain
+from sanctionsim.coalition.payoffs import carve_out_gain, easing_gain, easing_premium
 from sanctionsim.coalition.shadow import MAX_DISCOUNT, responders_loss, shadow_value
 from sanctionsim.dynamics.choice import carve_out_probabilities, easing_probability
 from sanctionsim.dynamics.rules import (
@@ -96,10 +96,15 @@ class QuantalResponse(Rule):
         return result
 
     def gain(self, view: View) -> FloatArray:
-        """ΔV: u_i(ease) − u_i(hold) this month, the others as reckoned, minus A_i."""
+        """ΔV: u_i(ease) − u_i(hold) this month, the others as reckoned, minus A_i; model v2h adds
+        η·g_i(P_e), the premium weighed again by the lobby weight (docs/model-v2.md, "v2h", H1)."""
         q_target = self.honoured(view.belief)
-        gain = easing_gain(self.params, self.holding(view), q_target, self.member)
+        holding = self.holding(view)
+        gain = easing_gain(self.params, holding, q_target, self.member)
         result: FloatArray = gain - self.terms.backing_down
+        if self.terms.lobby_weight:  # v2h only: every other version adds nothing, bit for bit
+            premium = easing_premium(self.params, holding, self.member)
+            result = result + self.terms.lobby_weight * premium
         return result
 
     def probability(self, theta: float | FloatArray, gain: FloatArray) -> FloatArray:

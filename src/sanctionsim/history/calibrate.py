@@ -2,7 +2,8 @@
 
 The search is the design note's, fixed before any v2 score: a grid
 :data:`SLOPES` × :data:`BACKING_DOWN` (λ × α; for v2f, :data:`SCALED_GRID`, ψ × λ × α, and for
-v2g, :data:`CARVED_GRID`, ξ × ψ × λ × α, each fixed in its design note), every case forecast
+v2g, :data:`CARVED_GRID`, ξ × ψ × λ × α, and for v2h, :data:`LOBBIED_GRID`, η × ψ × λ × α,
+each fixed in its design note), every case forecast
 once at every grid point with :data:`SEARCH_RUNS` runs (:func:`case_grid`, one task per case,
 so a case's set-up and the target's clock are read once), then reused across folds. For each
 cluster, the point that maximises the objective on the *other* clusters is its fold's
@@ -18,7 +19,7 @@ number of distinct scored events (case, event) so that the likelihood counts eac
 not once per horizon (the four horizons read one event's month: an interval-censored
 likelihood), plus the log priors: λ half-normal with scale :data:`SLOPE_PRIOR_SCALE`, α
 log-uniform on [0.001, 0.1] (flat on the grid's log scale, so its log prior is a constant); ψ
-log-normal about 1 (v2f) and ξ normal about 0 (v2g).
+log-normal about 1 (v2f), ξ normal about 0 (v2g) and η half-normal (v2h).
 
 Every case's grid is written to a work folder as it completes (``<case>.json``, atomically);
 a calibration run after a kill reuses every part whose inputs (content hash, grid, runs, seed,
@@ -82,23 +83,38 @@ CARVED_GRID: tuple[FittedParameters, ...] = tuple(
 )
 
 
+# v2h's grid (docs/model-v2.md, "v2h", H3): η × ψ × λ × α, ψ, λ and α on v2g's narrowed
+# ranges; η's prior is half-normal with scale 5, its mode at 0 (the premium counted once).
+LOBBY_WEIGHTS = (0.0, 2.0, 5.0, 10.0)
+LOBBY_WEIGHT_PRIOR_SCALE = 5.0
+LOBBIED_GRID: tuple[FittedParameters, ...] = tuple(
+    FittedParameters(slope, alpha, scale, lobby_weight=weight)
+    for weight in LOBBY_WEIGHTS
+    for scale in (1.5, 2.0, 3.0)
+    for slope in (1.0, 2.0)
+    for alpha in (0.005, 0.01)
+)
+
+
 def grid_of(model: str) -> tuple[FittedParameters, ...]:
-    """The grid ``calibrate`` searches for ``model``: v2g's (with ξ and ψ), v2f's (with ψ) or
-    every other version's."""
+    """The grid ``calibrate`` searches for ``model``: v2h's (with η and ψ), v2g's (with ξ and
+    ψ), v2f's (with ψ) or every other version's."""
     version = model_version(model)
+    if version.lobby_weighted:
+        return LOBBIED_GRID
     if version.carve_outs:
         return CARVED_GRID
     return SCALED_GRID if version.concession_scaled else GRID
 
 
-_PSI, _XI = "concession_scale", "carve_out_shift"
-_AXES = (_XI, _PSI, "slope", "backing_down")
-_HELD = {_PSI: 1.0, _XI: 0.0}  # the value of a parameter a version does not fit
+_PSI, _XI, _ETA = "concession_scale", "carve_out_shift", "lobby_weight"
+_AXES = (_ETA, _XI, _PSI, "slope", "backing_down")
+_HELD = {_PSI: 1.0, _XI: 0.0, _ETA: 0.0}  # the value of a parameter a version does not fit
 
 
 def _grid_axes(grid: Sequence[FittedParameters]) -> dict[str, list[float]]:
-    """Each parameter's values on ``grid``, ascending; ψ's and ξ's only where the grid searches
-    them."""
+    """Each parameter's values on ``grid``, ascending; ψ's, ξ's and η's only where the grid
+    searches them."""
     axes = {name: sorted({getattr(p, name) for p in grid}) for name in _AXES}
     for name, held in _HELD.items():
         if axes[name] == [held]:  # held: not a parameter of this grid
@@ -136,12 +152,19 @@ def model_code_hash() -> str:
 
 
 def log_prior(point: FittedParameters) -> float:
-    """log p(λ) + log p(α) + log p(ψ) + log p(ξ) up to a constant: half-normal λ, log-uniform α
-    (flat on the grid), log-normal ψ about 1 and normal ξ about 0 (each 0 at the value a version
-    that does not fit it holds, so those versions are as before)."""
+    """log p(λ) + log p(α) + log p(ψ) + log p(ξ) + log p(η) up to a constant: half-normal λ,
+    log-uniform α (flat on the grid), log-normal ψ about 1, normal ξ about 0 and half-normal η
+    (each 0 at the value a version that does not fit it holds, so those versions are as
+    before)."""
     scale = math.log(point.concession_scale) / CONCESSION_SCALE_PRIOR_SD
     shift = point.carve_out_shift / CARVE_OUT_SHIFT_PRIOR_SD
-    return -0.5 * (point.slope / SLOPE_PRIOR_SCALE) ** 2 - 0.5 * scale**2 - 0.5 * shift**2
+    weight = point.lobby_weight / LOBBY_WEIGHT_PRIOR_SCALE
+    return (
+        -0.5 * (point.slope / SLOPE_PRIOR_SCALE) ** 2
+        - 0.5 * scale**2
+        - 0.5 * shift**2
+        - 0.5 * weight**2
+    )
 
 
 @dataclass(frozen=True)
@@ -359,6 +382,11 @@ def fit(
             + (
                 f"; xi normal about 0, sd {CARVE_OUT_SHIFT_PRIOR_SD:g}"
                 if _XI in _grid_axes(grid)
+                else ""
+            )
+            + (
+                f"; eta half-normal, scale {LOBBY_WEIGHT_PRIOR_SCALE:g}"
+                if _ETA in _grid_axes(grid)
                 else ""
             )
             + ")",

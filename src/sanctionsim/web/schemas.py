@@ -245,10 +245,14 @@ class FoldSetOut(_Out):
     slope: float = Field(description="lambda, the logit choice's slope")
     backing_down: float = Field(description="alpha, the scale of the cost of backing down")
     concession_scale: float | None = Field(
-        default=None, description="psi, the factor on the analysts' concession hazards (v2f, v2g)"
+        default=None,
+        description="psi, the factor on the analysts' concession hazards (v2f, v2g, v2h)",
     )
     carve_out_shift: float | None = Field(
         default=None, description="xi, the shift of a carve-out's intercept (v2g)"
+    )
+    lobby_weight: float | None = Field(
+        default=None, description="eta, the lobby weight on the premium in the choice (v2h)"
     )
     folds: int = Field(description="the calibration's folds that chose this parameter set")
 

@@ -1,0 +1,108 @@
+"""Model v2's choice terms of each member at the analysis (``analyze --model v2...``): what the
+stage game cannot say of a v2 member, its cost of backing down, its stake, the value of easing as
+its version weighs it and its chance of easing at a decision epoch (docs/model-v2.md, items 3, 4
+and 6), and model v2g's carve-out (docs/model-v2.md, "v2g")."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from sanctionsim.coalition.parameters import CoalitionParameters
+    from sanctionsim.dynamics.rules import View
+    from sanctionsim.dynamics.rules_v2 import CarvingResponse
+    from sanctionsim.scenario.schema import Scenario
+
+
+def v2_choice_terms(
+    scenario: Scenario, params: CoalitionParameters, model: str = "v2"
+) -> dict[str, dict[str, float | bool]]:
+    """Per member, at central values and the version's shipped calibration, everyone holding:
+    the one-off cost of backing down A_i, its institutional commitment γ_i, its monthly stake
+    S_i, the value of easing ΔV_i as the version's ``best_response`` weighs it (v2: one month's
+    gain; v2-shadow and v2b: the shadow of the future; A_i deducted), its chance of easing at
+    one decision epoch p = Λ(θ_1 + λ·ΔV_i/S_i), and whether it plays Deadlock (easing pays
+    whatever the others do and no answer to it costs more than it gains: only A_i and the
+    leader's levers keep it in) (docs/model-v2.md, items 3, 4 and 6)."""
+    from sanctionsim.coalition.payoffs import concession_hazard, easing_gain, net_pressure
+    from sanctionsim.coalition.shadow import responders_loss
+    from sanctionsim.dynamics.kernel_v2 import choice_terms
+    from sanctionsim.dynamics.rules import RuleContext, View, coalition_rules
+    from sanctionsim.dynamics.rules_v2 import CarvingResponse, QuantalResponse
+    from sanctionsim.dynamics.setup import prepare
+
+    on_date = scenario.model_copy(update={"start": params.date})  # the episode's age then
+    setup = prepare(on_date, model)
+    clock = setup.clock
+    assert clock is not None
+    month = clock.months(1)
+    everyone = np.ones((1, params.members))
+    nobody = np.zeros((1, params.members))
+    hazard = concession_hazard(params, net_pressure(params, everyone))
+    end = month.concession(hazard, 1) + month.other_end[0]
+    followers = [name == "conditional_cooperation" for name in setup.strategies]
+    weighing = coalition_rules(model)["best_response"]
+    q = params.deal_honoured()
+    result: dict[str, dict[str, float | bool]] = {}
+    for i, terms in enumerate(choice_terms(params, clock, followers)):
+        context = RuleContext(1, i, params, np.full((1, params.members), 0.5), None, None, terms)
+        view = View(
+            member=i,
+            own_held=np.ones(1, dtype=np.bool_),
+            seen_holding=everyone.astype(np.bool_),
+            payoff=np.zeros(1),
+            belief=params.reliable_prior,
+            delivered=np.zeros(1, dtype=np.bool_),
+            reneged=np.zeros(1, dtype=np.bool_),
+            end_hazard=end,
+        )
+        rule = weighing.build(context)
+        assert isinstance(rule, QuantalResponse)  # the v2 family's best_response
+        gain = rule.gain(view)
+        chance = rule.probability(float(month.theta[0]), gain)
+        alone = easing_gain(params, everyone, q, i, expected_penalty=False)
+        after_all = easing_gain(params, nobody, q, i, expected_penalty=False)
+        answered = params.penalty[:, i] + responders_loss(params, everyone, i, terms.responders)
+        result[params.member_ids[i]] = {
+            "backing_down_cost": float(terms.backing_down[0]),
+            "commitment": float(clock.commitment[i]),
+            "monthly_stake": float(terms.stake[0]),
+            "gain_of_easing": float(gain[0]),
+            "chance_per_epoch": float(chance[0]) if terms.easable[0] else 0.0,
+            "deadlock": bool(alone[0] > 0 and after_all[0] > 0 and answered[0] <= alone[0]),
+        }
+        if isinstance(rule, CarvingResponse):
+            result[params.member_ids[i]].update(
+                _carve_out_terms(rule, view, float(month.theta[0]), gain, bool(terms.easable[0]))
+            )
+    return result
+
+
+def _carve_out_terms(
+    rule: CarvingResponse, view: View, theta: float, gain: NDArray[np.float64], easable: bool
+) -> dict[str, float | bool]:
+    """Model v2g's carve-out of one member at the analysis (docs/model-v2.md, "v2g", G1-G3):
+    the share φ_i of its easable pressure the carve-out brings, the cost it saves c_m*, its gain
+    ΔV^c_i − φ_i·A_i, and the three-way logit's chances per epoch. ``chance_per_epoch`` becomes
+    the chance of easing everything in that logit (v2f's binary one where there is no
+    carve-out, exactly)."""
+    from sanctionsim.dynamics.choice import carve_out_probabilities
+
+    terms = rule.terms
+    carve_gain = rule.carve_gain(view)
+    p_ease, p_carve = carve_out_probabilities(
+        theta, terms.slope, gain, carve_gain, terms.stake, terms.carve_shift, rule.share > 0
+    )
+    carve_cost = rule.params.carve_cost
+    assert carve_cost is not None  # a CarvingResponse is built only on carve-out parameters
+    return {
+        "carve_out_share": float(rule.share[0]),
+        "carve_out_saving": float(carve_cost[0, rule.member]),
+        "gain_of_carve_out": float(carve_gain[0]) if rule.share[0] > 0 else 0.0,
+        "chance_per_epoch": float(p_ease[0]) if easable else 0.0,
+        "carve_out_chance_per_epoch": float(p_carve[0]) if easable else 0.0,
+    }
