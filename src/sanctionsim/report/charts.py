@@ -32,8 +32,15 @@ BASIS_COLOURS = {"unsc": "#1f4e9a", "regional": "#2a9d8f", "unilateral": "#e07b0
 
 
 def basis_colour(legal_basis: str) -> str:
-    """The colour of a legal basis (all UN resolutions share one colour)."""
-    return BASIS_COLOURS[legal_basis.split(":")[0]]
+    """The colour of a legal basis (all UN resolutions share one colour); the language's other
+    bases (an IFI's, a pledge, a private sender's) are drawn with the unilateral ones, as
+    :func:`basis_group` names them.
+
+    >>> basis_colour("pledge:paris-cg") == basis_colour("unilateral") != basis_colour("unsc:1718")
+    True
+    """
+    prefix = legal_basis.split(":")[0]
+    return BASIS_COLOURS.get(prefix, BASIS_COLOURS["unilateral"])
 
 
 def basis_group(legal_basis: str) -> str:
