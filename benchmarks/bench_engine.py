@@ -218,6 +218,7 @@ def main() -> None:
         "engine_v2e": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2f": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2g": 4 * BLOCK if quick else 64 * BLOCK,
+        "engine_v2h": 4 * BLOCK if quick else 64 * BLOCK,
         "bare": 4 * BLOCK if quick else 64 * BLOCK,
         "reference": 256 if quick else BLOCK,
         "mesa": 128 if quick else 512,
@@ -252,6 +253,8 @@ def main() -> None:
         "engine_v2f": engine_of("v2f"),
         # v2g: v2f with carve-outs, a three-way choice where a member has one
         "engine_v2g": engine_of("v2g"),
+        # v2h: v2f with the lobby weight on the premium in the choice (one more premium a month)
+        "engine_v2h": engine_of("v2h"),
         "bare": lambda: bare_numpy(setup, params, trust, horizon),
         "reference": lambda: reference_outcomes(
             scenario, runs=sizes["reference"], horizon=horizon, seed=0
@@ -310,6 +313,8 @@ def main() -> None:
         "engine_v2f_over_mesa": ("engine_v2f", "mesa"),
         "engine_v2g_over_engine_v2f": ("engine_v2g", "engine_v2f"),
         "engine_v2g_over_mesa": ("engine_v2g", "mesa"),
+        "engine_v2h_over_engine_v2f": ("engine_v2h", "engine_v2f"),
+        "engine_v2h_over_mesa": ("engine_v2h", "mesa"),
     }
     ratios: dict[str, dict[str, float]] = {}
     for key, (a, b) in pairs.items():
