@@ -1,7 +1,8 @@
 """The as-of view of a file whose later facts are all dropped serialises as the file without them.
 
 An encoder's record commit may add facts dated after `start` (a third party's later support or
-change of stance, a later provocation); the blind-encoding test compares what the forecast reads
+change of stance, a later provocation, a later leader of the target, a later change of the
+demand); the blind-encoding test compares what the forecast reads
 of the two commits through `scenario.views.as_of`. A version-2 list the view empties must then
 read as never set (files that do not set a version-2 field serialise without it), or the
 comparison counts an empty list as a change (reported by the encoders of session 9).
@@ -74,3 +75,36 @@ def test_support_begun_by_the_date_is_kept_and_set() -> None:
     gulf = next(p for p in dumped["third_parties"] if p["actor"] == "GULF")
     assert [s["since"] for s in gulf["support"]] == ["2013-07-09"]
     assert [c["date"] for c in gulf["changes"]] == ["2013-08-01"]
+
+
+LEADERS_END = (
+    "change: coup, sources: [chinadaily-2013-07-04, sanews-2013-07-05, naharnet-2013-07-03], "
+    'note: "named on 3 July, sworn in on 4 July (sanews-2013-07-05); power rests with the army '
+    'command"}\n'
+)
+LATER_LEADER = """    - {name: Abdel Fattah al-Sisi, since: 2014-06-08, change: election, \
+sources: [chinadaily-2013-07-04]}
+"""
+DEMAND_END = "  sources: [au-psc-384, afp-2013-07-05, thehill-2013-07-03, moheet-2013-07-04]\n"
+LATER_DEMAND = """  changes:
+    - {date: 2014-06-17, description: a later demand, sources: [au-psc-384]}
+"""
+
+
+def test_a_later_leader_and_a_later_demand_change_leave_the_view_as_the_file_without_them() -> None:
+    assert TEXT.count(LEADERS_END) == 1  # the end of the last leader's entry
+    assert TEXT.count(DEMAND_END) == 1
+    later = TEXT.replace(LEADERS_END, LEADERS_END + LATER_LEADER, 1)
+    later = later.replace(DEMAND_END, LATER_DEMAND + DEMAND_END, 1)
+    scenario = load_text(later, "later.yaml")
+    original = load_text(TEXT, "x")
+    assert len(scenario.target.leaders) == len(original.target.leaders) + 1  # read
+    assert len(scenario.demand.changes) == 1
+    assert view_dump(later) == view_dump(TEXT)
+    view = as_of(scenario, scenario.start)
+    assert all(entry.since <= scenario.start for entry in view.target.leaders)
+    assert view.demand.changes == []
+    # on a later date both are kept: the view drops only what is not yet known
+    kept = as_of(scenario, scenario.start.replace(year=2015))
+    assert kept.target.leaders[-1].name == "Abdel Fattah al-Sisi"
+    assert [c.description for c in kept.demand.changes] == ["a later demand"]

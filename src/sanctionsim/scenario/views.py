@@ -182,9 +182,11 @@ def as_of(scenario: Scenario, date: dt.date) -> Scenario:
     available later, trust changes after it, track-record outcomes not known by it (undated or
     dated on or after ``date``) and later timeline events; third parties' changes of stance
     dated after it, support begun after it (and an end dated after it: not yet known), blocs
-    formed after it (and a dissolution dated after it); the target's provocations dated after
-    it. A record with nothing dated after ``date`` is kept as it is, and a version-2 list the
-    view empties reads as never set (:func:`_copied`).
+    formed after it (and a dissolution dated after it); the target's provocations and leaders
+    (by ``since``) dated after it, and the demand's changes dated after it (an encoder's record
+    commit could not add these without changing what the forecast reads: the encoders of the
+    fifth batch, session 11). A record with nothing dated after ``date`` is kept as it is, and a
+    version-2 list the view empties reads as never set (:func:`_copied`).
     """
     measures = []
     for m in scenario.measures:
@@ -219,6 +221,12 @@ def as_of(scenario: Scenario, date: dt.date) -> Scenario:
     provocations = [p for p in scenario.target.provocations if p.date <= date]
     if _changed(provocations, scenario.target.provocations):
         target["provocations"] = provocations
+    leaders = [entry for entry in scenario.target.leaders if entry.since <= date]
+    if _changed(leaders, scenario.target.leaders):
+        target["leaders"] = leaders
+    demand_changes = [c for c in scenario.demand.changes if c.date <= date]
+    if _changed(demand_changes, scenario.demand.changes):
+        later["demand"] = _copied(scenario.demand, {"changes": demand_changes})
     return _copied(
         scenario,
         {
