@@ -136,6 +136,15 @@ class Calibration:
         return {"calibration": self.source, "calibration_sha256": self.sha256}
 
 
+_FITTED_BY = {
+    "concession_scale": ("concession_scaled", 1.0),
+    "carve_out_shift": ("carve_outs", 0.0),
+    "lobby_weight": ("lobby_weighted", 0.0),
+}
+"""The parameters only some versions fit: the :class:`~sanctionsim.versions.ModelVersion` flag
+of those that do, and the value every other version's calibration must hold (or leave out)."""
+
+
 def _choice(data: Any, where: str, name: str) -> FittedParameters:
     required = {"slope", "backing_down"}
     optional = {"concession_scale", "carve_out_shift", "lobby_weight"}
@@ -182,24 +191,15 @@ def parse_calibration(text: str, name: str) -> Calibration:
         raise InputError.single(name, "folds and cases must be mappings")
     fitted = _choice(data.get("fitted"), "fitted", name)
     fold_parameters = {str(k): _choice(v, f"folds.{k}", name) for k, v in folds.items()}
-    if not VERSIONS[data["model"]].concession_scaled and any(
-        p.concession_scale != 1.0 for p in (fitted, *fold_parameters.values())
-    ):
-        raise InputError.single(
-            name, f"model {data['model']} does not fit concession_scale: it must be 1 or absent"
-        )
-    if not VERSIONS[data["model"]].carve_outs and any(
-        p.carve_out_shift != 0.0 for p in (fitted, *fold_parameters.values())
-    ):
-        raise InputError.single(
-            name, f"model {data['model']} does not fit carve_out_shift: it must be 0 or absent"
-        )
-    if not VERSIONS[data["model"]].lobby_weighted and any(
-        p.lobby_weight != 0.0 for p in (fitted, *fold_parameters.values())
-    ):
-        raise InputError.single(
-            name, f"model {data['model']} does not fit lobby_weight: it must be 0 or absent"
-        )
+    version = VERSIONS[data["model"]]
+    for parameter, (fits, held) in _FITTED_BY.items():
+        if not getattr(version, fits) and any(
+            getattr(p, parameter) != held for p in (fitted, *fold_parameters.values())
+        ):
+            raise InputError.single(
+                name,
+                f"model {data['model']} does not fit {parameter}: it must be {held:g} or absent",
+            )
     return Calibration(
         fitted=fitted,
         folds=fold_parameters,
