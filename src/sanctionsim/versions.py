@@ -20,7 +20,9 @@ v2-hold with a persistent inclination per member, λ and α refitted (docs/model
 ``v2f`` is v2-hold with a fitted factor ψ on the analysts' concession hazards, fitted with λ and
 α (docs/model-v2.md, "v2f"); ``v2g`` is v2f with carve-outs, a member easing one measure rather
 than all, their intercept's shift ξ fitted with ψ, λ and α (docs/model-v2.md, "v2g"); ``v2h`` is
-v2f with a fitted lobby weight η on the premium in the member's choice (docs/model-v2.md, "v2h").
+v2f with a fitted lobby weight η on the premium in the member's choice (docs/model-v2.md, "v2h");
+``v2i`` is v2f with the member's premium relative to its case's peers shifting its easing odds by
+a fitted weight μ (docs/model-v2.md, "v2i").
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -50,6 +52,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 >>> model_version("v2g").carve_outs, model_version("v2f").carve_outs
 (True, False)
 >>> model_version("v2h").lobby_weighted, model_version("v2g").lobby_weighted
+(True, False)
+>>> model_version("v2i").temptation_ranked, model_version("v2h").temptation_ranked
 (True, False)
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
@@ -86,6 +90,7 @@ ModelName = Literal[
     "v2f",
     "v2g",
     "v2h",
+    "v2i",
 ]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
@@ -127,6 +132,9 @@ class ModelVersion:
         lobby_weighted: whether the member's choice weighs its premium with a fitted lobby
             weight η (docs/model-v2.md, "v2h"); ``calibrate`` then searches v2h's grid (η with
             ψ, λ and α), and a calibration of any other version must leave η at 0.
+        temptation_ranked: whether the member's premium relative to its case's peers shifts
+            its easing odds by a fitted weight μ (docs/model-v2.md, "v2i"); ``calibrate`` then
+            searches v2i's grid (μ with ψ, λ and α), and any other version must leave μ at 0.
     """
 
     name: str
@@ -143,6 +151,7 @@ class ModelVersion:
     concession_scaled: bool = False
     carve_outs: bool = False
     lobby_weighted: bool = False
+    temptation_ranked: bool = False
 
     @property
     def calibrated(self) -> bool:
@@ -268,6 +277,16 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 holding=True,
                 concession_scaled=True,
                 lobby_weighted=True,
+            ),
+            ModelVersion(
+                "v2i",
+                "v2",
+                "calibration-v2i.json",
+                "v2f with the premium relative to the case's peers in the easing odds (I1-I3, "
+                "issue 11)",
+                holding=True,
+                concession_scaled=True,
+                temptation_ranked=True,
             ),
         )
     }

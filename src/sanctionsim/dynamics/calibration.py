@@ -39,6 +39,9 @@ from sanctionsim.versions import VERSIONS, model_version
 CALIBRATION_FORMAT = 1
 
 
+_NON_NEGATIVE = ("slope", "backing_down", "concession_scale", "lobby_weight", "temptation_weight")
+
+
 @dataclass(frozen=True)
 class FittedParameters:
     """The fitted parameters of the v2 family: λ (``slope``, dimensionless, >= 0), α
@@ -47,7 +50,10 @@ class FittedParameters:
     "v2f") and ξ (``carve_out_shift``, any finite number: the shift of a carve-out's intercept,
     fitted by v2g only and 0 for every other version; docs/model-v2.md, "v2g", G3) and η
     (``lobby_weight``, >= 0: the weight the member's choice puts on its premium beyond ΔV_i,
-    fitted by v2h only and 0 for every other version; docs/model-v2.md, "v2h", H1).
+    fitted by v2h only and 0 for every other version; docs/model-v2.md, "v2h", H1) and μ
+    (``temptation_weight``, >= 0: the weight of the member's premium relative to its case's
+    peers in its easing odds, fitted by v2i only and 0 for every other version;
+    docs/model-v2.md, "v2i", I1).
 
     >>> FittedParameters(2.0, 0.01, concession_scale=1.5).to_dict()
     {'slope': 2.0, 'backing_down': 0.01, 'concession_scale': 1.5}
@@ -60,9 +66,10 @@ class FittedParameters:
     concession_scale: float = 1.0
     carve_out_shift: float = 0.0
     lobby_weight: float = 0.0
+    temptation_weight: float = 0.0
 
     def __post_init__(self) -> None:
-        for name in ("slope", "backing_down", "concession_scale", "lobby_weight"):
+        for name in _NON_NEGATIVE:
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
                 raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
@@ -74,15 +81,13 @@ class FittedParameters:
 
     def to_dict(self) -> dict[str, float]:
         """``{"slope": λ, "backing_down": α}``, with ``"concession_scale": ψ`` where ψ is not 1
-        , ``"carve_out_shift": ξ`` where ξ is not 0 and ``"lobby_weight": η`` where η is not 0
+        and each parameter only some versions fit (ξ, η, μ) where it is not what the others hold
         (so the records of the versions that fit none of them read as they always have)."""
         result = {"slope": float(self.slope), "backing_down": float(self.backing_down)}
-        if self.concession_scale != 1.0:
-            result["concession_scale"] = float(self.concession_scale)
-        if self.carve_out_shift != 0.0:
-            result["carve_out_shift"] = float(self.carve_out_shift)
-        if self.lobby_weight != 0.0:
-            result["lobby_weight"] = float(self.lobby_weight)
+        for parameter, (_, held) in _FITTED_BY.items():
+            value = getattr(self, parameter)
+            if value != held:
+                result[parameter] = float(value)
         return result
 
 
@@ -140,6 +145,7 @@ _FITTED_BY = {
     "concession_scale": ("concession_scaled", 1.0),
     "carve_out_shift": ("carve_outs", 0.0),
     "lobby_weight": ("lobby_weighted", 0.0),
+    "temptation_weight": ("temptation_ranked", 0.0),
 }
 """The parameters only some versions fit: the :class:`~sanctionsim.versions.ModelVersion` flag
 of those that do, and the value every other version's calibration must hold (or leave out)."""
@@ -147,20 +153,17 @@ of those that do, and the value every other version's calibration must hold (or 
 
 def _choice(data: Any, where: str, name: str) -> FittedParameters:
     required = {"slope", "backing_down"}
-    optional = {"concession_scale", "carve_out_shift", "lobby_weight"}
-    if not isinstance(data, dict) or not required <= set(data) <= required | optional:
+    if not isinstance(data, dict) or not required <= set(data) <= required | set(_FITTED_BY):
         raise InputError.single(
             name,
             f"{where} must have 'slope' and 'backing_down' (and may have 'concession_scale', "
-            "'carve_out_shift' and 'lobby_weight')",
+            "'carve_out_shift', 'lobby_weight' and 'temptation_weight')",
         )
     try:
         return FittedParameters(
             float(data["slope"]),
             float(data["backing_down"]),
-            float(data.get("concession_scale", 1.0)),
-            float(data.get("carve_out_shift", 0.0)),
-            float(data.get("lobby_weight", 0.0)),
+            **{k: float(data.get(k, held)) for k, (_, held) in _FITTED_BY.items()},
         )
     except (TypeError, ValueError) as error:
         raise InputError.single(name, f"{where}: {error}") from None

@@ -171,6 +171,45 @@ def easing_probability(
     return logistic(np.asarray(theta) + slope * ratio)
 
 
+TEMPTATION_FLOOR = 0.01
+"""ε of model v2i (docs/model-v2.md, I1), as a share of the premiums' arithmetic mean: a member
+with no premium gets a large negative shift, not −∞."""
+
+
+def relative_temptation(
+    premium: FloatArray, easable: npt.NDArray[np.bool_], weight: float
+) -> FloatArray:
+    """τ_i = μ·log((g_i + ε)/ḡ), model v2i's shift of each member's easing log-odds
+    (docs/model-v2.md, I1): ``premium`` ``(runs, N)`` the members' premiums g_i on the start,
+    ``easable`` ``(runs, N)`` whether each has anything to ease, ``weight`` μ.
+
+    ḡ is the geometric mean of g_j + ε over the members with something to ease in the run, ε
+    :data:`TEMPTATION_FLOOR` times their arithmetic mean; so the shifts of those members sum to
+    0 (the term moves who eases, not how much the case eases). τ is 0 for a member with nothing
+    to ease, in a run where fewer than two members have something to ease, and where their
+    premiums are all 0. The member most tempted relative to its peers eases first: the target's
+    wedge goes where it is cheapest (Crawford 2011, *International Security* 35(4); Kaempfer &
+    Lowenberg 1988, *AER* 78(4)).
+
+    >>> tau = relative_temptation(np.array([[4.0, 1.0, 0.25]]), np.ones((1, 3), bool), 1.0)
+    >>> [round(float(t), 3) for t in tau[0]], round(float(tau.sum()), 12)
+    ([1.361, -0.012, -1.348], 0.0)
+    >>> relative_temptation(np.array([[4.0, 1.0]]), np.array([[True, False]]), 1.0).tolist()
+    [[0.0, 0.0]]
+    """
+    if weight < 0:
+        raise ValueError(f"the temptation weight (mu) must be >= 0, got {weight}")
+    peers = easable.sum(axis=1, keepdims=True)
+    chosen = np.where(easable, premium, 0.0)
+    mean = chosen.sum(axis=1, keepdims=True) / np.maximum(peers, 1)
+    floor = TEMPTATION_FLOOR * mean
+    ranked = easable & (peers >= 2) & (mean > 0)
+    logs = np.log(np.where(ranked, premium + floor, 1.0))
+    centre = logs.sum(axis=1, keepdims=True) / np.maximum(peers, 1)
+    result: FloatArray = np.where(ranked, weight * (logs - centre), 0.0)
+    return result
+
+
 def carve_out_probabilities(
     theta: FloatArray | float,
     slope: float,

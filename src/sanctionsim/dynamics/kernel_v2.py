@@ -39,7 +39,11 @@ import numpy.typing as npt
 
 from sanctionsim.coalition.commitment import backing_down_cost
 from sanctionsim.coalition.payoffs import concession_hazard, leakage, net_pressure
-from sanctionsim.dynamics.choice import anchored_intercept, persistent_intercept
+from sanctionsim.dynamics.choice import (
+    anchored_intercept,
+    persistent_intercept,
+    relative_temptation,
+)
 from sanctionsim.dynamics.clock import concession_age_weight, other_end_hazard
 from sanctionsim.dynamics.epochs import epoch_probability
 from sanctionsim.dynamics.kernel import EASED_BELOW, Kernel
@@ -143,7 +147,8 @@ def choice_terms(
     S_i = |β_i·h(P)| + |c_i| + |g_i(P)| + |κ_i·UN_i| + |s_i| (+ |H_i| in model v2-hold) at
     all-hold (P the net pressure with every member holding, h the analyst's hazard as stated on
     the start);
-    A_i = α·β_i·(1 + γ_i).
+    A_i = α·β_i·(1 + γ_i);
+    τ_i = μ·log((g_i(P) + ε)/ḡ), the premium relative to the peers', in model v2i only.
     """
     everyone = np.ones((params.runs, params.members))
     pressure = net_pressure(params, everyone)
@@ -153,6 +158,8 @@ def choice_terms(
         clock.choice.backing_down, params.concession_value, clock.commitment[None, :]
     )
     easable = params.has_something_to_ease()
+    weight = clock.choice.temptation_weight
+    temptation = relative_temptation(premium, easable, weight) if weight else None
     follow = np.zeros(params.members, dtype=np.bool_)
     if followers is not None:
         follow[:] = followers
@@ -179,6 +186,7 @@ def choice_terms(
                 others,
                 clock.choice.carve_out_shift,
                 clock.choice.lobby_weight,
+                None if temptation is None else temptation[:, i],
             )
         )
     return tuple(terms)

@@ -65,7 +65,9 @@ class ChoiceTerms:
     the other members who follow an easing they see (those playing conditional cooperation:
     v2b's one step of reasoning, item 6); ``carve_shift`` ξ, the shift of a carve-out's
     intercept (model v2g; 0 elsewhere, where no rule reads it); ``lobby_weight`` η, the weight the
-    choice puts on the premium beyond ΔV_i (model v2h, H1; 0 elsewhere: nothing is added).
+    choice puts on the premium beyond ΔV_i (model v2h, H1; 0 elsewhere: nothing is added);
+    ``temptation`` τ_i per run, the shift of the easing log-odds by the member's premium
+    relative to its case's peers (model v2i, I1; ``None`` elsewhere: nothing is added).
     """
 
     slope: float
@@ -75,6 +77,7 @@ class ChoiceTerms:
     responders: BoolArray
     carve_shift: float = 0.0
     lobby_weight: float = 0.0
+    temptation: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -417,6 +420,8 @@ RULE_SETS = MappingProxyType(
         "v2g": _rule_set(CarvingResponse, CarvingFollower, StagedReciprocity),
         # v2h plays v2a's rules; its lobby weight η is in the choice terms (H1)
         "v2h": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
+        # v2i plays v2a's rules; its relative temptation τ_i is in the choice terms (I1)
+        "v2i": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
     }
 )
 """The members' rules of each version that has rules of its own."""

@@ -107,9 +107,15 @@ class QuantalResponse(Rule):
             result = result + self.terms.lobby_weight * premium
         return result
 
+    def intercept(self, theta: float | FloatArray) -> float | FloatArray:
+        """θ_t, shifted by τ_i in model v2i (docs/model-v2.md, "v2i", I1); θ_t elsewhere."""
+        temptation = self.terms.temptation
+        return theta if temptation is None else theta + temptation
+
     def probability(self, theta: float | FloatArray, gain: FloatArray) -> FloatArray:
-        """The chance of easing at an epoch for the gain ``gain``: Λ(θ + λ·ΔV_i/S_i) (item 4)."""
-        return easing_probability(theta, self.terms.slope, gain, self.terms.stake)
+        """The chance of easing at an epoch for the gain ``gain``: Λ(θ + λ·ΔV_i/S_i) (item 4),
+        Λ(θ + τ_i + λ·ΔV_i/S_i) in model v2i."""
+        return easing_probability(self.intercept(theta), self.terms.slope, gain, self.terms.stake)
 
     def first(self) -> ActionArray:
         """Month 1's levels are those in force on the start (the kernel then asks :meth:`next`
@@ -166,7 +172,7 @@ class CarvingResponse(QuantalResponse):
             raise ValueError("model v2's rules decide at epochs (View.epoch)")
         terms = self.terms
         p_ease, p_carve = carve_out_probabilities(
-            epoch.theta,
+            self.intercept(epoch.theta),
             terms.slope,
             self.gain(view),
             self.carve_gain(view),

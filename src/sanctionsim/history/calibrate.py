@@ -2,8 +2,8 @@
 
 The search is the design note's, fixed before any v2 score: a grid
 :data:`SLOPES` × :data:`BACKING_DOWN` (λ × α; for v2f, :data:`SCALED_GRID`, ψ × λ × α, and for
-v2g, :data:`CARVED_GRID`, ξ × ψ × λ × α, and for v2h, :data:`LOBBIED_GRID`, η × ψ × λ × α,
-each fixed in its design note), every case forecast
+v2g, :data:`CARVED_GRID`, ξ × ψ × λ × α, for v2h, :data:`LOBBIED_GRID`, η × ψ × λ × α, and for
+v2i, :data:`TEMPTED_GRID`, μ × ψ × λ × α, each fixed in its design note), every case forecast
 once at every grid point with :data:`SEARCH_RUNS` runs (:func:`case_grid`, one task per case,
 so a case's set-up and the target's clock are read once), then reused across folds. For each
 cluster, the point that maximises the objective on the *other* clusters is its fold's
@@ -19,7 +19,7 @@ number of distinct scored events (case, event) so that the likelihood counts eac
 not once per horizon (the four horizons read one event's month: an interval-censored
 likelihood), plus the log priors: λ half-normal with scale :data:`SLOPE_PRIOR_SCALE`, α
 log-uniform on [0.001, 0.1] (flat on the grid's log scale, so its log prior is a constant); ψ
-log-normal about 1 (v2f), ξ normal about 0 (v2g) and η half-normal (v2h).
+log-normal about 1 (v2f), ξ normal about 0 (v2g), η half-normal (v2h) and μ half-normal (v2i).
 
 Every case's grid is written to a work folder as it completes (``<case>.json``, atomically);
 a calibration run after a kill reuses every part whose inputs (content hash, grid, runs, seed,
@@ -96,10 +96,25 @@ LOBBIED_GRID: tuple[FittedParameters, ...] = tuple(
 )
 
 
+# v2i's grid (docs/model-v2.md, "v2i", I3): μ × ψ × λ × α, ψ, λ and α on v2g's and v2h's
+# narrowed ranges; μ's prior is half-normal with scale 1, its mode at 0 (v2f).
+TEMPTATION_WEIGHTS = (0.0, 0.5, 1.0, 2.0)
+TEMPTATION_WEIGHT_PRIOR_SCALE = 1.0
+TEMPTED_GRID: tuple[FittedParameters, ...] = tuple(
+    FittedParameters(slope, alpha, scale, temptation_weight=weight)
+    for weight in TEMPTATION_WEIGHTS
+    for scale in (1.5, 2.0, 3.0)
+    for slope in (1.0, 2.0)
+    for alpha in (0.005, 0.01)
+)
+
+
 def grid_of(model: str) -> tuple[FittedParameters, ...]:
-    """The grid ``calibrate`` searches for ``model``: v2h's (with η and ψ), v2g's (with ξ and
-    ψ), v2f's (with ψ) or every other version's."""
+    """The grid ``calibrate`` searches for ``model``: v2i's (with μ and ψ), v2h's (with η and
+    ψ), v2g's (with ξ and ψ), v2f's (with ψ) or every other version's."""
     version = model_version(model)
+    if version.temptation_ranked:
+        return TEMPTED_GRID
     if version.lobby_weighted:
         return LOBBIED_GRID
     if version.carve_outs:
@@ -107,13 +122,19 @@ def grid_of(model: str) -> tuple[FittedParameters, ...]:
     return SCALED_GRID if version.concession_scaled else GRID
 
 
-_PSI, _XI, _ETA = "concession_scale", "carve_out_shift", "lobby_weight"
-_AXES = (_ETA, _XI, _PSI, "slope", "backing_down")
-_HELD = {_PSI: 1.0, _XI: 0.0, _ETA: 0.0}  # the value of a parameter a version does not fit
+_PSI, _XI, _ETA, _MU = "concession_scale", "carve_out_shift", "lobby_weight", "temptation_weight"
+_AXES = (_MU, _ETA, _XI, _PSI, "slope", "backing_down")
+_HELD = {_PSI: 1.0, _XI: 0.0, _ETA: 0.0, _MU: 0.0}  # what a version that does not fit it holds
+_PRIORS = {  # the priors of the parameters only some grids search, as the record words them
+    _PSI: f"psi log-normal about 1, sd {CONCESSION_SCALE_PRIOR_SD:.4f}",
+    _XI: f"xi normal about 0, sd {CARVE_OUT_SHIFT_PRIOR_SD:g}",
+    _ETA: f"eta half-normal, scale {LOBBY_WEIGHT_PRIOR_SCALE:g}",
+    _MU: f"mu half-normal, scale {TEMPTATION_WEIGHT_PRIOR_SCALE:g}",
+}
 
 
 def _grid_axes(grid: Sequence[FittedParameters]) -> dict[str, list[float]]:
-    """Each parameter's values on ``grid``, ascending; ψ's, ξ's and η's only where the grid
+    """Each parameter's values on ``grid``, ascending; ψ's, ξ's, η's and μ's only where the grid
     searches them."""
     axes = {name: sorted({getattr(p, name) for p in grid}) for name in _AXES}
     for name, held in _HELD.items():
@@ -152,18 +173,20 @@ def model_code_hash() -> str:
 
 
 def log_prior(point: FittedParameters) -> float:
-    """log p(λ) + log p(α) + log p(ψ) + log p(ξ) + log p(η) up to a constant: half-normal λ,
-    log-uniform α (flat on the grid), log-normal ψ about 1, normal ξ about 0 and half-normal η
-    (each 0 at the value a version that does not fit it holds, so those versions are as
-    before)."""
+    """log p(λ) + log p(α) + log p(ψ) + log p(ξ) + log p(η) + log p(μ) up to a constant:
+    half-normal λ, log-uniform α (flat on the grid), log-normal ψ about 1, normal ξ about 0 and
+    half-normal η and μ (each 0 at the value a version that does not fit it holds, so those
+    versions are as before)."""
     scale = math.log(point.concession_scale) / CONCESSION_SCALE_PRIOR_SD
     shift = point.carve_out_shift / CARVE_OUT_SHIFT_PRIOR_SD
     weight = point.lobby_weight / LOBBY_WEIGHT_PRIOR_SCALE
+    temptation = point.temptation_weight / TEMPTATION_WEIGHT_PRIOR_SCALE
     return (
         -0.5 * (point.slope / SLOPE_PRIOR_SCALE) ** 2
         - 0.5 * scale**2
         - 0.5 * shift**2
         - 0.5 * weight**2
+        - 0.5 * temptation**2
     )
 
 
@@ -374,21 +397,7 @@ def fit(
             "grid": _grid_axes(grid),
             "objective": "headline-weighted mean log-likelihood x distinct scored events "
             f"+ log prior (lambda half-normal, scale {SLOPE_PRIOR_SCALE}; alpha log-uniform"
-            + (
-                f"; psi log-normal about 1, sd {CONCESSION_SCALE_PRIOR_SD:.4f}"
-                if _PSI in _grid_axes(grid)
-                else ""
-            )
-            + (
-                f"; xi normal about 0, sd {CARVE_OUT_SHIFT_PRIOR_SD:g}"
-                if _XI in _grid_axes(grid)
-                else ""
-            )
-            + (
-                f"; eta half-normal, scale {LOBBY_WEIGHT_PRIOR_SCALE:g}"
-                if _ETA in _grid_axes(grid)
-                else ""
-            )
+            + "".join(f"; {text}" for name, text in _PRIORS.items() if name in _grid_axes(grid))
             + ")",
             "objective_by_point": objectives,
             "clusters": len({case.cluster for case in data}),

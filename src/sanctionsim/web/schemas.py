@@ -246,13 +246,17 @@ class FoldSetOut(_Out):
     backing_down: float = Field(description="alpha, the scale of the cost of backing down")
     concession_scale: float | None = Field(
         default=None,
-        description="psi, the factor on the analysts' concession hazards (v2f, v2g, v2h)",
+        description="psi, the factor on the analysts' concession hazards (v2f to v2i)",
     )
     carve_out_shift: float | None = Field(
         default=None, description="xi, the shift of a carve-out's intercept (v2g)"
     )
     lobby_weight: float | None = Field(
         default=None, description="eta, the lobby weight on the premium in the choice (v2h)"
+    )
+    temptation_weight: float | None = Field(
+        default=None,
+        description="mu, the weight of the premium relative to the case's peers (v2i)",
     )
     folds: int = Field(description="the calibration's folds that chose this parameter set")
 
