@@ -45,7 +45,7 @@ def prior_draws(seed: int = 20261201) -> list[FittedParameters]:
 PRIOR = "prior"
 """The population drawn from the priors (model v2); any other name is a calibrated version whose
 shipped fit is played (the posterior-predictive checks)."""
-POSTERIOR = ("v2", "v2b", "v2c", "v2e", "v2f", "v2g", "v2h")
+POSTERIOR = ("v2", "v2b", "v2c", "v2e", "v2f", "v2g", "v2h", "v2i")
 
 # Findings, kept as strict expected failures (docs/model-v2.md, "v2f's posterior-predictive
 # checks", 2026-12-02): v2f's factor ψ = 2 corrects the library's encoded hazards, which run below
@@ -94,6 +94,18 @@ V2H_RUSH = (
     "(io 3.00 against 1.61, multilateral_no_io 5.18 against 2.53)"
 )
 
+# v2i (docs/model-v2.md, "v2i and its blind test, as measured", 2026-12-03, session 12): fitted on
+# the 77 with ψ = 3 as v2g and v2h were; the same findings: the concession above the band in every
+# group, the leader's lifting within it, the members' early easing above the anchor's ratio.
+V2I_CONCESSION = (
+    "finding (2026-12-03): v2i's concession incidence is above the band in every group (io 0.51, "
+    "0.75, 0.85 at 12, 36, 60 months against TIES 0.23, 0.38, 0.47; unilateral 0.34, 0.57, 0.70)"
+)
+V2I_RUSH = (
+    "finding (2026-12-03): v2i's members' early/late easing ratio exceeds 1.5 times the anchor's "
+    "(io 2.99 against 1.61, multilateral_no_io 5.23 against 2.53)"
+)
+
 
 def _cases(
     groups: tuple[str, ...], failing: dict[str, str], everywhere: tuple[str, ...] = ()
@@ -139,8 +151,13 @@ def _band(group: str, cause: str, months: int) -> tuple[float, float, float]:
     ("group", "source"),
     _cases(
         GROUPS,
-        {"v2f": V2F_CONCESSION, "v2g": V2G_CONCESSION, "v2h": V2H_CONCESSION},
-        everywhere=("v2g", "v2h"),
+        {
+            "v2f": V2F_CONCESSION,
+            "v2g": V2G_CONCESSION,
+            "v2h": V2H_CONCESSION,
+            "v2i": V2I_CONCESSION,
+        },
+        everywhere=("v2g", "v2h", "v2i"),
     ),
 )
 @pytest.mark.parametrize("months", [12, 36, 60])
@@ -217,7 +234,10 @@ def test_members_do_not_rush_to_ease_in_the_first_months(group: str) -> None:
 
 @pytest.mark.parametrize(
     ("group", "source"),
-    _cases(("io", "multilateral_no_io"), {"v2f": V2F_RUSH, "v2g": V2G_RUSH, "v2h": V2H_RUSH}),
+    _cases(
+        ("io", "multilateral_no_io"),
+        {"v2f": V2F_RUSH, "v2g": V2G_RUSH, "v2h": V2H_RUSH, "v2i": V2I_RUSH},
+    ),
 )
 def test_members_rush_no_more_than_the_large_n_anchor_allows(group: str, source: str) -> None:
     """Amendment 2: the early/late ratio at most 1.5 times the TIES anchor's own ratio."""
