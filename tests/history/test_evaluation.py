@@ -72,6 +72,56 @@ def test_every_forecaster_is_scored_on_the_same_pairs(tmp_path: Path) -> None:
     assert by_file["references"] == by_model["references"]
 
 
+def test_the_within_case_auc_reads_only_who_eases_inside_each_case(tmp_path: Path) -> None:
+    """Forecasts that rank every case's easers above its holders, on case levels that run against
+    the outcomes across cases: 1 within case, below 1 pooled; reversed within, 0."""
+    scenarios = [load_scenario("argentina-1982"), load_scenario("india-1998")]
+    level = {"argentina-1982": 0.6, "india-1998": 0.1}  # India's easers below Argentina's holders
+
+    def run(step: float) -> dict[str, object]:
+        path = tmp_path / f"f{step}.csv"
+        with path.open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["case", "event", "horizon", "forecast"])
+            for scenario in scenarios:
+                for pair in event_pairs(scenario, HORIZONS):
+                    value = level[scenario.id] + step * (pair.recorded or 0)
+                    writer.writerow([scenario.id, pair.event, pair.horizon, value])
+        model = evaluate(scenarios, forecasts=path, resamples=RESAMPLES).to_dict()["model"]
+        assert isinstance(model, dict)
+        return model
+
+    ranked, reversed_ = run(0.05), run(-0.05)
+    assert ranked["easing_comparisons_within_case"] > 0
+    assert ranked["auc_easing_within_case"] == pytest.approx(1.0)
+    assert ranked["auc_easing"] < 1.0  # the pooled figure mixes the cases' levels in
+    assert reversed_["auc_easing_within_case"] == pytest.approx(0.0)
+    assert reversed_["easing_comparisons_within_case"] == ranked["easing_comparisons_within_case"]
+
+
+def test_the_within_case_auc_counts_what_a_brute_force_count_does() -> None:
+    scenarios = [load_scenario(i) for i in ("argentina-1982", "iraq-1990", "india-1998")]
+    document = evaluate(scenarios, runs=256, resamples=RESAMPLES).to_dict()
+    concordant = comparisons = 0.0
+    for case in document["cases"]:
+        for h in HORIZONS:
+            at = [
+                (e["forecast"], e["recorded"])
+                for e in case["events"]
+                if e["kind"].endswith("_eases") and e["reason"] == "scored" and e["horizon"] == h
+            ]
+            for p1, y1 in at:
+                for p0, y0 in at:
+                    if y1 == 1 and y0 == 0:
+                        comparisons += 1
+                        concordant += 1.0 if p1 > p0 else 0.5 if p1 == p0 else 0.0
+    model = document["model"]
+    assert model["easing_comparisons_within_case"] == comparisons > 0
+    assert model["auc_easing_within_case"] == pytest.approx(concordant / comparisons, rel=1e-12)
+    low, high = model["auc_easing_within_case_ci95"]
+    assert low <= model["auc_easing_within_case"] <= high
+
+
 def test_leave_one_cluster_out_references_never_see_the_case_itself() -> None:
     libya = load_scenario("libya-1992")
     assert libya.recorded_outcome is not None
@@ -196,6 +246,7 @@ def test_history_command_contract_with_a_users_file_and_out(tmp_path: Path) -> N
         "brier",
         "log_score",
         "auc_easing",
+        "auc_easing_within_case",
         "c_index",
         "by_kind",
         "reliability",

@@ -201,6 +201,12 @@ def print_history(result: HistoryEvaluation, document: dict[str, Any], console: 
         ("log score (lower is better)", _num(model["log_score"])),
         ("easing AUC (mean over horizons)", _num(model["auc_easing"])),
         ("easing AUC 95% interval", _interval(model["auc_easing_ci95"])),
+        ("easing AUC within case and horizon", _num(model["auc_easing_within_case"])),
+        ("  its 95% interval", _interval(model["auc_easing_within_case_ci95"])),
+        (
+            "  its comparisons (an easer against a holder)",
+            str(model["easing_comparisons_within_case"]),
+        ),
         ("C-index of easing times", _num(model["c_index"])),
         ("calibration-in-the-large", _num(calibration["in_the_large"])),
         ("calibration slope", _num(calibration["slope"])),

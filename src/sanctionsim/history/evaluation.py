@@ -194,6 +194,39 @@ class HistoryEvaluation(TidyRecord):
                     values.append(value)
         return float(np.mean(values)) if values else math.nan
 
+    @cached_property
+    def _within_case_counts(self) -> FloatArray:
+        """Per cluster index, (U, pairs) of its easing pairs compared only within one case at one
+        horizon (:func:`~sanctionsim.history.scores.concordant_pairs`), summed over its cases and
+        horizons: built once, since the bootstrap resamples clusters."""
+        from sanctionsim.history.scores import concordant_pairs
+
+        index = self._cluster_index()
+        counts = np.zeros((len(index), 2))
+        for case in self.scored_cases:
+            rows = [
+                (float(v), float(p.recorded or 0), p.horizon)
+                for v, p in zip(case.forecast, case.pairs, strict=True)
+                if p.scored and v is not None and p.kind.endswith("_eases")
+            ]
+            for h in sorted({row[2] for row in rows}):
+                at = [row for row in rows if row[2] == h]
+                counts[index[case.cluster]] += concordant_pairs(
+                    [row[0] for row in at], [row[1] for row in at]
+                )
+        return counts
+
+    def auc_easing_within(self, clusters: Sequence[int] | None = None) -> float:
+        """The easing AUC within case and horizon: every member that eased against every member
+        of the same case that had not, at the same horizon, pooled over cases and horizons
+        (ΣU / Σpairs). It reads only who eases in a case, not which cases see easing: the ranking
+        the pooled :meth:`auc_easing` mixes with the cases' levels (docs/cases.md, rule 4). NaN
+        where no case holds both an easer and a holder."""
+        counts = self._within_case_counts
+        chosen = counts if clusters is None else counts[np.asarray(list(clusters), dtype=np.intp)]
+        concordant, pairs = chosen.sum(axis=0) if len(chosen) else (0.0, 0.0)
+        return float(concordant / pairs) if pairs else math.nan
+
     def calibration_fit(self, clusters: Sequence[int] | None = None) -> tuple[float, float]:
         """(calibration-in-the-large, slope) of the pooled scored pairs."""
         from sanctionsim.history.scores import calibration
@@ -329,6 +362,9 @@ class HistoryEvaluation(TidyRecord):
             "log_score": self.log_score(),
             "auc_easing": _finite(self.auc_easing()),
             "auc_easing_ci95": self.interval_of(self.auc_easing, "auc"),
+            "auc_easing_within_case": _finite(self.auc_easing_within()),
+            "auc_easing_within_case_ci95": self.interval_of(self.auc_easing_within, "auc_within"),
+            "easing_comparisons_within_case": int(self._within_case_counts[:, 1].sum()),
             "c_index": self.c_index(),
             "by_kind": {k: self.headline("model", k) for k in EVENT_KINDS},
             "reliability": [b.to_dict() for b in reliability_table(p, y, bins=BINS)],

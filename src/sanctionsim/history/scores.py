@@ -137,6 +137,27 @@ def _midranks(x: FloatArray) -> FloatArray:
     return ranks
 
 
+def concordant_pairs(p: npt.ArrayLike, y: npt.ArrayLike) -> tuple[float, int]:
+    """(U, n1·n0): the Mann–Whitney count of the pairs (a positive, a negative) in which the
+    positive has the higher forecast, ties counting 1/2, and the number of such pairs, so that
+    counts from several strata add up to a stratified AUC, ΣU / Σn1·n0 (Hanley & McNeil 1982;
+    the within-stratum comparisons of Harrell's concordance). ``(0, 0)`` when ``y`` holds one
+    class.
+
+    >>> concordant_pairs([0.1, 0.5, 0.5, 0.9], [0, 0, 1, 1])
+    (3.5, 4)
+    >>> concordant_pairs([0.2, 0.3], [1, 1])
+    (0.0, 0)
+    """
+    probabilities, outcomes = _pair(p, y)
+    positives = int(outcomes.sum())
+    negatives = outcomes.size - positives
+    if positives == 0 or negatives == 0:
+        return 0.0, 0
+    rank_sum = float(_midranks(probabilities)[outcomes == 1.0].sum())
+    return rank_sum - positives * (positives + 1) / 2.0, positives * negatives
+
+
 def auc(p: npt.ArrayLike, y: npt.ArrayLike) -> float | None:
     """Area under the ROC curve: the probability that a random positive (``y = 1``) has a higher
     forecast than a random negative, ties counting 1/2, i.e. the Mann–Whitney statistic
@@ -148,13 +169,8 @@ def auc(p: npt.ArrayLike, y: npt.ArrayLike) -> float | None:
     >>> auc([0.2, 0.3], [1, 1]) is None
     True
     """
-    probabilities, outcomes = _pair(p, y)
-    positives = int(outcomes.sum())
-    negatives = outcomes.size - positives
-    if positives == 0 or negatives == 0:
-        return None
-    rank_sum = float(_midranks(probabilities)[outcomes == 1.0].sum())
-    return (rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives)
+    concordant, pairs = concordant_pairs(p, y)
+    return concordant / pairs if pairs else None
 
 
 def c_index(risk: npt.ArrayLike, time: npt.ArrayLike, event: npt.ArrayLike) -> float | None:
