@@ -69,44 +69,37 @@ SCALED_GRID: tuple[FittedParameters, ...] = tuple(
 )
 
 
+def _narrowed(parameter: str, values: Sequence[float]) -> tuple[FittedParameters, ...]:
+    """``parameter`` over ``values`` (the outermost axis) × ψ ∈ {1.5, 2, 3} × λ ∈ {1, 2} × α ∈
+    {0.005, 0.01}: the sub-grid v2g's design narrowed to around v2f's folds, on which v2g, v2h
+    and v2i each add their one parameter (48 points, v2f's size)."""
+    return tuple(
+        FittedParameters(slope, alpha, scale, **{parameter: value})
+        for value in values
+        for scale in (1.5, 2.0, 3.0)
+        for slope in (1.0, 2.0)
+        for alpha in (0.005, 0.01)
+    )
+
+
 # v2g's grid (docs/model-v2.md, "v2g", G4): ξ × ψ × λ × α, ψ, λ and α narrowed to the region
 # v2f's folds chose so that the grid keeps v2f's size; ξ's prior is normal about 0, a carve-out
 # decided like any easing.
 CARVE_OUT_SHIFTS = (-2.0, -1.0, 0.0, 1.0)
 CARVE_OUT_SHIFT_PRIOR_SD = 1.0
-CARVED_GRID: tuple[FittedParameters, ...] = tuple(
-    FittedParameters(slope, alpha, scale, shift)
-    for shift in CARVE_OUT_SHIFTS
-    for scale in (1.5, 2.0, 3.0)
-    for slope in (1.0, 2.0)
-    for alpha in (0.005, 0.01)
-)
+CARVED_GRID = _narrowed("carve_out_shift", CARVE_OUT_SHIFTS)
 
-
-# v2h's grid (docs/model-v2.md, "v2h", H3): η × ψ × λ × α, ψ, λ and α on v2g's narrowed
-# ranges; η's prior is half-normal with scale 5, its mode at 0 (the premium counted once).
+# v2h's grid (docs/model-v2.md, "v2h", H3): η × ψ × λ × α on v2g's narrowed ranges; η's prior is
+# half-normal with scale 5, its mode at 0 (the premium counted once).
 LOBBY_WEIGHTS = (0.0, 2.0, 5.0, 10.0)
 LOBBY_WEIGHT_PRIOR_SCALE = 5.0
-LOBBIED_GRID: tuple[FittedParameters, ...] = tuple(
-    FittedParameters(slope, alpha, scale, lobby_weight=weight)
-    for weight in LOBBY_WEIGHTS
-    for scale in (1.5, 2.0, 3.0)
-    for slope in (1.0, 2.0)
-    for alpha in (0.005, 0.01)
-)
+LOBBIED_GRID = _narrowed("lobby_weight", LOBBY_WEIGHTS)
 
-
-# v2i's grid (docs/model-v2.md, "v2i", I3): μ × ψ × λ × α, ψ, λ and α on v2g's and v2h's
-# narrowed ranges; μ's prior is half-normal with scale 1, its mode at 0 (v2f).
+# v2i's grid (docs/model-v2.md, "v2i", I3): μ × ψ × λ × α on the same ranges; μ's prior is
+# half-normal with scale 1, its mode at 0 (v2f).
 TEMPTATION_WEIGHTS = (0.0, 0.5, 1.0, 2.0)
 TEMPTATION_WEIGHT_PRIOR_SCALE = 1.0
-TEMPTED_GRID: tuple[FittedParameters, ...] = tuple(
-    FittedParameters(slope, alpha, scale, temptation_weight=weight)
-    for weight in TEMPTATION_WEIGHTS
-    for scale in (1.5, 2.0, 3.0)
-    for slope in (1.0, 2.0)
-    for alpha in (0.005, 0.01)
-)
+TEMPTED_GRID = _narrowed("temptation_weight", TEMPTATION_WEIGHTS)
 
 
 def grid_of(model: str) -> tuple[FittedParameters, ...]:
