@@ -108,3 +108,52 @@ def test_a_later_leader_and_a_later_demand_change_leave_the_view_as_the_file_wit
     kept = as_of(scenario, scenario.start.replace(year=2015))
     assert kept.target.leaders[-1].name == "Abdel Fattah al-Sisi"
     assert [c.description for c in kept.demand.changes] == ["a later demand"]
+
+
+MEDIATION_END = "    sources: [au-psc-384]\n\nthird_parties:"
+LATER_EPISODE = """  - mediator: USA
+    since: 2013-08-01
+    sources: [au-psc-384]
+shocks:
+  - {date: 2013-09-01, kind: political, description: a later shock, sources: [au-psc-384]}
+coercion:
+  - {id: later-threat, kind: ultimatum, by: [AU], date: 2013-07-20, sources: [au-psc-384]}
+  - {id: threat-made, kind: threat_of_force, by: [USA], date: 2013-07-05, until: 2013-12-01, \
+sources: [au-psc-384]}
+settlements:
+  - id: later-settlement
+    name: a later settlement
+    agreed: 2014-01-01
+    target_delivers: elections
+    suspends: [{measure: au-suspension}]
+    reimpose: {on_renege: true}
+    sources: [au-psc-384]
+
+third_parties:"""
+
+
+def test_later_shocks_settlements_coercion_and_mediation_leave_the_view_as_known_on_start() -> None:
+    """The sixth batch's encoders could not add these in the record's commit (session 12)."""
+    assert TEXT.count(MEDIATION_END) == 1  # the AU's mediation ends the block
+    later = TEXT.replace(MEDIATION_END, MEDIATION_END.split("\n\n")[0] + "\n" + LATER_EPISODE, 1)
+    scenario = load_text(later, "later.yaml")
+    assert (len(scenario.shocks), len(scenario.settlements), len(scenario.coercion)) == (1, 1, 2)
+    assert len(scenario.mediation) == 2
+    view = as_of(scenario, scenario.start)
+    assert (view.shocks, view.settlements) == ([], [])
+    assert [c.id for c in view.coercion] == ["threat-made"]  # made on start ...
+    assert view.coercion[0].until is None  # ... its later end not yet known
+    assert [m.mediator for m in view.mediation] == ["AU"]
+    # the file with the AU's mediation and the threat made on start, nothing later, reads the same
+    known = TEXT.replace(
+        MEDIATION_END,
+        MEDIATION_END.split("\n\n")[0]
+        + "\ncoercion:\n  - {id: threat-made, kind: threat_of_force, by: [USA], date: 2013-07-05, "
+        "sources: [au-psc-384]}\n\nthird_parties:",
+        1,
+    )
+    assert view_dump(later) == view_dump(known)
+    # on a later date all of it is kept
+    kept = as_of(scenario, scenario.start.replace(year=2015))
+    assert len(kept.shocks) == len(kept.settlements) == 1
+    assert kept.coercion[1].until is not None

@@ -18,7 +18,16 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
-from sanctionsim.scenario.schema import Lever, Measure, Scenario, SideDeal, ThirdParty, central
+from sanctionsim.scenario.schema import (
+    Coercion,
+    Lever,
+    Measure,
+    Mediation,
+    Scenario,
+    SideDeal,
+    ThirdParty,
+    central,
+)
 
 Status = Literal["in force", "eased", "suspended", "lifted"]
 """``in force`` only at a positive level; ``suspended`` at level 0; ``eased`` below the peak."""
@@ -185,7 +194,9 @@ def as_of(scenario: Scenario, date: dt.date) -> Scenario:
     formed after it (and a dissolution dated after it); the target's provocations and leaders
     (by ``since``) dated after it, and the demand's changes dated after it (an encoder's record
     commit could not add these without changing what the forecast reads: the encoders of the
-    fifth batch, session 11). A record with nothing dated after ``date`` is kept as it is, and a
+    fifth batch, session 11); outside shocks, settlements, coercion and mediation begun after it
+    (a later end of coercion or mediation not yet known: the encoders of the sixth batch,
+    session 12). A record with nothing dated after ``date`` is kept as it is, and a
     version-2 list the view empties reads as never set (:func:`_copied`).
     """
     measures = []
@@ -227,6 +238,15 @@ def as_of(scenario: Scenario, date: dt.date) -> Scenario:
     demand_changes = [c for c in scenario.demand.changes if c.date <= date]
     if _changed(demand_changes, scenario.demand.changes):
         later["demand"] = _copied(scenario.demand, {"changes": demand_changes})
+    episode: dict[str, list[Any]] = {
+        "shocks": [shock for shock in scenario.shocks if shock.date <= date],
+        "settlements": [s for s in scenario.settlements if s.agreed <= date],
+        "coercion": [_unknown_end(c, date) for c in scenario.coercion if c.date <= date],
+        "mediation": [_unknown_end(m, date) for m in scenario.mediation if m.since <= date],
+    }
+    for name, kept in episode.items():
+        if _changed(kept, getattr(scenario, name)):
+            later[name] = kept
     return _copied(
         scenario,
         {
@@ -243,6 +263,16 @@ def as_of(scenario: Scenario, date: dt.date) -> Scenario:
             "timeline": [e for e in scenario.timeline if e.date <= date],
         },
     )
+
+
+_E = TypeVar("_E", Coercion, Mediation)
+
+
+def _unknown_end(entry: _E, date: dt.date) -> _E:
+    """``entry`` with an end (``until``) dated after ``date`` not yet known."""
+    if entry.until is None or entry.until <= date:
+        return entry
+    return entry.model_copy(update={"until": None})
 
 
 def _party_as_of(party: ThirdParty, date: dt.date) -> ThirdParty:
