@@ -194,3 +194,23 @@ def test_simulate_with_model_v2i_names_its_version_and_calibration() -> None:
     document = json.loads(done.stdout)
     assert document["model_version"] == "v2i"
     assert document["calibration"]["calibration_sha256"] == load_calibration(model="v2i").sha256
+
+
+def test_analyze_with_model_v2i_gives_each_members_shift_inside_its_chance() -> None:
+    import sanctionsim
+
+    fitted = load_calibration(model="v2i").fitted
+    v2i = sanctionsim.analyze("argentina-1982", model="v2i").to_dict()["v2_choice"]
+    v2f = sanctionsim.analyze("argentina-1982", model="v2f").to_dict()["v2_choice"]
+    shifts = {member: terms["temptation_shift"] for member, terms in v2i.items()}
+    assert sum(shifts.values()) == pytest.approx(0.0, abs=1e-9)  # every member has a measure
+    assert max(shifts, key=lambda m: shifts[m]) == "ITA"  # the largest premium of the six
+    assert "temptation_shift" not in v2f["ITA"]
+    # logit(p_i) − τ_i − λ·ΔV_i/S_i is the one intercept θ every member shares (I1)
+    intercepts = [
+        math.log(t["chance_per_epoch"] / (1 - t["chance_per_epoch"]))
+        - t["temptation_shift"]
+        - fitted.slope * t["gain_of_easing"] / t["monthly_stake"]
+        for t in v2i.values()
+    ]
+    assert max(intercepts) - min(intercepts) == pytest.approx(0.0, abs=1e-9)
