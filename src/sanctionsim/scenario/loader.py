@@ -30,6 +30,7 @@ from sanctionsim.scenario.yaml_source import (
     Located,
     PathKey,
     magnitude_problems,
+    parse_library_yaml,
     parse_yaml,
     read_text,
 )
@@ -63,7 +64,8 @@ def _load_built_in(case_path: Path, _mtime_ns: int, _size: int) -> Scenario:
     """A built-in case, parsed once per process while its file is unchanged (the scenario is
     frozen, so sharing it is safe): ``history`` reads every case twice, to forecast it and to
     train the references, and parsing is most of a case's load time."""
-    return load_file(case_path, display=f"<case {case_path.stem}>/{case_path.name}")
+    display = f"<case {case_path.stem}>/{case_path.name}"
+    return validate_data(parse_library_yaml(read_text(case_path, display), display))
 
 
 def _looks_like_path(text: str) -> bool:

@@ -180,10 +180,68 @@ def parse_yaml(text: str, file: str) -> Located:
         raise ScenarioError.single(file, f"invalid YAML: {error}") from None
     if root is None:
         raise ScenarioError.single(file, "file holds no YAML document")
+    return _located(root, file)
+
+
+def _located(root: Any, file: str) -> Located:
     located = Located(data=None, file=file)
-    builder = _Builder(located)
-    located.data = builder.build(root, (), 0)
+    located.data = _Builder(located).build(root, (), 0)
     return located
+
+
+def parse_library_yaml(text: str, file: str) -> Located:
+    """:func:`parse_yaml` for a built-in case: the same result, composed by libyaml.
+
+    ruamel's pure-Python scanner takes about a tenth of a second a case file, and every
+    ``history`` reads the whole library (85 files). libyaml (ruamel.yaml.clib), under ruamel's
+    own YAML 1.2 resolver, composes the same node graph about four times faster
+    (benchmarks/bench_library_read.py); tests/scenario/test_yaml_fast_path.py checks that every
+    built-in case gives the same values and positions both ways. A user's file is never read
+    this way: libyaml may accept, at the edges, text the pure reader refuses, and the pure
+    reader's errors are the ones explained in plain words.
+    """
+    root = _compose_in_c(text)
+    return parse_yaml(text, file) if root is None else _located(root, file)
+
+
+def _compose_in_c(text: str) -> Any:
+    """The node graph of ``text`` composed by libyaml, or None when the pure reader must read it.
+
+    None for a document the limits exclude, one libyaml cannot read, one with a ``%YAML``
+    directive (only ruamel's pure resolver honours it), or when the C extension is absent. The
+    limits are checked first on libyaml's event stream, produced one event at a time: the C
+    composer recurses without Python's guard, so a deeply nested file must never reach it.
+    """
+    try:
+        from _ruamel_yaml import CParser
+        from ruamel.yaml import YAML
+        from ruamel.yaml.error import YAMLError
+        from ruamel.yaml.events import (
+            CollectionEndEvent,
+            CollectionStartEvent,
+            DocumentStartEvent,
+            NodeEvent,
+        )
+    except ImportError:
+        return None
+    depth = nodes = 0
+    try:
+        events = CParser(text)
+        while events.check_event():
+            event = events.get_event()
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+            nodes += isinstance(event, NodeEvent)
+            if nodes > MAX_NODES or depth > MAX_DEPTH + 1:
+                return None
+            if isinstance(event, DocumentStartEvent) and event.version is not None:
+                return None  # a %YAML directive: only the pure resolver honours it
+        yaml = YAML(typ="safe", pure=False)
+        return yaml.compose(text)
+    except (YAMLError, ValueError):
+        return None
 
 
 def plain_yaml_problem(problem: str, text: str, line: int | None, column: int | None) -> str:
@@ -318,8 +376,8 @@ class _Builder:
             return value
         if tag == _NULL:
             return None
-        if tag == _BOOL:
-            return value.lower() == "true"
+        if tag == _BOOL:  # under a %YAML 1.1 directive, yes/on read as true too
+            return value.lower() in {"true", "yes", "on"}
         if tag == _INT:
             try:
                 return int(value.replace("_", ""), 0)
