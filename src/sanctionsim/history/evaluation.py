@@ -229,16 +229,33 @@ class HistoryEvaluation(TidyRecord):
 
     def calibration_fit(self, clusters: Sequence[int] | None = None) -> tuple[float, float]:
         """(calibration-in-the-large, slope) of the pooled scored pairs."""
-        from sanctionsim.history.scores import calibration
+        return self.in_the_large(clusters), self.slope(clusters)
 
+    def in_the_large(self, clusters: Sequence[int] | None = None) -> float:
+        """Calibration-in-the-large of the pooled scored pairs (nan where undefined)."""
+        from sanctionsim.history.scores import calibration_in_the_large
+
+        return self._recalibration(calibration_in_the_large, clusters)
+
+    def slope(self, clusters: Sequence[int] | None = None) -> float:
+        """Calibration slope of the pooled scored pairs (nan where undefined)."""
+        from sanctionsim.history.scores import calibration_slope
+
+        return self._recalibration(calibration_slope, clusters)
+
+    def _recalibration(
+        self, fit: Callable[[FloatArray, FloatArray], float], clusters: Sequence[int] | None
+    ) -> float:
+        # Each quantity is fitted alone: a bootstrap interval of one no longer pays for, nor is
+        # dropped with, the other's fit (in a resample with separated outcomes, the slope has
+        # no finite value while the in-the-large still has one).
         rows = self._pooled(clusters)
         if not len(rows):
-            return math.nan, math.nan
+            return math.nan
         try:
-            fit = calibration(rows[:, 0], rows[:, 1])
+            return fit(rows[:, 0], rows[:, 1])
         except ArithmeticError:  # separated outcomes (in a resample): the fit is undefined
-            return math.nan, math.nan
-        return float(fit.in_the_large), float(fit.slope)
+            return math.nan
 
     def c_index(self) -> float | None:
         """Harrell's C of the members' easing times against the forecast at the longest horizon;
@@ -370,11 +387,9 @@ class HistoryEvaluation(TidyRecord):
             "reliability": [b.to_dict() for b in reliability_table(p, y, bins=BINS)],
             "calibration": {
                 "in_the_large": _finite(in_the_large),
-                "in_the_large_ci95": self.interval_of(
-                    lambda c: self.calibration_fit(c)[0], "in_the_large"
-                ),
+                "in_the_large_ci95": self.interval_of(self.in_the_large, "in_the_large"),
                 "slope": _finite(slope),
-                "slope_ci95": self.interval_of(lambda c: self.calibration_fit(c)[1], "slope"),
+                "slope_ci95": self.interval_of(self.slope, "slope"),
             },
             "sharpness": sharpness(p),
             "decomposition": brier_decomposition(p, y, bins=BINS).to_dict(),

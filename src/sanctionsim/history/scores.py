@@ -310,25 +310,55 @@ def calibration(
         ConvergenceError: Newton–Raphson did not converge in ``max_iter`` steps (the slope
             is infinite when the outcomes are perfectly separated by the forecasts).
     """
+    in_the_large = calibration_in_the_large(p, y, max_iter)
+    if math.isnan(in_the_large):
+        return Calibration(math.nan, math.nan)
+    return Calibration(in_the_large, calibration_slope(p, y, max_iter))
+
+
+def calibration_in_the_large(
+    p: npt.ArrayLike, y: npt.ArrayLike, max_iter: int = DEFAULT_MAX_ITER
+) -> float:
+    """:func:`calibration`'s ``a0`` alone (one Newton fit, not two): nan when ``y`` is constant.
+
+    Raises:
+        ValueError: invalid ``p`` or ``y``.
+        ConvergenceError: Newton–Raphson did not converge in ``max_iter`` steps.
+    """
     probabilities, outcomes = _pair(p, y)
     if outcomes.min() == outcomes.max():
-        return Calibration(math.nan, math.nan)
+        return math.nan
     x = _logit(probabilities)
-    ones = np.ones((x.size, 1))
-    large = newton_logistic(ones, outcomes, offset=x, max_iter=max_iter)
+    large = newton_logistic(np.ones((x.size, 1)), outcomes, offset=x, max_iter=max_iter)
     if not large.converged:
         raise ConvergenceError(
             f"calibration-in-the-large did not converge in {max_iter} Newton steps"
         )
-    if np.ptp(x) == 0.0:
-        return Calibration(float(large.beta[0]), math.nan)
-    fit = newton_logistic(np.column_stack([ones, x]), outcomes, max_iter=max_iter)
+    return float(large.beta[0])
+
+
+def calibration_slope(
+    p: npt.ArrayLike, y: npt.ArrayLike, max_iter: int = DEFAULT_MAX_ITER
+) -> float:
+    """:func:`calibration`'s slope ``b`` alone (one Newton fit, not two): nan when ``y`` is
+    constant or every clipped forecast is the same.
+
+    Raises:
+        ValueError: invalid ``p`` or ``y``.
+        ConvergenceError: Newton–Raphson did not converge in ``max_iter`` steps (the outcomes
+            are perfectly separated by the forecasts).
+    """
+    probabilities, outcomes = _pair(p, y)
+    x = _logit(probabilities)
+    if outcomes.min() == outcomes.max() or np.ptp(x) == 0.0:
+        return math.nan
+    fit = newton_logistic(np.column_stack([np.ones(x.size), x]), outcomes, max_iter=max_iter)
     if not fit.converged:
         raise ConvergenceError(
             f"calibration slope did not converge in {max_iter} Newton steps"
             " (are the outcomes perfectly separated by the forecasts?)"
         )
-    return Calibration(float(large.beta[0]), float(fit.beta[1]))
+    return float(fit.beta[1])
 
 
 def sharpness(p: npt.ArrayLike) -> float:
