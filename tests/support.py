@@ -213,6 +213,15 @@ def with_holding(world: Any, value: float | None) -> Any:
     return world.model_copy(update={"actors": actors})
 
 
+def rerun_in_full() -> tuple[str, ...]:
+    """The versions whose current row CI re-runs in full (``history --json``, most of a minute
+    each): v1, the default and the newest. The others are frozen, their forecasts held unchanged
+    case by case (tests/history/test_frozen_versions.py)."""
+    from sanctionsim.versions import DEFAULT, VERSIONS
+
+    return tuple(dict.fromkeys(("v1", DEFAULT, list(VERSIONS)[-1])))
+
+
 def history_of(model: str) -> tuple[str, ...]:
     """The arguments of ``history --json`` for ``model``."""
     return ("history", "--json", "--model", model)
