@@ -227,10 +227,6 @@ class HistoryEvaluation(TidyRecord):
         concordant, pairs = chosen.sum(axis=0) if len(chosen) else (0.0, 0.0)
         return float(concordant / pairs) if pairs else math.nan
 
-    def calibration_fit(self, clusters: Sequence[int] | None = None) -> tuple[float, float]:
-        """(calibration-in-the-large, slope) of the pooled scored pairs."""
-        return self.in_the_large(clusters), self.slope(clusters)
-
     def in_the_large(self, clusters: Sequence[int] | None = None) -> float:
         """Calibration-in-the-large of the pooled scored pairs (nan where undefined)."""
         from sanctionsim.history.scores import calibration_in_the_large
@@ -243,18 +239,12 @@ class HistoryEvaluation(TidyRecord):
 
         return self._recalibration(calibration_slope, clusters)
 
-    def _recalibration(
-        self, fit: Callable[[FloatArray, FloatArray], float], clusters: Sequence[int] | None
-    ) -> float:
-        # Each quantity is fitted alone: a bootstrap interval of one no longer pays for, nor is
-        # dropped with, the other's fit (in a resample with separated outcomes, the slope has
-        # no finite value while the in-the-large still has one).
+    def _recalibration(self, fit: Callable[..., float], clusters: Sequence[int] | None) -> float:
+        # Each alone: one's bootstrap never pays for, nor drops a resample for, the other's fit
         rows = self._pooled(clusters)
-        if not len(rows):
-            return math.nan
         try:
-            return fit(rows[:, 0], rows[:, 1])
-        except ArithmeticError:  # separated outcomes (in a resample): the fit is undefined
+            return fit(rows[:, 0], rows[:, 1]) if len(rows) else math.nan
+        except ArithmeticError:
             return math.nan
 
     def c_index(self) -> float | None:
@@ -373,7 +363,6 @@ class HistoryEvaluation(TidyRecord):
         if not len(rows):
             return None
         p, y = rows[:, 0].copy(), rows[:, 1].copy()
-        in_the_large, slope = self.calibration_fit()
         return {
             "brier": self.headline(),
             "log_score": self.log_score(),
@@ -386,9 +375,9 @@ class HistoryEvaluation(TidyRecord):
             "by_kind": {k: self.headline("model", k) for k in EVENT_KINDS},
             "reliability": [b.to_dict() for b in reliability_table(p, y, bins=BINS)],
             "calibration": {
-                "in_the_large": _finite(in_the_large),
+                "in_the_large": _finite(self.in_the_large()),
                 "in_the_large_ci95": self.interval_of(self.in_the_large, "in_the_large"),
-                "slope": _finite(slope),
+                "slope": _finite(self.slope()),
                 "slope_ci95": self.interval_of(self.slope, "slope"),
             },
             "sharpness": sharpness(p),
