@@ -293,10 +293,12 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
 )
 """Every model version by name (read-only)."""
 
-DEFAULT: ModelName = "v2f"
-"""The version played when none is named: v2f, the only version whose forecasts beat the best
-reference out of sample and on a blind batch (docs/model-v2.md, "v2f's blind test, as
-measured"); ``v1`` and every other version stay selectable by name and reproducible."""
+DEFAULT: ModelName = "v2i"
+"""The version played when none is named: v2i since 2026-12-03 (session 13), by the rule fixed
+before its second blind test: it beat the best reference on that batch and does no worse than
+v2f on the enlarged library (docs/model-v2.md, "v2i's second blind test, as measured"). v2f was
+the default from 2026-12-02; ``v1`` and every other version stay selectable by name and
+reproducible."""
 
 
 def in_words(names: tuple[str, ...] = tuple(VERSIONS)) -> str:

@@ -18,6 +18,7 @@ import sanctionsim
 from sanctionsim.cli import app
 from sanctionsim.history.evaluation import HistoryEvaluation
 from sanctionsim.scenario.library import case_ids
+from sanctionsim.versions import DEFAULT
 from support import run_sanctionsim
 
 
@@ -108,7 +109,7 @@ def test_history_csv_is_the_apis_table_and_what_out_writes(tmp_path: Path) -> No
     assert cli.returncode == 0, err
     assert isinstance(result, HistoryEvaluation)  # sanctionsim.history: callable subpackage
     assert repr(result) == (
-        "<HistoryEvaluation model v2f on 1 cases, horizons 12 months: 256 runs, seed 0>"
+        f"<HistoryEvaluation model {DEFAULT} on 1 cases, horizons 12 months: 256 runs, seed 0>"
     )
     _same(_csv(out), result.rows())
     assert (tmp_path / "pairs.csv").read_text(encoding="utf-8") == out

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sanctionsim.scenario.loader import load_file
+from sanctionsim.versions import DEFAULT
 from support import run_sanctionsim as sanctionsim
 
 CORPUS = Path(__file__).resolve().parents[1] / "scenario" / "corpus_v1"
@@ -73,9 +74,9 @@ def test_check_warns_with_locations_exit_0_and_strict_exit_2() -> None:
     lines = result.stderr.strip().splitlines()
     assert lines
     assert all(WARNING.match(line) for line in lines), lines
-    # the default version's reading (v2f since 2026-12-02): it reads lock_in, not settlements
+    # the default version's reading (v2i since 2026-12-03): it reads lock_in, not settlements
     assert not any("measures[2].lock_in:" in x for x in lines)
-    assert any("settlements: model v2f does not read" in x for x in lines)
+    assert any(f"settlements: model {DEFAULT} does not read" in x for x in lines)
     strict = sanctionsim("check", "--strict", example)
     assert strict.returncode == 2
     assert strict.stderr == result.stderr
