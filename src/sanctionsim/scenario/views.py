@@ -25,6 +25,7 @@ from sanctionsim.scenario.schema import (
     Mediation,
     Scenario,
     SideDeal,
+    Support,
     ThirdParty,
     central,
 )
@@ -265,7 +266,7 @@ def as_of(scenario: Scenario, date: dt.date) -> Scenario:
     )
 
 
-_E = TypeVar("_E", Coercion, Mediation)
+_E = TypeVar("_E", Coercion, Mediation, Support)
 
 
 def _unknown_end(entry: _E, date: dt.date) -> _E:
@@ -282,11 +283,7 @@ def _party_as_of(party: ThirdParty, date: dt.date) -> ThirdParty:
     changes = [c for c in party.changes if c.date <= date]
     if _changed(changes, party.changes):
         update["changes"] = changes
-    support = [
-        s if s.until is None or s.until <= date else s.model_copy(update={"until": None})
-        for s in party.support
-        if s.since <= date
-    ]
+    support = [_unknown_end(s, date) for s in party.support if s.since <= date]
     if _changed(support, party.support):
         update["support"] = support
     return _copied(party, update) if update else party
