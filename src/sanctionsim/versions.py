@@ -22,7 +22,9 @@ v2-hold with a persistent inclination per member, λ and α refitted (docs/model
 than all, their intercept's shift ξ fitted with ψ, λ and α (docs/model-v2.md, "v2g"); ``v2h`` is
 v2f with a fitted lobby weight η on the premium in the member's choice (docs/model-v2.md, "v2h");
 ``v2i`` is v2f with the member's premium relative to its case's peers shifting its easing odds by
-a fitted weight μ (docs/model-v2.md, "v2i").
+a fitted weight μ (docs/model-v2.md, "v2i"); ``v2j`` is v2i with the members reading the
+target's prospects (the model's concession hazard against its group's large-N rate, weight ν)
+and the leader left out of the peers' ranking (docs/model-v2.md, "v2j").
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -54,6 +56,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 >>> model_version("v2h").lobby_weighted, model_version("v2g").lobby_weighted
 (True, False)
 >>> model_version("v2i").temptation_ranked, model_version("v2h").temptation_ranked
+(True, False)
+>>> model_version("v2j").prospects_read, model_version("v2j").leader_ranked
 (True, False)
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
@@ -91,6 +95,7 @@ ModelName = Literal[
     "v2g",
     "v2h",
     "v2i",
+    "v2j",
 ]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
@@ -135,6 +140,12 @@ class ModelVersion:
         temptation_ranked: whether the member's premium relative to its case's peers shifts
             its easing odds by a fitted weight μ (docs/model-v2.md, "v2i"); ``calibrate`` then
             searches v2i's grid (μ with ψ, λ and α), and any other version must leave μ at 0.
+        prospects_read: whether every member's easing odds fall with the target's modelled
+            concession hazard against its group's large-N rate, by a fitted weight ν
+            (docs/model-v2.md, "v2j", J1); ``calibrate`` then searches v2j's grid (ν with μ, ψ
+            and λ), and any other version must leave ν at 0.
+        leader_ranked: whether the leader is among the peers the premium's ranking compares
+            (v2i); v2j ranks the members without it, its τ 0 (docs/model-v2.md, "v2j", J2).
     """
 
     name: str
@@ -152,6 +163,8 @@ class ModelVersion:
     carve_outs: bool = False
     lobby_weighted: bool = False
     temptation_ranked: bool = False
+    prospects_read: bool = False
+    leader_ranked: bool = True
 
     @property
     def calibrated(self) -> bool:
@@ -287,6 +300,18 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 holding=True,
                 concession_scaled=True,
                 temptation_ranked=True,
+            ),
+            ModelVersion(
+                "v2j",
+                "v2",
+                "calibration-v2j.json",
+                "v2i with the target's prospects in the easing odds and the leader outside the "
+                "peers' ranking (J1-J3, issue 11)",
+                holding=True,
+                concession_scaled=True,
+                temptation_ranked=True,
+                prospects_read=True,
+                leader_ranked=False,
             ),
         )
     }

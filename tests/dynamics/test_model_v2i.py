@@ -147,7 +147,10 @@ def test_v2i_is_v2f_with_relative_temptation_and_fits_its_own() -> None:
     assert version.temptation_ranked
     assert not version.carve_outs
     assert not version.lobby_weighted
-    assert [name for name, v in VERSIONS.items() if v.temptation_ranked] == ["v2i"]
+    # v2j (docs/model-v2.md, "v2j") is built on v2i and ranks the premiums too
+    assert [name for name, v in VERSIONS.items() if v.temptation_ranked] == ["v2i", "v2j"]
+    assert version.leader_ranked
+    assert not version.prospects_read
 
 
 # -- I3: the grid, the prior and the calibration files ---------------------------------------------
@@ -169,7 +172,7 @@ def test_the_temptation_weights_prior_is_half_normal_with_scale_one() -> None:
         assert log_prior(point) == pytest.approx(log_prior(FIT) - 0.5 * weight**2)
 
 
-def test_a_calibration_carries_the_temptation_weight_for_v2i_only() -> None:
+def test_a_calibration_carries_the_temptation_weight_for_v2i_and_v2j_only() -> None:
     shipped = load_calibration(model="v2i")
     assert shipped.model == "v2i"
     assert "temptation_weight" in shipped.details["grid"]

@@ -45,7 +45,7 @@ def prior_draws(seed: int = 20261201) -> list[FittedParameters]:
 PRIOR = "prior"
 """The population drawn from the priors (model v2); any other name is a calibrated version whose
 shipped fit is played (the posterior-predictive checks)."""
-POSTERIOR = ("v2", "v2b", "v2c", "v2e", "v2f", "v2g", "v2h", "v2i")
+POSTERIOR = ("v2", "v2b", "v2c", "v2e", "v2f", "v2g", "v2h", "v2i", "v2j")
 
 # Findings, kept as strict expected failures (docs/model-v2.md, "v2f's posterior-predictive
 # checks", 2026-12-02): v2f's factor ψ = 2 corrects the library's encoded hazards, which run below
@@ -106,6 +106,25 @@ V2I_RUSH = (
     "(io 2.99 against 1.61, multilateral_no_io 5.23 against 2.53)"
 )
 
+# v2j (docs/model-v2.md, "v2j and its blind test, as measured", 2026-12-03, session 14): fitted on
+# the 93 with ψ = 3, as v2g to v2i were; the concession above the band in every group and the
+# members' early easing above the anchor's ratio; its leader lifts below the band at 60 months in
+# the io group (runs that end sooner leave it less time, as v2g's).
+V2J_CONCESSION = (
+    "finding (2026-12-03): v2j's concession incidence is above the band in every group (io 0.51, "
+    "0.75, 0.85 at 12, 36, 60 months against TIES 0.23, 0.38, 0.47; unilateral 0.34, 0.57, 0.70)"
+)
+V2J_LIFTING = (
+    "finding (2026-12-03): v2j's leader lifts without a concession below the band at 60 months "
+    "in the io group (0.024, band from 0.027)"
+)
+V2J_RUSH = (
+    "finding (2026-12-03): v2j's members' early/late easing ratio exceeds 1.5 times the anchor's "
+    "(io 2.96 against 1.61, multilateral_no_io 5.35 against 2.53)"
+)
+LIFTING_FAILS = {"v2g": (V2G_LIFTING, V2G_LIFTING_FAILS), "v2j": (V2J_LIFTING, {("io", 60)})}
+"""The strict expected failures of the leader's lifting: the reason, and the (group, months)."""
+
 
 def _cases(
     groups: tuple[str, ...], failing: dict[str, str], everywhere: tuple[str, ...] = ()
@@ -156,8 +175,9 @@ def _band(group: str, cause: str, months: int) -> tuple[float, float, float]:
             "v2g": V2G_CONCESSION,
             "v2h": V2H_CONCESSION,
             "v2i": V2I_CONCESSION,
+            "v2j": V2J_CONCESSION,
         },
-        everywhere=("v2g", "v2h", "v2i"),
+        everywhere=("v2g", "v2h", "v2i", "v2j"),
     ),
 )
 @pytest.mark.parametrize("months", [12, 36, 60])
@@ -174,9 +194,12 @@ def test_concession_incidence_is_within_the_ties_band(group: str, months: int, s
     ("group", "months", "source"),
     [
         pytest.param(
-            group, months, source, marks=pytest.mark.xfail(strict=True, reason=V2G_LIFTING)
+            group,
+            months,
+            source,
+            marks=pytest.mark.xfail(strict=True, reason=LIFTING_FAILS[source][0]),
         )
-        if source == "v2g" and (group, months) in V2G_LIFTING_FAILS
+        if source in LIFTING_FAILS and (group, months) in LIFTING_FAILS[source][1]
         else (group, months, source)
         for source in (PRIOR, *POSTERIOR)
         for group in GROUPS
@@ -236,7 +259,7 @@ def test_members_do_not_rush_to_ease_in_the_first_months(group: str) -> None:
     ("group", "source"),
     _cases(
         ("io", "multilateral_no_io"),
-        {"v2f": V2F_RUSH, "v2g": V2G_RUSH, "v2h": V2H_RUSH, "v2i": V2I_RUSH},
+        {"v2f": V2F_RUSH, "v2g": V2G_RUSH, "v2h": V2H_RUSH, "v2i": V2I_RUSH, "v2j": V2J_RUSH},
     ),
 )
 def test_members_rush_no_more_than_the_large_n_anchor_allows(group: str, source: str) -> None:

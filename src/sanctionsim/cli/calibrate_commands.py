@@ -125,6 +125,7 @@ def _summary(calibration: Calibration, cases: int, work: Path, reused: int, out:
         + ("" if fitted.carve_out_shift == 0 else f", xi {fitted.carve_out_shift:g}")
         + ("" if fitted.lobby_weight == 0 else f", eta {fitted.lobby_weight:g}")
         + ("" if fitted.temptation_weight == 0 else f", mu {fitted.temptation_weight:g}")
+        + ("" if fitted.prospect_weight == 0 else f", nu {fitted.prospect_weight:g}")
         + f" (cases reused from {work}: {reused})\n"
         f"leave-one-cluster-out Brier {loco['brier']:.3f}, log score "
         f"{loco['log_score']:.3f}; best reference {loco['best_reference']} "

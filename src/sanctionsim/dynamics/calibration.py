@@ -39,7 +39,14 @@ from sanctionsim.versions import VERSIONS, model_version
 CALIBRATION_FORMAT = 1
 
 
-_NON_NEGATIVE = ("slope", "backing_down", "concession_scale", "lobby_weight", "temptation_weight")
+_NON_NEGATIVE = (
+    "slope",
+    "backing_down",
+    "concession_scale",
+    "lobby_weight",
+    "temptation_weight",
+    "prospect_weight",
+)
 
 
 @dataclass(frozen=True)
@@ -52,8 +59,10 @@ class FittedParameters:
     (``lobby_weight``, >= 0: the weight the member's choice puts on its premium beyond ΔV_i,
     fitted by v2h only and 0 for every other version; docs/model-v2.md, "v2h", H1) and μ
     (``temptation_weight``, >= 0: the weight of the member's premium relative to its case's
-    peers in its easing odds, fitted by v2i only and 0 for every other version;
-    docs/model-v2.md, "v2i", I1).
+    peers in its easing odds, fitted by v2i and v2j and 0 for every other version;
+    docs/model-v2.md, "v2i", I1) and ν (``prospect_weight``, >= 0: how far every member's easing
+    odds fall with the target's modelled concession hazard against its group's large-N rate,
+    fitted by v2j only and 0 for every other version; docs/model-v2.md, "v2j", J1).
 
     >>> FittedParameters(2.0, 0.01, concession_scale=1.5).to_dict()
     {'slope': 2.0, 'backing_down': 0.01, 'concession_scale': 1.5}
@@ -67,6 +76,7 @@ class FittedParameters:
     carve_out_shift: float = 0.0
     lobby_weight: float = 0.0
     temptation_weight: float = 0.0
+    prospect_weight: float = 0.0
 
     def __post_init__(self) -> None:
         for name in _NON_NEGATIVE:
@@ -81,7 +91,7 @@ class FittedParameters:
 
     def to_dict(self) -> dict[str, float]:
         """``{"slope": λ, "backing_down": α}``, with ``"concession_scale": ψ`` where ψ is not 1
-        and each parameter only some versions fit (ξ, η, μ) where it is not what the others hold
+        and each parameter only some versions fit (ξ, η, μ, ν) where it is not what the others hold
         (so the records of the versions that fit none of them read as they always have)."""
         result = {"slope": float(self.slope), "backing_down": float(self.backing_down)}
         for parameter, (_, held) in _FITTED_BY.items():
@@ -146,6 +156,7 @@ _FITTED_BY = {
     "carve_out_shift": ("carve_outs", 0.0),
     "lobby_weight": ("lobby_weighted", 0.0),
     "temptation_weight": ("temptation_ranked", 0.0),
+    "prospect_weight": ("prospects_read", 0.0),
 }
 """The parameters only some versions fit: the :class:`~sanctionsim.versions.ModelVersion` flag
 of those that do, and the value every other version's calibration must hold (or leave out)."""
@@ -157,7 +168,7 @@ def _choice(data: Any, where: str, name: str) -> FittedParameters:
         raise InputError.single(
             name,
             f"{where} must have 'slope' and 'backing_down' (and may have 'concession_scale', "
-            "'carve_out_shift', 'lobby_weight' and 'temptation_weight')",
+            "'carve_out_shift', 'lobby_weight', 'temptation_weight' and 'prospect_weight')",
         )
     try:
         return FittedParameters(

@@ -210,6 +210,36 @@ def relative_temptation(
     return result
 
 
+PROSPECT_CLIP = 3.0
+"""The bound on |ρ| in model v2j's π = −ν·clip(ρ, −3, 3) (docs/model-v2.md, J1): a factor of
+e³ ≈ 20 between the model's concession hazard and the group's, fixed by the design, not by
+score."""
+
+
+def prospect_shift(model_hazard: FloatArray, group_hazard: float, weight: float) -> FloatArray:
+    """π = −ν·clip(log(h_model/h_G), −3, 3), model v2j's shift of every member's easing
+    log-odds by the target's prospects (docs/model-v2.md, "v2j", J1): ``model_hazard``
+    ``(runs,)`` the model's month-1 concession hazard ψ·h(P_0), ``group_hazard`` h_G(a) the
+    group's one-month conditional incidence of a concession at the episode's age, ``weight`` ν.
+
+    Members hold more where the target is expected to yield more readily than its kind of
+    episode does, and drift where less (Dorussen & Mo 2001, *JCR* 45(4); McGillivray & Stam
+    2004, *JCR* 48(2); Early 2015, *Busted Sanctions*).
+
+    >>> [round(float(p), 3) for p in prospect_shift(np.array([0.02, 0.01, 0.005]), 0.01, 1.0)]
+    [-0.693, 0.0, 0.693]
+    >>> prospect_shift(np.array([1.0, 1e-9]), 0.01, 0.5).tolist()
+    [-1.5, 1.5]
+    """
+    if weight < 0:
+        raise ValueError(f"the prospect weight (nu) must be >= 0, got {weight}")
+    if not group_hazard > 0:
+        raise ValueError(f"the group's concession hazard must be > 0, got {group_hazard}")
+    ratio = np.log(np.maximum(model_hazard, 1e-300) / group_hazard)
+    result: FloatArray = -weight * np.clip(ratio, -PROSPECT_CLIP, PROSPECT_CLIP)
+    return result
+
+
 def carve_out_probabilities(
     theta: FloatArray | float,
     slope: float,

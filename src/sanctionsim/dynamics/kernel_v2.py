@@ -42,6 +42,7 @@ from sanctionsim.coalition.payoffs import concession_hazard, leakage, net_pressu
 from sanctionsim.dynamics.choice import (
     anchored_intercept,
     persistent_intercept,
+    prospect_shift,
     relative_temptation,
 )
 from sanctionsim.dynamics.clock import concession_age_weight, other_end_hazard
@@ -66,7 +67,8 @@ class EpisodeClock:
 
     ``renewal`` is ``(600, N)``: whether month t (row t − 1) holds a renewal date of member i's
     own measures; ``commitment`` γ_i; ``choice`` λ, α and ψ; ``omega`` the epoch rate;
-    ``inclination_scale`` σ of model v2e's persistent shock (0: none).
+    ``inclination_scale`` σ of model v2e's persistent shock (0: none); ``unranked`` the member
+    the premium's ranking leaves out (model v2j's leader, J2; None: every member is ranked).
     """
 
     group: str
@@ -76,6 +78,7 @@ class EpisodeClock:
     choice: FittedParameters
     omega: float
     inclination_scale: float = 0.0
+    unranked: int | None = None
 
     def months(self, horizon: int) -> ClockMonths:
         """The clock's arrays for decisions and months 1..horizon + 1."""
@@ -148,7 +151,9 @@ def choice_terms(
     all-hold (P the net pressure with every member holding, h the analyst's hazard as stated on
     the start);
     A_i = α·β_i·(1 + γ_i);
-    τ_i = μ·log((g_i(P) + ε)/ḡ), the premium relative to the peers', in model v2i only.
+    τ_i = μ·log((g_i(P) + ε)/ḡ), the premium relative to the peers', in models v2i and v2j
+    (v2j ranks the members without its leader, ``clock.unranked``);
+    π = −ν·clip(log(ψ·h(P)/h_G(a)), −3, 3), the target's prospects, in model v2j only.
     """
     everyone = np.ones((params.runs, params.members))
     pressure = net_pressure(params, everyone)
@@ -159,7 +164,17 @@ def choice_terms(
     )
     easable = params.has_something_to_ease()
     weight = clock.choice.temptation_weight
-    temptation = relative_temptation(premium, easable, weight) if weight else None
+    ranked = easable.copy()
+    if clock.unranked is not None:
+        ranked[:, clock.unranked] = False
+    temptation = relative_temptation(premium, ranked, weight) if weight else None
+    prospects = None
+    if clock.choice.prospect_weight:
+        from sanctionsim.history.climatology import conditional_incidence
+
+        month_one = np.minimum(1.0, clock.choice.concession_scale * hazard)
+        group_rate = conditional_incidence(clock.group, "target_concedes", clock.age_months, 1.0)
+        prospects = prospect_shift(month_one, group_rate, clock.choice.prospect_weight)
     follow = np.zeros(params.members, dtype=np.bool_)
     if followers is not None:
         follow[:] = followers
@@ -187,6 +202,7 @@ def choice_terms(
                 clock.choice.carve_out_shift,
                 clock.choice.lobby_weight,
                 None if temptation is None else temptation[:, i],
+                prospects,
             )
         )
     return tuple(terms)

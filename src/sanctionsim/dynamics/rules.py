@@ -67,7 +67,9 @@ class ChoiceTerms:
     intercept (model v2g; 0 elsewhere, where no rule reads it); ``lobby_weight`` η, the weight the
     choice puts on the premium beyond ΔV_i (model v2h, H1; 0 elsewhere: nothing is added);
     ``temptation`` τ_i per run, the shift of the easing log-odds by the member's premium
-    relative to its case's peers (model v2i, I1; ``None`` elsewhere: nothing is added).
+    relative to its case's peers (models v2i, I1, and v2j); ``prospects`` π per run, the shift
+    of every member's easing log-odds by the target's prospects (model v2j, J1; ``None``
+    elsewhere: nothing is added).
     """
 
     slope: float
@@ -78,6 +80,7 @@ class ChoiceTerms:
     carve_shift: float = 0.0
     lobby_weight: float = 0.0
     temptation: FloatArray | None = None
+    prospects: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -422,6 +425,8 @@ RULE_SETS = MappingProxyType(
         "v2h": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
         # v2i plays v2a's rules; its relative temptation τ_i is in the choice terms (I1)
         "v2i": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
+        # v2j too; the target's prospects π join τ_i in the choice terms (J1)
+        "v2j": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
     }
 )
 """The members' rules of each version that has rules of its own."""

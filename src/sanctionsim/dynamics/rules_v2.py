@@ -108,13 +108,16 @@ class QuantalResponse(Rule):
         return result
 
     def intercept(self, theta: float | FloatArray) -> float | FloatArray:
-        """θ_t, shifted by τ_i in model v2i (docs/model-v2.md, "v2i", I1); θ_t elsewhere."""
-        temptation = self.terms.temptation
-        return theta if temptation is None else theta + temptation
+        """θ_t, shifted by τ_i in model v2i (docs/model-v2.md, "v2i", I1) and by τ_i + π in
+        model v2j (J1); θ_t elsewhere."""
+        for shift in (self.terms.temptation, self.terms.prospects):
+            if shift is not None:
+                theta = theta + shift
+        return theta
 
     def probability(self, theta: float | FloatArray, gain: FloatArray) -> FloatArray:
         """The chance of easing at an epoch for the gain ``gain``: Λ(θ + λ·ΔV_i/S_i) (item 4),
-        Λ(θ + τ_i + λ·ΔV_i/S_i) in model v2i."""
+        Λ(θ + τ_i + λ·ΔV_i/S_i) in model v2i, Λ(θ + τ_i + π + λ·ΔV_i/S_i) in v2j."""
         return easing_probability(self.intercept(theta), self.terms.slope, gain, self.terms.stake)
 
     def first(self) -> ActionArray:

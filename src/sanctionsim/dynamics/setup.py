@@ -172,6 +172,7 @@ def _episode_clock(
     choice: FittedParameters,
     omega: float,
     inclination_scale: float,
+    unranked: int | None = None,
 ) -> EpisodeClock:
     """Model v2's reading of the episode on the start: group, age, renewals, commitment."""
     import numpy as np
@@ -192,6 +193,7 @@ def _episode_clock(
         choice=choice,
         omega=omega,
         inclination_scale=inclination_scale,
+        unranked=unranked,
     )
 
 
@@ -249,7 +251,8 @@ def prepare(
 
         persistent = model_version(model).persistent_inclination
         scale = INCLINATION_SCALE if persistent else 0.0
-        clock = _episode_clock(start, member_ids, choice, omega, scale)
+        unranked = None if model_version(model).leader_ranked else leader
+        clock = _episode_clock(start, member_ids, choice, omega, scale, unranked)
     leadership = None
     if model_version(model).leadership:
         from sanctionsim.dynamics.leadership import leadership_on

@@ -2,8 +2,9 @@
 
 The search is the design note's, fixed before any v2 score: a grid
 :data:`SLOPES` × :data:`BACKING_DOWN` (λ × α; for v2f, :data:`SCALED_GRID`, ψ × λ × α, and for
-v2g, :data:`CARVED_GRID`, ξ × ψ × λ × α, for v2h, :data:`LOBBIED_GRID`, η × ψ × λ × α, and for
-v2i, :data:`TEMPTED_GRID`, μ × ψ × λ × α, each fixed in its design note), every case forecast
+v2g, :data:`CARVED_GRID`, ξ × ψ × λ × α, for v2h, :data:`LOBBIED_GRID`, η × ψ × λ × α, for
+v2i, :data:`TEMPTED_GRID`, μ × ψ × λ × α, and for v2j, :data:`PROSPECTS_GRID`, ν × μ × ψ × λ,
+each fixed in its design note), every case forecast
 once at every grid point with :data:`SEARCH_RUNS` runs (:func:`case_grid`, one task per case,
 so a case's set-up and the target's clock are read once), then reused across folds. For each
 cluster, the point that maximises the objective on the *other* clusters is its fold's
@@ -19,7 +20,8 @@ number of distinct scored events (case, event) so that the likelihood counts eac
 not once per horizon (the four horizons read one event's month: an interval-censored
 likelihood), plus the log priors: λ half-normal with scale :data:`SLOPE_PRIOR_SCALE`, α
 log-uniform on [0.001, 0.1] (flat on the grid's log scale, so its log prior is a constant); ψ
-log-normal about 1 (v2f), ξ normal about 0 (v2g), η half-normal (v2h) and μ half-normal (v2i).
+log-normal about 1 (v2f), ξ normal about 0 (v2g), η half-normal (v2h), μ half-normal (v2i) and
+ν half-normal (v2j).
 
 Every case's grid is written to a work folder as it completes (``<case>.json``, atomically);
 a calibration run after a kill reuses every part whose inputs (content hash, grid, runs, seed,
@@ -101,11 +103,26 @@ TEMPTATION_WEIGHTS = (0.0, 0.5, 1.0, 2.0)
 TEMPTATION_WEIGHT_PRIOR_SCALE = 1.0
 TEMPTED_GRID = _narrowed("temptation_weight", TEMPTATION_WEIGHTS)
 
+# v2j's grid (docs/model-v2.md, "v2j", J3): ν × μ × ψ × λ, α fixed at 0.005 (the value 59 of
+# v2i's 77 folds chose) and μ without 0 (no v2i fold chose it), so that the grid keeps v2i's
+# size; ν's prior is half-normal with scale 1, its mode at 0 (no reading of the prospects).
+PROSPECT_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
+PROSPECT_WEIGHT_PRIOR_SCALE = 1.0
+PROSPECTS_GRID: tuple[FittedParameters, ...] = tuple(
+    FittedParameters(slope, 0.005, scale, temptation_weight=mu, prospect_weight=nu)
+    for nu in PROSPECT_WEIGHTS
+    for mu in (0.5, 1.0, 2.0)
+    for scale in (2.0, 3.0)
+    for slope in (1.0, 2.0)
+)
+
 
 def grid_of(model: str) -> tuple[FittedParameters, ...]:
-    """The grid ``calibrate`` searches for ``model``: v2i's (with μ and ψ), v2h's (with η and
-    ψ), v2g's (with ξ and ψ), v2f's (with ψ) or every other version's."""
+    """The grid ``calibrate`` searches for ``model``: v2j's (with ν, μ and ψ), v2i's (with μ and
+    ψ), v2h's (with η and ψ), v2g's (with ξ and ψ), v2f's (with ψ) or every other version's."""
     version = model_version(model)
+    if version.prospects_read:
+        return PROSPECTS_GRID
     if version.temptation_ranked:
         return TEMPTED_GRID
     if version.lobby_weighted:
@@ -116,19 +133,21 @@ def grid_of(model: str) -> tuple[FittedParameters, ...]:
 
 
 _PSI, _XI, _ETA, _MU = "concession_scale", "carve_out_shift", "lobby_weight", "temptation_weight"
-_AXES = (_MU, _ETA, _XI, _PSI, "slope", "backing_down")
-_HELD = {_PSI: 1.0, _XI: 0.0, _ETA: 0.0, _MU: 0.0}  # what a version that does not fit it holds
+_NU = "prospect_weight"
+_AXES = (_NU, _MU, _ETA, _XI, _PSI, "slope", "backing_down")
+_HELD = {_PSI: 1.0, _XI: 0.0, _ETA: 0.0, _MU: 0.0, _NU: 0.0}  # what a version not fitting it holds
 _PRIORS = {  # the priors of the parameters only some grids search, as the record words them
     _PSI: f"psi log-normal about 1, sd {CONCESSION_SCALE_PRIOR_SD:.4f}",
     _XI: f"xi normal about 0, sd {CARVE_OUT_SHIFT_PRIOR_SD:g}",
     _ETA: f"eta half-normal, scale {LOBBY_WEIGHT_PRIOR_SCALE:g}",
     _MU: f"mu half-normal, scale {TEMPTATION_WEIGHT_PRIOR_SCALE:g}",
+    _NU: f"nu half-normal, scale {PROSPECT_WEIGHT_PRIOR_SCALE:g}",
 }
 
 
 def _grid_axes(grid: Sequence[FittedParameters]) -> dict[str, list[float]]:
-    """Each parameter's values on ``grid``, ascending; ψ's, ξ's, η's and μ's only where the grid
-    searches them."""
+    """Each parameter's values on ``grid``, ascending; ψ's, ξ's, η's, μ's and ν's only where the
+    grid searches them."""
     axes = {name: sorted({getattr(p, name) for p in grid}) for name in _AXES}
     for name, held in _HELD.items():
         if axes[name] == [held]:  # held: not a parameter of this grid
@@ -166,20 +185,22 @@ def model_code_hash() -> str:
 
 
 def log_prior(point: FittedParameters) -> float:
-    """log p(λ) + log p(α) + log p(ψ) + log p(ξ) + log p(η) + log p(μ) up to a constant:
-    half-normal λ, log-uniform α (flat on the grid), log-normal ψ about 1, normal ξ about 0 and
-    half-normal η and μ (each 0 at the value a version that does not fit it holds, so those
-    versions are as before)."""
+    """log p(λ) + log p(α) + log p(ψ) + log p(ξ) + log p(η) + log p(μ) + log p(ν) up to a
+    constant: half-normal λ, log-uniform α (flat on the grid), log-normal ψ about 1, normal ξ
+    about 0 and half-normal η, μ and ν (each 0 at the value a version that does not fit it holds,
+    so those versions are as before)."""
     scale = math.log(point.concession_scale) / CONCESSION_SCALE_PRIOR_SD
     shift = point.carve_out_shift / CARVE_OUT_SHIFT_PRIOR_SD
     weight = point.lobby_weight / LOBBY_WEIGHT_PRIOR_SCALE
     temptation = point.temptation_weight / TEMPTATION_WEIGHT_PRIOR_SCALE
+    prospects = point.prospect_weight / PROSPECT_WEIGHT_PRIOR_SCALE
     return (
         -0.5 * (point.slope / SLOPE_PRIOR_SCALE) ** 2
         - 0.5 * scale**2
         - 0.5 * shift**2
         - 0.5 * weight**2
         - 0.5 * temptation**2
+        - 0.5 * prospects**2
     )
 
 

@@ -246,7 +246,7 @@ class FoldSetOut(_Out):
     backing_down: float = Field(description="alpha, the scale of the cost of backing down")
     concession_scale: float | None = Field(
         default=None,
-        description="psi, the factor on the analysts' concession hazards (v2f to v2i)",
+        description="psi, the factor on the analysts' concession hazards (v2f to v2j)",
     )
     carve_out_shift: float | None = Field(
         default=None, description="xi, the shift of a carve-out's intercept (v2g)"
@@ -256,7 +256,11 @@ class FoldSetOut(_Out):
     )
     temptation_weight: float | None = Field(
         default=None,
-        description="mu, the weight of the premium relative to the case's peers (v2i)",
+        description="mu, the weight of the premium relative to the case's peers (v2i, v2j)",
+    )
+    prospect_weight: float | None = Field(
+        default=None,
+        description="nu, the weight of the target's prospects in the easing odds (v2j)",
     )
     folds: int = Field(description="the calibration's folds that chose this parameter set")
 
