@@ -220,6 +220,7 @@ def main() -> None:
         "engine_v2g": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2h": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2i": 4 * BLOCK if quick else 64 * BLOCK,
+        "engine_v2j": 4 * BLOCK if quick else 64 * BLOCK,
         "bare": 4 * BLOCK if quick else 64 * BLOCK,
         "reference": 256 if quick else BLOCK,
         "mesa": 128 if quick else 512,
@@ -258,6 +259,8 @@ def main() -> None:
         "engine_v2h": engine_of("v2h"),
         # v2i: v2f with each member's relative temptation, a shift of its intercept fixed per run
         "engine_v2i": engine_of("v2i"),
+        # v2j: v2i with the target's prospects, one more shift of the intercept fixed per run
+        "engine_v2j": engine_of("v2j"),
         "bare": lambda: bare_numpy(setup, params, trust, horizon),
         "reference": lambda: reference_outcomes(
             scenario, runs=sizes["reference"], horizon=horizon, seed=0
@@ -320,6 +323,8 @@ def main() -> None:
         "engine_v2h_over_mesa": ("engine_v2h", "mesa"),
         "engine_v2i_over_engine_v2f": ("engine_v2i", "engine_v2f"),
         "engine_v2i_over_mesa": ("engine_v2i", "mesa"),
+        "engine_v2j_over_engine_v2i": ("engine_v2j", "engine_v2i"),
+        "engine_v2j_over_mesa": ("engine_v2j", "mesa"),
     }
     ratios: dict[str, dict[str, float]] = {}
     for key, (a, b) in pairs.items():
