@@ -189,14 +189,15 @@ def test_a_calibration_carries_the_temptation_weight_for_v2i_and_v2j_only() -> N
         FittedParameters(1.0, 0.01, 2.0, temptation_weight=math.nan)
 
 
-def test_simulate_with_model_v2i_names_its_version_and_calibration() -> None:
+@pytest.mark.parametrize("model", ["v2i", "v2j"])  # v2j: docs/model-v2.md, "v2j"
+def test_simulate_with_model_v2i_or_v2j_names_its_version_and_calibration(model: str) -> None:
     done = run_sanctionsim(
-        "simulate", "argentina-1982", "--model", "v2i", "--runs", "1024", "--horizon", "6", "--json"
+        "simulate", "argentina-1982", "--model", model, "--runs", "1024", "--horizon", "6", "--json"
     )
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
-    assert document["model_version"] == "v2i"
-    assert document["calibration"]["calibration_sha256"] == load_calibration(model="v2i").sha256
+    assert document["model_version"] == model
+    assert document["calibration"]["calibration_sha256"] == load_calibration(model=model).sha256
 
 
 def test_analyze_with_model_v2i_gives_each_members_shift_inside_its_chance() -> None:

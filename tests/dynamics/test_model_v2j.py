@@ -38,7 +38,7 @@ from sanctionsim.history.climatology import conditional_incidence
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.versions import VERSIONS, model_version
-from support import run_sanctionsim, same_runs, same_whatever_the_chunk_size
+from support import same_runs, same_whatever_the_chunk_size
 
 FIT = FittedParameters(1.0, 0.005, 3.0)
 PLAIN = dataclasses.replace(FIT, temptation_weight=0.0, prospect_weight=0.0)
@@ -221,16 +221,6 @@ def test_a_calibration_carries_the_prospect_weight_for_v2j_only() -> None:
         parse_calibration(json.dumps(document), "v2i.json")
     with pytest.raises(ValueError, match="prospect_weight must be a finite number >= 0"):
         FittedParameters(1.0, 0.01, 2.0, prospect_weight=-0.5)
-
-
-def test_simulate_with_model_v2j_names_its_version_and_calibration() -> None:
-    done = run_sanctionsim(
-        "simulate", "argentina-1982", "--model", "v2j", "--runs", "1024", "--horizon", "6", "--json"
-    )
-    assert done.returncode == 0, done.stderr
-    document = json.loads(done.stdout)
-    assert document["model_version"] == "v2j"
-    assert document["calibration"]["calibration_sha256"] == load_calibration(model="v2j").sha256
 
 
 def test_analyze_with_model_v2j_gives_each_members_shifts_inside_its_chance() -> None:
