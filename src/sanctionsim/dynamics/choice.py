@@ -236,7 +236,8 @@ def prospect_shift(model_hazard: FloatArray, group_hazard: float, weight: float)
     if not group_hazard > 0:
         raise ValueError(f"the group's concession hazard must be > 0, got {group_hazard}")
     ratio = np.log(np.maximum(model_hazard, 1e-300) / group_hazard)
-    result: FloatArray = -weight * np.clip(ratio, -PROSPECT_CLIP, PROSPECT_CLIP)
+    # + 0.0 turns the −0.0 of a ratio of exactly 1 into 0.0 (the same sum in the logit)
+    result: FloatArray = -weight * np.clip(ratio, -PROSPECT_CLIP, PROSPECT_CLIP) + 0.0
     return result
 
 
