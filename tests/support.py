@@ -266,3 +266,17 @@ def sealed_files() -> list[Path]:
 def case_label(reference: str) -> str:
     """A case's test id: its library id, or its holdout file's stem."""
     return Path(reference).stem
+
+
+def assert_built_on_v2f(model: str) -> None:
+    """Model ``model`` runs on v2's kernel with v2-hold's holding value, fits ψ (v2f's factor on
+    the concession hazards) and fits its own calibration: v2f and the versions built on it."""
+    from sanctionsim.versions import model_version
+
+    version = model_version(model)
+    assert (version.kernel, version.holding, version.concession_scaled, version.fits) == (
+        "v2",
+        True,
+        True,
+        True,
+    )

@@ -38,7 +38,7 @@ from sanctionsim.history.climatology import conditional_incidence
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.versions import VERSIONS, model_version
-from support import same_runs, same_whatever_the_chunk_size
+from support import assert_built_on_v2f, same_runs, same_whatever_the_chunk_size
 
 FIT = FittedParameters(1.0, 0.005, 3.0)
 PLAIN = dataclasses.replace(FIT, temptation_weight=0.0, prospect_weight=0.0)
@@ -167,13 +167,8 @@ def test_v2j_is_the_same_whatever_the_chunk_size() -> None:
 
 
 def test_v2j_is_v2i_with_the_prospects_read_and_fits_its_own() -> None:
+    assert_built_on_v2f("v2j")
     version = model_version("v2j")
-    assert (version.kernel, version.holding, version.concession_scaled, version.fits) == (
-        "v2",
-        True,
-        True,
-        True,
-    )
     assert version.temptation_ranked
     assert version.prospects_read
     assert not version.leader_ranked
