@@ -24,7 +24,9 @@ v2f with a fitted lobby weight η on the premium in the member's choice (docs/mo
 ``v2i`` is v2f with the member's premium relative to its case's peers shifting its easing odds by
 a fitted weight μ (docs/model-v2.md, "v2i"); ``v2j`` is v2i with the members reading the
 target's prospects (the model's concession hazard against its group's large-N rate, weight ν)
-and the leader left out of the peers' ranking (docs/model-v2.md, "v2j").
+and the leader left out of the peers' ranking (docs/model-v2.md, "v2j"); ``v2k`` is v2i with
+the leader's case-specific terms weighed by a fitted ζ, shrinking its choice toward TIES's
+sender rate (docs/model-v2.md, "v2k").
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -59,6 +61,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 (True, False)
 >>> model_version("v2j").prospects_read, model_version("v2j").leader_ranked
 (True, False)
+>>> model_version("v2k").leader_weighted, model_version("v2k").leader_ranked
+(True, True)
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -96,6 +100,7 @@ ModelName = Literal[
     "v2h",
     "v2i",
     "v2j",
+    "v2k",
 ]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
@@ -146,6 +151,9 @@ class ModelVersion:
             and λ), and any other version must leave ν at 0.
         leader_ranked: whether the leader is among the peers the premium's ranking compares
             (v2i); v2j ranks the members without it, its τ 0 (docs/model-v2.md, "v2j", J2).
+        leader_weighted: whether the leader's case-specific terms (τ_L and λ·ΔV_L/S_L) are
+            weighed by a fitted ζ (docs/model-v2.md, "v2k", K1); ``calibrate`` then searches
+            v2k's grid (ζ with μ, ψ and λ), and any other version must leave ζ at 1.
     """
 
     name: str
@@ -165,6 +173,7 @@ class ModelVersion:
     temptation_ranked: bool = False
     prospects_read: bool = False
     leader_ranked: bool = True
+    leader_weighted: bool = False
 
     @property
     def calibrated(self) -> bool:
@@ -312,6 +321,17 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 temptation_ranked=True,
                 prospects_read=True,
                 leader_ranked=False,
+            ),
+            ModelVersion(
+                "v2k",
+                "v2",
+                "calibration-v2k.json",
+                "v2i with the leader's case-specific terms weighed by a fitted zeta (K1-K2, "
+                "issue 11)",
+                holding=True,
+                concession_scaled=True,
+                temptation_ranked=True,
+                leader_weighted=True,
             ),
         )
     }

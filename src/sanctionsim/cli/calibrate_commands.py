@@ -115,6 +115,11 @@ def calibrate(
     print(_summary(calibration, len(scenarios), work, reused, out))
 
 
+def _weighs_leader(calibration: Calibration) -> bool:
+    """Whether the version fits ζ (v2k): its ζ is printed even at 1, where its record omits it."""
+    return VERSIONS[calibration.model].leader_weighted
+
+
 def _summary(calibration: Calibration, cases: int, work: Path, reused: int, out: Path) -> str:
     """What was fitted and how it scored, in three lines."""
     fitted = calibration.fitted
@@ -126,6 +131,7 @@ def _summary(calibration: Calibration, cases: int, work: Path, reused: int, out:
         + ("" if fitted.lobby_weight == 0 else f", eta {fitted.lobby_weight:g}")
         + ("" if fitted.temptation_weight == 0 else f", mu {fitted.temptation_weight:g}")
         + ("" if fitted.prospect_weight == 0 else f", nu {fitted.prospect_weight:g}")
+        + (f", zeta {fitted.leader_weight:g}" if _weighs_leader(calibration) else "")
         + f" (cases reused from {work}: {reused})\n"
         f"leave-one-cluster-out Brier {loco['brier']:.3f}, log score "
         f"{loco['log_score']:.3f}; best reference {loco['best_reference']} "

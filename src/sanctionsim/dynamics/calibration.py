@@ -46,6 +46,7 @@ _NON_NEGATIVE = (
     "lobby_weight",
     "temptation_weight",
     "prospect_weight",
+    "leader_weight",
 )
 
 
@@ -62,7 +63,9 @@ class FittedParameters:
     peers in its easing odds, fitted by v2i and v2j and 0 for every other version;
     docs/model-v2.md, "v2i", I1) and ν (``prospect_weight``, >= 0: how far every member's easing
     odds fall with the target's modelled concession hazard against its group's large-N rate,
-    fitted by v2j only and 0 for every other version; docs/model-v2.md, "v2j", J1).
+    fitted by v2j only and 0 for every other version; docs/model-v2.md, "v2j", J1) and ζ
+    (``leader_weight``, in [0, 1]: the weight of the leader's case-specific terms in its easing
+    odds, fitted by v2k only and 1 for every other version; docs/model-v2.md, "v2k", K1).
 
     >>> FittedParameters(2.0, 0.01, concession_scale=1.5).to_dict()
     {'slope': 2.0, 'backing_down': 0.01, 'concession_scale': 1.5}
@@ -77,6 +80,7 @@ class FittedParameters:
     lobby_weight: float = 0.0
     temptation_weight: float = 0.0
     prospect_weight: float = 0.0
+    leader_weight: float = 1.0
 
     def __post_init__(self) -> None:
         for name in _NON_NEGATIVE:
@@ -85,14 +89,17 @@ class FittedParameters:
                 raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
         if self.concession_scale == 0:
             raise ValueError("concession_scale must be > 0, got 0")
+        if self.leader_weight > 1:
+            raise ValueError(f"leader_weight must lie in [0, 1], got {self.leader_weight!r}")
         shift = self.carve_out_shift
         if not (isinstance(shift, int | float) and math.isfinite(shift)):
             raise ValueError(f"carve_out_shift must be a finite number, got {shift!r}")
 
     def to_dict(self) -> dict[str, float]:
         """``{"slope": λ, "backing_down": α}``, with ``"concession_scale": ψ`` where ψ is not 1
-        and each parameter only some versions fit (ξ, η, μ, ν) where it is not what the others hold
-        (so the records of the versions that fit none of them read as they always have)."""
+        and each parameter only some versions fit (ξ, η, μ, ν, ζ) where it is not what the
+        others hold (so the records of the versions that fit none of them read as they always
+        have)."""
         result = {"slope": float(self.slope), "backing_down": float(self.backing_down)}
         for parameter, (_, held) in _FITTED_BY.items():
             value = getattr(self, parameter)
@@ -157,6 +164,7 @@ _FITTED_BY = {
     "lobby_weight": ("lobby_weighted", 0.0),
     "temptation_weight": ("temptation_ranked", 0.0),
     "prospect_weight": ("prospects_read", 0.0),
+    "leader_weight": ("leader_weighted", 1.0),
 }
 """The parameters only some versions fit: the :class:`~sanctionsim.versions.ModelVersion` flag
 of those that do, and the value every other version's calibration must hold (or leave out)."""
@@ -168,7 +176,8 @@ def _choice(data: Any, where: str, name: str) -> FittedParameters:
         raise InputError.single(
             name,
             f"{where} must have 'slope' and 'backing_down' (and may have 'concession_scale', "
-            "'carve_out_shift', 'lobby_weight', 'temptation_weight' and 'prospect_weight')",
+            "'carve_out_shift', 'lobby_weight', 'temptation_weight', 'prospect_weight' and "
+            "'leader_weight')",
         )
     try:
         return FittedParameters(

@@ -68,7 +68,9 @@ class EpisodeClock:
     ``renewal`` is ``(600, N)``: whether month t (row t − 1) holds a renewal date of member i's
     own measures; ``commitment`` γ_i; ``choice`` λ, α and ψ; ``omega`` the epoch rate;
     ``inclination_scale`` σ of model v2e's persistent shock (0: none); ``unranked`` the member
-    the premium's ranking leaves out (model v2j's leader, J2; None: every member is ranked).
+    the premium's ranking leaves out (model v2j's leader, J2; None: every member is ranked);
+    ``weighted`` the member whose case-specific terms are weighed by ζ (model v2k's leader, K1;
+    None: nobody's).
     """
 
     group: str
@@ -79,6 +81,7 @@ class EpisodeClock:
     omega: float
     inclination_scale: float = 0.0
     unranked: int | None = None
+    weighted: int | None = None
 
     def months(self, horizon: int) -> ClockMonths:
         """The clock's arrays for decisions and months 1..horizon + 1."""
@@ -153,7 +156,9 @@ def choice_terms(
     A_i = α·β_i·(1 + γ_i);
     τ_i = μ·log((g_i(P) + ε)/ḡ), the premium relative to the peers', in models v2i and v2j
     (v2j ranks the members without its leader, ``clock.unranked``);
-    π = −ν·clip(log(ψ·h(P)/h_G(a)), −3, 3), the target's prospects, in model v2j only.
+    π = −ν·clip(log(ψ·h(P)/h_G(a)), −3, 3), the target's prospects, in model v2j only;
+    in model v2k the leader's λ and τ_L are weighed by ζ (``clock.weighted``), so that its
+    logit is θ_t + ζ·(τ_L + λ·ΔV_L/S_L) (docs/model-v2.md, "v2k", K1).
     """
     everyone = np.ones((params.runs, params.members))
     pressure = net_pressure(params, everyone)
@@ -192,16 +197,20 @@ def choice_terms(
         )
         others = follow.copy()
         others[i] = False
+        weight_i = clock.choice.leader_weight if i == clock.weighted else 1.0
+        shift = None if temptation is None else temptation[:, i]
+        if weight_i != 1.0:  # v2k's leader only: every other member's terms are v2i's, bit for bit
+            shift = None if shift is None else weight_i * shift
         terms.append(
             ChoiceTerms(
-                clock.choice.slope,
+                clock.choice.slope * weight_i,
                 cost[:, i],
                 stake,
                 easable[:, i],
                 others,
                 clock.choice.carve_out_shift,
                 clock.choice.lobby_weight,
-                None if temptation is None else temptation[:, i],
+                shift,
                 prospects,
             )
         )

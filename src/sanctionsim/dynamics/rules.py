@@ -427,6 +427,8 @@ RULE_SETS = MappingProxyType(
         "v2i": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
         # v2j too; the target's prospects π join τ_i in the choice terms (J1)
         "v2j": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
+        # v2k too; its leader's λ and τ_L are weighed by ζ in the choice terms (K1)
+        "v2k": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
     }
 )
 """The members' rules of each version that has rules of its own."""

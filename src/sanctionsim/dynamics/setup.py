@@ -173,6 +173,7 @@ def _episode_clock(
     omega: float,
     inclination_scale: float,
     unranked: int | None = None,
+    weighted: int | None = None,
 ) -> EpisodeClock:
     """Model v2's reading of the episode on the start: group, age, renewals, commitment."""
     import numpy as np
@@ -194,6 +195,7 @@ def _episode_clock(
         omega=omega,
         inclination_scale=inclination_scale,
         unranked=unranked,
+        weighted=weighted,
     )
 
 
@@ -252,7 +254,8 @@ def prepare(
         persistent = model_version(model).persistent_inclination
         scale = INCLINATION_SCALE if persistent else 0.0
         unranked = None if model_version(model).leader_ranked else leader
-        clock = _episode_clock(start, member_ids, choice, omega, scale, unranked)
+        weighted = leader if model_version(model).leader_weighted else None
+        clock = _episode_clock(start, member_ids, choice, omega, scale, unranked, weighted)
     leadership = None
     if model_version(model).leadership:
         from sanctionsim.dynamics.leadership import leadership_on

@@ -75,10 +75,12 @@ def v2_choice_terms(
             "chance_per_epoch": float(chance[0]) if terms.easable[0] else 0.0,
             "deadlock": bool(alone[0] > 0 and after_all[0] > 0 and answered[0] <= alone[0]),
         }
-        if terms.temptation is not None:  # v2i, v2j: the shift τ_i already in chance_per_epoch
+        if terms.temptation is not None:  # v2i to v2k: the shift τ_i already in chance_per_epoch
             result[params.member_ids[i]]["temptation_shift"] = float(terms.temptation[0])
         if terms.prospects is not None:  # v2j: the shift π, likewise
             result[params.member_ids[i]]["prospect_shift"] = float(terms.prospects[0])
+        if i == clock.weighted:  # v2k's leader: ζ, already in its slope and shift
+            result[params.member_ids[i]]["leader_weight"] = clock.choice.leader_weight
         if isinstance(rule, CarvingResponse):
             result[params.member_ids[i]].update(
                 _carve_out_terms(rule, view, float(month.theta[0]), gain, bool(terms.easable[0]))

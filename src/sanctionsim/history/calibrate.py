@@ -3,8 +3,8 @@
 The search is the design note's, fixed before any v2 score: a grid
 :data:`SLOPES` × :data:`BACKING_DOWN` (λ × α; for v2f, :data:`SCALED_GRID`, ψ × λ × α, and for
 v2g, :data:`CARVED_GRID`, ξ × ψ × λ × α, for v2h, :data:`LOBBIED_GRID`, η × ψ × λ × α, for
-v2i, :data:`TEMPTED_GRID`, μ × ψ × λ × α, and for v2j, :data:`PROSPECTS_GRID`, ν × μ × ψ × λ,
-each fixed in its design note), every case forecast
+v2i, :data:`TEMPTED_GRID`, μ × ψ × λ × α, for v2j, :data:`PROSPECTS_GRID`, ν × μ × ψ × λ, and
+for v2k, :data:`LEADER_GRID`, ζ × μ × ψ × λ, each fixed in its design note), every case forecast
 once at every grid point with :data:`SEARCH_RUNS` runs (:func:`case_grid`, one task per case,
 so a case's set-up and the target's clock are read once), then reused across folds. For each
 cluster, the point that maximises the objective on the *other* clusters is its fold's
@@ -21,7 +21,7 @@ not once per horizon (the four horizons read one event's month: an interval-cens
 likelihood), plus the log priors: λ half-normal with scale :data:`SLOPE_PRIOR_SCALE`, α
 log-uniform on [0.001, 0.1] (flat on the grid's log scale, so its log prior is a constant); ψ
 log-normal about 1 (v2f), ξ normal about 0 (v2g), η half-normal (v2h), μ half-normal (v2i) and
-ν half-normal (v2j).
+ν half-normal (v2j), ζ flat on [0, 1] (v2k).
 
 Every case's grid is written to a work folder as it completes (``<case>.json``, atomically);
 a calibration run after a kill reuses every part whose inputs (content hash, grid, runs, seed,
@@ -117,10 +117,25 @@ PROSPECTS_GRID: tuple[FittedParameters, ...] = tuple(
 )
 
 
+# v2k's grid (docs/model-v2.md, "v2k", K2): ζ × μ × ψ × λ, α fixed at 0.005, v2j's grid with ζ in
+# ν's place; ζ's prior is flat on [0, 1] (neither the base rate nor the case favoured).
+LEADER_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
+LEADER_GRID: tuple[FittedParameters, ...] = tuple(
+    FittedParameters(slope, 0.005, scale, temptation_weight=mu, leader_weight=zeta)
+    for zeta in LEADER_WEIGHTS
+    for mu in (0.5, 1.0, 2.0)
+    for scale in (2.0, 3.0)
+    for slope in (1.0, 2.0)
+)
+
+
 def grid_of(model: str) -> tuple[FittedParameters, ...]:
-    """The grid ``calibrate`` searches for ``model``: v2j's (with ν, μ and ψ), v2i's (with μ and
-    ψ), v2h's (with η and ψ), v2g's (with ξ and ψ), v2f's (with ψ) or every other version's."""
+    """The grid ``calibrate`` searches for ``model``: v2k's (with ζ, μ and ψ), v2j's (with ν, μ
+    and ψ), v2i's (with μ and ψ), v2h's (with η and ψ), v2g's (with ξ and ψ), v2f's (with ψ) or
+    every other version's."""
     version = model_version(model)
+    if version.leader_weighted:
+        return LEADER_GRID
     if version.prospects_read:
         return PROSPECTS_GRID
     if version.temptation_ranked:
@@ -133,21 +148,22 @@ def grid_of(model: str) -> tuple[FittedParameters, ...]:
 
 
 _PSI, _XI, _ETA, _MU = "concession_scale", "carve_out_shift", "lobby_weight", "temptation_weight"
-_NU = "prospect_weight"
-_AXES = (_NU, _MU, _ETA, _XI, _PSI, "slope", "backing_down")
-_HELD = {_PSI: 1.0, _XI: 0.0, _ETA: 0.0, _MU: 0.0, _NU: 0.0}  # what a version not fitting it holds
+_NU, _ZETA = "prospect_weight", "leader_weight"
+_AXES = (_ZETA, _NU, _MU, _ETA, _XI, _PSI, "slope", "backing_down")
+_HELD = {_PSI: 1.0, _XI: 0.0, _ETA: 0.0, _MU: 0.0, _NU: 0.0, _ZETA: 1.0}  # held when not fitted
 _PRIORS = {  # the priors of the parameters only some grids search, as the record words them
     _PSI: f"psi log-normal about 1, sd {CONCESSION_SCALE_PRIOR_SD:.4f}",
     _XI: f"xi normal about 0, sd {CARVE_OUT_SHIFT_PRIOR_SD:g}",
     _ETA: f"eta half-normal, scale {LOBBY_WEIGHT_PRIOR_SCALE:g}",
     _MU: f"mu half-normal, scale {TEMPTATION_WEIGHT_PRIOR_SCALE:g}",
     _NU: f"nu half-normal, scale {PROSPECT_WEIGHT_PRIOR_SCALE:g}",
+    _ZETA: "zeta flat on [0, 1]",
 }
 
 
 def _grid_axes(grid: Sequence[FittedParameters]) -> dict[str, list[float]]:
-    """Each parameter's values on ``grid``, ascending; ψ's, ξ's, η's, μ's and ν's only where the
-    grid searches them."""
+    """Each parameter's values on ``grid``, ascending; ψ's, ξ's, η's, μ's, ν's and ζ's only where
+    the grid searches them."""
     axes = {name: sorted({getattr(p, name) for p in grid}) for name in _AXES}
     for name, held in _HELD.items():
         if axes[name] == [held]:  # held: not a parameter of this grid
@@ -188,7 +204,7 @@ def log_prior(point: FittedParameters) -> float:
     """log p(λ) + log p(α) + log p(ψ) + log p(ξ) + log p(η) + log p(μ) + log p(ν) up to a
     constant: half-normal λ, log-uniform α (flat on the grid), log-normal ψ about 1, normal ξ
     about 0 and half-normal η, μ and ν (each 0 at the value a version that does not fit it holds,
-    so those versions are as before)."""
+    so those versions are as before); ζ's prior is flat on [0, 1], a constant, so absent."""
     scale = math.log(point.concession_scale) / CONCESSION_SCALE_PRIOR_SD
     shift = point.carve_out_shift / CARVE_OUT_SHIFT_PRIOR_SD
     weight = point.lobby_weight / LOBBY_WEIGHT_PRIOR_SCALE

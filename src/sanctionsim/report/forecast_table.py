@@ -85,7 +85,7 @@ def _span(span: Sequence[float] | None) -> str:
 
 def _parameters(fitted: Mapping[str, Any]) -> str:
     """``lambda 2 and alpha 0.01``; v2f's ``lambda 1, alpha 0.01 and psi 2``; v2g's with xi,
-    v2h's with eta, v2i's with mu, v2j's with mu and nu."""
+    v2h's with eta, v2i's with mu, v2j's with mu and nu, v2k's with mu and zeta."""
     named = [f"lambda {fitted['slope']:g}", f"alpha {fitted['backing_down']:g}"]
     for key, name in (
         ("concession_scale", "psi"),
@@ -93,6 +93,7 @@ def _parameters(fitted: Mapping[str, Any]) -> str:
         ("lobby_weight", "eta"),
         ("temptation_weight", "mu"),
         ("prospect_weight", "nu"),
+        ("leader_weight", "zeta"),
     ):
         if key in fitted:
             named.append(f"{name} {fitted[key]:g}")

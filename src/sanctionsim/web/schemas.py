@@ -246,7 +246,7 @@ class FoldSetOut(_Out):
     backing_down: float = Field(description="alpha, the scale of the cost of backing down")
     concession_scale: float | None = Field(
         default=None,
-        description="psi, the factor on the analysts' concession hazards (v2f to v2j)",
+        description="psi, the factor on the analysts' concession hazards (v2f to v2k)",
     )
     carve_out_shift: float | None = Field(
         default=None, description="xi, the shift of a carve-out's intercept (v2g)"
@@ -256,11 +256,15 @@ class FoldSetOut(_Out):
     )
     temptation_weight: float | None = Field(
         default=None,
-        description="mu, the weight of the premium relative to the case's peers (v2i, v2j)",
+        description="mu, the weight of the premium relative to the case's peers (v2i to v2k)",
     )
     prospect_weight: float | None = Field(
         default=None,
         description="nu, the weight of the target's prospects in the easing odds (v2j)",
+    )
+    leader_weight: float | None = Field(
+        default=None,
+        description="zeta, the weight of the leader's case-specific terms in its easing odds (v2k)",
     )
     folds: int = Field(description="the calibration's folds that chose this parameter set")
 
