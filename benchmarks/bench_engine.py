@@ -221,6 +221,7 @@ def main() -> None:
         "engine_v2h": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2i": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2j": 4 * BLOCK if quick else 64 * BLOCK,
+        "engine_v2k": 4 * BLOCK if quick else 64 * BLOCK,
         "bare": 4 * BLOCK if quick else 64 * BLOCK,
         "reference": 256 if quick else BLOCK,
         "mesa": 128 if quick else 512,
@@ -261,6 +262,8 @@ def main() -> None:
         "engine_v2i": engine_of("v2i"),
         # v2j: v2i with the target's prospects, one more shift of the intercept fixed per run
         "engine_v2j": engine_of("v2j"),
+        # v2k: v2i with the leader's slope and shift weighed by ζ, fixed per run (no new work)
+        "engine_v2k": engine_of("v2k"),
         "bare": lambda: bare_numpy(setup, params, trust, horizon),
         "reference": lambda: reference_outcomes(
             scenario, runs=sizes["reference"], horizon=horizon, seed=0
@@ -325,6 +328,8 @@ def main() -> None:
         "engine_v2i_over_mesa": ("engine_v2i", "mesa"),
         "engine_v2j_over_engine_v2i": ("engine_v2j", "engine_v2i"),
         "engine_v2j_over_mesa": ("engine_v2j", "mesa"),
+        "engine_v2k_over_engine_v2i": ("engine_v2k", "engine_v2i"),
+        "engine_v2k_over_mesa": ("engine_v2k", "mesa"),
     }
     ratios: dict[str, dict[str, float]] = {}
     for key, (a, b) in pairs.items():

@@ -141,7 +141,7 @@ def persistent_intercept(theta: FloatArray, omega: float, scale: float) -> Float
 
 def easing_probability(
     theta: FloatArray | float,
-    slope: float,
+    slope: float | FloatArray,
     gain: FloatArray,
     stake: FloatArray,
     *,
@@ -161,7 +161,7 @@ def easing_probability(
     ...                    bounded=True)
     array([0.88079708, 0.26894142, 0.5       ])
     """
-    if slope < 0:
+    if np.any(np.asarray(slope) < 0):
         raise ValueError(f"slope (lambda) must be >= 0, got {slope}")
     safe = np.where(stake > 0, stake, 1.0)
     with np.errstate(over="ignore"):  # a gain over a tiny stake: ±inf, which the clip bounds
@@ -243,7 +243,7 @@ def prospect_shift(model_hazard: FloatArray, group_hazard: float, weight: float)
 
 def carve_out_probabilities(
     theta: FloatArray | float,
-    slope: float,
+    slope: float | FloatArray,
     gain: FloatArray,
     carve_gain: FloatArray,
     stake: FloatArray,

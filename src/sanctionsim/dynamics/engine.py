@@ -17,6 +17,7 @@ from its own streams and is reduced on its own.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -33,10 +34,16 @@ from sanctionsim.dynamics.leadership import KernelElite
 from sanctionsim.dynamics.metrics import Summary, histogram_counts, summarise
 from sanctionsim.dynamics.plan import BLOCK, DEFAULT_CHUNK, ChunkSpec, Plan, check_seed
 from sanctionsim.dynamics.records import RunOutcomes, SimulationResult, Timing
-from sanctionsim.dynamics.rules import MODEL, Rule, RuleContext, build_rule
+from sanctionsim.dynamics.rules import MODEL, ChoiceTerms, Rule, RuleContext, build_rule
 from sanctionsim.dynamics.setup import Setup, prepare
 from sanctionsim.dynamics.strategies import STRATEGIES
-from sanctionsim.dynamics.streams import ColumnSource, Uniforms, concat_params, draw_block
+from sanctionsim.dynamics.streams import (
+    BlockDraws,
+    ColumnSource,
+    Uniforms,
+    concat_params,
+    draw_block,
+)
 from sanctionsim.versions import model_version
 
 if TYPE_CHECKING:
@@ -69,12 +76,18 @@ class Chunk:
 
 
 def build_rules(
-    setup: Setup, params: CoalitionParameters, trust: FloatArray, uniforms: Uniforms
+    setup: Setup,
+    params: CoalitionParameters,
+    trust: FloatArray,
+    uniforms: Uniforms,
+    terms: Sequence[ChoiceTerms] | None = None,
 ) -> list[Rule]:
-    """One rule object per member for a chunk of ``params.runs`` runs (the setup's model)."""
+    """One rule object per member for a chunk of ``params.runs`` runs (the setup's model); model
+    v2's choice terms are the setup's clock's unless ``terms`` gives them
+    (:func:`grid_outcomes`)."""
     snap_back = {deal.member: deal.snap_back for deal in setup.deals}
-    followers = [name == "conditional_cooperation" for name in setup.strategies]
-    terms = None if setup.clock is None else choice_terms(params, setup.clock, followers)
+    if terms is None and setup.clock is not None:
+        terms = choice_terms(params, setup.clock, setup.followers)
     rules = []
     for i, name in enumerate(setup.strategies):
         stochastic = name in STRATEGIES and STRATEGIES[name].metadata.stochastic
@@ -131,9 +144,9 @@ class _Recorder:
             lo, hi = self.bounds[b], self.bounds[b + 1]
             self.belief_sums[b, t - 1] = month.belief[lo:hi].sum(axis=0)
 
-    def chunk(self, spec: ChunkSpec, horizon: int, months: tuple[Month, ...] | None) -> Chunk:
-        """The chunk's record once every month is in."""
-        outcomes = RunOutcomes(
+    def outcomes(self, horizon: int) -> RunOutcomes:
+        """The runs' outcomes once every month is in."""
+        return RunOutcomes(
             self.eased,
             self.conceded,
             self.delivered,
@@ -142,9 +155,12 @@ class _Recorder:
             self.payoff_total / horizon,
             np.stack(self.chances, axis=1).astype(np.float32) if self.chances else None,
         )
+
+    def chunk(self, spec: ChunkSpec, horizon: int, months: tuple[Month, ...] | None) -> Chunk:
+        """The chunk's record once every month is in."""
         return Chunk(
             spec,
-            outcomes,
+            self.outcomes(horizon),
             np.stack(self.cohesion_hist),
             np.stack(self.pressure_hist),
             self.belief_sums,
@@ -155,12 +171,34 @@ class _Recorder:
 def run_chunk(setup: Setup, seed: int, spec: ChunkSpec, horizon: int, months: bool) -> Chunk:
     """Simulate the runs of one chunk's blocks together, month by month."""
     draws = [draw_block(setup, seed, b, n) for b, n in zip(spec.blocks, spec.sizes, strict=True)]
+    kernel, params = _chunk_kernel(setup, draws, spec.sizes, horizon)
+    recorder = _Recorder(setup, params.runs, horizon, spec.sizes)
+    kept: list[Month] = []
+    kernel.first()
+    for t in range(1, horizon + 1):
+        month = kernel.month()
+        recorder.add(t, month)
+        if months:
+            kept.append(month)
+    return recorder.chunk(spec, horizon, tuple(kept) if months else None)
+
+
+def _chunk_kernel(
+    setup: Setup,
+    draws: Sequence[BlockDraws],
+    sizes: Sequence[int],
+    horizon: int,
+    terms: Sequence[ChoiceTerms] | None = None,
+    concession_scale: FloatArray | None = None,
+) -> tuple[Kernel, CoalitionParameters]:
+    """The month kernel of a chunk's drawn blocks (``sizes`` runs each), and their parameters;
+    model v2's choice terms and ψ per run where given (:func:`grid_outcomes`), else the setup's."""
     params = concat_params([d.params for d in draws])
     if setup.escalation is not None:
         params = writable(params)  # the kernel moves the fixed pressure and beta
     trust = np.concatenate([d.trust for d in draws])
-    uniforms = Uniforms([d.rng for d in draws], spec.sizes, setup.layout.width)
-    rules = build_rules(setup, params, trust, uniforms)
+    uniforms = Uniforms([d.rng for d in draws], sizes, setup.layout.width)
+    rules = build_rules(setup, params, trust, uniforms, terms)
     widen = np.concatenate([d.widen for d in draws])
     reliable = np.concatenate([d.reliable for d in draws])
     kernel: Kernel
@@ -171,13 +209,15 @@ def run_chunk(setup: Setup, seed: int, spec: ChunkSpec, horizon: int, months: bo
         kernel = Kernel(rules, uniforms, **common)
     else:
         members = len(setup.member_ids)
-        choices = Uniforms([d.choices for d in draws if d.choices], spec.sizes, 2 * members + 1)
+        choices = Uniforms([d.choices for d in draws if d.choices], sizes, 2 * members + 1)
         clock = setup.clock.months(horizon)
+        if concession_scale is not None:  # calibrate's stacked grid points, each its own ψ
+            clock = dataclasses.replace(clock, concession_scale=concession_scale)
         if setup.clock.inclination_scale > 0:  # model v2e: each member's σ·z_i (model-v2.md E1)
             drawn = [d.inclination for d in draws if d.inclination is not None]
             common["inclination"] = setup.clock.inclination_scale * np.concatenate(drawn)
         if setup.leadership is not None:  # model v2-elite: the target's leader may leave office
-            elite = Uniforms([d.elite for d in draws if d.elite is not None], spec.sizes, 2)
+            elite = Uniforms([d.elite for d in draws if d.elite is not None], sizes, 2)
             kernel = KernelElite(
                 rules,
                 uniforms,
@@ -191,22 +231,14 @@ def run_chunk(setup: Setup, seed: int, spec: ChunkSpec, horizon: int, months: bo
             found = EscalationDraws.concat(
                 [d.escalation for d in draws if d.escalation is not None]
             )
-            steps = Uniforms(found.months, spec.sizes, setup.escalation.width)
+            steps = Uniforms(found.months, sizes, setup.escalation.width)
             kernel = EscalationKernel(
                 rules, uniforms, choices=choices, clock=clock, escalation=setup.escalation,
                 draws=found, months=steps, **common,
             )  # fmt: skip
         else:
             kernel = KernelV2(rules, uniforms, choices=choices, clock=clock, **common)
-    recorder = _Recorder(setup, params.runs, horizon, spec.sizes)
-    kept: list[Month] = []
-    kernel.first()
-    for t in range(1, horizon + 1):
-        month = kernel.month()
-        recorder.add(t, month)
-        if months:
-            kept.append(month)
-    return recorder.chunk(spec, horizon, tuple(kept) if months else None)
+    return kernel, params
 
 
 def simulate_chunks(
@@ -322,6 +354,90 @@ def planned_runs(
 
     chosen = load_calibration(model=model) if calibration is None else calibration
     return runs + extra_runs(chosen, runs)
+
+
+STACKED_RUNS = 8 * BLOCK
+"""At most this many runs are stacked in one simulation by :func:`grid_outcomes` (grid points
+times runs): the per-month work of a few hundred runs is mostly fixed cost, so stacking points
+plays them at the speed of a large chunk, within a chunk's memory."""
+
+
+def grid_outcomes(
+    scenario: Scenario,
+    choices: Sequence[FittedParameters],
+    *,
+    runs: int,
+    horizon: int,
+    seed: int,
+    model: str,
+    omega: float | None = None,
+) -> list[RunOutcomes]:
+    """:func:`run_outcomes` at each of ``choices`` (calibrate's grid points), identical to it
+    run by run and bit for bit, but played together: the points' runs are stacked, up to
+    :data:`STACKED_RUNS` at a time, each point's blocks drawing from the same streams as when it
+    is played alone (common random numbers across points), with its own choice terms and ψ per
+    run. Points whose carve-out shift ξ or lobby weight η differ are played in separate stacks.
+
+    Raises:
+        ArgumentError: a model version outside the v2 family, or one whose target or third
+            parties have kernels of their own (v2-elite, v2-escalation); bad sizes or seed.
+    """
+    from sanctionsim.errors import ArgumentError
+
+    if not choices:
+        return []
+    plan = Plan(runs, horizon, DEFAULT_CHUNK)
+    check_seed(seed)
+    setup = prepare(scenario, model, choice=choices[0], omega=omega)
+    if setup.clock is None or setup.leadership is not None or setup.escalation is not None:
+        raise ArgumentError.of("model", f"model {model} has no stacked grid (a v2 fit only)")
+    clocks = [dataclasses.replace(setup.clock, choice=choice) for choice in choices]
+    lanes = [dataclasses.replace(setup, clock=clock) for clock in clocks]
+    per_point: list[list[RunOutcomes]] = [[] for _ in choices]
+    for stack in _stacks(choices, plan.runs):
+        for spec in plan.chunks():
+            drawn = [
+                [
+                    draw_block(lanes[k], seed, b, n)
+                    for b, n in zip(spec.blocks, spec.sizes, strict=True)
+                ]
+                for k in stack
+            ]
+            terms = [
+                choice_terms(concat_params([d.params for d in blocks]), clocks[k],
+                             setup.followers)
+                for k, blocks in zip(stack, drawn, strict=True)
+            ]  # fmt: skip
+            sizes = list(spec.sizes) * len(stack)
+            scale = np.repeat([choices[k].concession_scale for k in stack], spec.runs)
+            kernel, params = _chunk_kernel(
+                setup,
+                [d for blocks in drawn for d in blocks],
+                sizes,
+                horizon,
+                [ChoiceTerms.stack(member) for member in zip(*terms, strict=True)],
+                scale,
+            )
+            recorder = _Recorder(setup, params.runs, horizon, sizes)
+            kernel.first()
+            for t in range(1, horizon + 1):
+                recorder.add(t, kernel.month())
+            outcomes = recorder.outcomes(horizon)
+            for j, k in enumerate(stack):
+                per_point[k].append(outcomes.rows(slice(j * spec.runs, (j + 1) * spec.runs)))
+    return [RunOutcomes.concat(parts) for parts in per_point]
+
+
+def _stacks(choices: Sequence[FittedParameters], runs: int) -> list[list[int]]:
+    """The points played together: those sharing ξ and η, in grid order, at most
+    :data:`STACKED_RUNS` runs a stack (at least one point)."""
+    width = max(1, STACKED_RUNS // runs)
+    groups: dict[tuple[float, float], list[int]] = {}
+    for k, choice in enumerate(choices):
+        groups.setdefault((choice.carve_out_shift, choice.lobby_weight), []).append(k)
+    return [
+        members[i : i + width] for members in groups.values() for i in range(0, len(members), width)
+    ]
 
 
 def run_outcomes(

@@ -107,7 +107,7 @@ class ClockMonths:
     other_end: FloatArray
     epoch_chance: FloatArray  # (months, N)
     intercept: FloatArray
-    concession_scale: float = 1.0
+    concession_scale: float | FloatArray = 1.0  # per run where grid points are stacked
 
     def concession(self, hazard: FloatArray, month: int) -> FloatArray:
         """The target's hazard in ``month``: min(1, ψ·h·w_month) (docs/model-v2.md, "v2f", F1)."""

@@ -165,6 +165,11 @@ class Setup:
     leadership: Leadership | None = None  # model v2-elite's reading of the target's inside
     escalation: EscalationInputs | None = None  # v2-escalation's (None: no provocation read)
 
+    @property
+    def followers(self) -> list[bool]:
+        """Which members play conditional cooperation (those who answer an easing they see)."""
+        return [name == "conditional_cooperation" for name in self.strategies]
+
 
 def _episode_clock(
     scenario: Scenario,

@@ -44,7 +44,7 @@ def v2_choice_terms(
     nobody = np.zeros((1, params.members))
     hazard = concession_hazard(params, net_pressure(params, everyone))
     end = month.concession(hazard, 1) + month.other_end[0]
-    followers = [name == "conditional_cooperation" for name in setup.strategies]
+    followers = setup.followers
     weighing = coalition_rules(model)["best_response"]
     q = params.deal_honoured()
     result: dict[str, dict[str, float | bool]] = {}

@@ -6,7 +6,9 @@ v2g, :data:`CARVED_GRID`, ξ × ψ × λ × α, for v2h, :data:`LOBBIED_GRID`, �
 v2i, :data:`TEMPTED_GRID`, μ × ψ × λ × α, for v2j, :data:`PROSPECTS_GRID`, ν × μ × ψ × λ, and
 for v2k, :data:`LEADER_GRID`, ζ × μ × ψ × λ, each fixed in its design note), every case forecast
 once at every grid point with :data:`SEARCH_RUNS` runs (:func:`case_grid`, one task per case,
-so a case's set-up and the target's clock are read once), then reused across folds. For each
+so a case's set-up and the target's clock are read once, its points played together in stacks,
+each point's runs identical to its playing alone:
+:func:`~sanctionsim.dynamics.engine.grid_outcomes`), then reused across folds. For each
 cluster, the point that maximises the objective on the *other* clusters is its fold's
 parameters; the point that maximises it on every cluster is the global fit. ``history --model
 v2`` then forecasts each case at its fold's point with the full run count: the
@@ -33,7 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from sanctionsim.dynamics.calibration import Calibration, FittedParameters
+from sanctionsim.errors import ArgumentError
 from sanctionsim.history.protocol import case_facts, clusters, event_pairs
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.versions import model_version
@@ -235,23 +238,24 @@ class GridTask:
 def case_grid(task: GridTask) -> dict[str, Any]:
     """Forecast one case at every grid point: ``{"case", "content_hash", "forecasts"}`` with
     ``forecasts[k]`` the probabilities of grid point k, keyed ``"event@horizon"``."""
-    from sanctionsim.history.forecast import model_forecast
+    from sanctionsim.history.forecast import grid_forecasts
     from sanctionsim.history.protocol import content_hash
     from sanctionsim.scenario.loader import load_scenario
 
     scenario = load_scenario(task.reference)
-    forecasts = []
-    for point in grid_of(task.model):
-        forecast = model_forecast(
-            scenario,
-            task.horizons,
-            runs=task.runs,
-            seed=task.seed,
-            model=task.model,
-            choice=point,
-            omega=task.omega,
-        )
-        forecasts.append({f"{e}@{h}": p for (e, h), p in sorted(forecast.probabilities.items())})
+    played = grid_forecasts(
+        scenario,
+        task.horizons,
+        grid_of(task.model),
+        runs=task.runs,
+        seed=task.seed,
+        model=task.model,
+        omega=task.omega,
+    )  # the points played together, each as model_forecast plays it alone
+    forecasts = [
+        {f"{e}@{h}": p for (e, h), p in sorted(forecast.probabilities.items())}
+        for forecast in played
+    ]
     return {
         "reference": task.reference,
         "case": scenario.id,
@@ -315,10 +319,40 @@ def best_point(
     data: Sequence[CaseData],
     grids: dict[str, list[dict[str, float]]],
     grid: Sequence[FittedParameters] = GRID,
+    points: Sequence[int] | None = None,
 ) -> int:
-    """The grid point with the highest objective (the first, in grid order, on a tie)."""
-    scores = [objective(data, grids, k, grid) for k in range(len(grid))]
-    return int(np.argmax(scores))
+    """The grid point with the highest objective among ``points`` (default: every point; the
+    first, in grid order, on a tie)."""
+    candidates = range(len(grid)) if points is None else points
+    scores = [objective(data, grids, k, grid) for k in candidates]
+    return int(candidates[int(np.argmax(scores))])
+
+
+def grid_slice(grid: Sequence[FittedParameters], fixed: Mapping[str, float]) -> list[int]:
+    """The indices of ``grid``'s points where each parameter of ``fixed`` holds its value: the
+    slice an ablation is fitted on (``calibrate --fix``), e.g. v2k at ζ = 1.
+
+    >>> grid_slice(LEADER_GRID, {"leader_weight": 1.0})[:3], len(LEADER_GRID)
+    ([36, 37, 38], 48)
+
+    Raises:
+        ArgumentError: a parameter the grid does not search, or a value not on its axis
+            (named ``fix``).
+    """
+    axes = _grid_axes(grid)
+    for name, value in fixed.items():
+        if name not in axes:
+            raise ArgumentError.of(
+                "fix", f"{name!r} is not searched by this grid (it searches {', '.join(axes)})"
+            )
+        if value not in axes[name]:
+            values = ", ".join(f"{v:g}" for v in axes[name])
+            raise ArgumentError.of("fix", f"{name}={value:g} is not on the grid ({values})")
+    return [
+        k
+        for k, point in enumerate(grid)
+        if all(getattr(point, name) == value for name, value in fixed.items())
+    ]
 
 
 def _part_key(task: GridTask, content: str, code: str) -> dict[str, Any]:
@@ -399,18 +433,22 @@ def fit(
     omega: float,
     details: dict[str, Any],
     model: str = "v2",
+    fixed: Mapping[str, float] | None = None,
 ) -> Calibration:
-    """The global fit and each case's fold (its cluster left out) from the stored grids."""
+    """The global fit and each case's fold (its cluster left out) from the stored grids; with
+    ``fixed``, on the grid's slice where those parameters hold those values (an ablation,
+    recorded as ``details["fixed"]``)."""
     from sanctionsim.history.protocol import content_hash
 
     data = case_data(scenarios, horizons)
     grid = grid_of(model)
-    chosen = best_point(data, grids, grid)
+    points = None if not fixed else grid_slice(grid, fixed)
+    chosen = best_point(data, grids, grid, points)
     folds: dict[str, FittedParameters] = {}
     fold_points: dict[str, int] = {}
     for cluster in sorted({case.cluster for case in data}):
         training = [case for case in data if case.cluster != cluster]
-        point = best_point(training, grids, grid)
+        point = best_point(training, grids, grid, points)
         for case in data:
             if case.cluster == cluster:
                 folds[case.case] = grid[point]
@@ -434,6 +472,7 @@ def fit(
             "scored_events": sum(case.events for case in data),
             "fold_points": fold_points,
             "model_code": model_code_hash(),
+            **({"fixed": dict(fixed)} if fixed else {}),
         },
     )
 

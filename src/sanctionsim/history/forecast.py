@@ -30,6 +30,8 @@ from sanctionsim.errors import InputError, Problem
 
 if TYPE_CHECKING:
     from sanctionsim.dynamics.calibration import FittedParameters
+    from sanctionsim.dynamics.records import RunOutcomes
+    from sanctionsim.dynamics.setup import Setup
 from sanctionsim.history.protocol import TARGET_CONCEDES, delivers_event, eases_event
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.versions import DEFAULT, VERSIONS
@@ -70,17 +72,58 @@ def model_forecast(
         InputError: bad sizes, an unknown model, or a scenario the engine cannot play.
     """
     from sanctionsim.dynamics.engine import run_outcomes
-    from sanctionsim.dynamics.records import METRIC
     from sanctionsim.dynamics.setup import prepare
 
-    if model not in VERSIONS:
-        known = ", ".join(VERSIONS)
-        raise InputError.single("--model", f"unknown model {model!r} (known: {known})")
+    _check_model(model)
     blind = scenario.model_copy(update={"recorded_outcome": None})
     setup = prepare(blind, model, choice=choice, omega=omega)
     outcomes = run_outcomes(
         blind, runs=runs, horizon=max(horizons), seed=seed, model=model, choice=choice, omega=omega
     )
+    return _forecast_of(scenario.id, model, setup, outcomes, horizons)
+
+
+def grid_forecasts(
+    scenario: Scenario,
+    horizons: Sequence[int],
+    choices: Sequence[FittedParameters],
+    *,
+    runs: int,
+    seed: int,
+    model: str,
+    omega: float | None = None,
+) -> list[CaseForecast]:
+    """:func:`model_forecast` at each of ``choices`` (calibrate's grid), identical to it point by
+    point, the points played together (:func:`~sanctionsim.dynamics.engine.grid_outcomes`).
+
+    Raises:
+        InputError: bad sizes, a model outside the fitted v2 family, or a scenario the engine
+            cannot play.
+    """
+    from sanctionsim.dynamics.engine import grid_outcomes
+    from sanctionsim.dynamics.setup import prepare
+
+    _check_model(model)
+    blind = scenario.model_copy(update={"recorded_outcome": None})
+    setup = prepare(blind, model, choice=choices[0] if choices else None, omega=omega)
+    outcomes = grid_outcomes(
+        blind, choices, runs=runs, horizon=max(horizons), seed=seed, model=model, omega=omega
+    )
+    return [_forecast_of(scenario.id, model, setup, each, horizons) for each in outcomes]
+
+
+def _check_model(model: str) -> None:
+    if model not in VERSIONS:
+        known = ", ".join(VERSIONS)
+        raise InputError.single("--model", f"unknown model {model!r} (known: {known})")
+
+
+def _forecast_of(
+    case: str, model: str, setup: Setup, outcomes: RunOutcomes, horizons: Sequence[int]
+) -> CaseForecast:
+    """Each event's probability by each horizon, from the runs' outcomes."""
+    from sanctionsim.dynamics.records import METRIC
+
     probabilities: dict[Key, float] = {}
     derived: dict[Key, float] = {}
     for h in horizons:
@@ -94,7 +137,7 @@ def model_forecast(
             probabilities[delivers_event(deal.id), h] = float(delivered_by[:, k].mean())
         derived["cascade", h] = float(np.mean(METRIC["p_cascade"].of(outcomes, h)))
         derived["coalition_holds", h] = float(np.mean(~eased_by.any(axis=1)))
-    return CaseForecast(scenario.id, f"model {model}", probabilities, derived)
+    return CaseForecast(case, f"model {model}", probabilities, derived)
 
 
 def read_forecasts(path: Path) -> dict[str, dict[Key, float]]:
