@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -35,7 +36,12 @@ from sanctionsim.history.calibrate import LEADER_GRID, grid_of, log_prior
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.versions import VERSIONS, model_version
-from support import assert_built_on_v2f, same_runs, same_whatever_the_chunk_size
+from support import (
+    assert_built_on_v2f,
+    run_sanctionsim,
+    same_runs,
+    same_whatever_the_chunk_size,
+)
 
 RANKED = FittedParameters(1.0, 0.005, 3.0, temptation_weight=1.0)
 HALF = dataclasses.replace(RANKED, leader_weight=0.5)
@@ -214,3 +220,49 @@ def test_analyze_with_model_v2k_gives_the_leaders_weight_inside_its_chance() -> 
         for t in v2k.values()
     ]
     assert max(intercepts) - min(intercepts) == pytest.approx(0.0, abs=1e-9)
+
+
+# -- the ablation: calibrate on the grid's slice ---------------------------------------------------
+def test_calibrate_fits_an_ablation_on_the_grids_slice_reusing_the_fits_parts(
+    tmp_path: Path,
+) -> None:
+    small = ["argentina-1982", "--runs", "8", "--final-runs", "16", "--workers", "1"]
+    full, ablation = tmp_path / "v2k.json", tmp_path / "ablation.json"
+    first = run_sanctionsim("calibrate", *small, "--model", "v2k", "--out", str(full))
+    assert first.returncode == 0, first.stderr
+    work = tmp_path / "v2k.json.work"
+    second = run_sanctionsim(
+        "calibrate", *small, "--model", "v2k", "--fix", "leader_weight=1",
+        "--work", str(work), "--out", str(ablation),
+    )  # fmt: skip
+    assert second.returncode == 0, second.stderr
+    assert f"cases reused from {work}: 1" in second.stdout  # no grid recomputed
+    assert "zeta 1" in second.stdout
+    written = json.loads(ablation.read_text(encoding="utf-8"))
+    assert written["details"]["fixed"] == {"leader_weight": 1.0}
+    assert "fixed" not in json.loads(full.read_text(encoding="utf-8"))["details"]
+    # every fold on the slice (ζ = 1 is what every other version holds, so it is left out)
+    assert all("leader_weight" not in p for p in (written["fitted"], *written["folds"].values()))
+    objectives = written["details"]["objective_by_point"]
+    assert objectives == json.loads(full.read_text())["details"]["objective_by_point"]
+    on_slice = [k for k, p in enumerate(LEADER_GRID) if p.leader_weight == 1.0]
+    chosen = next(k for k, p in enumerate(LEADER_GRID) if p.to_dict() == written["fitted"])
+    assert chosen in on_slice
+    assert objectives[chosen] == max(objectives[k] for k in on_slice)
+
+
+def test_calibrate_refuses_a_fix_off_the_grid_before_any_work(tmp_path: Path) -> None:
+    out = tmp_path / "never.json"
+    for fix, message in (
+        ("leader_weight", "must be NAME=VALUE with a number"),
+        ("leader_weight=2", "leader_weight=2 is not on the grid (0, 0.25, 0.5, 1)"),
+        ("prospect_weight=0", "'prospect_weight' is not searched by this grid"),
+    ):
+        result = run_sanctionsim(
+            "calibrate", "argentina-1982", "--model", "v2k", "--fix", fix, "--out", str(out)
+        )
+        assert result.returncode == 2
+        assert f"error: --fix: {message}" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not out.exists()
+    assert not (tmp_path / "never.json.work").exists()

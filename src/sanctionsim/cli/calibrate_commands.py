@@ -1,8 +1,9 @@
 """The ``calibrate`` command: fit model v2's λ and α, leaving one cluster out (docs/model-v2.md).
 
 Refuses (exit 2): an unknown case or unreadable file, ``--runs``/``--final-runs`` below 1, a
-negative seed, ``--out`` that is a folder, a malformed ``--scheduler``, ``--omega`` outside
-(0, 1], a ``--model`` outside the v2 family.
+negative seed, ``--out`` or ``--work`` that is not what it should be, a malformed
+``--scheduler``, ``--omega`` outside (0, 1], a ``--model`` outside the v2 family, a ``--fix``
+that is not ``NAME=VALUE`` with a parameter and value of the version's grid.
 """
 
 from __future__ import annotations
@@ -60,6 +61,20 @@ def calibrate(
     scheduler: SchedulerOption = None,
     workers: WorkersOption = None,
     json: Annotated[bool, typer.Option("--json", help="Print the calibration as JSON.")] = False,
+    fix: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="NAME=VALUE: fit on the grid's slice where the parameter holds the value (an "
+            "ablation, e.g. leader_weight=1); repeatable."
+        ),
+    ] = None,
+    work: Annotated[
+        Path | None,
+        typer.Option(
+            help="The folder of each case's grid [default: OUT.work]; another fit's "
+            "folder is reused where its parts match (an ablation costs only the LOCO runs)."
+        ),
+    ] = None,
 ) -> None:
     """Fit a v2 version's λ and α on cases, leaving one cluster out; write the calibration file.
 
@@ -75,6 +90,7 @@ def calibrate(
     from sanctionsim.scenario.loader import load_scenario
 
     _check_options(runs, final_runs, seed, omega, model)
+    fixed = _fixed(fix or [], model)
     out = Path(f"calibration-{model}.json") if out is None else out
     if scheduler is not None:
         check_scheduler_address(scheduler)
@@ -82,7 +98,9 @@ def calibrate(
     scenarios = [load_scenario(reference) for reference in references]
     references = [str(Path(r).resolve()) if Path(r).is_file() else r for r in references]
     prepare_output(out, "--out", folder=False)
-    work = out.with_name(out.name + ".work")
+    work = out.with_name(out.name + ".work") if work is None else work
+    if work.exists() and not work.is_dir():
+        raise InputError.single("--work", f"{work} is not a folder")
     chosen = make_backend(backend, scheduler, workers)
     try:
         with _progress(len(scenarios), "calibrating: cases x grid") as advance:
@@ -102,7 +120,13 @@ def calibrate(
         chosen.close()
     details = {"search_runs": runs, "final_runs": final_runs, "seed": seed, "reused": reused}
     calibration = fit(
-        scenarios, grids, horizons=DEFAULT_HORIZONS, omega=omega, details=details, model=model
+        scenarios,
+        grids,
+        horizons=DEFAULT_HORIZONS,
+        omega=omega,
+        details=details,
+        model=model,
+        fixed=fixed,
     )
     with _progress(len(scenarios), "scoring each case at its fold") as advance:
         calibration = with_loco_score(
@@ -113,6 +137,28 @@ def calibrate(
         print_json(calibration.to_dict())
         return
     print(_summary(calibration, len(scenarios), work, reused, out))
+
+
+def _fixed(pairs: list[str], model: str) -> dict[str, float]:
+    """``--fix NAME=VALUE`` options as ``{NAME: VALUE}``, checked against the version's grid
+    before any work (exit 2)."""
+    from sanctionsim.history.calibrate import grid_of, grid_slice
+
+    fixed: dict[str, float] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        try:
+            fixed[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise InputError.single("--fix", f"must be NAME=VALUE with a number, got {pair!r}")
+    if fixed:
+        try:
+            grid_slice(grid_of(model), fixed)
+        except ValueError as error:
+            raise InputError.single("--fix", str(error).removeprefix("fix: ")) from None
+    return fixed
 
 
 def _weighs_leader(calibration: Calibration) -> bool:
