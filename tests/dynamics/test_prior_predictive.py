@@ -45,7 +45,7 @@ def prior_draws(seed: int = 20261201) -> list[FittedParameters]:
 PRIOR = "prior"
 """The population drawn from the priors (model v2); any other name is a calibrated version whose
 shipped fit is played (the posterior-predictive checks)."""
-POSTERIOR = ("v2", "v2b", "v2c", "v2e", "v2f", "v2g", "v2h", "v2i", "v2j")
+POSTERIOR = ("v2", "v2b", "v2c", "v2e", "v2f", "v2g", "v2h", "v2i", "v2j", "v2k")
 
 # Findings, kept as strict expected failures (docs/model-v2.md, "v2f's posterior-predictive
 # checks", 2026-12-02): v2f's factor ψ = 2 corrects the library's encoded hazards, which run below
@@ -122,6 +122,17 @@ V2J_RUSH = (
     "finding (2026-12-03): v2j's members' early/late easing ratio exceeds 1.5 times the anchor's "
     "(io 2.96 against 1.61, multilateral_no_io 5.35 against 2.53)"
 )
+# v2k (docs/model-v2.md, "v2k and its blind test, as measured", 2026-12-03, session 15): ζ = 1, so
+# v2i refitted on the 101 (μ 0.5); v2i's findings again: the concession above the band in every
+# group and the members' early easing above the anchor's ratio; its leader lifts within the band.
+V2K_CONCESSION = (
+    "finding (2026-12-03): v2k's concession incidence is above the band in every group (io 0.51, "
+    "0.75, 0.85 at 12, 36, 60 months against TIES 0.23, 0.38, 0.47; unilateral 0.34, 0.57, 0.70)"
+)
+V2K_RUSH = (
+    "finding (2026-12-03): v2k's members' early/late easing ratio exceeds 1.5 times the anchor's "
+    "(io 2.99 against 1.61, multilateral_no_io 5.27 against 2.53)"
+)
 LIFTING_FAILS = {"v2g": (V2G_LIFTING, V2G_LIFTING_FAILS), "v2j": (V2J_LIFTING, {("io", 60)})}
 """The strict expected failures of the leader's lifting: the reason, and the (group, months)."""
 
@@ -176,8 +187,9 @@ def _band(group: str, cause: str, months: int) -> tuple[float, float, float]:
             "v2h": V2H_CONCESSION,
             "v2i": V2I_CONCESSION,
             "v2j": V2J_CONCESSION,
+            "v2k": V2K_CONCESSION,
         },
-        everywhere=("v2g", "v2h", "v2i", "v2j"),
+        everywhere=("v2g", "v2h", "v2i", "v2j", "v2k"),
     ),
 )
 @pytest.mark.parametrize("months", [12, 36, 60])
@@ -259,7 +271,14 @@ def test_members_do_not_rush_to_ease_in_the_first_months(group: str) -> None:
     ("group", "source"),
     _cases(
         ("io", "multilateral_no_io"),
-        {"v2f": V2F_RUSH, "v2g": V2G_RUSH, "v2h": V2H_RUSH, "v2i": V2I_RUSH, "v2j": V2J_RUSH},
+        {
+            "v2f": V2F_RUSH,
+            "v2g": V2G_RUSH,
+            "v2h": V2H_RUSH,
+            "v2i": V2I_RUSH,
+            "v2j": V2J_RUSH,
+            "v2k": V2K_RUSH,
+        },
     ),
 )
 def test_members_rush_no_more_than_the_large_n_anchor_allows(group: str, source: str) -> None:
