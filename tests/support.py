@@ -280,3 +280,42 @@ def assert_built_on_v2f(model: str) -> None:
         True,
         True,
     )
+
+
+def assert_searches_v2js_ranges(
+    model: str, parameter: str, values: list[float], held: float
+) -> None:
+    """``calibrate --model model`` searches ``parameter`` over ``values`` on v2j's ranges (μ ∈
+    {0.5, 1, 2} × ψ ∈ {2, 3} × λ ∈ {1, 2}, α 0.005, 48 points; the other versions' parameters
+    held), and every other fitted version's grid holds ``parameter`` at ``held``."""
+    from sanctionsim.history.calibrate import grid_of
+    from sanctionsim.versions import VERSIONS, model_version
+
+    grid = grid_of(model)
+    assert len(grid) == 48
+    assert sorted({getattr(p, parameter) for p in grid}) == values
+    assert sorted({p.temptation_weight for p in grid}) == [0.5, 1.0, 2.0]
+    assert sorted({p.concession_scale for p in grid}) == [2.0, 3.0]
+    assert sorted({p.slope for p in grid}) == [1.0, 2.0]
+    others = {"prospect_weight": 0.0, "leader_weight": 1.0, "carve_out_shift": 0.0}
+    others.pop(parameter)
+    held_here = {(p.backing_down, p.lobby_weight, *(getattr(p, k) for k in others)) for p in grid}
+    assert held_here == {(0.005, 0.0, *others.values())}
+    assert all(
+        getattr(p, parameter) == held
+        for name in VERSIONS
+        if name != model and model_version(name).fits
+        for p in grid_of(name)
+    )
+
+
+def assert_version_flags(model: str, only: dict[str, bool], **flags: bool) -> None:
+    """Model ``model``'s design flags are ``flags``, and it alone among the versions has each flag
+    of ``only`` at the value given there (its own items)."""
+    from sanctionsim.versions import VERSIONS, model_version
+
+    version = model_version(model)
+    for flag, value in {**flags, **only}.items():
+        assert getattr(version, flag) is value, flag
+    for flag, value in only.items():
+        assert [name for name, v in VERSIONS.items() if getattr(v, flag) is value] == [model], flag

@@ -37,8 +37,13 @@ from sanctionsim.history.calibrate import PROSPECTS_GRID, grid_of, log_prior
 from sanctionsim.history.climatology import conditional_incidence
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario
-from sanctionsim.versions import VERSIONS, model_version
-from support import assert_built_on_v2f, same_runs, same_whatever_the_chunk_size
+from support import (
+    assert_built_on_v2f,
+    assert_searches_v2js_ranges,
+    assert_version_flags,
+    same_runs,
+    same_whatever_the_chunk_size,
+)
 
 FIT = FittedParameters(1.0, 0.005, 3.0)
 PLAIN = dataclasses.replace(FIT, temptation_weight=0.0, prospect_weight=0.0)
@@ -168,33 +173,19 @@ def test_v2j_is_the_same_whatever_the_chunk_size() -> None:
 
 def test_v2j_is_v2i_with_the_prospects_read_and_fits_its_own() -> None:
     assert_built_on_v2f("v2j")
-    version = model_version("v2j")
-    assert version.temptation_ranked
-    assert version.prospects_read
-    assert not version.leader_ranked
-    assert not version.carve_outs
-    assert not version.lobby_weighted
-    assert [name for name, v in VERSIONS.items() if v.prospects_read] == ["v2j"]
-    assert [name for name, v in VERSIONS.items() if not v.leader_ranked] == ["v2j"]
+    assert_version_flags(
+        "v2j",
+        {"prospects_read": True, "leader_ranked": False},
+        temptation_ranked=True,
+        carve_outs=False,
+        lobby_weighted=False,
+    )
 
 
 # -- J3: the grid, the prior and the calibration files ---------------------------------------------
 def test_calibrate_searches_the_designs_grid_for_v2j() -> None:
     assert grid_of("v2j") is PROSPECTS_GRID
-    assert len(PROSPECTS_GRID) == 48
-    assert sorted({p.prospect_weight for p in PROSPECTS_GRID}) == [0.0, 0.25, 0.5, 1.0]
-    assert sorted({p.temptation_weight for p in PROSPECTS_GRID}) == [0.5, 1.0, 2.0]
-    assert sorted({p.concession_scale for p in PROSPECTS_GRID}) == [2.0, 3.0]
-    assert sorted({p.slope for p in PROSPECTS_GRID}) == [1.0, 2.0]
-    assert {(p.backing_down, p.carve_out_shift, p.lobby_weight) for p in PROSPECTS_GRID} == {
-        (0.005, 0.0, 0.0)
-    }
-    assert all(
-        p.prospect_weight == 0.0
-        for name in VERSIONS
-        if name != "v2j" and model_version(name).fits
-        for p in grid_of(name)
-    )
+    assert_searches_v2js_ranges("v2j", "prospect_weight", [0.0, 0.25, 0.5, 1.0], held=0.0)
 
 
 def test_the_prospect_weights_prior_is_half_normal_with_scale_one() -> None:

@@ -35,9 +35,10 @@ from sanctionsim.errors import InputError
 from sanctionsim.history.calibrate import LEADER_GRID, grid_of, log_prior
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario
-from sanctionsim.versions import VERSIONS, model_version
 from support import (
     assert_built_on_v2f,
+    assert_searches_v2js_ranges,
+    assert_version_flags,
     run_sanctionsim,
     same_runs,
     same_whatever_the_chunk_size,
@@ -153,33 +154,21 @@ def test_v2k_is_the_same_whatever_the_chunk_size() -> None:
 
 def test_v2k_is_v2i_with_its_leader_weighed_and_fits_its_own() -> None:
     assert_built_on_v2f("v2k")
-    version = model_version("v2k")
-    assert version.temptation_ranked
-    assert version.leader_ranked
-    assert version.leader_weighted
-    assert not version.prospects_read
-    assert not version.carve_outs
-    assert not version.lobby_weighted
-    assert [name for name, v in VERSIONS.items() if v.leader_weighted] == ["v2k"]
+    assert_version_flags(
+        "v2k",
+        {"leader_weighted": True},
+        temptation_ranked=True,
+        leader_ranked=True,
+        prospects_read=False,
+        carve_outs=False,
+        lobby_weighted=False,
+    )
 
 
 # -- K2: the grid, the prior and the calibration files ---------------------------------------------
 def test_calibrate_searches_the_designs_grid_for_v2k() -> None:
     assert grid_of("v2k") is LEADER_GRID
-    assert len(LEADER_GRID) == 48
-    assert sorted({p.leader_weight for p in LEADER_GRID}) == [0.0, 0.25, 0.5, 1.0]
-    assert sorted({p.temptation_weight for p in LEADER_GRID}) == [0.5, 1.0, 2.0]
-    assert sorted({p.concession_scale for p in LEADER_GRID}) == [2.0, 3.0]
-    assert sorted({p.slope for p in LEADER_GRID}) == [1.0, 2.0]
-    assert {(p.backing_down, p.prospect_weight, p.lobby_weight) for p in LEADER_GRID} == {
-        (0.005, 0.0, 0.0)
-    }
-    assert all(
-        p.leader_weight == 1.0
-        for name in VERSIONS
-        if name != "v2k" and model_version(name).fits
-        for p in grid_of(name)
-    )
+    assert_searches_v2js_ranges("v2k", "leader_weight", [0.0, 0.25, 0.5, 1.0], held=1.0)
 
 
 def test_the_leader_weights_prior_is_flat() -> None:

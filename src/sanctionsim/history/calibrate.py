@@ -106,30 +106,31 @@ TEMPTATION_WEIGHTS = (0.0, 0.5, 1.0, 2.0)
 TEMPTATION_WEIGHT_PRIOR_SCALE = 1.0
 TEMPTED_GRID = _narrowed("temptation_weight", TEMPTATION_WEIGHTS)
 
+
 # v2j's grid (docs/model-v2.md, "v2j", J3): ν × μ × ψ × λ, α fixed at 0.005 (the value 59 of
 # v2i's 77 folds chose) and μ without 0 (no v2i fold chose it), so that the grid keeps v2i's
 # size; ν's prior is half-normal with scale 1, its mode at 0 (no reading of the prospects).
+def _ranked(parameter: str, values: Sequence[float]) -> tuple[FittedParameters, ...]:
+    """``parameter`` over ``values`` (the outermost axis) × μ ∈ {0.5, 1, 2} × ψ ∈ {2, 3} × λ ∈
+    {1, 2}, α fixed at 0.005: the grid v2j's design narrowed to around v2i's folds, on which v2j
+    and v2k each add their one parameter (48 points)."""
+    return tuple(
+        FittedParameters(slope, 0.005, scale, temptation_weight=mu, **{parameter: value})
+        for value in values
+        for mu in (0.5, 1.0, 2.0)
+        for scale in (2.0, 3.0)
+        for slope in (1.0, 2.0)
+    )
+
+
 PROSPECT_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
 PROSPECT_WEIGHT_PRIOR_SCALE = 1.0
-PROSPECTS_GRID: tuple[FittedParameters, ...] = tuple(
-    FittedParameters(slope, 0.005, scale, temptation_weight=mu, prospect_weight=nu)
-    for nu in PROSPECT_WEIGHTS
-    for mu in (0.5, 1.0, 2.0)
-    for scale in (2.0, 3.0)
-    for slope in (1.0, 2.0)
-)
-
+PROSPECTS_GRID = _ranked("prospect_weight", PROSPECT_WEIGHTS)
 
 # v2k's grid (docs/model-v2.md, "v2k", K2): ζ × μ × ψ × λ, α fixed at 0.005, v2j's grid with ζ in
 # ν's place; ζ's prior is flat on [0, 1] (neither the base rate nor the case favoured).
 LEADER_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
-LEADER_GRID: tuple[FittedParameters, ...] = tuple(
-    FittedParameters(slope, 0.005, scale, temptation_weight=mu, leader_weight=zeta)
-    for zeta in LEADER_WEIGHTS
-    for mu in (0.5, 1.0, 2.0)
-    for scale in (2.0, 3.0)
-    for slope in (1.0, 2.0)
-)
+LEADER_GRID = _ranked("leader_weight", LEADER_WEIGHTS)
 
 
 def grid_of(model: str) -> tuple[FittedParameters, ...]:
