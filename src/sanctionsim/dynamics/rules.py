@@ -61,7 +61,8 @@ COOPERATION_THRESHOLD = 0.5
 class ChoiceTerms:
     """What model v2's logit choice reads for one member (docs/model-v2.md, items 3 and 4).
 
-    ``slope`` is λ; ``backing_down`` the one-off cost A_i per run ``(runs,)``; ``stake`` S_i per
+    ``slope`` is λ (per run where calibrate's grid points are played together, :meth:`stack`);
+    ``backing_down`` the one-off cost A_i per run ``(runs,)``; ``stake`` S_i per
     run; ``easable`` whether the member has anything to ease in each run; ``responders`` ``(N,)``
     the other members who follow an easing they see (those playing conditional cooperation:
     v2b's one step of reasoning, item 6); ``carve_shift`` ξ, the shift of a carve-out's
