@@ -20,8 +20,9 @@ import platform
 import statistics
 import time
 
-from sanctionsim.history.calibrate import SEARCH_RUNS, grid_of
+from sanctionsim.history.calibrate import SEARCH_RUNS
 from sanctionsim.history.forecast import grid_forecasts, model_forecast
+from sanctionsim.history.grids import grid_of
 from sanctionsim.history.protocol import DEFAULT_HORIZONS
 from sanctionsim.scenario.loader import load_scenario
 

@@ -288,7 +288,7 @@ def assert_searches_v2js_ranges(
     """``calibrate --model model`` searches ``parameter`` over ``values`` on v2j's ranges (μ ∈
     {0.5, 1, 2} × ψ ∈ {2, 3} × λ ∈ {1, 2}, α 0.005, 48 points; the other versions' parameters
     held), and every other fitted version's grid holds ``parameter`` at ``held``."""
-    from sanctionsim.history.calibrate import grid_of
+    from sanctionsim.history.grids import grid_of
     from sanctionsim.versions import VERSIONS, model_version
 
     grid = grid_of(model)

@@ -16,10 +16,12 @@ import pytest
 
 from sanctionsim.dynamics.calibration import FittedParameters
 from sanctionsim.dynamics.engine import STACKED_RUNS, grid_outcomes, run_outcomes
+from sanctionsim.dynamics.kernel_v2 import stack_choice_terms
 from sanctionsim.dynamics.rules import ChoiceTerms
 from sanctionsim.errors import ArgumentError
-from sanctionsim.history.calibrate import GridTask, case_grid, grid_of
+from sanctionsim.history.calibrate import GridTask, case_grid
 from sanctionsim.history.forecast import model_forecast
+from sanctionsim.history.grids import grid_of
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.versions import VERSIONS
 from support import same_runs
@@ -58,10 +60,10 @@ def test_points_with_another_carve_out_shift_or_lobby_weight_are_stacked_apart()
         assert same_runs(outcomes, alone)
     one = ChoiceTerms(1.0, np.zeros(2), np.ones(2), np.ones(2, bool), np.zeros(3, bool))
     with pytest.raises(ValueError, match="share the carve-out shift and lobby"):
-        ChoiceTerms.stack([one, dataclasses.replace(one, lobby_weight=1.0)])
-    joined = ChoiceTerms.stack([one, dataclasses.replace(one, slope=2.0)])
+        stack_choice_terms([one, dataclasses.replace(one, lobby_weight=1.0)])
+    joined = stack_choice_terms([one, dataclasses.replace(one, slope=2.0)])
     assert np.array_equal(joined.slope, [1.0, 1.0, 2.0, 2.0])
-    assert ChoiceTerms.stack([one, one]).slope == 1.0  # one λ stays a number
+    assert stack_choice_terms([one, one]).slope == 1.0  # one λ stays a number
 
 
 @pytest.mark.parametrize("model", ["v1", "v2-elite", "v2-escalation"])

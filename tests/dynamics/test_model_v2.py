@@ -25,7 +25,8 @@ from sanctionsim.dynamics.engine import run_outcomes, simulate
 from sanctionsim.dynamics.setup import prepare
 from sanctionsim.dynamics.streams import draw_block
 from sanctionsim.errors import InputError
-from sanctionsim.history.calibrate import GRID, GridTask, run_grids
+from sanctionsim.history.calibrate import GridTask, run_grids
+from sanctionsim.history.grids import GRID
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.versions import DEFAULT
 

@@ -33,7 +33,7 @@ from sanctionsim.dynamics.records import RunOutcomes
 from sanctionsim.dynamics.rules import coalition_rules
 from sanctionsim.dynamics.setup import prepare
 from sanctionsim.errors import InputError
-from sanctionsim.history.calibrate import (
+from sanctionsim.history.grids import (
     CONCESSION_SCALES,
     GRID,
     SCALED_GRID,

@@ -35,7 +35,7 @@ from sanctionsim.dynamics.engine import run_outcomes
 from sanctionsim.dynamics.rules import CARVE, EASE, HOLD, ChoiceTerms, Epoch, RuleContext, View
 from sanctionsim.dynamics.rules_v2 import CarvingResponse
 from sanctionsim.errors import InputError
-from sanctionsim.history.calibrate import CARVED_GRID, SCALED_GRID, grid_of, log_prior
+from sanctionsim.history.grids import CARVED_GRID, SCALED_GRID, grid_of, log_prior
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.versions import VERSIONS, model_version
 from support import assert_built_on_v2f, run_sanctionsim, same_runs, same_whatever_the_chunk_size

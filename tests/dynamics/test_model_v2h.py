@@ -28,7 +28,7 @@ from sanctionsim.dynamics.engine import run_outcomes
 from sanctionsim.dynamics.rules import ChoiceTerms, RuleContext, View
 from sanctionsim.dynamics.rules_v2 import QuantalResponse
 from sanctionsim.errors import InputError
-from sanctionsim.history.calibrate import CARVED_GRID, LOBBIED_GRID, grid_of, log_prior
+from sanctionsim.history.grids import CARVED_GRID, LOBBIED_GRID, grid_of, log_prior
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.versions import VERSIONS, model_version
 from support import assert_built_on_v2f, run_sanctionsim, same_runs, same_whatever_the_chunk_size

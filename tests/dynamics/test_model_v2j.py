@@ -33,8 +33,8 @@ from sanctionsim.dynamics.records import RunOutcomes
 from sanctionsim.dynamics.rules import ChoiceTerms
 from sanctionsim.dynamics.setup import prepare
 from sanctionsim.errors import InputError
-from sanctionsim.history.calibrate import PROSPECTS_GRID, grid_of, log_prior
 from sanctionsim.history.climatology import conditional_incidence
+from sanctionsim.history.grids import PROSPECTS_GRID, grid_of, log_prior
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario
 from support import (

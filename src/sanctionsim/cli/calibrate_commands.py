@@ -36,45 +36,55 @@ FITTED = ", ".join(name for name, version in VERSIONS.items() if version.fits)
 WorkersOption = Annotated[int | None, typer.Option(help="Worker processes. Default: CPU count.")]
 
 
+CasesArgument = Annotated[
+    list[str] | None,
+    typer.Argument(help="built-in case ids or scenario files (default: every built-in case)"),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(help="The calibration file to write [default: calibration-MODEL.json]."),
+]
+ModelOption = Annotated[str, typer.Option(help=f"The version fitted: {FITTED} (docs/model-v2.md).")]
+RunsOption = Annotated[int, typer.Option(help="Runs per case and grid point while searching.")]
+FinalRunsOption = Annotated[
+    int, typer.Option(help="Runs per case at its fold's point, for the LOCO score.")
+]
+SeedOption = Annotated[int, typer.Option(help="Root seed of every random stream.")]
+OmegaOption = Annotated[
+    float, typer.Option(help="Monthly epoch rate outside renewal dates (fixed: 1/12).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the calibration as JSON.")]
+FixOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="NAME=VALUE: fit on the grid's slice where the parameter holds the value (an "
+        "ablation, e.g. leader_weight=1); repeatable."
+    ),
+]
+WorkOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="The folder of each case's grid [default: OUT.work]; another fit's folder is "
+        "reused where its parts match (an ablation costs only the LOCO runs)."
+    ),
+]
+
+
 @input_errors_exit_2
 def calibrate(
-    cases: Annotated[
-        list[str] | None,
-        typer.Argument(help="built-in case ids or scenario files (default: every built-in case)"),
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(help="The calibration file to write [default: calibration-MODEL.json]."),
-    ] = None,
-    model: Annotated[
-        str, typer.Option(help=f"The version fitted: {FITTED} (docs/model-v2.md).")
-    ] = "v2",
-    runs: Annotated[int, typer.Option(help="Runs per case and grid point while searching.")] = 512,
-    final_runs: Annotated[
-        int, typer.Option(help="Runs per case at its fold's point, for the LOCO score.")
-    ] = 2048,
-    seed: Annotated[int, typer.Option(help="Root seed of every random stream.")] = 0,
-    omega: Annotated[
-        float, typer.Option(help="Monthly epoch rate outside renewal dates (fixed: 1/12).")
-    ] = 1.0 / 12.0,
+    cases: CasesArgument = None,
+    out: OutOption = None,
+    model: ModelOption = "v2",
+    runs: RunsOption = 512,
+    final_runs: FinalRunsOption = 2048,
+    seed: SeedOption = 0,
+    omega: OmegaOption = 1.0 / 12.0,
     backend: BackendOption = "local",
     scheduler: SchedulerOption = None,
     workers: WorkersOption = None,
-    json: Annotated[bool, typer.Option("--json", help="Print the calibration as JSON.")] = False,
-    fix: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="NAME=VALUE: fit on the grid's slice where the parameter holds the value (an "
-            "ablation, e.g. leader_weight=1); repeatable."
-        ),
-    ] = None,
-    work: Annotated[
-        Path | None,
-        typer.Option(
-            help="The folder of each case's grid [default: OUT.work]; another fit's "
-            "folder is reused where its parts match (an ablation costs only the LOCO runs)."
-        ),
-    ] = None,
+    json: JsonOption = False,
+    fix: FixOption = None,
+    work: WorkOption = None,
 ) -> None:
     """Fit a v2 version's λ and α on cases, leaving one cluster out; write the calibration file.
 
@@ -142,7 +152,7 @@ def calibrate(
 def _fixed(pairs: list[str], model: str) -> dict[str, float]:
     """``--fix NAME=VALUE`` options as ``{NAME: VALUE}``, checked against the version's grid
     before any work (exit 2)."""
-    from sanctionsim.history.calibrate import grid_of, grid_slice
+    from sanctionsim.history.grids import grid_of, grid_slice
 
     fixed: dict[str, float] = {}
     for pair in pairs:

@@ -29,7 +29,7 @@ import numpy.typing as npt
 from sanctionsim.dynamics.escalation import EscalationDraws, EscalationKernel, writable
 from sanctionsim.dynamics.folds import FoldCollector
 from sanctionsim.dynamics.kernel import EASED_BELOW, Kernel, Month
-from sanctionsim.dynamics.kernel_v2 import KernelV2, choice_terms
+from sanctionsim.dynamics.kernel_v2 import KernelV2, choice_terms, stack_choice_terms
 from sanctionsim.dynamics.leadership import KernelElite
 from sanctionsim.dynamics.metrics import Summary, histogram_counts, summarise
 from sanctionsim.dynamics.plan import BLOCK, DEFAULT_CHUNK, ChunkSpec, Plan, check_seed
@@ -415,7 +415,7 @@ def grid_outcomes(
                 [d for blocks in drawn for d in blocks],
                 sizes,
                 horizon,
-                [ChoiceTerms.stack(member) for member in zip(*terms, strict=True)],
+                [stack_choice_terms(member) for member in zip(*terms, strict=True)],
                 scale,
             )
             recorder = _Recorder(setup, params.runs, horizon, sizes)

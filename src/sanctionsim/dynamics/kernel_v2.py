@@ -217,6 +217,46 @@ def choice_terms(
     return tuple(terms)
 
 
+def stack_choice_terms(parts: Sequence[ChoiceTerms]) -> ChoiceTerms:
+    """One member's terms for runs stacked part after part (calibrate's grid points played
+    together, :func:`~sanctionsim.dynamics.engine.grid_outcomes`): the per-run arrays
+    joined, λ per run where the parts' differ, a shift absent from a part read as 0 there.
+
+    Raises:
+        ValueError: parts whose ξ, η or responders differ (they are played apart).
+    """
+    first = parts[0]
+    for part in parts[1:]:
+        if (part.carve_shift, part.lobby_weight) != (first.carve_shift, first.lobby_weight):
+            raise ValueError("stacked choice terms must share the carve-out shift and lobby")
+        if not np.array_equal(part.responders, first.responders):
+            raise ValueError("stacked choice terms must share the responders")
+    sizes = [len(part.stake) for part in parts]
+
+    def joined(values: Sequence[FloatArray | None]) -> FloatArray | None:
+        if all(value is None for value in values):
+            return None
+        return np.concatenate(
+            [np.zeros(n) if v is None else v for n, v in zip(sizes, values, strict=True)]
+        )
+
+    slopes = [part.slope for part in parts]
+    same = all(np.array_equal(slope, slopes[0]) for slope in slopes)
+    return ChoiceTerms(
+        slopes[0]
+        if same
+        else np.concatenate([np.broadcast_to(s, (n,)) for s, n in zip(slopes, sizes, strict=True)]),
+        np.concatenate([part.backing_down for part in parts]),
+        np.concatenate([part.stake for part in parts]),
+        np.concatenate([part.easable for part in parts]),
+        first.responders,
+        first.carve_shift,
+        first.lobby_weight,
+        joined([part.temptation for part in parts]),
+        joined([part.prospects for part in parts]),
+    )
+
+
 class KernelV2(Kernel):
     """Model v2's month: v1's kernel with the target's clock, other ends, epochs and smooth
     chances (module docstring)."""

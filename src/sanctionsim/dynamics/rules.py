@@ -18,7 +18,6 @@ observed holding last month". The coalition rules of ``domain/MODEL.md`` §4 are
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar
@@ -61,7 +60,8 @@ COOPERATION_THRESHOLD = 0.5
 class ChoiceTerms:
     """What model v2's logit choice reads for one member (docs/model-v2.md, items 3 and 4).
 
-    ``slope`` is λ (per run where calibrate's grid points are played together, :meth:`stack`);
+    ``slope`` is λ (per run where calibrate's grid points are played together:
+    :func:`~sanctionsim.dynamics.kernel_v2.stack_choice_terms`);
     ``backing_down`` the one-off cost A_i per run ``(runs,)``; ``stake`` S_i per
     run; ``easable`` whether the member has anything to ease in each run; ``responders`` ``(N,)``
     the other members who follow an easing they see (those playing conditional cooperation:
@@ -83,48 +83,6 @@ class ChoiceTerms:
     lobby_weight: float = 0.0
     temptation: FloatArray | None = None
     prospects: FloatArray | None = None
-
-    @staticmethod
-    def stack(parts: Sequence[ChoiceTerms]) -> ChoiceTerms:
-        """One member's terms for runs stacked part after part (calibrate's grid points played
-        together, :func:`~sanctionsim.dynamics.engine.grid_outcomes`): the per-run arrays
-        joined, λ per run where the parts' differ, a shift absent from a part read as 0 there.
-
-        Raises:
-            ValueError: parts whose ξ, η or responders differ (they are played apart).
-        """
-        first = parts[0]
-        for part in parts[1:]:
-            if (part.carve_shift, part.lobby_weight) != (first.carve_shift, first.lobby_weight):
-                raise ValueError("stacked choice terms must share the carve-out shift and lobby")
-            if not np.array_equal(part.responders, first.responders):
-                raise ValueError("stacked choice terms must share the responders")
-        sizes = [len(part.stake) for part in parts]
-
-        def joined(values: Sequence[FloatArray | None]) -> FloatArray | None:
-            if all(value is None for value in values):
-                return None
-            return np.concatenate(
-                [np.zeros(n) if v is None else v for n, v in zip(sizes, values, strict=True)]
-            )
-
-        slopes = [part.slope for part in parts]
-        same = all(np.array_equal(slope, slopes[0]) for slope in slopes)
-        return ChoiceTerms(
-            slopes[0]
-            if same
-            else np.concatenate(
-                [np.broadcast_to(s, (n,)) for s, n in zip(slopes, sizes, strict=True)]
-            ),
-            np.concatenate([part.backing_down for part in parts]),
-            np.concatenate([part.stake for part in parts]),
-            np.concatenate([part.easable for part in parts]),
-            first.responders,
-            first.carve_shift,
-            first.lobby_weight,
-            joined([part.temptation for part in parts]),
-            joined([part.prospects for part in parts]),
-        )
 
 
 @dataclass(frozen=True)
