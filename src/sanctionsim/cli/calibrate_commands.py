@@ -156,13 +156,13 @@ def _fixed(pairs: list[str], model: str) -> dict[str, float]:
 
     fixed: dict[str, float] = {}
     for pair in pairs:
-        name, sep, value = pair.partition("=")
+        name, _, value = pair.partition("=")  # no "=": value "", which is no number
         try:
             fixed[name.strip()] = float(value)
         except ValueError:
-            sep = ""
-        if not sep:
-            raise InputError.single("--fix", f"must be NAME=VALUE with a number, got {pair!r}")
+            raise InputError.single(
+                "--fix", f"must be NAME=VALUE with a number, got {pair!r}"
+            ) from None
     if fixed:
         try:
             grid_slice(grid_of(model), fixed)

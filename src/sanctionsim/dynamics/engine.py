@@ -172,7 +172,15 @@ def run_chunk(setup: Setup, seed: int, spec: ChunkSpec, horizon: int, months: bo
     """Simulate the runs of one chunk's blocks together, month by month."""
     draws = [draw_block(setup, seed, b, n) for b, n in zip(spec.blocks, spec.sizes, strict=True)]
     kernel, params = _chunk_kernel(setup, draws, spec.sizes, horizon)
-    recorder = _Recorder(setup, params.runs, horizon, spec.sizes)
+    recorder, kept = _play(setup, kernel, params.runs, spec.sizes, horizon, months)
+    return recorder.chunk(spec, horizon, kept)
+
+
+def _play(
+    setup: Setup, kernel: Kernel, runs: int, sizes: Sequence[int], horizon: int, months: bool
+) -> tuple[_Recorder, tuple[Month, ...] | None]:
+    """Play the kernel's months into a recorder; the months themselves too when asked."""
+    recorder = _Recorder(setup, runs, horizon, sizes)
     kept: list[Month] = []
     kernel.first()
     for t in range(1, horizon + 1):
@@ -180,7 +188,7 @@ def run_chunk(setup: Setup, seed: int, spec: ChunkSpec, horizon: int, months: bo
         recorder.add(t, month)
         if months:
             kept.append(month)
-    return recorder.chunk(spec, horizon, tuple(kept) if months else None)
+    return recorder, tuple(kept) if months else None
 
 
 def _chunk_kernel(
@@ -418,10 +426,7 @@ def grid_outcomes(
                 [stack_choice_terms(member) for member in zip(*terms, strict=True)],
                 scale,
             )
-            recorder = _Recorder(setup, params.runs, horizon, sizes)
-            kernel.first()
-            for t in range(1, horizon + 1):
-                recorder.add(t, kernel.month())
+            recorder, _ = _play(setup, kernel, params.runs, sizes, horizon, months=False)
             outcomes = recorder.outcomes(horizon)
             for j, k in enumerate(stack):
                 per_point[k].append(outcomes.rows(slice(j * spec.runs, (j + 1) * spec.runs)))

@@ -199,8 +199,8 @@ def choice_terms(
         others[i] = False
         weight_i = clock.choice.leader_weight if i == clock.weighted else 1.0
         shift = None if temptation is None else temptation[:, i]
-        if weight_i != 1.0:  # v2k's leader only: every other member's terms are v2i's, bit for bit
-            shift = None if shift is None else weight_i * shift
+        if shift is not None and weight_i != 1.0:  # v2k's leader only: the others' are v2i's
+            shift = weight_i * shift
         terms.append(
             ChoiceTerms(
                 clock.choice.slope * weight_i,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from sanctionsim.dynamics.calibration import FittedParameters
+from sanctionsim.dynamics.calibration import HELD_VALUES, FittedParameters
 from sanctionsim.errors import ArgumentError
 from sanctionsim.versions import model_version
 
@@ -72,9 +72,6 @@ TEMPTATION_WEIGHT_PRIOR_SCALE = 1.0
 TEMPTED_GRID = _narrowed("temptation_weight", TEMPTATION_WEIGHTS)
 
 
-# v2j's grid (docs/model-v2.md, "v2j", J3): ν × μ × ψ × λ, α fixed at 0.005 (the value 59 of
-# v2i's 77 folds chose) and μ without 0 (no v2i fold chose it), so that the grid keeps v2i's
-# size; ν's prior is half-normal with scale 1, its mode at 0 (no reading of the prospects).
 def _ranked(parameter: str, values: Sequence[float]) -> tuple[FittedParameters, ...]:
     """``parameter`` over ``values`` (the outermost axis) × μ ∈ {0.5, 1, 2} × ψ ∈ {2, 3} × λ ∈
     {1, 2}, α fixed at 0.005: the grid v2j's design narrowed to around v2i's folds, on which v2j
@@ -88,6 +85,9 @@ def _ranked(parameter: str, values: Sequence[float]) -> tuple[FittedParameters, 
     )
 
 
+# v2j's grid (docs/model-v2.md, "v2j", J3): ν × μ × ψ × λ, α fixed at 0.005 (the value 59 of
+# v2i's 77 folds chose) and μ without 0 (no v2i fold chose it), so that the grid keeps v2i's
+# size; ν's prior is half-normal with scale 1, its mode at 0 (no reading of the prospects).
 PROSPECT_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
 PROSPECT_WEIGHT_PRIOR_SCALE = 1.0
 PROSPECTS_GRID = _ranked("prospect_weight", PROSPECT_WEIGHTS)
@@ -119,7 +119,6 @@ def grid_of(model: str) -> tuple[FittedParameters, ...]:
 PSI, XI, ETA, MU = "concession_scale", "carve_out_shift", "lobby_weight", "temptation_weight"
 NU, ZETA = "prospect_weight", "leader_weight"
 AXES = (ZETA, NU, MU, ETA, XI, PSI, "slope", "backing_down")
-HELD = {PSI: 1.0, XI: 0.0, ETA: 0.0, MU: 0.0, NU: 0.0, ZETA: 1.0}  # held when not fitted
 PRIOR_TEXTS = {  # the priors of the parameters only some grids search, as the record words them
     PSI: f"psi log-normal about 1, sd {CONCESSION_SCALE_PRIOR_SD:.4f}",
     XI: f"xi normal about 0, sd {CARVE_OUT_SHIFT_PRIOR_SD:g}",
@@ -134,7 +133,7 @@ def grid_axes(grid: Sequence[FittedParameters]) -> dict[str, list[float]]:
     """Each parameter's values on ``grid``, ascending; ψ's, ξ's, η's, μ's, ν's and ζ's only where
     the grid searches them."""
     axes = {name: sorted({getattr(p, name) for p in grid}) for name in AXES}
-    for name, held in HELD.items():
+    for name, held in HELD_VALUES.items():
         if axes[name] == [held]:  # held: not a parameter of this grid
             del axes[name]
     return axes
