@@ -297,7 +297,12 @@ def assert_searches_v2js_ranges(
     assert sorted({p.temptation_weight for p in grid}) == [0.5, 1.0, 2.0]
     assert sorted({p.concession_scale for p in grid}) == [2.0, 3.0]
     assert sorted({p.slope for p in grid}) == [1.0, 2.0]
-    others = {"prospect_weight": 0.0, "leader_weight": 1.0, "carve_out_shift": 0.0}
+    others = {
+        "prospect_weight": 0.0,
+        "leader_weight": 1.0,
+        "discretion_weight": 0.0,
+        "carve_out_shift": 0.0,
+    }
     others.pop(parameter)
     held_here = {(p.backing_down, p.lobby_weight, *(getattr(p, k) for k in others)) for p in grid}
     assert held_here == {(0.005, 0.0, *others.values())}

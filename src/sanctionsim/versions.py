@@ -26,7 +26,8 @@ a fitted weight μ (docs/model-v2.md, "v2i"); ``v2j`` is v2i with the members re
 target's prospects (the model's concession hazard against its group's large-N rate, weight ν)
 and the leader left out of the peers' ranking (docs/model-v2.md, "v2j"); ``v2k`` is v2i with
 the leader's case-specific terms weighed by a fitted ζ, shrinking its choice toward TIES's
-sender rate (docs/model-v2.md, "v2k").
+sender rate (docs/model-v2.md, "v2k"); ``v2l`` is v2i with a member's aid and diplomatic
+measures raising its easing odds by a fitted ρ (docs/model-v2.md, "v2l").
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -63,6 +64,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 (True, False)
 >>> model_version("v2k").leader_weighted, model_version("v2k").leader_ranked
 (True, True)
+>>> model_version("v2l").discretion_read, model_version("v2l").leader_weighted
+(True, False)
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -101,6 +104,7 @@ ModelName = Literal[
     "v2i",
     "v2j",
     "v2k",
+    "v2l",
 ]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
@@ -154,6 +158,10 @@ class ModelVersion:
         leader_weighted: whether the leader's case-specific terms (τ_L and λ·ΔV_L/S_L) are
             weighed by a fitted ζ (docs/model-v2.md, "v2k", K1); ``calibrate`` then searches
             v2k's grid (ζ with μ, ψ and λ), and any other version must leave ζ at 1.
+        discretion_read: whether a member's share of aid and diplomatic measures on the start
+            shifts its easing odds by a fitted ρ (docs/model-v2.md, "v2l", L1); ``calibrate``
+            then searches v2l's grid (ρ with μ, ψ and λ), and any other version must leave ρ
+            at 0.
     """
 
     name: str
@@ -174,6 +182,7 @@ class ModelVersion:
     prospects_read: bool = False
     leader_ranked: bool = True
     leader_weighted: bool = False
+    discretion_read: bool = False
 
     @property
     def calibrated(self) -> bool:
@@ -332,6 +341,17 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 concession_scaled=True,
                 temptation_ranked=True,
                 leader_weighted=True,
+            ),
+            ModelVersion(
+                "v2l",
+                "v2",
+                "calibration-v2l.json",
+                "v2i with a member's aid and diplomatic measures raising its easing odds by a "
+                "fitted rho (L1-L3, issue 11)",
+                holding=True,
+                concession_scaled=True,
+                temptation_ranked=True,
+                discretion_read=True,
             ),
         )
     }

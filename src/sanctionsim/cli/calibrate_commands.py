@@ -171,23 +171,18 @@ def _fixed(pairs: list[str], model: str) -> dict[str, float]:
     return fixed
 
 
-def _weighs_leader(calibration: Calibration) -> bool:
-    """Whether the version fits ζ (v2k): its ζ is printed even at 1, where its record omits it."""
-    return VERSIONS[calibration.model].leader_weighted
-
-
 def _summary(calibration: Calibration, cases: int, work: Path, reused: int, out: Path) -> str:
-    """What was fitted and how it scored, in three lines."""
+    """What was fitted and how it scored, in three lines: every parameter the version fits, at
+    whatever value (a ζ of 1 or a ρ of 0 is printed, though the record omits it)."""
+    from sanctionsim.dynamics.calibration import SYMBOLS, fitted_by
+
     fitted = calibration.fitted
     loco = calibration.details["loco"]
     return (
         f"fitted on {cases} cases: lambda {fitted.slope:g}, alpha {fitted.backing_down:g}"
-        + ("" if fitted.concession_scale == 1 else f", psi {fitted.concession_scale:g}")
-        + ("" if fitted.carve_out_shift == 0 else f", xi {fitted.carve_out_shift:g}")
-        + ("" if fitted.lobby_weight == 0 else f", eta {fitted.lobby_weight:g}")
-        + ("" if fitted.temptation_weight == 0 else f", mu {fitted.temptation_weight:g}")
-        + ("" if fitted.prospect_weight == 0 else f", nu {fitted.prospect_weight:g}")
-        + (f", zeta {fitted.leader_weight:g}" if _weighs_leader(calibration) else "")
+        + "".join(
+            f", {SYMBOLS[name]} {getattr(fitted, name):g}" for name in fitted_by(calibration.model)
+        )
         + f" (cases reused from {work}: {reused})\n"
         f"leave-one-cluster-out Brier {loco['brier']:.3f}, log score "
         f"{loco['log_score']:.3f}; best reference {loco['best_reference']} "

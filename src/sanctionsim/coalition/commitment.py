@@ -69,6 +69,31 @@ def institutional_commitment(
     return result
 
 
+DISCRETIONARY_KINDS = frozenset({"aid", "diplomatic"})
+"""The kinds of measure model v2l reads as lifted at the executive's discretion: the sender's own
+outlay and its own contacts, restricting no commerce of its firms (docs/model-v2.md, "v2l", L1)."""
+
+
+def discretionary_share(
+    scenario: Scenario, member_ids: Sequence[str], date: dt.date | None = None
+) -> FloatArray:
+    """d_i per member: the share of its own measures in force on ``date`` (default the start)
+    whose kind is aid or diplomatic, counted, not weighed by pressure (a diplomatic measure
+    denies no revenue); 0 for a member holding none (model v2l, L1).
+
+    >>> from sanctionsim.scenario.loader import load_scenario
+    >>> [float(d) for d in discretionary_share(load_scenario("fiji-1987"), ("AUS", "NZL", "IND"))]
+    [0.5, 1.0, 0.0]
+    """
+    on = scenario.start if date is None else date
+    result = np.zeros(len(member_ids))
+    for i, member in enumerate(member_ids):
+        kinds = [m.kind for m in scenario.measures if m.imposer == member and m.level_on(on) > 0]
+        if kinds:
+            result[i] = sum(kind in DISCRETIONARY_KINDS for kind in kinds) / len(kinds)
+    return result
+
+
 def backing_down_cost(
     alpha: float | FloatArray, concession_value: FloatArray, commitment: FloatArray
 ) -> FloatArray:

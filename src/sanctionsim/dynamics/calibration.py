@@ -48,6 +48,7 @@ _NON_NEGATIVE = (
     "temptation_weight",
     "prospect_weight",
     "leader_weight",
+    "discretion_weight",
 )
 
 
@@ -66,7 +67,10 @@ class FittedParameters:
     odds fall with the target's modelled concession hazard against its group's large-N rate,
     fitted by v2j only and 0 for every other version; docs/model-v2.md, "v2j", J1) and ζ
     (``leader_weight``, in [0, 1]: the weight of the leader's case-specific terms in its easing
-    odds, fitted by v2k only and 1 for every other version; docs/model-v2.md, "v2k", K1).
+    odds, fitted by v2k only and 1 for every other version; docs/model-v2.md, "v2k", K1) and ρ
+    (``discretion_weight``, >= 0: the shift of a member's easing odds per unit share of aid and
+    diplomatic measures among those it holds on the start, fitted by v2l only and 0 for every
+    other version; docs/model-v2.md, "v2l", L1).
 
     >>> FittedParameters(2.0, 0.01, concession_scale=1.5).to_dict()
     {'slope': 2.0, 'backing_down': 0.01, 'concession_scale': 1.5}
@@ -82,6 +86,7 @@ class FittedParameters:
     temptation_weight: float = 0.0
     prospect_weight: float = 0.0
     leader_weight: float = 1.0
+    discretion_weight: float = 0.0
 
     def __post_init__(self) -> None:
         for name in _NON_NEGATIVE:
@@ -98,7 +103,7 @@ class FittedParameters:
 
     def to_dict(self) -> dict[str, float]:
         """``{"slope": λ, "backing_down": α}``, with ``"concession_scale": ψ`` where ψ is not 1
-        and each parameter only some versions fit (ξ, η, μ, ν, ζ) where it is not what the
+        and each parameter only some versions fit (ξ, η, μ, ν, ζ, ρ) where it is not what the
         others hold (so the records of the versions that fit none of them read as they always
         have)."""
         result = {"slope": float(self.slope), "backing_down": float(self.backing_down)}
@@ -166,12 +171,38 @@ _FITTED_BY = {
     "temptation_weight": ("temptation_ranked", 0.0),
     "prospect_weight": ("prospects_read", 0.0),
     "leader_weight": ("leader_weighted", 1.0),
+    "discretion_weight": ("discretion_read", 0.0),
 }
 """The parameters only some versions fit: the :class:`~sanctionsim.versions.ModelVersion` flag
 of those that do, and the value every other version's calibration must hold (or leave out)."""
 
 HELD_VALUES = MappingProxyType({parameter: held for parameter, (_, held) in _FITTED_BY.items()})
-"""What a version that does not fit a parameter holds it at (ψ 1, ξ 0, η 0, μ 0, ν 0, ζ 1)."""
+"""What a version that does not fit a parameter holds it at (ψ 1, ξ 0, η 0, μ 0, ν 0, ζ 1, ρ 0)."""
+
+SYMBOLS = MappingProxyType(
+    {
+        "concession_scale": "psi",
+        "carve_out_shift": "xi",
+        "lobby_weight": "eta",
+        "temptation_weight": "mu",
+        "prospect_weight": "nu",
+        "leader_weight": "zeta",
+        "discretion_weight": "rho",
+    }
+)
+"""The name each parameter only some versions fit is printed by, in the design notes' order."""
+
+
+def fitted_by(model: str) -> tuple[str, ...]:
+    """The parameters beyond λ and α that ``model`` fits, whatever values they were fitted at.
+
+    >>> fitted_by("v2i")
+    ('concession_scale', 'temptation_weight')
+    >>> fitted_by("v2l")[-1], fitted_by("v2"), fitted_by("v2k")[-1]
+    ('discretion_weight', (), 'leader_weight')
+    """
+    version = model_version(model)
+    return tuple(name for name, (flag, _) in _FITTED_BY.items() if getattr(version, flag))
 
 
 def _choice(data: Any, where: str, name: str) -> FittedParameters:
@@ -180,8 +211,8 @@ def _choice(data: Any, where: str, name: str) -> FittedParameters:
         raise InputError.single(
             name,
             f"{where} must have 'slope' and 'backing_down' (and may have 'concession_scale', "
-            "'carve_out_shift', 'lobby_weight', 'temptation_weight', 'prospect_weight' and "
-            "'leader_weight')",
+            "'carve_out_shift', 'lobby_weight', 'temptation_weight', 'prospect_weight', "
+            "'leader_weight' and 'discretion_weight')",
         )
     try:
         return FittedParameters(

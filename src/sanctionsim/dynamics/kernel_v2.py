@@ -70,7 +70,8 @@ class EpisodeClock:
     ``inclination_scale`` σ of model v2e's persistent shock (0: none); ``unranked`` the member
     the premium's ranking leaves out (model v2j's leader, J2; None: every member is ranked);
     ``weighted`` the member whose case-specific terms are weighed by ζ (model v2k's leader, K1;
-    None: nobody's).
+    None: nobody's); ``discretion`` d_i, each member's share of aid and diplomatic measures on the
+    start (model v2l, L1; None: not read).
     """
 
     group: str
@@ -82,6 +83,7 @@ class EpisodeClock:
     inclination_scale: float = 0.0
     unranked: int | None = None
     weighted: int | None = None
+    discretion: FloatArray | None = None
 
     def months(self, horizon: int) -> ClockMonths:
         """The clock's arrays for decisions and months 1..horizon + 1."""
@@ -158,7 +160,8 @@ def choice_terms(
     (v2j ranks the members without its leader, ``clock.unranked``);
     π = −ν·clip(log(ψ·h(P)/h_G(a)), −3, 3), the target's prospects, in model v2j only;
     in model v2k the leader's λ and τ_L are weighed by ζ (``clock.weighted``), so that its
-    logit is θ_t + ζ·(τ_L + λ·ΔV_L/S_L) (docs/model-v2.md, "v2k", K1).
+    logit is θ_t + ζ·(τ_L + λ·ΔV_L/S_L) (docs/model-v2.md, "v2k", K1);
+    δ_i = ρ·d_i, the member's aid and diplomatic measures, in model v2l only (L1).
     """
     everyone = np.ones((params.runs, params.members))
     pressure = net_pressure(params, everyone)
@@ -180,6 +183,9 @@ def choice_terms(
         month_one = np.minimum(1.0, clock.choice.concession_scale * hazard)
         group_rate = conditional_incidence(clock.group, "target_concedes", clock.age_months, 1.0)
         prospects = prospect_shift(month_one, group_rate, clock.choice.prospect_weight)
+    discretion = None
+    if clock.discretion is not None and clock.choice.discretion_weight:
+        discretion = clock.choice.discretion_weight * clock.discretion
     follow = np.zeros(params.members, dtype=np.bool_)
     if followers is not None:
         follow[:] = followers
@@ -212,6 +218,7 @@ def choice_terms(
                 clock.choice.lobby_weight,
                 shift,
                 prospects,
+                None if discretion is None else np.full(params.runs, discretion[i]),
             )
         )
     return tuple(terms)
@@ -254,6 +261,7 @@ def stack_choice_terms(parts: Sequence[ChoiceTerms]) -> ChoiceTerms:
         first.lobby_weight,
         joined([part.temptation for part in parts]),
         joined([part.prospects for part in parts]),
+        joined([part.discretion for part in parts]),
     )
 
 

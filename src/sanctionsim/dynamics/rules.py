@@ -70,8 +70,9 @@ class ChoiceTerms:
     choice puts on the premium beyond ΔV_i (model v2h, H1; 0 elsewhere: nothing is added);
     ``temptation`` τ_i per run, the shift of the easing log-odds by the member's premium
     relative to its case's peers (models v2i, I1, and v2j); ``prospects`` π per run, the shift
-    of every member's easing log-odds by the target's prospects (model v2j, J1; ``None``
-    elsewhere: nothing is added).
+    of every member's easing log-odds by the target's prospects (model v2j, J1); ``discretion``
+    δ_i = ρ·d_i per run, the shift by the member's share of aid and diplomatic measures (model
+    v2l, L1) (``None`` elsewhere: nothing is added).
     """
 
     slope: float | FloatArray
@@ -83,6 +84,7 @@ class ChoiceTerms:
     lobby_weight: float = 0.0
     temptation: FloatArray | None = None
     prospects: FloatArray | None = None
+    discretion: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -431,6 +433,8 @@ RULE_SETS = MappingProxyType(
         "v2j": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
         # v2k too; its leader's λ and τ_L are weighed by ζ in the choice terms (K1)
         "v2k": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
+        # v2l too; the shift ρ·d_i joins τ_i in the choice terms (L1)
+        "v2l": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
     }
 )
 """The members' rules of each version that has rules of its own."""

@@ -179,11 +179,13 @@ def _episode_clock(
     inclination_scale: float,
     unranked: int | None = None,
     weighted: int | None = None,
+    discretion: bool = False,
 ) -> EpisodeClock:
-    """Model v2's reading of the episode on the start: group, age, renewals, commitment."""
+    """Model v2's reading of the episode on the start: group, age, renewals, commitment (and
+    for model v2l each member's share of aid and diplomatic measures)."""
     import numpy as np
 
-    from sanctionsim.coalition.commitment import institutional_commitment
+    from sanctionsim.coalition.commitment import discretionary_share, institutional_commitment
     from sanctionsim.dynamics.epochs import renewal_calendar
     from sanctionsim.dynamics.kernel_v2 import EpisodeClock
     from sanctionsim.scenario.episode import episode_age_months, episode_group
@@ -201,6 +203,7 @@ def _episode_clock(
         inclination_scale=inclination_scale,
         unranked=unranked,
         weighted=weighted,
+        discretion=discretionary_share(scenario, member_ids) if discretion else None,
     )
 
 
@@ -260,7 +263,10 @@ def prepare(
         scale = INCLINATION_SCALE if persistent else 0.0
         unranked = None if model_version(model).leader_ranked else leader
         weighted = leader if model_version(model).leader_weighted else None
-        clock = _episode_clock(start, member_ids, choice, omega, scale, unranked, weighted)
+        discretion = model_version(model).discretion_read
+        clock = _episode_clock(
+            start, member_ids, choice, omega, scale, unranked, weighted, discretion
+        )
     leadership = None
     if model_version(model).leadership:
         from sanctionsim.dynamics.leadership import leadership_on

@@ -79,6 +79,8 @@ def v2_choice_terms(
             result[params.member_ids[i]]["temptation_shift"] = float(terms.temptation[0])
         if terms.prospects is not None:  # v2j: the shift π, likewise
             result[params.member_ids[i]]["prospect_shift"] = float(terms.prospects[0])
+        if terms.discretion is not None:  # v2l: the shift ρ·d_i, likewise
+            result[params.member_ids[i]]["discretion_shift"] = float(terms.discretion[0])
         if i == clock.weighted:  # v2k's leader: ζ, already in its slope and shift
             result[params.member_ids[i]]["leader_weight"] = clock.choice.leader_weight
         if isinstance(rule, CarvingResponse):

@@ -3,7 +3,7 @@
 Each version's grid and each fitted parameter's prior were fixed in its design note before any
 score of it: λ × α for v2 (:data:`GRID`), ψ × λ × α for v2f (:data:`SCALED_GRID`), one more
 parameter on a narrowed ψ × λ × α for v2g, v2h and v2i (ξ, η, μ), and one more on v2j's μ × ψ ×
-λ ranges for v2j and v2k (ν, ζ). :func:`grid_of` gives a version's grid, :func:`log_prior` a
+λ ranges for v2j, v2k and v2l (ν, ζ, ρ). :func:`grid_of` gives a version's grid, :func:`log_prior` a
 point's log prior, :func:`grid_slice` an ablation's points (``calibrate --fix``).
 """
 
@@ -74,8 +74,8 @@ TEMPTED_GRID = _narrowed("temptation_weight", TEMPTATION_WEIGHTS)
 
 def _ranked(parameter: str, values: Sequence[float]) -> tuple[FittedParameters, ...]:
     """``parameter`` over ``values`` (the outermost axis) × μ ∈ {0.5, 1, 2} × ψ ∈ {2, 3} × λ ∈
-    {1, 2}, α fixed at 0.005: the grid v2j's design narrowed to around v2i's folds, on which v2j
-    and v2k each add their one parameter (48 points)."""
+    {1, 2}, α fixed at 0.005: the grid v2j's design narrowed to around v2i's folds, on which v2j,
+    v2k and v2l each add their one parameter (48 points)."""
     return tuple(
         FittedParameters(slope, 0.005, scale, temptation_weight=mu, **{parameter: value})
         for value in values
@@ -97,12 +97,20 @@ PROSPECTS_GRID = _ranked("prospect_weight", PROSPECT_WEIGHTS)
 LEADER_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
 LEADER_GRID = _ranked("leader_weight", LEADER_WEIGHTS)
 
+# v2l's grid (docs/model-v2.md, "v2l", L3): ρ × μ × ψ × λ, α fixed at 0.005, v2k's grid with ρ in
+# ζ's place; ρ's prior is half-normal with scale 1, its mode at 0 (v2i: the kind not read).
+DISCRETION_WEIGHTS = (0.0, 0.5, 1.0, 2.0)
+DISCRETION_WEIGHT_PRIOR_SCALE = 1.0
+DISCRETION_GRID = _ranked("discretion_weight", DISCRETION_WEIGHTS)
+
 
 def grid_of(model: str) -> tuple[FittedParameters, ...]:
-    """The grid ``calibrate`` searches for ``model``: v2k's (with ζ, μ and ψ), v2j's (with ν, μ
-    and ψ), v2i's (with μ and ψ), v2h's (with η and ψ), v2g's (with ξ and ψ), v2f's (with ψ) or
-    every other version's."""
+    """The grid ``calibrate`` searches for ``model``: v2l's (with ρ, μ and ψ), v2k's (with ζ, μ
+    and ψ), v2j's (with ν, μ and ψ), v2i's (with μ and ψ), v2h's (with η and ψ), v2g's (with ξ
+    and ψ), v2f's (with ψ) or every other version's."""
     version = model_version(model)
+    if version.discretion_read:
+        return DISCRETION_GRID
     if version.leader_weighted:
         return LEADER_GRID
     if version.prospects_read:
@@ -117,8 +125,8 @@ def grid_of(model: str) -> tuple[FittedParameters, ...]:
 
 
 PSI, XI, ETA, MU = "concession_scale", "carve_out_shift", "lobby_weight", "temptation_weight"
-NU, ZETA = "prospect_weight", "leader_weight"
-AXES = (ZETA, NU, MU, ETA, XI, PSI, "slope", "backing_down")
+NU, ZETA, RHO = "prospect_weight", "leader_weight", "discretion_weight"
+AXES = (RHO, ZETA, NU, MU, ETA, XI, PSI, "slope", "backing_down")
 PRIOR_TEXTS = {  # the priors of the parameters only some grids search, as the record words them
     PSI: f"psi log-normal about 1, sd {CONCESSION_SCALE_PRIOR_SD:.4f}",
     XI: f"xi normal about 0, sd {CARVE_OUT_SHIFT_PRIOR_SD:g}",
@@ -126,12 +134,13 @@ PRIOR_TEXTS = {  # the priors of the parameters only some grids search, as the r
     MU: f"mu half-normal, scale {TEMPTATION_WEIGHT_PRIOR_SCALE:g}",
     NU: f"nu half-normal, scale {PROSPECT_WEIGHT_PRIOR_SCALE:g}",
     ZETA: "zeta flat on [0, 1]",
+    RHO: f"rho half-normal, scale {DISCRETION_WEIGHT_PRIOR_SCALE:g}",
 }
 
 
 def grid_axes(grid: Sequence[FittedParameters]) -> dict[str, list[float]]:
-    """Each parameter's values on ``grid``, ascending; ψ's, ξ's, η's, μ's, ν's and ζ's only where
-    the grid searches them."""
+    """Each parameter's values on ``grid``, ascending; ψ's, ξ's, η's, μ's, ν's, ζ's and ρ's only
+    where the grid searches them."""
     axes = {name: sorted({getattr(p, name) for p in grid}) for name in AXES}
     for name, held in HELD_VALUES.items():
         if axes[name] == [held]:  # held: not a parameter of this grid
@@ -140,15 +149,17 @@ def grid_axes(grid: Sequence[FittedParameters]) -> dict[str, list[float]]:
 
 
 def log_prior(point: FittedParameters) -> float:
-    """log p(λ) + log p(α) + log p(ψ) + log p(ξ) + log p(η) + log p(μ) + log p(ν) up to a
-    constant: half-normal λ, log-uniform α (flat on the grid), log-normal ψ about 1, normal ξ
-    about 0 and half-normal η, μ and ν (each 0 at the value a version that does not fit it holds,
-    so those versions are as before); ζ's prior is flat on [0, 1], a constant, so absent."""
+    """log p(λ) + log p(α) + log p(ψ) + log p(ξ) + log p(η) + log p(μ) + log p(ν) + log p(ρ) up
+    to a constant: half-normal λ, log-uniform α (flat on the grid), log-normal ψ about 1, normal
+    ξ about 0 and half-normal η, μ, ν and ρ (each 0 at the value a version that does not fit it
+    holds, so those versions are as before); ζ's prior is flat on [0, 1], a constant, so
+    absent."""
     scale = math.log(point.concession_scale) / CONCESSION_SCALE_PRIOR_SD
     shift = point.carve_out_shift / CARVE_OUT_SHIFT_PRIOR_SD
     weight = point.lobby_weight / LOBBY_WEIGHT_PRIOR_SCALE
     temptation = point.temptation_weight / TEMPTATION_WEIGHT_PRIOR_SCALE
     prospects = point.prospect_weight / PROSPECT_WEIGHT_PRIOR_SCALE
+    discretion = point.discretion_weight / DISCRETION_WEIGHT_PRIOR_SCALE
     return (
         -0.5 * (point.slope / SLOPE_PRIOR_SCALE) ** 2
         - 0.5 * scale**2
@@ -156,6 +167,7 @@ def log_prior(point: FittedParameters) -> float:
         - 0.5 * weight**2
         - 0.5 * temptation**2
         - 0.5 * prospects**2
+        - 0.5 * discretion**2
     )
 
 

@@ -85,16 +85,12 @@ def _span(span: Sequence[float] | None) -> str:
 
 def _parameters(fitted: Mapping[str, Any]) -> str:
     """``lambda 2 and alpha 0.01``; v2f's ``lambda 1, alpha 0.01 and psi 2``; v2g's with xi,
-    v2h's with eta, v2i's with mu, v2j's with mu and nu, v2k's with mu and zeta."""
+    v2h's with eta, v2i's with mu, v2j's with mu and nu, v2k's with mu and zeta, v2l's with mu
+    and rho: each parameter the record holds."""
+    from sanctionsim.dynamics.calibration import SYMBOLS
+
     named = [f"lambda {fitted['slope']:g}", f"alpha {fitted['backing_down']:g}"]
-    for key, name in (
-        ("concession_scale", "psi"),
-        ("carve_out_shift", "xi"),
-        ("lobby_weight", "eta"),
-        ("temptation_weight", "mu"),
-        ("prospect_weight", "nu"),
-        ("leader_weight", "zeta"),
-    ):
+    for key, name in SYMBOLS.items():
         if key in fitted:
             named.append(f"{name} {fitted[key]:g}")
     return f"{', '.join(named[:-1])} and {named[-1]}"

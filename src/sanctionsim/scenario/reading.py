@@ -5,8 +5,10 @@ date or a choice that a model could use), with the schema version that added it 
 it: a model version (``v1``: today's coalition parameters, dynamics engine and stage game, read in
 ``coalition/parameters.py``, ``dynamics/engine.py``, ``game/coalition.py``), or the evaluation
 protocol (``history/``), which reads the episode's clock but not the forecast's inputs. Fields
-not listed are descriptive (ids, names, notes, sources, a measure's ``kind``, the timeline) or the
-record the forecast never reads by design (``recorded_outcome``, read only by the scorer).
+not listed are descriptive (ids, names, notes, sources, the timeline) or the record the forecast
+never reads by design (``recorded_outcome``, read only by the scorer). A measure's ``kind`` is not
+listed either: every measure must have one, so it is never an input a file sets by choice, though
+model v2l reads it (its share of aid and diplomatic measures, docs/model-v2.md, "v2l").
 
 ``check`` warns when a file sets an input that the chosen model version does not read (to a
 value other than its default, which would change nothing), and ``docs/scenario-format.md`` shows

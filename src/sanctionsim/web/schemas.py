@@ -266,6 +266,11 @@ class FoldSetOut(_Out):
         default=None,
         description="zeta, the weight of the leader's case-specific terms in its easing odds (v2k)",
     )
+    discretion_weight: float | None = Field(
+        default=None,
+        description="rho, the shift of the easing odds by the share of aid and diplomatic "
+        "measures held (v2l)",
+    )
     folds: int = Field(description="the calibration's folds that chose this parameter set")
 
 
