@@ -45,7 +45,7 @@ def prior_draws(seed: int = 20261201) -> list[FittedParameters]:
 PRIOR = "prior"
 """The population drawn from the priors (model v2); any other name is a calibrated version whose
 shipped fit is played (the posterior-predictive checks)."""
-POSTERIOR = ("v2", "v2b", "v2c", "v2e", "v2f", "v2g", "v2h", "v2i", "v2j", "v2k")
+POSTERIOR = ("v2", "v2b", "v2c", "v2e", "v2f", "v2g", "v2h", "v2i", "v2j", "v2k", "v2l")
 
 # Findings, kept as strict expected failures (docs/model-v2.md, "v2f's posterior-predictive
 # checks", 2026-12-02): v2f's factor ψ = 2 corrects the library's encoded hazards, which run below
@@ -133,6 +133,16 @@ V2K_RUSH = (
     "finding (2026-12-03): v2k's members' early/late easing ratio exceeds 1.5 times the anchor's "
     "(io 2.99 against 1.61, multilateral_no_io 5.27 against 2.53)"
 )
+# v2l (docs/model-v2.md, "v2l and its blind test, as measured", 2026-12-03, session 16): ρ = 0, so
+# v2i refitted on the 107 at v2k's point (μ 0.5); v2k's findings again, figure for figure.
+V2L_CONCESSION = (
+    "finding (2026-12-03): v2l's concession incidence is above the band in every group (io 0.51, "
+    "0.75, 0.85 at 12, 36, 60 months against TIES 0.23, 0.38, 0.47; unilateral 0.34, 0.57, 0.70)"
+)
+V2L_RUSH = (
+    "finding (2026-12-03): v2l's members' early/late easing ratio exceeds 1.5 times the anchor's "
+    "(io 2.99 against 1.61, multilateral_no_io 5.27 against 2.53)"
+)
 LIFTING_FAILS = {"v2g": (V2G_LIFTING, V2G_LIFTING_FAILS), "v2j": (V2J_LIFTING, {("io", 60)})}
 """The strict expected failures of the leader's lifting: the reason, and the (group, months)."""
 
@@ -188,8 +198,9 @@ def _band(group: str, cause: str, months: int) -> tuple[float, float, float]:
             "v2i": V2I_CONCESSION,
             "v2j": V2J_CONCESSION,
             "v2k": V2K_CONCESSION,
+            "v2l": V2L_CONCESSION,
         },
-        everywhere=("v2g", "v2h", "v2i", "v2j", "v2k"),
+        everywhere=("v2g", "v2h", "v2i", "v2j", "v2k", "v2l"),
     ),
 )
 @pytest.mark.parametrize("months", [12, 36, 60])
@@ -278,6 +289,7 @@ def test_members_do_not_rush_to_ease_in_the_first_months(group: str) -> None:
             "v2i": V2I_RUSH,
             "v2j": V2J_RUSH,
             "v2k": V2K_RUSH,
+            "v2l": V2L_RUSH,
         },
     ),
 )

@@ -173,15 +173,18 @@ def _fixed(pairs: list[str], model: str) -> dict[str, float]:
 
 def _summary(calibration: Calibration, cases: int, work: Path, reused: int, out: Path) -> str:
     """What was fitted and how it scored, in three lines: every parameter the version fits, at
-    whatever value (a ζ of 1 or a ρ of 0 is printed, though the record omits it)."""
-    from sanctionsim.dynamics.calibration import SYMBOLS, fitted_by
+    whatever value (a ζ of 1 or a ρ of 0 is printed, though the record omits it), and any other
+    away from what the versions that do not fit it hold."""
+    from sanctionsim.dynamics.calibration import HELD_VALUES, SYMBOLS, fitted_by
 
     fitted = calibration.fitted
     loco = calibration.details["loco"]
     return (
         f"fitted on {cases} cases: lambda {fitted.slope:g}, alpha {fitted.backing_down:g}"
         + "".join(
-            f", {SYMBOLS[name]} {getattr(fitted, name):g}" for name in fitted_by(calibration.model)
+            f", {symbol} {getattr(fitted, name):g}"
+            for name, symbol in SYMBOLS.items()
+            if name in fitted_by(calibration.model) or getattr(fitted, name) != HELD_VALUES[name]
         )
         + f" (cases reused from {work}: {reused})\n"
         f"leave-one-cluster-out Brier {loco['brier']:.3f}, log score "
