@@ -176,16 +176,16 @@ def _episode_clock(
     member_ids: tuple[str, ...],
     choice: FittedParameters,
     omega: float,
-    inclination_scale: float,
-    unranked: int | None = None,
-    weighted: int | None = None,
-    discretion: bool = False,
+    model: str,
+    leader: int | None,
 ) -> EpisodeClock:
-    """Model v2's reading of the episode on the start: group, age, renewals, commitment (and
-    for model v2l each member's share of aid and diplomatic measures)."""
+    """Model v2's reading of the episode on the start: group, age, renewals, commitment, and
+    what ``model``'s design reads besides (v2e's persistent shock, the leader v2j leaves out of the
+    ranking or v2k weighs, v2l's share of aid and diplomatic measures)."""
     import numpy as np
 
     from sanctionsim.coalition.commitment import discretionary_share, institutional_commitment
+    from sanctionsim.dynamics.choice import INCLINATION_SCALE
     from sanctionsim.dynamics.epochs import renewal_calendar
     from sanctionsim.dynamics.kernel_v2 import EpisodeClock
     from sanctionsim.scenario.episode import episode_age_months, episode_group
@@ -193,6 +193,7 @@ def _episode_clock(
     calendar = renewal_calendar(scenario, member_ids, MAX_HORIZON + 1)
     calendar.setflags(write=False)
     commitment = np.asarray(institutional_commitment(scenario, member_ids))
+    version = model_version(model)
     return EpisodeClock(
         group=episode_group(scenario),
         age_months=round(episode_age_months(scenario), 6),
@@ -200,10 +201,10 @@ def _episode_clock(
         commitment=commitment,
         choice=choice,
         omega=omega,
-        inclination_scale=inclination_scale,
-        unranked=unranked,
-        weighted=weighted,
-        discretion=discretionary_share(scenario, member_ids) if discretion else None,
+        inclination_scale=INCLINATION_SCALE if version.persistent_inclination else 0.0,
+        unranked=None if version.leader_ranked else leader,
+        weighted=leader if version.leader_weighted else None,
+        discretion=discretionary_share(scenario, member_ids) if version.discretion_read else None,
     )
 
 
@@ -257,16 +258,7 @@ def prepare(
             shipped = load_calibration(model=model)
             choice = shipped.fitted if choice is None else choice
             omega = shipped.omega if omega is None else omega
-        from sanctionsim.dynamics.choice import INCLINATION_SCALE
-
-        persistent = model_version(model).persistent_inclination
-        scale = INCLINATION_SCALE if persistent else 0.0
-        unranked = None if model_version(model).leader_ranked else leader
-        weighted = leader if model_version(model).leader_weighted else None
-        discretion = model_version(model).discretion_read
-        clock = _episode_clock(
-            start, member_ids, choice, omega, scale, unranked, weighted, discretion
-        )
+        clock = _episode_clock(start, member_ids, choice, omega, model, leader)
     leadership = None
     if model_version(model).leadership:
         from sanctionsim.dynamics.leadership import leadership_on
