@@ -102,7 +102,7 @@ def history(
     check_runs(runs)
     months = parse_horizons(horizons)
     chosen = calibration_for(model, calibration)
-    result = _evaluate(
+    result, document = _evaluate(
         cases or case_ids(),
         out=out,
         horizons=months,
@@ -113,7 +113,6 @@ def history(
         calibration=chosen,
         workers=(os.cpu_count() or 1) if workers is None else workers,
     )
-    document = result.to_dict()
     if out is not None:
         write_table(result, out)
     if json:
@@ -134,10 +133,11 @@ def _evaluate(
     forecasts: Path | None,
     workers: int,
     **options: Any,
-) -> HistoryEvaluation:
-    """Read the cases, check ``--out``, and evaluate them: the model's forecasts in one pool of
-    ``workers`` processes, opened first so that its processes also read the cases (none for a
-    forecasts file, where reading is all there is to share)."""
+) -> tuple[HistoryEvaluation, dict[str, Any]]:
+    """Read the cases, check ``--out``, evaluate them and make the JSON document: in one pool of
+    ``workers`` processes, opened first so that its processes also read the cases, then
+    forecast them, then compute the document's longest intervals (no pool for a forecasts
+    file, where reading is all there is to share)."""
     from contextlib import ExitStack
 
     from sanctionsim.cli.dynamics_commands import _progress
@@ -150,7 +150,7 @@ def _evaluate(
         if out is not None and out.exists() and not out.is_dir():
             raise InputError.single(str(out), "--out must be a folder, and this is a file")
         with _progress(len(scenarios), "forecasting cases") as advance:
-            return evaluate(
+            result = evaluate(
                 scenarios,
                 forecasts=forecasts,
                 progress=lambda _case: advance(1),
@@ -159,6 +159,7 @@ def _evaluate(
                 library=library,
                 **options,
             )
+        return result, result.to_dict(executor)
 
 
 def write_table(result: HistoryEvaluation, out: Path) -> None:

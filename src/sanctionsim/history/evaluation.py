@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import Any
@@ -356,7 +357,17 @@ class HistoryEvaluation(TidyRecord):
         return [interval.low, interval.high]
 
     # -- outputs -------------------------------------------------------------------------------
-    def model_scores(self) -> dict[str, Any] | None:
+    def _interval_later(
+        self, statistic: Callable[[Sequence[int]], float], label: str, executor: Executor | None
+    ) -> Callable[[], list[float] | None]:
+        """:meth:`interval_of`, computed when called, or started now in ``executor``'s processes
+        (the recalibration intervals fit thousands of models: there they run beside the rest of
+        the document). Each interval draws from its own stream: where it runs moves no bit."""
+        if executor is None:
+            return partial(self.interval_of, statistic, label)
+        return executor.submit(self.interval_of, statistic, label).result
+
+    def model_scores(self, executor: Executor | None = None) -> dict[str, Any] | None:
         """The ``model`` block of the JSON contract (None when nothing is scored)."""
         from sanctionsim.history.resampled import resampled_auc
         from sanctionsim.history.scores import (
@@ -369,6 +380,10 @@ class HistoryEvaluation(TidyRecord):
         if not len(rows):
             return None
         p, y = rows[:, 0].copy(), rows[:, 1].copy()
+        recalibration = {
+            label: self._interval_later(fit, label, executor)
+            for label, fit in (("in_the_large", self.in_the_large), ("slope", self.slope))
+        }
         return {
             "brier": self.headline(),
             "log_score": self.log_score(),
@@ -386,20 +401,21 @@ class HistoryEvaluation(TidyRecord):
             "reliability": [b.to_dict() for b in reliability_table(p, y, bins=BINS)],
             "calibration": {
                 "in_the_large": _finite(self.in_the_large()),
-                "in_the_large_ci95": self.interval_of(self.in_the_large, "in_the_large"),
+                "in_the_large_ci95": recalibration["in_the_large"](),
                 "slope": _finite(self.slope()),
-                "slope_ci95": self.interval_of(self.slope, "slope"),
+                "slope_ci95": recalibration["slope"](),
             },
             "sharpness": sharpness(p),
             "decomposition": brier_decomposition(p, y, bins=BINS).to_dict(),
             "pairs": len(rows),
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document of ``sanctionsim history --json`` (docs/cli.md)."""
+    def to_dict(self, executor: Executor | None = None) -> dict[str, Any]:
+        """The JSON document of ``sanctionsim history --json`` (docs/cli.md); an ``executor``
+        (a process pool) computes its longest intervals beside the rest, to the same values."""
         from sanctionsim.history.case_document import case_document
 
-        model = self.model_scores()
+        model = self.model_scores(executor)
         headlines = {r: self.headline(r) for r in REFERENCES}
         references = {
             r: {"brier": headlines[r], "by_kind": {k: self.headline(r, k) for k in EVENT_KINDS}}
