@@ -158,7 +158,7 @@ def load_cases(
 
 
 def _model_forecasts(
-    jobs: Sequence[ForecastJob], workers: int, stack: ExitStack, executor: Executor | None
+    jobs: Sequence[ForecastJob], workers: int, stack: ExitStack, executor: Executor | None = None
 ) -> Iterator[CaseForecast]:
     """Each job's forecast, in order: computed here when asked for, or submitted now to
     ``executor``, else to a pool of ``workers`` processes that ``stack`` closes (a pool only
