@@ -11,6 +11,7 @@ docs/cli.md; ``--csv`` prints every pair as one tidy table (``HistoryEvaluation.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -86,11 +87,8 @@ def history(
     ] = None,
 ) -> None:
     """Forecast cases from their start dates and score them against the references."""
-    from sanctionsim.cli.dynamics_commands import _progress
     from sanctionsim.dynamics.calibration import calibration_for
-    from sanctionsim.history.assemble import evaluate
     from sanctionsim.scenario.library import case_ids
-    from sanctionsim.scenario.loader import load_scenario
 
     one_format(json, csv)
     if seed < 0:
@@ -104,22 +102,17 @@ def history(
     check_runs(runs)
     months = parse_horizons(horizons)
     chosen = calibration_for(model, calibration)
-    scenarios = [load_scenario(reference) for reference in (cases or case_ids())]
-    if out is not None and out.exists() and not out.is_dir():
-        raise InputError.single(str(out), "--out must be a folder, and this is a file")
-    with _progress(len(scenarios), "forecasting cases") as advance:
-        result = evaluate(
-            scenarios,
-            horizons=months,
-            runs=runs,
-            seed=seed,
-            model=model,
-            forecasts=forecasts,
-            progress=lambda _case: advance(1),
-            calibration=chosen,
-            workers=(os.cpu_count() or 1) if workers is None else workers,
-        )
-    document = result.to_dict()
+    result, document = _evaluate(
+        cases or case_ids(),
+        out=out,
+        horizons=months,
+        runs=runs,
+        seed=seed,
+        model=model,
+        forecasts=forecasts,
+        calibration=chosen,
+        workers=(os.cpu_count() or 1) if workers is None else workers,
+    )
     if out is not None:
         write_table(result, out)
     if json:
@@ -131,6 +124,42 @@ def history(
     from rich.console import Console
 
     print_history(result, document, Console())
+
+
+def _evaluate(
+    references: Sequence[str],
+    *,
+    out: Path | None,
+    forecasts: Path | None,
+    workers: int,
+    **options: Any,
+) -> tuple[HistoryEvaluation, dict[str, Any]]:
+    """Read the cases, check ``--out``, evaluate them and make the JSON document: in one pool of
+    ``workers`` processes, opened first so that its processes also read the cases, then
+    forecast them, then compute the document's longest intervals (no pool for a forecasts
+    file, where reading is all there is to share)."""
+    from contextlib import ExitStack
+
+    from sanctionsim.cli.dynamics_commands import _progress
+    from sanctionsim.history.assemble import evaluate, load_cases, open_pool
+
+    with ExitStack() as stack:
+        wanted = min(workers, len(references)) if forecasts is None else 1
+        executor = open_pool(wanted, stack)
+        scenarios, library = load_cases(references, executor)
+        if out is not None and out.exists() and not out.is_dir():
+            raise InputError.single(str(out), "--out must be a folder, and this is a file")
+        with _progress(len(scenarios), "forecasting cases") as advance:
+            result = evaluate(
+                scenarios,
+                forecasts=forecasts,
+                progress=lambda _case: advance(1),
+                workers=workers,
+                executor=executor,
+                library=library,
+                **options,
+            )
+        return result, result.to_dict(executor)
 
 
 def write_table(result: HistoryEvaluation, out: Path) -> None:

@@ -8,7 +8,8 @@ forecaster's file, and returns the frozen
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
@@ -48,8 +49,11 @@ def _training_pool(scenarios: Sequence[Scenario], horizons: Sequence[int]) -> li
     ]
 
 
-def _with_library(scenarios: Sequence[Scenario]) -> list[Scenario]:
-    """The cases to score followed by every built-in case not among them (the training pool)."""
+def _with_library(
+    scenarios: Sequence[Scenario], read: Mapping[str, Scenario] | None = None
+) -> list[Scenario]:
+    """The cases to score followed by every built-in case not among them (the training pool);
+    ``read`` holds built-in cases already read, by id (read elsewhere: by a pool's worker)."""
     from sanctionsim.history.protocol import content_hash
     from sanctionsim.scenario.library import case_ids
     from sanctionsim.scenario.loader import load_scenario
@@ -57,7 +61,7 @@ def _with_library(scenarios: Sequence[Scenario]) -> list[Scenario]:
     seen = {content_hash(s) for s in scenarios}
     pool = list(scenarios)
     for case_id in case_ids():
-        built_in = load_scenario(case_id)
+        built_in = read[case_id] if read and case_id in read else load_scenario(case_id)
         if content_hash(built_in) not in seen:
             pool.append(built_in)
     return pool
@@ -124,18 +128,45 @@ def _forecast_job(
     )  # fmt: skip
 
 
-def _model_forecasts(
-    jobs: Sequence[ForecastJob], workers: int, stack: ExitStack
-) -> Iterator[CaseForecast]:
-    """Each job's forecast, in order: computed here when asked for, or submitted now to a pool of
-    ``workers`` processes that ``stack`` closes (a pool only when there are cases to share)."""
-    workers = min(workers, len(jobs))
+def open_pool(workers: int, stack: ExitStack) -> Executor | None:
+    """A pool of ``workers`` processes that ``stack`` closes, dropping what is still queued when
+    it closes on an error; None for one worker (the work is then done here)."""
     if workers <= 1:
-        return (job() for job in jobs)
+        return None
     from sanctionsim.pools import process_pool
 
     executor = stack.enter_context(process_pool(workers))
-    stack.callback(executor.shutdown, cancel_futures=True)  # on an error, drop what is queued
+    stack.callback(executor.shutdown, cancel_futures=True)
+    return executor
+
+
+def load_cases(
+    references: Sequence[str | Path], executor: Executor | None
+) -> tuple[list[Scenario], dict[str, Scenario]]:
+    """Each reference's scenario (a built-in case id or a file), in order, and the built-in ones
+    by id (for :func:`evaluate`'s ``library``): read by the pool's processes when there is one,
+    since reading the library is seconds of Python that the processes would otherwise wait
+    for. The first failing reference raises its error."""
+    from sanctionsim.scenario.loader import load_scenario, names_a_file
+
+    if executor is None:
+        scenarios = [load_scenario(reference) for reference in references]
+    else:
+        scenarios = list(executor.map(load_scenario, references))
+    pairs = zip(references, scenarios, strict=True)
+    return scenarios, {str(r): s for r, s in pairs if not names_a_file(r)}
+
+
+def _model_forecasts(
+    jobs: Sequence[ForecastJob], workers: int, stack: ExitStack, executor: Executor | None = None
+) -> Iterator[CaseForecast]:
+    """Each job's forecast, in order: computed here when asked for, or submitted now to
+    ``executor``, else to a pool of ``workers`` processes that ``stack`` closes (a pool only
+    when there are cases to share)."""
+    if executor is None:
+        executor = open_pool(min(workers, len(jobs)), stack)
+    if executor is None:
+        return (job() for job in jobs)
     futures = [executor.submit(job) for job in jobs]
     return (future.result() for future in futures)
 
@@ -176,13 +207,17 @@ def evaluate(
     progress: Callable[[str], None] | None = None,
     calibration: Calibration | None = None,
     workers: int = 1,
+    executor: Executor | None = None,
+    library: Mapping[str, Scenario] | None = None,
 ) -> HistoryEvaluation:
     """Forecast ``scenarios`` (by the model, or from a ``forecasts`` CSV file) and score them on
     the protocol's pairs beside the references, trained on the built-in library and the given
     cases, leaving out the forecast case's cluster. Model v2 forecasts each case with its fold's
     parameters in ``calibration`` (default: the shipped one), never refitted here. The model's
     forecasts of different cases run in ``workers`` processes; each case's forecast depends only
-    on its own seeded streams, so the result is the same whatever ``workers``.
+    on its own seeded streams, so the result is the same whatever ``workers``. An ``executor``
+    (a pool the caller keeps, e.g. the one that read the cases) forecasts them instead, and
+    ``library`` gives built-in cases already read, by id (:func:`load_cases`), not read again.
 
     Raises:
         InputError: bad sizes or horizons, an unknown model, a forecasts file that misses a pair,
@@ -206,8 +241,8 @@ def evaluate(
         if table is None:  # started first: the references train while the workers forecast
             fitted = calibration if calibrated else None
             jobs = [_forecast_job(s, horizons, runs, seed, model, fitted) for s in scenarios]
-            modelled = _model_forecasts(jobs, workers, stack)
-        pool = _training_pool(_with_library(scenarios), horizons)
+            modelled = _model_forecasts(jobs, workers, stack, executor)
+        pool = _training_pool(_with_library(scenarios, library), horizons)
         results = _scored(scenarios, pool, table, forecasts, modelled, progress)
     from_file = forecasts is not None
     return HistoryEvaluation(

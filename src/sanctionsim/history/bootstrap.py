@@ -94,12 +94,17 @@ def cluster_bootstrap(
     rng: np.random.Generator,
     level: float = 0.95,
     method: Literal["bca", "percentile"] = "bca",
+    batch: Callable[[IntArray], FloatArray] | None = None,
 ) -> Interval:
     """A two-sided ``level`` confidence interval for ``statistic(np.arange(n_clusters))`` by
     resampling clusters with replacement.
 
     ``statistic(indices)`` gets the drawn cluster indices (with repetition) and returns a float;
     resamples on which it returns nan are dropped and counted in ``Interval.dropped``.
+    ``batch(draws)``, when given, is the statistic of every row of the ``(resamples,
+    n_clusters)`` array of draws at once, as an array: it must equal ``statistic`` on each row
+    to the bit (a vectorised twin, to spare a Python call per resample); the estimate and the
+    jackknife still call ``statistic``.
 
     * ``method="percentile"``: the ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles of the
       bootstrap replicates (Efron & Tibshirani 1993, ch. 13).
@@ -129,7 +134,10 @@ def cluster_bootstrap(
     if math.isnan(estimate):
         raise ValueError("statistic is nan on the full data: nothing to bootstrap")
     draws = rng.integers(0, n_clusters, size=(resamples, n_clusters))
-    values = np.array([float(statistic(row)) for row in draws])
+    if batch is not None:
+        values = np.asarray(batch(draws), dtype=np.float64).reshape(resamples)
+    else:
+        values = np.array([float(statistic(row)) for row in draws])
     replicates = values[~np.isnan(values)]
     dropped = resamples - replicates.size
     if replicates.size == 0:

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 import numpy as np
@@ -42,6 +43,7 @@ BINS = 5
 LOG_CLIP = 0.001
 BOOTSTRAP_STREAM = 0xB007  # the bootstrap's child stream of --seed, apart from the engine's
 FloatArray = npt.NDArray[np.float64]
+Batch = Callable[[npt.NDArray[np.intp]], FloatArray]
 
 
 @dataclass(frozen=True)
@@ -279,6 +281,7 @@ class HistoryEvaluation(TidyRecord):
     def skill(self) -> dict[str, Any]:
         """The model minus each reference, and minus the best re-chosen in every resample."""
         from sanctionsim.history.bootstrap import cluster_bootstrap
+        from sanctionsim.history.resampled import skill_batch
         from sanctionsim.history.scores import brier_scores
 
         table = {f: self.cluster_scores(f, brier_scores) for f in ("model", *REFERENCES)}
@@ -293,8 +296,9 @@ class HistoryEvaluation(TidyRecord):
                 return ours - min(float(np.nanmean(table[r][indices])) for r in REFERENCES)
 
             rng = self._rng(reference or "best")
+            batch = skill_batch(model, table, reference, REFERENCES)
             interval = cluster_bootstrap(
-                statistic, self.n_clusters, resamples=self.resamples, rng=rng
+                statistic, self.n_clusters, resamples=self.resamples, rng=rng, batch=batch
             )
             other = table[reference or best]
             return {
@@ -335,9 +339,10 @@ class HistoryEvaluation(TidyRecord):
         return f"The {self.forecaster} is {verdict} {where}."
 
     def interval_of(
-        self, statistic: Callable[[Sequence[int]], float], label: str
+        self, statistic: Callable[[Sequence[int]], float], label: str, batch: Batch | None = None
     ) -> list[float] | None:
-        """A case-cluster bootstrap interval of a pooled statistic."""
+        """A case-cluster bootstrap interval of a pooled statistic (``batch``: its vectorised
+        twin over all resamples, :mod:`sanctionsim.history.resampled`)."""
         from sanctionsim.history.bootstrap import cluster_bootstrap
 
         if self.n_clusters < 2 or not math.isfinite(statistic(range(self.n_clusters))):
@@ -347,12 +352,24 @@ class HistoryEvaluation(TidyRecord):
             self.n_clusters,
             resamples=self.resamples,
             rng=self._rng(label),
+            batch=batch,
         )
         return [interval.low, interval.high]
 
     # -- outputs -------------------------------------------------------------------------------
-    def model_scores(self) -> dict[str, Any] | None:
+    def _interval_later(
+        self, statistic: Callable[[Sequence[int]], float], label: str, executor: Executor | None
+    ) -> Callable[[], list[float] | None]:
+        """:meth:`interval_of`, computed when called, or started now in ``executor``'s processes
+        (the recalibration intervals fit thousands of models: there they run beside the rest of
+        the document). Each interval draws from its own stream: where it runs moves no bit."""
+        if executor is None:
+            return partial(self.interval_of, statistic, label)
+        return executor.submit(self.interval_of, statistic, label).result
+
+    def model_scores(self, executor: Executor | None = None) -> dict[str, Any] | None:
         """The ``model`` block of the JSON contract (None when nothing is scored)."""
+        from sanctionsim.history.resampled import resampled_auc
         from sanctionsim.history.scores import (
             brier_decomposition,
             reliability_table,
@@ -363,11 +380,19 @@ class HistoryEvaluation(TidyRecord):
         if not len(rows):
             return None
         p, y = rows[:, 0].copy(), rows[:, 1].copy()
+        recalibration = {
+            label: self._interval_later(fit, label, executor)
+            for label, fit in (("in_the_large", self.in_the_large), ("slope", self.slope))
+        }
         return {
             "brier": self.headline(),
             "log_score": self.log_score(),
             "auc_easing": _finite(self.auc_easing()),
-            "auc_easing_ci95": self.interval_of(self.auc_easing, "auc"),
+            "auc_easing_ci95": self.interval_of(
+                self.auc_easing,
+                "auc",
+                partial(resampled_auc, self._pooled_blocks[True], self.horizons),
+            ),
             "auc_easing_within_case": _finite(self.auc_easing_within()),
             "auc_easing_within_case_ci95": self.interval_of(self.auc_easing_within, "auc_within"),
             "easing_comparisons_within_case": int(self._within_case_counts[:, 1].sum()),
@@ -376,18 +401,21 @@ class HistoryEvaluation(TidyRecord):
             "reliability": [b.to_dict() for b in reliability_table(p, y, bins=BINS)],
             "calibration": {
                 "in_the_large": _finite(self.in_the_large()),
-                "in_the_large_ci95": self.interval_of(self.in_the_large, "in_the_large"),
+                "in_the_large_ci95": recalibration["in_the_large"](),
                 "slope": _finite(self.slope()),
-                "slope_ci95": self.interval_of(self.slope, "slope"),
+                "slope_ci95": recalibration["slope"](),
             },
             "sharpness": sharpness(p),
             "decomposition": brier_decomposition(p, y, bins=BINS).to_dict(),
             "pairs": len(rows),
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document of ``sanctionsim history --json`` (docs/cli.md)."""
-        model = self.model_scores()
+    def to_dict(self, executor: Executor | None = None) -> dict[str, Any]:
+        """The JSON document of ``sanctionsim history --json`` (docs/cli.md); an ``executor``
+        (a process pool) computes its longest intervals beside the rest, to the same values."""
+        from sanctionsim.history.case_document import case_document
+
+        model = self.model_scores(executor)
         headlines = {r: self.headline(r) for r in REFERENCES}
         references = {
             r: {"brier": headlines[r], "by_kind": {k: self.headline(r, k) for k in EVENT_KINDS}}
@@ -404,7 +432,7 @@ class HistoryEvaluation(TidyRecord):
             "runs": self.runs,
             "seed": self.seed,
             "horizons": list(self.horizons),
-            "cases": [_case_dict(case) for case in self.cases],
+            "cases": [case_document(case) for case in self.cases],
             "model": model,
             "references": references,
             "best_reference": best,
@@ -470,31 +498,3 @@ class HistoryEvaluation(TidyRecord):
 
 def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
-
-
-def _case_dict(case: CaseResult) -> dict[str, Any]:
-    from sanctionsim.history.scores import brier_scores
-
-    p, y = case.scored()
-    return {
-        "id": case.facts.id,
-        "start": case.facts.start.isoformat(),
-        "episode_age_months": round(case.facts.episode_age_months, 2),
-        "group": case.facts.group,
-        "cluster": case.cluster,
-        "ended_by": case.facts.ended_by,
-        "events": [
-            {
-                "event": pair.event,
-                "kind": pair.kind,
-                "horizon": pair.horizon,
-                "forecast": v,
-                "recorded": pair.recorded,
-                "reason": pair.reason,
-                "references": {r: values[i] for r, values in case.references.items()},
-            }
-            for i, (v, pair) in enumerate(zip(case.forecast, case.pairs, strict=True))
-        ],
-        "derived": list(case.derived),
-        "brier": float(brier_scores(p, y).mean()) if p.size else None,
-    }

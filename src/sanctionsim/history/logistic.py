@@ -49,16 +49,29 @@ class NewtonFit:
     converged: bool
 
 
+def _eta(beta: FloatArray, design: FloatArray, offset: FloatArray | None) -> FloatArray:
+    # No offset: adding zeros could only turn an eta of -0.0 into +0.0, which every use below
+    # (exp(-eta), logaddexp(0, eta), y * eta) maps to the same value, so skipping it moves no bit
+    eta: FloatArray = design @ beta if offset is None else offset + design @ beta
+    return eta
+
+
+def _weighted(w: FloatArray | None, values: FloatArray) -> FloatArray:
+    # Unit weights are skipped: a product by 1.0 is exact, and the recalibration bootstrap
+    # fits thousands of unweighted models
+    return values if w is None else w * values
+
+
 def _objective(
     beta: FloatArray,
     design: FloatArray,
     y: FloatArray,
-    offset: FloatArray,
-    w: FloatArray,
+    offset: FloatArray | None,
+    w: FloatArray | None,
     ridge: FloatArray,
 ) -> float:
-    eta = offset + design @ beta
-    loglik = np.sum(w * (y * eta - np.logaddexp(0.0, eta)))
+    eta = _eta(beta, design, offset)
+    loglik = np.sum(_weighted(w, y * eta - np.logaddexp(0.0, eta)))
     return float(loglik - 0.5 * np.sum(ridge * beta**2))
 
 
@@ -81,19 +94,17 @@ def newton_logistic(
     lowers the objective (the objective is concave, so a full step is usually taken). Converged
     when the largest step component is at most ``tol * max(1, max|beta|)``. A singular Hessian
     or a non-finite step stops the iteration with ``converged=False``. Inputs are not validated
-    here (callers do).
+    here (callers do). A missing offset, weight or ridge is zero, one and zero.
     """
-    n, k = design.shape
-    off = np.zeros(n) if offset is None else offset
-    w = np.ones(n) if sample_weight is None else sample_weight
+    k = design.shape[1]
     pen = np.zeros(k) if ridge is None else ridge
     beta = np.zeros(k)
-    current = _objective(beta, design, y, off, w, pen)
+    current = _objective(beta, design, y, offset, sample_weight, pen)
     for iteration in range(1, max_iter + 1):
         with np.errstate(over="ignore"):  # exp overflows to inf where mu is 0: the right limit
-            mu = 1.0 / (1.0 + np.exp(-(off + design @ beta)))
-        gradient = design.T @ (w * (y - mu)) - pen * beta
-        hessian = (design.T * (w * mu * (1.0 - mu))) @ design + np.diag(pen)
+            mu = 1.0 / (1.0 + np.exp(-_eta(beta, design, offset)))
+        gradient = design.T @ _weighted(sample_weight, y - mu) - pen * beta
+        hessian = (design.T * _weighted(sample_weight, mu * (1.0 - mu))) @ design + np.diag(pen)
         try:
             step = np.linalg.solve(hessian, gradient)
         except np.linalg.LinAlgError:
@@ -102,13 +113,16 @@ def newton_logistic(
             return NewtonFit(beta, iteration, False)
         candidate = None  # the objective at beta + step, once the step is chosen
         for _ in range(_MAX_HALVINGS):
-            candidate = _objective(beta + step, design, y, off, w, pen)
+            candidate = _objective(beta + step, design, y, offset, sample_weight, pen)
             if candidate >= current or np.max(np.abs(step)) <= tol:
                 break
             step = step / 2.0
             candidate = None  # halved after it was evaluated: no longer beta + step's
         beta = beta + step
-        current = _objective(beta, design, y, off, w, pen) if candidate is None else candidate
+        if candidate is None:
+            current = _objective(beta, design, y, offset, sample_weight, pen)
+        else:
+            current = candidate
         if np.max(np.abs(step), initial=0.0) <= tol * max(
             1.0, float(np.max(np.abs(beta), initial=0.0))
         ):

@@ -22,8 +22,10 @@ a case is never forecast from its own outcome, nor from another encoding of the 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -51,6 +53,25 @@ class TrainingCase:
     facts: CaseFacts
     pairs: tuple[EventPair, ...]
     cluster: int
+
+    # Each case is training data for every other cluster's forecast: what the references read
+    # from it is worked out once here, not once per forecast case (108 times over).
+    @cached_property
+    def scored_counts(self) -> Counter[tuple[str, int, str]]:
+        """How many scored pairs of each (kind, horizon) it holds (``"n"``) and how many of
+        them happened (``"happened"``), keyed ``(kind, horizon, "n" | "happened")``."""
+        counts: Counter[tuple[str, int, str]] = Counter()
+        for q in self.pairs:
+            if q.scored:
+                counts[q.kind, q.horizon, "n"] += 1
+                counts[q.kind, q.horizon, "happened"] += int(q.recorded or 0)
+        return counts
+
+    @cached_property
+    def scored_rows(self) -> tuple[npt.NDArray[np.float64], list[int]]:
+        """The :func:`features` and the outcomes (0/1) of its scored pairs."""
+        scored = [p for p in self.pairs if p.scored]
+        return features(self.facts, scored), [int(p.recorded or 0) for p in scored]
 
 
 def constant(pairs: Sequence[EventPair]) -> list[float]:
@@ -92,19 +113,15 @@ def loco_frequency(
 ) -> list[float]:
     """Each kind's shrunk frequency at each horizon in the clusters other than ``cluster``."""
     horizons = sorted({p.horizon for p in pairs})
+    counts: Counter[tuple[str, int, str]] = Counter()
+    for case in pool:
+        if case.cluster != cluster:
+            counts.update(case.scored_counts)  # whole numbers: the order of the sum is moot
     table: dict[tuple[str, int], float] = {}
     for kind in EVENT_KINDS:
         rates, weights = [], []
         for horizon in horizons:
-            outcomes = [
-                q.recorded
-                for case in pool
-                if case.cluster != cluster
-                for q in case.pairs
-                if q.scored and q.kind == kind and q.horizon == horizon
-            ]
-            n = len(outcomes)
-            happened = sum(int(o or 0) for o in outcomes)
+            n, happened = counts[kind, horizon, "n"], counts[kind, horizon, "happened"]
             rates.append((happened + PSEUDO_OBSERVATIONS * CONSTANT) / (n + PSEUDO_OBSERVATIONS))
             weights.append(n + PSEUDO_OBSERVATIONS)
         for horizon, rate in zip(horizons, pool_adjacent_violators(rates, weights), strict=True):
@@ -152,9 +169,9 @@ def loco_logistic(
     """
     from sanctionsim.history.logistic import fit_ridge_logistic
 
-    train = [case for case in pool if case.cluster != cluster]
-    xs = [features(c.facts, [p for p in c.pairs if p.scored]) for c in train]
-    ys = [[int(p.recorded or 0) for p in c.pairs if p.scored] for c in train]
+    train = [case.scored_rows for case in pool if case.cluster != cluster]
+    xs = [x for x, _ in train]
+    ys = [y for _, y in train]
     x = np.vstack([np.zeros((0, len(FEATURES))), *xs])
     y = np.asarray([o for outcomes in ys for o in outcomes], dtype=np.float64)
     if y.size == 0 or not pairs:

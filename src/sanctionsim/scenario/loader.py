@@ -44,9 +44,8 @@ def load_scenario(reference: str | Path) -> Scenario:
     A path that exists wins over a case id of the same name. Raises
     :class:`~sanctionsim.errors.ScenarioError` with every located problem.
     """
-    path = Path(reference)
-    if path.exists() or isinstance(reference, Path) or _looks_like_path(str(reference)):
-        return load_file(path)
+    if names_a_file(reference):
+        return load_file(Path(reference))
     case_path = library.case_path(str(reference))
     if case_path is None:
         cases = ", ".join(library.case_ids())
@@ -66,6 +65,12 @@ def _load_built_in(case_path: Path, _mtime_ns: int, _size: int) -> Scenario:
     train the references, and parsing is most of a case's load time."""
     display = f"<case {case_path.stem}>/{case_path.name}"
     return validate_data(parse_library_yaml(read_text(case_path, display), display))
+
+
+def names_a_file(reference: str | Path) -> bool:
+    """Whether :func:`load_scenario` reads ``reference`` as a file (else as a built-in id)."""
+    path = Path(reference)
+    return path.exists() or isinstance(reference, Path) or _looks_like_path(str(reference))
 
 
 def _looks_like_path(text: str) -> bool:
