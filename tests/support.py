@@ -324,3 +324,38 @@ def assert_version_flags(model: str, only: dict[str, bool], **flags: bool) -> No
         assert getattr(version, flag) is value, flag
     for flag, value in only.items():
         assert [name for name, v in VERSIONS.items() if getattr(v, flag) is value] == [model], flag
+
+
+def assert_calibration_carries(
+    model: str, point: Any, parameter: str, prior: str, bad: tuple[float, ...] = (-0.5,)
+) -> None:
+    """``model``'s shipped calibration records ``parameter`` on its grid and ``prior`` in its
+    objective; a file carrying ``point`` reads it back; the same file named for v2i, which holds
+    the parameter at its held value, is refused; and each value of ``bad`` is refused."""
+    import json
+
+    import pytest
+
+    from sanctionsim.dynamics.calibration import (
+        HELD_VALUES,
+        FittedParameters,
+        load_calibration,
+        parse_calibration,
+    )
+    from sanctionsim.errors import InputError
+
+    shipped = load_calibration(model=model)
+    assert shipped.model == model
+    assert parameter in shipped.details["grid"]
+    assert prior in shipped.details["objective"]
+    document = shipped.to_dict()
+    document["fitted"] = point.to_dict()
+    read = parse_calibration(json.dumps(document), "x.json").fitted
+    assert getattr(read, parameter) == getattr(point, parameter)
+    document["model"] = "v2i"
+    held = f"model v2i does not fit {parameter}: it must be {HELD_VALUES[parameter]:g}"
+    with pytest.raises(InputError, match=held):
+        parse_calibration(json.dumps(document), "v2i.json")
+    for value in bad:
+        with pytest.raises(ValueError, match=f"{parameter} must"):
+            FittedParameters(1.0, 0.01, 2.0, **{parameter: value})

@@ -10,7 +10,6 @@ grid, the prior, and calibration files that carry ν for v2j only.
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 
 import numpy as np
@@ -24,7 +23,6 @@ from sanctionsim.coalition.payoffs import concession_hazard, net_pressure
 from sanctionsim.dynamics.calibration import (
     FittedParameters,
     load_calibration,
-    parse_calibration,
 )
 from sanctionsim.dynamics.choice import PROSPECT_CLIP, prospect_shift, relative_temptation
 from sanctionsim.dynamics.engine import run_outcomes
@@ -32,13 +30,13 @@ from sanctionsim.dynamics.kernel_v2 import choice_terms
 from sanctionsim.dynamics.records import RunOutcomes
 from sanctionsim.dynamics.rules import ChoiceTerms
 from sanctionsim.dynamics.setup import prepare
-from sanctionsim.errors import InputError
 from sanctionsim.history.climatology import conditional_incidence
 from sanctionsim.history.grids import PROSPECTS_GRID, grid_of, log_prior
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario
 from support import (
     assert_built_on_v2f,
+    assert_calibration_carries,
     assert_searches_v2js_ranges,
     assert_version_flags,
     same_runs,
@@ -195,16 +193,8 @@ def test_the_prospect_weights_prior_is_half_normal_with_scale_one() -> None:
 
 
 def test_a_calibration_carries_the_prospect_weight_for_v2j_only() -> None:
-    shipped = load_calibration(model="v2j")
-    assert shipped.model == "v2j"
-    assert "prospect_weight" in shipped.details["grid"]
-    assert "nu half-normal, scale 1" in shipped.details["objective"]
-    document = shipped.to_dict()
-    document["fitted"] = READING.to_dict()
-    assert parse_calibration(json.dumps(document), "x.json").fitted.prospect_weight == 1.0
-    document["model"] = "v2i"
-    with pytest.raises(InputError, match="model v2i does not fit prospect_weight"):
-        parse_calibration(json.dumps(document), "v2i.json")
+    assert READING.prospect_weight == 1.0
+    assert_calibration_carries("v2j", READING, "prospect_weight", "nu half-normal, scale 1", bad=())
     with pytest.raises(ValueError, match="prospect_weight must be a finite number >= 0"):
         FittedParameters(1.0, 0.01, 2.0, prospect_weight=-0.5)
 

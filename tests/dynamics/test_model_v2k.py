@@ -23,7 +23,6 @@ from sanctionsim.coalition.parameters import central_parameters
 from sanctionsim.dynamics.calibration import (
     FittedParameters,
     load_calibration,
-    parse_calibration,
 )
 from sanctionsim.dynamics.choice import easing_probability, logistic
 from sanctionsim.dynamics.engine import run_outcomes
@@ -31,12 +30,12 @@ from sanctionsim.dynamics.kernel_v2 import choice_terms
 from sanctionsim.dynamics.records import RunOutcomes
 from sanctionsim.dynamics.rules import ChoiceTerms
 from sanctionsim.dynamics.setup import prepare
-from sanctionsim.errors import InputError
 from sanctionsim.history.grids import LEADER_GRID, grid_of, log_prior
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario
 from support import (
     assert_built_on_v2f,
+    assert_calibration_carries,
     assert_searches_v2js_ranges,
     assert_version_flags,
     run_sanctionsim,
@@ -178,19 +177,8 @@ def test_the_leader_weights_prior_is_flat() -> None:
 
 
 def test_a_calibration_carries_the_leader_weight_for_v2k_only() -> None:
-    shipped = load_calibration(model="v2k")
-    assert shipped.model == "v2k"
-    assert "leader_weight" in shipped.details["grid"]
-    assert "zeta flat on [0, 1]" in shipped.details["objective"]
-    document = shipped.to_dict()
-    document["fitted"] = HALF.to_dict()
-    assert parse_calibration(json.dumps(document), "x.json").fitted.leader_weight == 0.5
-    document["model"] = "v2i"
-    with pytest.raises(InputError, match="model v2i does not fit leader_weight: it must be 1"):
-        parse_calibration(json.dumps(document), "v2i.json")
-    for bad in (-0.5, 1.5):
-        with pytest.raises(ValueError, match="leader_weight must"):
-            FittedParameters(1.0, 0.01, 2.0, leader_weight=bad)
+    assert HALF.leader_weight == 0.5
+    assert_calibration_carries("v2k", HALF, "leader_weight", "zeta flat on [0, 1]", (-0.5, 1.5))
 
 
 def test_analyze_with_model_v2k_gives_the_leaders_weight_inside_its_chance() -> None:

@@ -9,7 +9,6 @@ prior, and calibration files that carry ρ for v2l only.
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 
 import numpy as np
@@ -24,7 +23,6 @@ from sanctionsim.dynamics.calibration import (
     FittedParameters,
     fitted_by,
     load_calibration,
-    parse_calibration,
 )
 from sanctionsim.dynamics.choice import easing_probability
 from sanctionsim.dynamics.engine import run_outcomes
@@ -32,12 +30,12 @@ from sanctionsim.dynamics.kernel_v2 import choice_terms
 from sanctionsim.dynamics.records import RunOutcomes
 from sanctionsim.dynamics.rules import ChoiceTerms
 from sanctionsim.dynamics.setup import prepare
-from sanctionsim.errors import InputError
 from sanctionsim.history.grids import DISCRETION_GRID, grid_of, log_prior
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario
 from support import (
     assert_built_on_v2f,
+    assert_calibration_carries,
     assert_searches_v2js_ranges,
     assert_version_flags,
     same_runs,
@@ -169,18 +167,8 @@ def test_the_discretion_weights_prior_is_half_normal_with_scale_one() -> None:
 
 
 def test_a_calibration_carries_the_discretion_weight_for_v2l_only() -> None:
-    shipped = load_calibration(model="v2l")
-    assert shipped.model == "v2l"
-    assert "discretion_weight" in shipped.details["grid"]
-    assert "rho half-normal, scale 1" in shipped.details["objective"]
-    document = shipped.to_dict()
-    document["fitted"] = DISCRETE.to_dict()
-    assert parse_calibration(json.dumps(document), "x.json").fitted.discretion_weight == 1.0
-    document["model"] = "v2i"
-    with pytest.raises(InputError, match="model v2i does not fit discretion_weight: it must be 0"):
-        parse_calibration(json.dumps(document), "v2i.json")
-    with pytest.raises(ValueError, match="discretion_weight must"):
-        FittedParameters(1.0, 0.01, 2.0, discretion_weight=-1.0)
+    assert DISCRETE.discretion_weight == 1.0
+    assert_calibration_carries("v2l", DISCRETE, "discretion_weight", "rho half-normal, scale 1")
 
 
 def test_analyze_with_model_v2l_gives_each_members_shift_inside_its_chance() -> None:

@@ -7,8 +7,6 @@ it stands for, on data with ties, missing clusters and clusters drawn many times
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from sanctionsim.history.bootstrap import cluster_bootstrap
@@ -18,7 +16,7 @@ from sanctionsim.history.resampled import (
     resampled_nanmean,
     skill_batch,
 )
-from sanctionsim.history.scores import auc
+from sanctionsim.history.scores import auc_by_horizon
 
 REFERENCES = ("a", "b", "c")
 
@@ -81,14 +79,7 @@ def _easing_blocks(n_clusters: int, horizons: tuple[int, ...], seed: int) -> lis
 def _auc_easing(blocks: list[np.ndarray], horizons: tuple[int, ...], clusters: np.ndarray) -> float:
     """HistoryEvaluation.auc_easing on these blocks: the pooled rows, per horizon, averaged."""
     rows = np.concatenate([np.empty((0, 3)), *(blocks[int(c)] for c in clusters)])
-    values = []
-    for h in horizons:
-        at = rows[rows[:, 2] == h]
-        if len(at):
-            value = auc(at[:, 0], at[:, 1])
-            if value is not None:
-                values.append(value)
-    return float(np.mean(values)) if values else math.nan
+    return auc_by_horizon(rows, horizons)
 
 
 def test_the_resampled_auc_equals_the_pooled_auc_of_each_resample() -> None:

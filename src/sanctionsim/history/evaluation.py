@@ -184,17 +184,9 @@ class HistoryEvaluation(TidyRecord):
 
     def auc_easing(self, clusters: Sequence[int] | None = None) -> float:
         """The easing AUC at each horizon, averaged over horizons where both outcomes occur."""
-        from sanctionsim.history.scores import auc
+        from sanctionsim.history.scores import auc_by_horizon
 
-        rows = self._pooled(clusters, easing=True)
-        values = []
-        for h in self.horizons:
-            at = rows[rows[:, 2] == h]
-            if len(at):
-                value = auc(at[:, 0], at[:, 1])
-                if value is not None:
-                    values.append(value)
-        return float(np.mean(values)) if values else math.nan
+        return auc_by_horizon(self._pooled(clusters, easing=True), self.horizons)
 
     @cached_property
     def _within_case_counts(self) -> FloatArray:

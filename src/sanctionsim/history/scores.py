@@ -28,6 +28,7 @@ at fault (empty, not 1-d, nan, a probability outside [0, 1], an outcome other th
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -171,6 +172,24 @@ def auc(p: npt.ArrayLike, y: npt.ArrayLike) -> float | None:
     """
     concordant, pairs = concordant_pairs(p, y)
     return concordant / pairs if pairs else None
+
+
+def auc_by_horizon(rows: npt.NDArray[np.float64], horizons: Sequence[int]) -> float:
+    """The AUC of ``rows`` (forecast, outcome, horizon) at each of ``horizons``, averaged over the
+    horizons where both outcomes occur; nan where none does (the protocol's easing AUC).
+
+    >>> rows = np.array([[0.2, 0, 12], [0.8, 1, 12], [0.6, 0, 36], [0.4, 1, 36], [0.5, 1, 60]])
+    >>> auc_by_horizon(rows, (12, 36, 60))
+    0.5
+    """
+    values = []
+    for h in horizons:
+        at = rows[rows[:, 2] == h]
+        if len(at):
+            value = auc(at[:, 0], at[:, 1])
+            if value is not None:
+                values.append(value)
+    return float(np.mean(values)) if values else math.nan
 
 
 def c_index(risk: npt.ArrayLike, time: npt.ArrayLike, event: npt.ArrayLike) -> float | None:
