@@ -324,3 +324,39 @@ def test_stochastic_classic_strategies_obey_the_block_streams(dprk: Scenario) ->
     assert len(set(texts.values())) == 1
     first_month = json.loads(texts[BLOCK])["curves"]["p_eased_by"]["KOR"][0]
     assert 0.45 < first_month < 0.55  # Random eases in half the runs (2,148 runs: s.e. 0.011)
+
+
+@pytest.mark.parametrize("model", ["v1", "v2l"])
+def test_each_run_records_the_month_its_episode_ended(model: str) -> None:
+    """``ended_month`` is a concession's month where the target conceded, another end's month
+    where v2's other ends fell (none in v1), and the month from which no member's chance grows
+    (protocol rule 2: after any end no member eases; amendment 4 of docs/model-v2.md reads it)."""
+    from sanctionsim.dynamics.calibration import load_calibration
+    from sanctionsim.dynamics.engine import run_outcomes
+
+    scenario = load_scenario("fiji-1987")
+    fitted = None if model == "v1" else load_calibration(model=model)
+    outcomes = run_outcomes(
+        scenario,
+        runs=512,
+        horizon=48,
+        seed=3,
+        model=model,
+        choice=None if fitted is None else fitted.fitted,
+        omega=None if fitted is None else fitted.omega,
+    )
+    ended, conceded = outcomes.ended_month, outcomes.conceded_month
+    assert ended is not None
+    assert np.array_equal(ended[conceded > 0], conceded[conceded > 0])
+    otherwise = (ended > 0) & (conceded == 0)
+    if model == "v1":
+        assert not otherwise.any()
+        return
+    assert otherwise.sum() > 10  # TIES's other ends fall in some runs over four years
+    chance = outcomes.eased_chance
+    assert chance is not None
+    for run in np.flatnonzero(ended > 0):
+        after = chance[run, ended[run] - 1 :]
+        assert np.array_equal(after, np.broadcast_to(after[0], after.shape)), run
+    in_force = np.flatnonzero(ended == 0)
+    assert (chance[in_force, -1] > chance[in_force, 0]).any()

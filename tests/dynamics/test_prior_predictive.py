@@ -24,7 +24,7 @@ from sanctionsim.dynamics.calibration import FittedParameters, load_calibration
 from sanctionsim.dynamics.choice import monthly_capitulation
 from sanctionsim.dynamics.engine import run_outcomes
 from sanctionsim.dynamics.epochs import OMEGA, renewal_calendar
-from sanctionsim.dynamics.records import RunOutcomes, wilson
+from sanctionsim.dynamics.records import FloatArray, RunOutcomes, wilson
 from sanctionsim.history.climatology import cumulative_incidence, load_weibull
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario
@@ -49,22 +49,20 @@ POSTERIOR = ("v2", "v2b", "v2c", "v2e", "v2f", "v2g", "v2h", "v2i", "v2j", "v2k"
 
 # Findings, kept as strict expected failures (docs/model-v2.md, "v2f's posterior-predictive
 # checks", 2026-12-02): v2f's factor ψ = 2 corrects the library's encoded hazards, which run below
-# this population's priors, so on the TIES-shaped population it doubles a concession incidence
-# that was already TIES's; its λ = 1 (v2's 2) flattens the choice, so members' early easing is
-# less damped by the cost of backing down than the anchor's ratio allows.
+# this population's priors, so on the TIES-shaped population it doubles a concession incidence that
+# was already TIES's. The members' early easing, read among the runs still in force (amendment 4,
+# 2026-12-03), is within amendment 2's bound for every version; the figures of the old reading,
+# which failed it from v2f on, are in docs/model-v2.md.
 V2F_CONCESSION = (
     "finding (2026-12-02): v2f's concession incidence on the TIES-shaped population is above the "
     "band for io and multilateral_no_io at 12, 36 and 60 months (io: 0.38, 0.63, 0.74 against "
     "TIES 0.23, 0.38, 0.47); within it for unilateral"
 )
-V2F_RUSH = (
-    "finding (2026-12-02): v2f's members' early/late easing ratio exceeds 1.5 times the anchor's "
-    "(io 2.47 against 1.61, multilateral_no_io 4.30 against 2.53)"
-)
 # v2g (docs/model-v2.md, "v2g and its blind test, as measured", 2026-12-02, session 10): ψ = 3,
 # fitted on the 61, raises the concession above the band in every group, unilateral included; runs
-# that end sooner leave the leader less time to lift, below the band from 36 or 60 months; and
-# its λ = 2 with carve-outs lets members ease early more than the anchor's ratio allows.
+# that end sooner leave the leader less time to lift, below the band from 36 or 60 months; and its
+# λ = 2 with carve-outs lets members ease early more than the anchor's ratio allows (by the old
+# reading).
 V2G_CONCESSION = (
     "finding (2026-12-02): v2g's concession incidence is above the band in every group (io 0.51, "
     "0.76, 0.85 at 12, 36, 60 months against TIES 0.23, 0.38, 0.47; unilateral 0.34, 0.57, 0.70)"
@@ -78,38 +76,27 @@ V2G_LIFTING_FAILS = {("io", 60), ("multilateral_no_io", 36), ("multilateral_no_i
     ("unilateral", 36),
     ("unilateral", 60),
 }
-V2G_RUSH = (
-    "finding (2026-12-02): v2g's members' early/late easing ratio exceeds 1.5 times the anchor's "
-    "(io 3.01 against 1.61, multilateral_no_io 5.44 against 2.53)"
-)
 # v2h (docs/model-v2.md, "v2h and its blind test, as measured", 2026-12-02, session 11): fitted on
 # the 69, ψ = 3 again raises the concession above the band in every group; its leader lifts within
-# the band everywhere; its members ease early more than the anchor's ratio allows.
+# the band everywhere; its members ease early more than the anchor's ratio allows (old reading).
 V2H_CONCESSION = (
     "finding (2026-12-02): v2h's concession incidence is above the band in every group (io 0.51, "
     "0.75, 0.85 at 12, 36, 60 months against TIES 0.23, 0.38, 0.47; unilateral 0.34, 0.57, 0.70)"
 )
-V2H_RUSH = (
-    "finding (2026-12-02): v2h's members' early/late easing ratio exceeds 1.5 times the anchor's "
-    "(io 3.00 against 1.61, multilateral_no_io 5.18 against 2.53)"
-)
 
 # v2i (docs/model-v2.md, "v2i and its blind test, as measured", 2026-12-03, session 12): fitted on
 # the 77 with ψ = 3 as v2g and v2h were; the same findings: the concession above the band in every
-# group, the leader's lifting within it, the members' early easing above the anchor's ratio.
+# group, the leader's lifting within it, the members' early easing above the anchor's ratio (old
+# reading).
 V2I_CONCESSION = (
     "finding (2026-12-03): v2i's concession incidence is above the band in every group (io 0.51, "
     "0.75, 0.85 at 12, 36, 60 months against TIES 0.23, 0.38, 0.47; unilateral 0.34, 0.57, 0.70)"
 )
-V2I_RUSH = (
-    "finding (2026-12-03): v2i's members' early/late easing ratio exceeds 1.5 times the anchor's "
-    "(io 2.99 against 1.61, multilateral_no_io 5.23 against 2.53)"
-)
 
 # v2j (docs/model-v2.md, "v2j and its blind test, as measured", 2026-12-03, session 14): fitted on
 # the 93 with ψ = 3, as v2g to v2i were; the concession above the band in every group and the
-# members' early easing above the anchor's ratio; its leader lifts below the band at 60 months in
-# the io group (runs that end sooner leave it less time, as v2g's).
+# members' early easing above the anchor's ratio (old reading); its leader lifts below the band at
+# 60 months in the io group (runs that end sooner leave it less time, as v2g's).
 V2J_CONCESSION = (
     "finding (2026-12-03): v2j's concession incidence is above the band in every group (io 0.51, "
     "0.75, 0.85 at 12, 36, 60 months against TIES 0.23, 0.38, 0.47; unilateral 0.34, 0.57, 0.70)"
@@ -118,30 +105,19 @@ V2J_LIFTING = (
     "finding (2026-12-03): v2j's leader lifts without a concession below the band at 60 months "
     "in the io group (0.024, band from 0.027)"
 )
-V2J_RUSH = (
-    "finding (2026-12-03): v2j's members' early/late easing ratio exceeds 1.5 times the anchor's "
-    "(io 2.96 against 1.61, multilateral_no_io 5.35 against 2.53)"
-)
 # v2k (docs/model-v2.md, "v2k and its blind test, as measured", 2026-12-03, session 15): ζ = 1, so
 # v2i refitted on the 101 (μ 0.5); v2i's findings again: the concession above the band in every
-# group and the members' early easing above the anchor's ratio; its leader lifts within the band.
+# group and the members' early easing above the anchor's ratio (old reading); its leader lifts
+# within the band.
 V2K_CONCESSION = (
     "finding (2026-12-03): v2k's concession incidence is above the band in every group (io 0.51, "
     "0.75, 0.85 at 12, 36, 60 months against TIES 0.23, 0.38, 0.47; unilateral 0.34, 0.57, 0.70)"
-)
-V2K_RUSH = (
-    "finding (2026-12-03): v2k's members' early/late easing ratio exceeds 1.5 times the anchor's "
-    "(io 2.99 against 1.61, multilateral_no_io 5.27 against 2.53)"
 )
 # v2l (docs/model-v2.md, "v2l and its blind test, as measured", 2026-12-03, session 16): ρ = 0, so
 # v2i refitted on the 107 at v2k's point (μ 0.5); v2k's findings again, figure for figure.
 V2L_CONCESSION = (
     "finding (2026-12-03): v2l's concession incidence is above the band in every group (io 0.51, "
     "0.75, 0.85 at 12, 36, 60 months against TIES 0.23, 0.38, 0.47; unilateral 0.34, 0.57, 0.70)"
-)
-V2L_RUSH = (
-    "finding (2026-12-03): v2l's members' early/late easing ratio exceeds 1.5 times the anchor's "
-    "(io 2.99 against 1.61, multilateral_no_io 5.27 against 2.53)"
 )
 LIFTING_FAILS = {"v2g": (V2G_LIFTING, V2G_LIFTING_FAILS), "v2j": (V2J_LIFTING, {("io", 60)})}
 """The strict expected failures of the leader's lifting: the reason, and the (group, months)."""
@@ -239,18 +215,32 @@ def test_the_leader_lifting_without_concession_is_within_the_ties_band(
     assert low <= simulated <= high, (group, months, simulated, estimate)
 
 
+def in_force_hazard(outcomes: RunOutcomes) -> FloatArray:
+    """``(H, N)`` each member's monthly easing hazard among the runs whose episode is still in
+    force at the month's start (docs/model-v2.md, amendment 4): the cause-specific hazard, the
+    quantity the TIES anchor is, from the runs' smooth chances and end months."""
+    assert outcomes.eased_chance is not None
+    assert outcomes.ended_month is not None
+    chance = outcomes.eased_chance.astype(np.float64)  # (R, H, N)
+    before = np.concatenate([np.zeros_like(chance[:, :1]), chance[:, :-1]], axis=1)
+    months = np.arange(1, chance.shape[1] + 1)
+    ended = outcomes.ended_month[:, None]
+    in_force = ((ended == 0) | (ended >= months[None, :]))[:, :, None]  # (R, H, 1)
+    eased = np.where(in_force, chance - before, 0.0).sum(axis=0)
+    at_risk = np.where(in_force, 1.0 - before, 0.0).sum(axis=0)
+    result: FloatArray = eased / np.maximum(at_risk, 1e-12)
+    return result
+
+
 def early_and_later_hazard(group: str, source: str = PRIOR) -> tuple[float, float]:
     """Members' mean monthly easing hazard over months 1–3 and 4–24 (renewal months aside),
-    from the mean smooth chance of each member with something to ease."""
+    among the runs still in force, for each member with something to ease."""
     scenario, outcomes = population(group, source)
     member_ids = tuple(a.id for a in scenario.members)
     renewals = renewal_calendar(scenario, member_ids, HORIZON)
     early, later = [], []
     for o in outcomes:
-        assert o.eased_chance is not None
-        chance = o.eased_chance.astype(np.float64).mean(axis=0)  # (H, N)
-        before = np.vstack([np.zeros((1, chance.shape[1])), chance[:-1]])
-        hazard = (chance - before) / np.maximum(1.0 - before, 1e-12)
+        hazard = in_force_hazard(o)
         for i, member in enumerate(member_ids):
             if member == "LEAD":
                 continue
@@ -270,7 +260,8 @@ def anchor_ratio(group: str) -> float:
     strict=True,
     reason="finding (2026-12-01): the design's absolute 1.5x check contradicts its own anchor for "
     "a new episode: TIES's capitulation hazard at age 0 has ratio 1.61 (io) and 2.53 "
-    "(multilateral); model v2 measured 2.30 and 3.19. See docs/model-v2.md, amendment 2.",
+    "(multilateral); the prior population measured 1.86 and 2.44 among runs in force (amendment "
+    "4; 2.30 and 3.19 by the old reading). See docs/model-v2.md, amendments 2 and 4.",
 )
 @pytest.mark.parametrize("group", ["io", "multilateral_no_io"])
 def test_members_do_not_rush_to_ease_in_the_first_months(group: str) -> None:
@@ -282,15 +273,7 @@ def test_members_do_not_rush_to_ease_in_the_first_months(group: str) -> None:
     ("group", "source"),
     _cases(
         ("io", "multilateral_no_io"),
-        {
-            "v2f": V2F_RUSH,
-            "v2g": V2G_RUSH,
-            "v2h": V2H_RUSH,
-            "v2i": V2I_RUSH,
-            "v2j": V2J_RUSH,
-            "v2k": V2K_RUSH,
-            "v2l": V2L_RUSH,
-        },
+        {},
     ),
 )
 def test_members_rush_no_more_than_the_large_n_anchor_allows(group: str, source: str) -> None:
@@ -305,3 +288,23 @@ def test_the_checks_can_fail() -> None:
     assert not low <= 0.9 <= high
     _, low, high = _band("io", "target_concedes", 36)
     assert not low <= 0.0 <= high
+
+
+def test_the_hazard_is_read_among_the_runs_still_in_force() -> None:
+    """Amendment 4 by hand: two runs easing at 10% a month, one ended in month 2. Among the runs
+    in force the hazard stays 0.1; the old reading, from the mean chance, halves month 3's."""
+    chance = np.array([[0.1, 0.19, 0.19], [0.1, 0.19, 0.271]], dtype=np.float32)[:, :, None]
+    none = np.zeros((2, 1), dtype=np.int16)
+    outcomes = RunOutcomes(
+        none,
+        np.zeros(2, dtype=np.int16),
+        none,
+        none,
+        np.ones(2),
+        np.zeros((2, 1)),
+        chance,
+        np.array([2, 0], dtype=np.int16),
+    )
+    assert in_force_hazard(outcomes)[:, 0] == pytest.approx([0.1, 0.1, 0.1], abs=1e-6)
+    mean = chance.mean(axis=0)[:, 0]
+    assert (mean[2] - mean[1]) / (1 - mean[1]) == pytest.approx(0.05, abs=1e-6)

@@ -114,6 +114,7 @@ class _Recorder:
         self.stages = np.array([deal.stages for deal in setup.deals], dtype=np.int16)
         self.eased = np.zeros((runs, n), dtype=np.int16)
         self.conceded = np.zeros(runs, dtype=np.int16)
+        self.ended = np.zeros(runs, dtype=np.int16)
         self.delivered = np.zeros((runs, d), dtype=np.int16)
         self.snapped = np.zeros((runs, d), dtype=np.int16)
         self.payoff_total = np.zeros((runs, n))
@@ -132,6 +133,8 @@ class _Recorder:
         live = ~month.conceded | (self.conceded == 0)  # this month still counts
         self.eased = self._first(self.eased, (month.frac < EASED_BELOW) & live[:, None], t)
         self.conceded = self._first(self.conceded, month.conceded, t)
+        if month.ended is not None:
+            self.ended = self._first(self.ended, month.ended, t)
         self.delivered = self._first(self.delivered, month.delivered >= self.stages, t)
         self.snapped = self._first(self.snapped, month.snapped, t)
         self.payoff_total += month.payoff
@@ -154,6 +157,7 @@ class _Recorder:
             self.cohesion,
             self.payoff_total / horizon,
             np.stack(self.chances, axis=1).astype(np.float32) if self.chances else None,
+            self.ended,
         )
 
     def chunk(self, spec: ChunkSpec, horizon: int, months: tuple[Month, ...] | None) -> Chunk:

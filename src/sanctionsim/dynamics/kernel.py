@@ -65,6 +65,7 @@ class Month:
     belief: FloatArray  # (R, N)
     payoff: FloatArray  # (R, N)
     chance: FloatArray | None = None  # (R, N) model v2: each member's chance of easing by now
+    ended: BoolArray | None = None  # the episode had ended (by any end) by the end of this month
 
 
 class Kernel:
@@ -218,6 +219,7 @@ class Kernel:
             belief=self.belief.copy(),
             payoff=payoff,
             chance=self.chance(),
+            ended=~self.alive,
         )
 
         # 5. members choose next month's levels

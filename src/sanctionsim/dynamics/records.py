@@ -126,6 +126,7 @@ class RunOutcomes:
     cohesion_final: FloatArray  # (R,)
     payoff_mean: FloatArray  # (R, N) realised payoff per month
     eased_chance: npt.NDArray[np.float32] | None = None  # (R, H, N) model v2's smooth chances
+    ended_month: Int16Array | None = None  # (R,) the episode's end, any end (None: not kept)
 
     @property
     def smooth(self) -> bool:
