@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 DEFAULT_RUNS = 2048  # = sanctionsim.history.forecast.DEFAULT_RUNS (not imported: startup)
 DEFAULT_SEED = 0
 DEFAULT_HORIZONS = "12,36,60,120"
+DEFAULT_PROTOCOL = 1  # = sanctionsim.history.protocol.PROTOCOL_VERSION (not imported: startup)
 
 
 def register(app: typer.Typer) -> None:
@@ -85,9 +86,17 @@ def history(
         int | None,
         typer.Option(help="Processes forecasting cases (the result is the same). Default: CPUs."),
     ] = None,
+    protocol: Annotated[
+        int,
+        typer.Option(
+            help="The evaluation protocol (docs/cases.md): 1, or 2 to score each joiner "
+            "(a member with nothing to ease on start) from its own first measure."
+        ),
+    ] = DEFAULT_PROTOCOL,
 ) -> None:
     """Forecast cases from their start dates and score them against the references."""
     from sanctionsim.dynamics.calibration import calibration_for
+    from sanctionsim.history.joiners import check_protocol
     from sanctionsim.scenario.library import case_ids
 
     one_format(json, csv)
@@ -100,6 +109,7 @@ def history(
     from sanctionsim.cli.machine import check_runs
 
     check_runs(runs)
+    check_protocol(protocol)
     months = parse_horizons(horizons)
     chosen = calibration_for(model, calibration)
     result, document = _evaluate(
@@ -112,6 +122,7 @@ def history(
         forecasts=forecasts,
         calibration=chosen,
         workers=(os.cpu_count() or 1) if workers is None else workers,
+        protocol=protocol,
     )
     if out is not None:
         write_table(result, out)
@@ -182,8 +193,10 @@ def print_history(result: HistoryEvaluation, document: dict[str, Any], console: 
 
     refs = list(document["references"])
     runs = f"{result.runs:,} runs, " if result.runs else ""
+    joiners = " (each joiner's from its joining day)" if result.protocol == 2 else ""
     console.print(
-        f"{result.forecaster}: forecasts from each case's start ({runs}seed {result.seed}, "
+        f"{result.forecaster}: forecasts from each case's start{joiners} ({runs}seed "
+        f"{result.seed}, "
         f"horizons {', '.join(str(h) for h in result.horizons)} months, protocol "
         f"{document['protocol_version']})"
     )

@@ -15,7 +15,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sanctionsim.history.evaluation import BOOTSTRAP_RESAMPLES, CaseResult, HistoryEvaluation
+from sanctionsim.history.case_result import CaseResult
+from sanctionsim.history.evaluation import BOOTSTRAP_RESAMPLES, HistoryEvaluation
 from sanctionsim.history.forecast import (
     DEFAULT_RUNS,
     DEFAULT_SEED,
@@ -23,13 +24,23 @@ from sanctionsim.history.forecast import (
     file_forecast,
     model_forecast,
     read_forecasts,
+    with_joiners,
+)
+from sanctionsim.history.joiners import (
+    check_protocol,
+    forecast_facts,
+    joiner_month,
+    joiners,
+    joining_days,
+    joining_view,
+    protocol_pairs,
 )
 from sanctionsim.history.protocol import (
     DEFAULT_HORIZONS,
+    PROTOCOL_VERSION,
     case_facts,
     clusters,
     derived_recorded,
-    event_pairs,
     recorded_months,
 )
 from sanctionsim.history.references import TrainingCase, reference_forecasts
@@ -40,13 +51,19 @@ if TYPE_CHECKING:
     from sanctionsim.dynamics.calibration import Calibration
 
 
-def _training_pool(scenarios: Sequence[Scenario], horizons: Sequence[int]) -> list[TrainingCase]:
+def _training_pool(
+    scenarios: Sequence[Scenario], horizons: Sequence[int], protocol: int = PROTOCOL_VERSION
+) -> list[TrainingCase]:
+    """Each case's facts, pairs under ``protocol`` and cluster (and, under protocol 2, the facts
+    its joiners are forecast from)."""
     facts = [case_facts(s) for s in scenarios]
     labels = clusters(facts)
-    return [
-        TrainingCase(f, tuple(event_pairs(s, horizons)), label)
-        for s, f, label in zip(scenarios, facts, labels, strict=True)
-    ]
+    pool = []
+    for s, f, label in zip(scenarios, facts, labels, strict=True):
+        found = joiners(s, f) if protocol == 2 else ()
+        pairs = protocol_pairs(s, horizons, protocol, found)
+        pool.append(TrainingCase(f, tuple(pairs), label, forecast_facts(found)))
+    return pool
 
 
 def _with_library(
@@ -91,10 +108,17 @@ def _case_result(
     training: TrainingCase,
     forecast: CaseForecast,
     pool: Sequence[TrainingCase],
+    protocol: int = PROTOCOL_VERSION,
 ) -> CaseResult:
-    """One case's pairs with the forecast's and the references' probabilities."""
+    """One case's pairs with the forecast's and the references' probabilities; under protocol 2
+    (``protocol``) its joiners, their recorded months counted from their joining day."""
     pairs = training.pairs
-    refs = reference_forecasts(training.facts, pairs, training.cluster, pool)
+    refs = reference_forecasts(training.facts, pairs, training.cluster, pool, training.joined)
+    months = recorded_months(scenario, training.facts)
+    found = joiners(scenario, training.facts) if protocol == 2 else None
+    for joiner in found or ():
+        if not joiner.after_record:
+            months[joiner.event] = joiner_month(scenario, joiner)
     return CaseResult(
         facts=training.facts,
         cluster=training.cluster,
@@ -102,7 +126,8 @@ def _case_result(
         forecast=tuple(forecast.probabilities.get((p.event, p.horizon)) for p in pairs),
         references={r: tuple(v) for r, v in refs.items()},
         derived=tuple(_derived(scenario, training, forecast)),
-        months=recorded_months(scenario, training.facts),
+        months=months,
+        joiners=found,
     )
 
 
@@ -126,6 +151,28 @@ def _forecast_job(
         model_forecast, scenario, horizons, runs=runs, seed=seed, model=model, choice=fold,
         omega=omega,
     )  # fmt: skip
+
+
+def _case_jobs(
+    scenario: Scenario,
+    protocol: int,
+    job: Callable[[Scenario], ForecastJob],
+) -> tuple[list[ForecastJob], list[tuple[str, ...]]]:
+    """A case's forecasts: from ``start``, then, under protocol 2, from each joining day (the
+    scenario as of that day, the same settings and fold), with the joiners each is read for."""
+    days = joining_days(scenario) if protocol == 2 else {}
+    jobs = [job(scenario), *(job(joining_view(scenario, day)) for day in days)]
+    return jobs, list(days.values())
+
+
+def _merged(
+    forecasts: Iterator[CaseForecast], joined: Sequence[Sequence[tuple[str, ...]]]
+) -> Iterator[CaseForecast]:
+    """Each case's forecast, in order: its run from ``start`` with its joiners' easing read from
+    the runs from their joining days, which follow it in ``forecasts``."""
+    for days in joined:
+        start = next(forecasts)
+        yield with_joiners(start, [(members, next(forecasts)) for members in days])
 
 
 def open_pool(workers: int, stack: ExitStack) -> Executor | None:
@@ -178,6 +225,7 @@ def _scored(
     forecasts: Path | None,
     modelled: Iterator[CaseForecast] | None,
     progress: Callable[[str], None] | None,
+    protocol: int = PROTOCOL_VERSION,
 ) -> list[CaseResult]:
     """Each case's forecast (from the file's ``table``, else the model's, in order) beside the
     references trained without its cluster."""
@@ -189,7 +237,7 @@ def _scored(
         else:
             assert modelled is not None
             forecast = next(modelled)
-        results.append(_case_result(scenario, training, forecast, pool))
+        results.append(_case_result(scenario, training, forecast, pool, protocol))
         if progress is not None:
             progress(scenario.id)
     return results
@@ -209,6 +257,7 @@ def evaluate(
     workers: int = 1,
     executor: Executor | None = None,
     library: Mapping[str, Scenario] | None = None,
+    protocol: int = PROTOCOL_VERSION,
 ) -> HistoryEvaluation:
     """Forecast ``scenarios`` (by the model, or from a ``forecasts`` CSV file) and score them on
     the protocol's pairs beside the references, trained on the built-in library and the given
@@ -218,13 +267,15 @@ def evaluate(
     on its own seeded streams, so the result is the same whatever ``workers``. An ``executor``
     (a pool the caller keeps, e.g. the one that read the cases) forecasts them instead, and
     ``library`` gives built-in cases already read, by id (:func:`load_cases`), not read again.
+    ``protocol`` 2 scores the joiners from their joining days (docs/cases.md, "Protocol 2").
 
     Raises:
-        InputError: bad sizes or horizons, an unknown model, a forecasts file that misses a pair,
-            ``workers`` below 1.
+        InputError: bad sizes or horizons, an unknown model or protocol, a forecasts file that
+            misses a pair, ``workers`` below 1.
     """
     from sanctionsim.errors import InputError
 
+    check_protocol(protocol)
     if workers < 1:
         raise InputError.single("--workers", f"must be at least 1, got {workers}")
     horizons = tuple(sorted(set(horizons)))
@@ -240,10 +291,15 @@ def evaluate(
         modelled = None
         if table is None:  # started first: the references train while the workers forecast
             fitted = calibration if calibrated else None
-            jobs = [_forecast_job(s, horizons, runs, seed, model, fitted) for s in scenarios]
+            job = partial(_forecast_job, horizons=horizons, runs=runs, seed=seed, model=model,
+                          calibration=fitted)  # fmt: skip
+            per_case = [_case_jobs(s, protocol, job) for s in scenarios]
+            jobs = [each for case_jobs, _ in per_case for each in case_jobs]
             modelled = _model_forecasts(jobs, workers, stack, executor)
-        pool = _training_pool(_with_library(scenarios, library), horizons)
-        results = _scored(scenarios, pool, table, forecasts, modelled, progress)
+            if protocol == 2:
+                modelled = _merged(modelled, [days for _, days in per_case])
+        pool = _training_pool(_with_library(scenarios, library), horizons, protocol)
+        results = _scored(scenarios, pool, table, forecasts, modelled, progress, protocol)
     from_file = forecasts is not None
     return HistoryEvaluation(
         cases=tuple(results),
@@ -256,4 +312,5 @@ def evaluate(
         calibration_id=None
         if calibration is None or not calibrated or from_file
         else f"{calibration.source} sha256:{calibration.sha256}",
+        protocol=protocol,
     )

@@ -29,11 +29,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from sanctionsim.history.case_result import CaseResult
 from sanctionsim.history.protocol import (
     EVENT_KINDS,
+    JOINED_AFTER_RECORD,
+    NOTHING_TO_EASE,
     PROTOCOL_VERSION,
-    CaseFacts,
-    EventPair,
 )
 from sanctionsim.history.references import REFERENCES
 from sanctionsim.tables import Row, TidyRecord
@@ -44,36 +45,7 @@ LOG_CLIP = 0.001
 BOOTSTRAP_STREAM = 0xB007  # the bootstrap's child stream of --seed, apart from the engine's
 FloatArray = npt.NDArray[np.float64]
 Batch = Callable[[npt.NDArray[np.intp]], FloatArray]
-
-
-@dataclass(frozen=True)
-class CaseResult:
-    """One case: the protocol's facts, its pairs, and every forecaster's probability for each."""
-
-    facts: CaseFacts
-    cluster: int
-    pairs: tuple[EventPair, ...]
-    forecast: tuple[float | None, ...]
-    references: dict[str, tuple[float, ...]]
-    derived: tuple[dict[str, Any], ...]
-    months: dict[str, int | None]  # each event's recorded month (None: not within the record)
-
-    def scored(self, forecaster: str = "model") -> tuple[FloatArray, FloatArray]:
-        """(forecasts, outcomes) of the scored pairs for ``forecaster`` (or a reference)."""
-        values = self.forecast if forecaster == "model" else self.references[forecaster]
-        chosen = [
-            (float(v), float(p.recorded or 0))
-            for v, p in zip(values, self.pairs, strict=True)
-            if p.scored and v is not None
-        ]
-        p = np.array([v for v, _ in chosen], dtype=np.float64)
-        y = np.array([r for _, r in chosen], dtype=np.float64)
-        return p, y
-
-    @property
-    def n_scored(self) -> int:
-        """How many pairs of this case are scored."""
-        return sum(p.scored for p in self.pairs)
+NEVER_AT_RISK = (NOTHING_TO_EASE, JOINED_AFTER_RECORD)  # members the C-index leaves out
 
 
 def _weighted_headline(per_case: Sequence[tuple[int, float]], n_clusters: int) -> FloatArray:
@@ -101,6 +73,7 @@ class HistoryEvaluation(TidyRecord):
     horizons: tuple[int, ...]
     resamples: int = BOOTSTRAP_RESAMPLES
     calibration_id: str | None = None
+    protocol: int = PROTOCOL_VERSION
 
     # -- the clustered headline ---------------------------------------------------------------
     @property
@@ -251,13 +224,13 @@ class HistoryEvaluation(TidyRecord):
             months = case.months
             longest: dict[str, tuple[int, float]] = {}
             for v, p in zip(case.forecast, case.pairs, strict=True):
-                if p.kind.endswith("_eases") and p.reason != "nothing_to_ease" and v is not None:
+                if p.kind.endswith("_eases") and p.reason not in NEVER_AT_RISK and v is not None:
                     best = longest.get(p.event)
                     if best is None or p.horizon > best[0]:
                         longest[p.event] = (p.horizon, float(v))
             for name, (_, p_eases) in longest.items():
                 month = months.get(name)
-                covered = case.facts.covered_months
+                covered = case.covered_months(name)
                 risk.append(p_eases)
                 if month is not None and (covered is None or month <= covered):
                     time.append(float(month))
@@ -417,7 +390,7 @@ class HistoryEvaluation(TidyRecord):
         if model is not None:
             best = min(REFERENCES, key=lambda r: headlines[r] or math.inf)
         return {
-            "protocol_version": PROTOCOL_VERSION,
+            "protocol_version": self.protocol,
             "forecaster": self.forecaster,
             "model_version": self.model_version,
             "calibration": self.calibration_id,

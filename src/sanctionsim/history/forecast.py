@@ -112,6 +112,21 @@ def grid_forecasts(
     return [_forecast_of(scenario.id, model, setup, each, horizons) for each in outcomes]
 
 
+def with_joiners(
+    start: CaseForecast, joined: Sequence[tuple[Sequence[str], CaseForecast]]
+) -> CaseForecast:
+    """A case's forecast under protocol 2: the run from ``start``'s, with each joiner's easing
+    read from the run from its joining day (``joined``: the day's joiners and that run); every
+    other event and the derived ones are the run from ``start``'s (docs/cases.md, "Protocol 2")."""
+    probabilities = dict(start.probabilities)
+    for members, from_day in joined:
+        events = {eases_event(m) for m in members}
+        for (event, horizon), value in from_day.probabilities.items():
+            if event in events:
+                probabilities[event, horizon] = value
+    return CaseForecast(start.case, start.source, probabilities, start.derived)
+
+
 def _check_model(model: str) -> None:
     if model not in VERSIONS:
         known = ", ".join(VERSIONS)

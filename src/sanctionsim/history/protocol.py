@@ -41,6 +41,8 @@ from sanctionsim.scenario.months import span_months, whole_months
 from sanctionsim.scenario.schema import Scenario
 
 PROTOCOL_VERSION = 1
+"""The default protocol of ``history``; protocol 2 adds the joiners (:mod:`.joiners`)."""
+PROTOCOLS = (1, 2)
 DEFAULT_HORIZONS = (12, 36, 60, 120)
 
 EventKind = Literal["concession", "leader_eases", "member_eases", "deal_delivers"]
@@ -51,6 +53,7 @@ NOTHING_TO_EASE = "nothing_to_ease"
 CENSORED = "censored"
 NO_RECORD = "no_record"
 DEAL_UNSETTLED = "deal_unsettled"
+JOINED_AFTER_RECORD = "joined_after_record"  # protocol 2: a joiner whose day the record misses
 TERMINAL_ENDS = ("concession", "force", "lifted_without_concession", "target_collapse")
 TARGET_CONCEDES = "target_concedes"
 
@@ -188,7 +191,7 @@ class EventPair:
         return self.reason == SCORED
 
 
-def _month_of(start: dt.date, date: dt.date | None, before: dt.date | None) -> int | None:
+def month_of(start: dt.date, date: dt.date | None, before: dt.date | None) -> int | None:
     """The month (1-based, a part month counts) of a recorded date; None if none or too late."""
     if date is None or (before is not None and date >= before):
         return None
@@ -210,10 +213,10 @@ def recorded_months(scenario: Scenario, facts: CaseFacts) -> dict[str, int | Non
         months[TARGET_CONCEDES] = span_months(start, outcome.conceded_on)
     for member in facts.members:
         dates = [d.date for d in outcome.defections if d.member == member.id]
-        months[eases_event(member.id)] = _month_of(start, min(dates, default=None), until)
+        months[eases_event(member.id)] = month_of(start, min(dates, default=None), until)
     for deal in facts.deals:
         delivered_on = outcome.deal_delivered_on if outcome.deal_delivered else None
-        months[delivers_event(deal.id)] = _month_of(start, delivered_on, until)
+        months[delivers_event(deal.id)] = month_of(start, delivered_on, until)
     return months
 
 
@@ -222,6 +225,10 @@ def _deal_settled(scenario: Scenario, facts: CaseFacts) -> bool:
     if outcome is None or outcome.deal_delivered is None or len(facts.deals) != 1:
         return False
     return not outcome.deal_delivered or outcome.deal_delivered_on is not None
+
+
+Subjects = Sequence[tuple[str, EventKind, str | None, str | None]]
+"""(event, kind, member or deal, the reason it is never scored or None) of each event."""
 
 
 def event_pairs(scenario: Scenario, horizons: Sequence[int] = DEFAULT_HORIZONS) -> list[EventPair]:
@@ -238,6 +245,19 @@ def event_pairs(scenario: Scenario, horizons: Sequence[int] = DEFAULT_HORIZONS) 
         subjects.append((eases_event(member.id), member.kind, member.id, blind_reason))
     for deal in facts.deals:
         subjects.append((delivers_event(deal.id), "deal_delivers", deal.id, None))
+    return settle(facts, months, subjects, horizons, settled_deal=settled_deal)
+
+
+def settle(
+    facts: CaseFacts,
+    months: dict[str, int | None],
+    subjects: Subjects,
+    horizons: Sequence[int],
+    *,
+    settled_deal: bool,
+) -> list[EventPair]:
+    """Each subject's pair at each horizon: scored with what was recorded by the horizon
+    (``months``, counted from ``facts.start``), or not, with why (protocol rule 2)."""
     pairs = []
     for event, kind, subject, blind_reason in subjects:
         for horizon in horizons:
@@ -252,7 +272,7 @@ def event_pairs(scenario: Scenario, horizons: Sequence[int] = DEFAULT_HORIZONS) 
             if reason == SCORED:
                 month = months.get(event)
                 recorded = int(month is not None and month <= horizon)
-            pairs.append(EventPair(scenario.id, event, kind, subject, horizon, recorded, reason))
+            pairs.append(EventPair(facts.id, event, kind, subject, horizon, recorded, reason))
     return pairs
 
 

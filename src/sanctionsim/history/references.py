@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 
+from sanctionsim.history.joiners import facts_of
 from sanctionsim.history.protocol import EVENT_KINDS, CaseFacts, EventPair
 
 CONSTANT = 1.0 / 3.0
@@ -48,11 +49,13 @@ _CLIMATOLOGY_KIND = {
 
 @dataclass(frozen=True)
 class TrainingCase:
-    """One case of the training pool: its facts, its pairs and its cluster."""
+    """One case of the training pool: its facts, its pairs and its cluster; ``joined``, under
+    protocol 2, the facts each joiner is forecast from, by member (its joining day's)."""
 
     facts: CaseFacts
     pairs: tuple[EventPair, ...]
     cluster: int
+    joined: Mapping[str, CaseFacts] = field(default_factory=dict)
 
     # Each case is training data for every other cluster's forecast: what the references read
     # from it is worked out once here, not once per forecast case (108 times over).
@@ -71,7 +74,7 @@ class TrainingCase:
     def scored_rows(self) -> tuple[npt.NDArray[np.float64], list[int]]:
         """The :func:`features` and the outcomes (0/1) of its scored pairs."""
         scored = [p for p in self.pairs if p.scored]
-        return features(self.facts, scored), [int(p.recorded or 0) for p in scored]
+        return features(self.facts, scored, self.joined), [int(p.recorded or 0) for p in scored]
 
 
 def constant(pairs: Sequence[EventPair]) -> list[float]:
@@ -79,16 +82,19 @@ def constant(pairs: Sequence[EventPair]) -> list[float]:
     return [CONSTANT] * len(pairs)
 
 
-def climatology(facts: CaseFacts, pairs: Sequence[EventPair]) -> list[float]:
-    """The TIES incidence of the case's group, conditional on its episode age."""
+def climatology(
+    facts: CaseFacts, pairs: Sequence[EventPair], joined: Mapping[str, CaseFacts] | None = None
+) -> list[float]:
+    """The TIES incidence of the case's group, conditional on its episode age (a joiner's: its
+    group and age on its joining day, ``joined``)."""
     from sanctionsim.history.climatology import climatology_forecast
 
-    return [
-        climatology_forecast(
-            facts.group, _CLIMATOLOGY_KIND[p.kind], facts.episode_age_months, p.horizon
-        )
-        for p in pairs
-    ]
+    result = []
+    for p in pairs:
+        own = facts_of(facts, joined or {}, p)
+        kind = _CLIMATOLOGY_KIND[p.kind]
+        result.append(climatology_forecast(own.group, kind, own.episode_age_months, p.horizon))
+    return result
 
 
 def pool_adjacent_violators(values: Sequence[float], weights: Sequence[float]) -> list[float]:
@@ -139,29 +145,37 @@ FEATURES = (
 )
 
 
-def features(facts: CaseFacts, pairs: Sequence[EventPair]) -> npt.NDArray[np.float64]:
-    """The rows of :data:`FEATURES` for ``pairs``: everything known on ``start``."""
-    shares = {s.id: (s.pressure_share, s.cost_share) for s in (*facts.members, *facts.deals)}
+def features(
+    facts: CaseFacts, pairs: Sequence[EventPair], joined: Mapping[str, CaseFacts] | None = None
+) -> npt.NDArray[np.float64]:
+    """The rows of :data:`FEATURES` for ``pairs``: everything known on ``start`` (for a joiner
+    of ``joined``, protocol 2: on its joining day)."""
     rows = []
     for p in pairs:
+        own = facts_of(facts, joined or {}, p)
+        shares = {s.id: (s.pressure_share, s.cost_share) for s in (*own.members, *own.deals)}
         pressure, cost = shares.get(p.subject or "", (0.0, 0.0))
         if p.kind == "deal_delivers":
             pressure, cost = 0.0, 0.0
         rows.append(
             [
                 *(float(p.kind == k) for k in EVENT_KINDS),
-                *(float(facts.group == g) for g in GROUPS),
+                *(float(own.group == g) for g in GROUPS),
                 pressure,
                 cost,
                 math.log(p.horizon),
-                facts.episode_age_months / 12.0,
+                own.episode_age_months / 12.0,
             ]
         )
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 
 
 def loco_logistic(
-    facts: CaseFacts, pairs: Sequence[EventPair], cluster: int, pool: Sequence[TrainingCase]
+    facts: CaseFacts,
+    pairs: Sequence[EventPair],
+    cluster: int,
+    pool: Sequence[TrainingCase],
+    joined: Mapping[str, CaseFacts] | None = None,
 ) -> list[float]:
     """The ridge logistic regression fitted on the clusters other than ``cluster``.
 
@@ -177,16 +191,21 @@ def loco_logistic(
     if y.size == 0 or not pairs:
         return [CONSTANT] * len(pairs)
     model = fit_ridge_logistic(x, y, penalty=RIDGE_PENALTY)
-    return [float(v) for v in model.predict(features(facts, pairs))]
+    return [float(v) for v in model.predict(features(facts, pairs, joined))]
 
 
 def reference_forecasts(
-    facts: CaseFacts, pairs: Sequence[EventPair], cluster: int, pool: Sequence[TrainingCase]
+    facts: CaseFacts,
+    pairs: Sequence[EventPair],
+    cluster: int,
+    pool: Sequence[TrainingCase],
+    joined: Mapping[str, CaseFacts] | None = None,
 ) -> dict[str, list[float]]:
-    """Every reference's probability for every pair of one case, by reference name."""
+    """Every reference's probability for every pair of one case, by reference name (a joiner of
+    ``joined``, protocol 2, from its joining day's facts)."""
     return {
         "constant": constant(pairs),
-        "climatology": climatology(facts, pairs),
+        "climatology": climatology(facts, pairs, joined),
         "loco_frequency": loco_frequency(pairs, cluster, pool),
-        "loco_logistic": loco_logistic(facts, pairs, cluster, pool),
+        "loco_logistic": loco_logistic(facts, pairs, cluster, pool, joined),
     }
