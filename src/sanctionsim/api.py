@@ -283,9 +283,11 @@ def history(
     seed: int = 0,
     forecasts: str | Path | None = None,
     calibration: Any = None,
+    protocol: int = 1,
 ) -> HistoryEvaluation:
     """Forecast cases (default: every built-in case) from their start dates and score them out
-    of sample against the outcome-blind references, on the protocol's pairs (docs/cases.md).
+    of sample against the outcome-blind references, on the protocol's pairs (docs/cases.md;
+    ``protocol`` 2 also scores each joiner from its own first measure).
     ``forecasts`` scores another forecaster's CSV file (``case,event,horizon,forecast``)
     instead of the model. Model v2 forecasts each case with its fold's parameters in
     ``calibration`` (default: the shipped calibration).
@@ -294,10 +296,13 @@ def history(
     """
     from sanctionsim.dynamics.plan import check_runs, check_seed
     from sanctionsim.history.assemble import evaluate
+    from sanctionsim.history.protocol import PROTOCOLS
     from sanctionsim.scenario.library import case_ids
     from sanctionsim.scenario.schema import Scenario
 
     months = _horizons(horizons)
+    if protocol not in PROTOCOLS:
+        raise ArgumentError.of("protocol", f"must be one of {PROTOCOLS}, got {protocol!r}")
     chosen = _check_model(model, calibration)
     check_runs(runs)
     check_seed(seed)
@@ -316,6 +321,7 @@ def history(
         model=model,
         forecasts=None if forecasts is None else Path(forecasts),
         calibration=chosen,
+        protocol=protocol,
     )
 
 

@@ -149,6 +149,7 @@ def test_history_is_callable_and_its_subpackage_still_importable() -> None:
         (lambda: sanctionsim.analyze("dprk-2014", pressure_share=75), "pressure_share"),
         (lambda: sanctionsim.history("dprk-2014", horizons=[0, 12]), "horizons"),
         (lambda: sanctionsim.history("dprk-2014", runs=0), "runs"),
+        (lambda: sanctionsim.history("dprk-2014", protocol=3), "protocol"),
         (lambda: sanctionsim.load(None), "case_or_path"),  # type: ignore[arg-type]
         (lambda: sanctionsim.experiment(GOLDEN_SPEC, runs=0), "runs"),
         (lambda: sanctionsim.experiment(GOLDEN_SPEC, workers=0), "workers"),
@@ -165,3 +166,16 @@ def test_bad_arguments_are_value_errors_that_name_the_argument(call, argument) -
 def test_an_unknown_case_is_a_located_error_with_a_suggestion() -> None:
     with pytest.raises(ScenarioError, match="did you mean 'dprk-2014'"):
         sanctionsim.load("DPRK-2014")
+
+
+def test_history_scores_the_joiners_under_protocol_2() -> None:
+    """New Zealand acts five weeks after Thailand 2014's start: never scored under protocol 1,
+    scored from its own first measure under protocol 2."""
+
+    def nzl(protocol: int) -> list[bool]:
+        result = sanctionsim.history("thailand-2014", horizons=36, runs=64, protocol=protocol)
+        (case,) = result.cases
+        return [p.scored for p in case.pairs if p.event == "NZL_eases"]
+
+    assert nzl(1) == [False]
+    assert nzl(2) == [True]
