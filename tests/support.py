@@ -359,3 +359,27 @@ def assert_calibration_carries(
     for value in bad:
         with pytest.raises(ValueError, match=f"{parameter} must"):
             FittedParameters(1.0, 0.01, 2.0, **{parameter: value})
+
+
+def with_outcome(scenario: Any, **changes: object) -> Any:
+    """``scenario`` with its recorded outcome's fields ``changes`` rewritten."""
+    assert scenario.recorded_outcome is not None
+    outcome = scenario.recorded_outcome.model_copy(update=changes)
+    return scenario.model_copy(update={"recorded_outcome": outcome})
+
+
+def rewritten_defections(scenario: Any) -> tuple[Any, Any, Any]:
+    """Three rewrites of who defected and when, for the protocols' outcome-blindness tests:
+    nobody defected, every member defected on ``start``, each recorded defection moved to the
+    record's end."""
+    from sanctionsim.scenario.schema import Defection
+
+    record = scenario.recorded_outcome
+    assert record is not None
+    at_once = [Defection(member=m.id, date=scenario.start) for m in scenario.members]
+    late = [d.model_copy(update={"date": record.end}) for d in record.defections]
+    return (
+        with_outcome(scenario, defections=[], coalition_held=True),
+        with_outcome(scenario, defections=at_once, coalition_held=False),
+        with_outcome(scenario, defections=late),
+    )

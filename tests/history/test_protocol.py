@@ -22,14 +22,9 @@ from sanctionsim.scenario.library import case_ids
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.months import span_months, whole_months
 from sanctionsim.scenario.schema import Defection, EpisodeGroup, Scenario
+from support import rewritten_defections, with_outcome
 
 HORIZONS = (12, 36, 60, 120)
-
-
-def _with_outcome(scenario: Scenario, **changes: object) -> Scenario:
-    assert scenario.recorded_outcome is not None
-    outcome = scenario.recorded_outcome.model_copy(update=changes)
-    return scenario.model_copy(update={"recorded_outcome": outcome})
 
 
 def _scored_set(scenario: Scenario) -> list[tuple[str, int, str]]:
@@ -41,14 +36,7 @@ def test_changing_who_defected_and_when_leaves_the_scored_set_unchanged(case_id:
     scenario = load_scenario(case_id)
     assert scenario.recorded_outcome is not None
     before = _scored_set(scenario)
-    everyone_at_once = [Defection(member=m.id, date=scenario.start) for m in scenario.members]
-    nobody = _with_outcome(scenario, defections=[], coalition_held=True)
-    all_of_them = _with_outcome(scenario, defections=everyone_at_once, coalition_held=False)
-    late = [
-        d.model_copy(update={"date": scenario.recorded_outcome.end})
-        for d in scenario.recorded_outcome.defections
-    ]
-    moved = _with_outcome(scenario, defections=late)
+    nobody, all_of_them, moved = rewritten_defections(scenario)
     for variant in (nobody, all_of_them, moved):
         assert _scored_set(variant) == before
     # ... while what was recorded does change when the defections do
@@ -89,13 +77,13 @@ def test_easing_after_a_concession_is_not_a_defection() -> None:
     later = {
         (p.event, p.horizon): p.recorded
         for p in event_pairs(
-            _with_outcome(scenario, defections=[after], coalition_held=False), HORIZONS
+            with_outcome(scenario, defections=[after], coalition_held=False), HORIZONS
         )
     }
     earlier = {
         (p.event, p.horizon): p.recorded
         for p in event_pairs(
-            _with_outcome(scenario, defections=[before], coalition_held=False), HORIZONS
+            with_outcome(scenario, defections=[before], coalition_held=False), HORIZONS
         )
     }
     assert [later["GRC_eases", h] for h in HORIZONS] == [0, 0, 0, 0]
@@ -108,7 +96,7 @@ def test_a_cut_off_censors_every_event_beyond_it_happened_or_not() -> None:
     assert {p.reason for p in pairs if p.horizon in (60, 120)} == {CENSORED}
     assert {p.reason for p in pairs if p.horizon in (12, 36)} == {SCORED}
     # an easing inside the record but at a censored horizon stays censored
-    eased = _with_outcome(
+    eased = with_outcome(
         scenario,
         defections=[Defection(member="KOR", date=dt.date(2015, 1, 1))],
         coalition_held=False,
@@ -117,7 +105,7 @@ def test_a_cut_off_censors_every_event_beyond_it_happened_or_not() -> None:
         (p.event, p.horizon, p.reason) for p in pairs
     ]
     # complete_through earlier than the end moves the cut-off
-    shorter = _with_outcome(scenario, ended_by="ongoing", complete_through=dt.date(2015, 7, 4))
+    shorter = with_outcome(scenario, ended_by="ongoing", complete_through=dt.date(2015, 7, 4))
     assert {p.horizon for p in event_pairs(shorter, HORIZONS) if p.scored} == {12}
 
 
@@ -125,7 +113,7 @@ def test_old_records_read_by_the_default_rule() -> None:
     conceded = case_facts(load_scenario("libya-1992"))
     assert (conceded.ended_by, conceded.terminal_on) == ("concession", dt.date(1999, 4, 5))
     assert conceded.covered_months is None
-    explicit = _with_outcome(load_scenario("argentina-1982"), ended_by="force")
+    explicit = with_outcome(load_scenario("argentina-1982"), ended_by="force")
     facts = case_facts(explicit)
     assert (facts.ended_by, facts.terminal_on, facts.covered_months) == (
         "force",
@@ -178,7 +166,7 @@ def test_episodes_on_the_same_target_with_overlapping_records_form_one_cluster()
     labels = clusters(facts)
     assert labels[0] == labels[1] != labels[2]
     # the same content is the same episode, whatever the record says
-    copy = _with_outcome(load_scenario("libya-1992"), defections=[], coalition_held=True)
+    copy = with_outcome(load_scenario("libya-1992"), defections=[], coalition_held=True)
     assert clusters([*facts, case_facts(copy)])[3] == labels[2]
 
 

@@ -34,17 +34,11 @@ from sanctionsim.scenario.library import case_ids
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Defection, Scenario
 from sanctionsim.versions import DEFAULT
-from support import run_sanctionsim
+from support import rewritten_defections, run_sanctionsim, with_outcome
 
 HORIZONS = (12, 36, 60, 120)
 MONTH_DAYS = 365.25 / 12
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-
-
-def _with_outcome(scenario: Scenario, **changes: object) -> Scenario:
-    assert scenario.recorded_outcome is not None
-    outcome = scenario.recorded_outcome.model_copy(update=changes)
-    return scenario.model_copy(update={"recorded_outcome": outcome})
 
 
 def _reasons(scenario: Scenario) -> list[tuple[str, int, str]]:
@@ -63,16 +57,7 @@ def test_rewriting_the_defections_leaves_protocol_2s_scored_set_unchanged(case_i
     scenario = load_scenario(case_id)
     assert scenario.recorded_outcome is not None
     before = _reasons(scenario)
-    everyone_at_once = [Defection(member=m.id, date=scenario.start) for m in scenario.members]
-    late = [
-        d.model_copy(update={"date": scenario.recorded_outcome.end})
-        for d in scenario.recorded_outcome.defections
-    ]
-    variants = (
-        _with_outcome(scenario, defections=[], coalition_held=True),
-        _with_outcome(scenario, defections=everyone_at_once, coalition_held=False),
-        _with_outcome(scenario, defections=late),
-    )
+    variants = rewritten_defections(scenario)
     for variant in variants:
         assert _reasons(variant) == before
     # ... while a joiner's recorded easing does move with its defection
@@ -80,7 +65,7 @@ def test_rewriting_the_defections_leaves_protocol_2s_scored_set_unchanged(case_i
         if joiner.after_record or not joiner.facts.covers(HORIZONS[0]):
             continue
         eased = Defection(member=joiner.member, date=joiner.day)
-        moved = _with_outcome(scenario, defections=[eased], coalition_held=False)
+        moved = with_outcome(scenario, defections=[eased], coalition_held=False)
         first = {(p.event, p.horizon): p.recorded for p in protocol_pairs(moved, HORIZONS, 2)}
         assert first[joiner.event, HORIZONS[0]] == 1
 
@@ -169,7 +154,7 @@ def test_a_joiner_on_or_after_the_terminal_end_joined_after_the_record() -> None
     assert {r for _, _, r in table["DEU_eases"]} == {SCORED}
     assert set(joining_days(scenario)) == {dt.date(1992, 4, 10)}  # DEU and ESP: one run
     # a joiner after the day the record is complete through (no terminal end before it)
-    cut = _with_outcome(scenario, ended_by="ongoing", complete_through=dt.date(1992, 4, 9))
+    cut = with_outcome(scenario, ended_by="ongoing", complete_through=dt.date(1992, 4, 9))
     assert all(j.after_record for j in joiners(cut))
 
 
