@@ -28,7 +28,6 @@ from sanctionsim.history.forecast import (
 )
 from sanctionsim.history.joiners import (
     check_protocol,
-    forecast_facts,
     joiner_month,
     joiners,
     joining_days,
@@ -54,15 +53,15 @@ if TYPE_CHECKING:
 def _training_pool(
     scenarios: Sequence[Scenario], horizons: Sequence[int], protocol: int = PROTOCOL_VERSION
 ) -> list[TrainingCase]:
-    """Each case's facts, pairs under ``protocol`` and cluster (and, under protocol 2, the facts
-    its joiners are forecast from)."""
+    """Each case's facts, pairs under ``protocol`` and cluster (and, under protocol 2, its
+    joiners, found once here for the pairs, the references and the scoring)."""
     facts = [case_facts(s) for s in scenarios]
     labels = clusters(facts)
     pool = []
     for s, f, label in zip(scenarios, facts, labels, strict=True):
-        found = joiners(s, f) if protocol == 2 else ()
-        pairs = protocol_pairs(s, horizons, protocol, found)
-        pool.append(TrainingCase(f, tuple(pairs), label, forecast_facts(found)))
+        found = joiners(s, f) if protocol == 2 else None
+        pairs = protocol_pairs(s, horizons, protocol, found or ())
+        pool.append(TrainingCase(f, tuple(pairs), label, found))
     return pool
 
 
@@ -108,15 +107,13 @@ def _case_result(
     training: TrainingCase,
     forecast: CaseForecast,
     pool: Sequence[TrainingCase],
-    protocol: int = PROTOCOL_VERSION,
 ) -> CaseResult:
     """One case's pairs with the forecast's and the references' probabilities; under protocol 2
-    (``protocol``) its joiners, their recorded months counted from their joining day."""
+    its joiners (``training.joiners``), their recorded months counted from their joining day."""
     pairs = training.pairs
     refs = reference_forecasts(training.facts, pairs, training.cluster, pool, training.joined)
     months = recorded_months(scenario, training.facts)
-    found = joiners(scenario, training.facts) if protocol == 2 else None
-    for joiner in found or ():
+    for joiner in training.joiners or ():
         if not joiner.after_record:
             months[joiner.event] = joiner_month(scenario, joiner)
     return CaseResult(
@@ -127,7 +124,7 @@ def _case_result(
         references={r: tuple(v) for r, v in refs.items()},
         derived=tuple(_derived(scenario, training, forecast)),
         months=months,
-        joiners=found,
+        joiners=training.joiners,
     )
 
 
@@ -225,7 +222,6 @@ def _scored(
     forecasts: Path | None,
     modelled: Iterator[CaseForecast] | None,
     progress: Callable[[str], None] | None,
-    protocol: int = PROTOCOL_VERSION,
 ) -> list[CaseResult]:
     """Each case's forecast (from the file's ``table``, else the model's, in order) beside the
     references trained without its cluster."""
@@ -237,7 +233,7 @@ def _scored(
         else:
             assert modelled is not None
             forecast = next(modelled)
-        results.append(_case_result(scenario, training, forecast, pool, protocol))
+        results.append(_case_result(scenario, training, forecast, pool))
         if progress is not None:
             progress(scenario.id)
     return results
@@ -299,7 +295,7 @@ def evaluate(
             if protocol == 2:
                 modelled = _merged(modelled, [days for _, days in per_case])
         pool = _training_pool(_with_library(scenarios, library), horizons, protocol)
-        results = _scored(scenarios, pool, table, forecasts, modelled, progress, protocol)
+        results = _scored(scenarios, pool, table, forecasts, modelled, progress)
     from_file = forecasts is not None
     return HistoryEvaluation(
         cases=tuple(results),

@@ -24,13 +24,13 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 
-from sanctionsim.history.joiners import facts_of
+from sanctionsim.history.joiners import Joiner, facts_of, forecast_facts
 from sanctionsim.history.protocol import EVENT_KINDS, CaseFacts, EventPair
 
 CONSTANT = 1.0 / 3.0
@@ -49,13 +49,18 @@ _CLIMATOLOGY_KIND = {
 
 @dataclass(frozen=True)
 class TrainingCase:
-    """One case of the training pool: its facts, its pairs and its cluster; ``joined``, under
-    protocol 2, the facts each joiner is forecast from, by member (its joining day's)."""
+    """One case of the training pool: its facts, its pairs and its cluster; ``joiners``, under
+    protocol 2, the case's joiners (None under protocol 1)."""
 
     facts: CaseFacts
     pairs: tuple[EventPair, ...]
     cluster: int
-    joined: Mapping[str, CaseFacts] = field(default_factory=dict)
+    joiners: tuple[Joiner, ...] | None = None
+
+    @cached_property
+    def joined(self) -> Mapping[str, CaseFacts]:
+        """The facts each joiner is forecast from, by member (its joining day's)."""
+        return forecast_facts(self.joiners or ())
 
     # Each case is training data for every other cluster's forecast: what the references read
     # from it is worked out once here, not once per forecast case (108 times over).
