@@ -27,7 +27,9 @@ target's prospects (the model's concession hazard against its group's large-N ra
 and the leader left out of the peers' ranking (docs/model-v2.md, "v2j"); ``v2k`` is v2i with
 the leader's case-specific terms weighed by a fitted ζ, shrinking its choice toward TIES's
 sender rate (docs/model-v2.md, "v2k"); ``v2l`` is v2i with a member's aid and diplomatic
-measures raising its easing odds by a fitted ρ (docs/model-v2.md, "v2l").
+measures raising its easing odds by a fitted ρ (docs/model-v2.md, "v2l"); ``v2m`` is v2i with the
+concession of an episode that answers a coup scaled by a fitted χ besides ψ (docs/model-v2.md,
+"v2m").
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -65,6 +67,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 >>> model_version("v2k").leader_weighted, model_version("v2k").leader_ranked
 (True, True)
 >>> model_version("v2l").discretion_read, model_version("v2l").leader_weighted
+(True, False)
+>>> model_version("v2m").coup_scaled, model_version("v2m").discretion_read
 (True, False)
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
@@ -105,6 +109,7 @@ ModelName = Literal[
     "v2j",
     "v2k",
     "v2l",
+    "v2m",
 ]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
@@ -162,6 +167,9 @@ class ModelVersion:
             shifts its easing odds by a fitted ρ (docs/model-v2.md, "v2l", L1); ``calibrate``
             then searches v2l's grid (ρ with μ, ψ and λ), and any other version must leave ρ
             at 0.
+        coup_scaled: whether the concession hazard of an episode that answers a coup is scaled by
+            a fitted χ besides ψ (docs/model-v2.md, "v2m", M1); ``calibrate`` then searches
+            v2m's grid (χ with ψ, μ and λ), and any other version must leave χ at 1.
     """
 
     name: str
@@ -183,6 +191,7 @@ class ModelVersion:
     leader_ranked: bool = True
     leader_weighted: bool = False
     discretion_read: bool = False
+    coup_scaled: bool = False
 
     @property
     def calibrated(self) -> bool:
@@ -352,6 +361,17 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 concession_scaled=True,
                 temptation_ranked=True,
                 discretion_read=True,
+            ),
+            ModelVersion(
+                "v2m",
+                "v2",
+                "calibration-v2m.json",
+                "v2i with the concession of an episode answering a coup scaled by a fitted chi "
+                "(M1-M3, issue 11)",
+                holding=True,
+                concession_scaled=True,
+                temptation_ranked=True,
+                coup_scaled=True,
             ),
         )
     }

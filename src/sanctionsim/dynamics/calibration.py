@@ -70,7 +70,9 @@ class FittedParameters:
     odds, fitted by v2k only and 1 for every other version; docs/model-v2.md, "v2k", K1) and ρ
     (``discretion_weight``, >= 0: the shift of a member's easing odds per unit share of aid and
     diplomatic measures among those it holds on the start, fitted by v2l only and 0 for every
-    other version; docs/model-v2.md, "v2l", L1).
+    other version; docs/model-v2.md, "v2l", L1) and χ (``coup_concession_ratio``, >= 1: the factor
+    on ψ for an episode that answers a coup, fitted by v2m only and 1 for every other version;
+    docs/model-v2.md, "v2m", M1).
 
     >>> FittedParameters(2.0, 0.01, concession_scale=1.5).to_dict()
     {'slope': 2.0, 'backing_down': 0.01, 'concession_scale': 1.5}
@@ -87,6 +89,7 @@ class FittedParameters:
     prospect_weight: float = 0.0
     leader_weight: float = 1.0
     discretion_weight: float = 0.0
+    coup_concession_ratio: float = 1.0
 
     def __post_init__(self) -> None:
         for name in _NON_NEGATIVE:
@@ -95,15 +98,27 @@ class FittedParameters:
                 raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
         if self.concession_scale == 0:
             raise ValueError("concession_scale must be > 0, got 0")
+        ratio = self.coup_concession_ratio
+        if not (isinstance(ratio, int | float) and math.isfinite(ratio) and ratio >= 1):
+            raise ValueError(f"coup_concession_ratio must be a finite number >= 1, got {ratio!r}")
         if self.leader_weight > 1:
             raise ValueError(f"leader_weight must lie in [0, 1], got {self.leader_weight!r}")
         shift = self.carve_out_shift
         if not (isinstance(shift, int | float) and math.isfinite(shift)):
             raise ValueError(f"carve_out_shift must be a finite number, got {shift!r}")
 
+    def concession_factor(self, answers_coup: bool) -> float:
+        """What multiplies the analyst's concession hazard: ψ, times χ where the episode
+        answers a coup (docs/model-v2.md, "v2m", M1).
+
+        >>> FittedParameters(1.0, 0.005, 2.0, coup_concession_ratio=1.5).concession_factor(True)
+        3.0
+        """
+        return self.concession_scale * (self.coup_concession_ratio if answers_coup else 1.0)
+
     def to_dict(self) -> dict[str, float]:
         """``{"slope": λ, "backing_down": α}``, with ``"concession_scale": ψ`` where ψ is not 1
-        and each parameter only some versions fit (ξ, η, μ, ν, ζ, ρ) where it is not what the
+        and each parameter only some versions fit (ξ, η, μ, ν, ζ, ρ, χ) where it is not what the
         others hold (so the records of the versions that fit none of them read as they always
         have)."""
         result = {"slope": float(self.slope), "backing_down": float(self.backing_down)}
@@ -172,12 +187,14 @@ _FITTED_BY = {
     "prospect_weight": ("prospects_read", 0.0),
     "leader_weight": ("leader_weighted", 1.0),
     "discretion_weight": ("discretion_read", 0.0),
+    "coup_concession_ratio": ("coup_scaled", 1.0),
 }
 """The parameters only some versions fit: the :class:`~sanctionsim.versions.ModelVersion` flag
 of those that do, and the value every other version's calibration must hold (or leave out)."""
 
 HELD_VALUES = MappingProxyType({parameter: held for parameter, (_, held) in _FITTED_BY.items()})
-"""What a version that does not fit a parameter holds it at (ψ 1, ξ 0, η 0, μ 0, ν 0, ζ 1, ρ 0)."""
+"""What a version that does not fit a parameter holds it at (ψ 1, ξ 0, η 0, μ 0, ν 0, ζ 1, ρ 0,
+χ 1)."""
 
 SYMBOLS = MappingProxyType(
     {
@@ -188,6 +205,7 @@ SYMBOLS = MappingProxyType(
         "prospect_weight": "nu",
         "leader_weight": "zeta",
         "discretion_weight": "rho",
+        "coup_concession_ratio": "chi",
     }
 )
 """The name each parameter only some versions fit is printed by, in the design notes' order."""
@@ -200,6 +218,8 @@ def fitted_by(model: str) -> tuple[str, ...]:
     ('concession_scale', 'temptation_weight')
     >>> fitted_by("v2l")[-1], fitted_by("v2"), fitted_by("v2k")[-1]
     ('discretion_weight', (), 'leader_weight')
+    >>> fitted_by("v2m")
+    ('concession_scale', 'temptation_weight', 'coup_concession_ratio')
     """
     version = model_version(model)
     return tuple(name for name, (flag, _) in _FITTED_BY.items() if getattr(version, flag))
@@ -212,7 +232,7 @@ def _choice(data: Any, where: str, name: str) -> FittedParameters:
             name,
             f"{where} must have 'slope' and 'backing_down' (and may have 'concession_scale', "
             "'carve_out_shift', 'lobby_weight', 'temptation_weight', 'prospect_weight', "
-            "'leader_weight' and 'discretion_weight')",
+            "'leader_weight', 'discretion_weight' and 'coup_concession_ratio')",
         )
     try:
         return FittedParameters(

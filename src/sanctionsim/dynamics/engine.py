@@ -421,7 +421,7 @@ def grid_outcomes(
                 for k, blocks in zip(stack, drawn, strict=True)
             ]  # fmt: skip
             sizes = list(spec.sizes) * len(stack)
-            scale = np.repeat([choices[k].concession_scale for k in stack], spec.runs)
+            scale = np.repeat([clocks[k].concession_factor for k in stack], spec.runs)
             kernel, params = _chunk_kernel(
                 setup,
                 [d for blocks in drawn for d in blocks],

@@ -71,7 +71,9 @@ class EpisodeClock:
     the premium's ranking leaves out (model v2j's leader, J2; None: every member is ranked);
     ``weighted`` the member whose case-specific terms are weighed by ζ (model v2k's leader, K1;
     None: nobody's); ``discretion`` d_i, each member's share of aid and diplomatic measures on the
-    start (model v2l, L1; None: not read).
+    start (model v2l, L1; None: not read); ``answers_coup`` whether the episode answers a coup, so
+    that the target's concession carries χ besides ψ (model v2m, M1; False for every other
+    version).
     """
 
     group: str
@@ -84,6 +86,13 @@ class EpisodeClock:
     unranked: int | None = None
     weighted: int | None = None
     discretion: FloatArray | None = None
+    answers_coup: bool = False
+
+    @property
+    def concession_factor(self) -> float:
+        """What multiplies the analyst's concession hazard: ψ, and χ where the episode answers a
+        coup (docs/model-v2.md, "v2f", F1, and "v2m", M1)."""
+        return self.choice.concession_factor(self.answers_coup)
 
     def months(self, horizon: int) -> ClockMonths:
         """The clock's arrays for decisions and months 1..horizon + 1."""
@@ -94,7 +103,7 @@ class EpisodeClock:
             self.omega,
             self.renewal,
             self.inclination_scale,
-            self.choice.concession_scale,
+            self.concession_factor,
         )
 
 
@@ -102,7 +111,8 @@ class EpisodeClock:
 class ClockMonths:
     """Row t − 1 is month t: θ_t, w_t, the other ends' hazard, e_t per member, and the
     intercept a member's logit starts from (θ_t; model v2e: θ'_t, to which each run adds σ·z_i);
-    ``concession_scale`` ψ, the factor on the analyst's concession hazard (1 but in v2f)."""
+    ``concession_scale`` the factor on the analyst's concession hazard (ψ from v2f on; ψ·χ where a
+    v2m episode answers a coup; 1 before v2f)."""
 
     theta: FloatArray
     age_weight: FloatArray
@@ -180,7 +190,7 @@ def choice_terms(
     if clock.choice.prospect_weight:
         from sanctionsim.history.climatology import conditional_incidence
 
-        month_one = np.minimum(1.0, clock.choice.concession_scale * hazard)
+        month_one = np.minimum(1.0, clock.concession_factor * hazard)
         group_rate = conditional_incidence(clock.group, "target_concedes", clock.age_months, 1.0)
         prospects = prospect_shift(month_one, group_rate, clock.choice.prospect_weight)
     discretion = None

@@ -435,6 +435,8 @@ RULE_SETS = MappingProxyType(
         "v2k": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
         # v2l too; the shift ρ·d_i joins τ_i in the choice terms (L1)
         "v2l": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
+        # v2m too; χ acts on the target's concession alone (M1)
+        "v2m": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
     }
 )
 """The members' rules of each version that has rules of its own."""

@@ -181,14 +181,15 @@ def _episode_clock(
 ) -> EpisodeClock:
     """Model v2's reading of the episode on the start: group, age, renewals, commitment, and
     what ``model``'s design reads besides (v2e's persistent shock, the leader v2j leaves out of the
-    ranking or v2k weighs, v2l's share of aid and diplomatic measures)."""
+    ranking or v2k weighs, v2l's share of aid and diplomatic measures, whether v2m's episode
+    answers a coup)."""
     import numpy as np
 
     from sanctionsim.coalition.commitment import discretionary_share, institutional_commitment
     from sanctionsim.dynamics.choice import INCLINATION_SCALE
     from sanctionsim.dynamics.epochs import renewal_calendar
     from sanctionsim.dynamics.kernel_v2 import EpisodeClock
-    from sanctionsim.scenario.episode import episode_age_months, episode_group
+    from sanctionsim.scenario.episode import answers_coup, episode_age_months, episode_group
 
     calendar = renewal_calendar(scenario, member_ids, MAX_HORIZON + 1)
     calendar.setflags(write=False)
@@ -205,6 +206,7 @@ def _episode_clock(
         unranked=None if version.leader_ranked else leader,
         weighted=leader if version.leader_weighted else None,
         discretion=discretionary_share(scenario, member_ids) if version.discretion_read else None,
+        answers_coup=version.coup_scaled and answers_coup(scenario),
     )
 
 

@@ -34,6 +34,7 @@ def v2_choice_terms(
     from sanctionsim.dynamics.rules import RuleContext, View, coalition_rules
     from sanctionsim.dynamics.rules_v2 import CarvingResponse, QuantalResponse
     from sanctionsim.dynamics.setup import prepare
+    from sanctionsim.versions import model_version
 
     on_date = scenario.model_copy(update={"start": params.date})  # the episode's age then
     setup = prepare(on_date, model)
@@ -81,6 +82,9 @@ def v2_choice_terms(
             result[params.member_ids[i]]["prospect_shift"] = float(terms.prospects[0])
         if terms.discretion is not None:  # v2l: the shift ρ·d_i, likewise
             result[params.member_ids[i]]["discretion_shift"] = float(terms.discretion[0])
+        if model_version(model).coup_scaled:  # v2m: the target's factor, in the end hazard
+            result[params.member_ids[i]]["answers_coup"] = clock.answers_coup
+            result[params.member_ids[i]]["concession_factor"] = clock.concession_factor
         if i == clock.weighted:  # v2k's leader: ζ, already in its slope and shift
             result[params.member_ids[i]]["leader_weight"] = clock.choice.leader_weight
         if isinstance(rule, CarvingResponse):

@@ -3,8 +3,9 @@
 Each version's grid and each fitted parameter's prior were fixed in its design note before any
 score of it: λ × α for v2 (:data:`GRID`), ψ × λ × α for v2f (:data:`SCALED_GRID`), one more
 parameter on a narrowed ψ × λ × α for v2g, v2h and v2i (ξ, η, μ), and one more on v2j's μ × ψ ×
-λ ranges for v2j, v2k and v2l (ν, ζ, ρ). :func:`grid_of` gives a version's grid, :func:`log_prior` a
-point's log prior, :func:`grid_slice` an ablation's points (``calibrate --fix``).
+λ ranges for v2j, v2k and v2l (ν, ζ, ρ); v2m's χ × ψ × μ × λ. :func:`grid_of` gives a version's
+grid, :func:`log_prior` a point's log prior, :func:`grid_slice` an ablation's points
+(``calibrate --fix``).
 """
 
 from __future__ import annotations
@@ -103,12 +104,28 @@ DISCRETION_WEIGHTS = (0.0, 0.5, 1.0, 2.0)
 DISCRETION_WEIGHT_PRIOR_SCALE = 1.0
 DISCRETION_GRID = _ranked("discretion_weight", DISCRETION_WEIGHTS)
 
+# v2m's grid (docs/model-v2.md, "v2m", M3): χ × ψ × μ × λ, α fixed at 0.005; ψ's lower values
+# come back (the episodes answering no coup want less than 3) and μ keeps the two values v2i's
+# and v2k's folds chose; χ's prior is log-normal about 1 with sd ln 2, as ψ's (its mode: v2i).
+COUP_CONCESSION_RATIOS = (1.0, 1.5, 2.0, 3.0)
+COUP_CONCESSION_RATIO_PRIOR_SD = math.log(2.0)
+COUP_GRID: tuple[FittedParameters, ...] = tuple(
+    FittedParameters(slope, 0.005, scale, temptation_weight=mu, coup_concession_ratio=ratio)
+    for ratio in COUP_CONCESSION_RATIOS
+    for scale in (1.5, 2.0, 3.0)
+    for mu in (0.5, 1.0)
+    for slope in (1.0, 2.0)
+)
+
 
 def grid_of(model: str) -> tuple[FittedParameters, ...]:
-    """The grid ``calibrate`` searches for ``model``: v2l's (with ρ, μ and ψ), v2k's (with ζ, μ
+    """The grid ``calibrate`` searches for ``model``: v2m's (with χ, ψ and μ), v2l's (with ρ, μ
+    and ψ), v2k's (with ζ, μ
     and ψ), v2j's (with ν, μ and ψ), v2i's (with μ and ψ), v2h's (with η and ψ), v2g's (with ξ
     and ψ), v2f's (with ψ) or every other version's."""
     version = model_version(model)
+    if version.coup_scaled:
+        return COUP_GRID
     if version.discretion_read:
         return DISCRETION_GRID
     if version.leader_weighted:
@@ -126,7 +143,8 @@ def grid_of(model: str) -> tuple[FittedParameters, ...]:
 
 PSI, XI, ETA, MU = "concession_scale", "carve_out_shift", "lobby_weight", "temptation_weight"
 NU, ZETA, RHO = "prospect_weight", "leader_weight", "discretion_weight"
-AXES = (RHO, ZETA, NU, MU, ETA, XI, PSI, "slope", "backing_down")
+CHI = "coup_concession_ratio"
+AXES = (CHI, RHO, ZETA, NU, MU, ETA, XI, PSI, "slope", "backing_down")
 PRIOR_TEXTS = {  # the priors of the parameters only some grids search, as the record words them
     PSI: f"psi log-normal about 1, sd {CONCESSION_SCALE_PRIOR_SD:.4f}",
     XI: f"xi normal about 0, sd {CARVE_OUT_SHIFT_PRIOR_SD:g}",
@@ -135,12 +153,13 @@ PRIOR_TEXTS = {  # the priors of the parameters only some grids search, as the r
     NU: f"nu half-normal, scale {PROSPECT_WEIGHT_PRIOR_SCALE:g}",
     ZETA: "zeta flat on [0, 1]",
     RHO: f"rho half-normal, scale {DISCRETION_WEIGHT_PRIOR_SCALE:g}",
+    CHI: f"chi log-normal about 1, sd {COUP_CONCESSION_RATIO_PRIOR_SD:.4f}",
 }
 
 
 def grid_axes(grid: Sequence[FittedParameters]) -> dict[str, list[float]]:
-    """Each parameter's values on ``grid``, ascending; ψ's, ξ's, η's, μ's, ν's, ζ's and ρ's only
-    where the grid searches them."""
+    """Each parameter's values on ``grid``, ascending; ψ's, ξ's, η's, μ's, ν's, ζ's, ρ's and χ's
+    only where the grid searches them."""
     axes = {name: sorted({getattr(p, name) for p in grid}) for name in AXES}
     for name, held in HELD_VALUES.items():
         if axes[name] == [held]:  # held: not a parameter of this grid
@@ -149,17 +168,18 @@ def grid_axes(grid: Sequence[FittedParameters]) -> dict[str, list[float]]:
 
 
 def log_prior(point: FittedParameters) -> float:
-    """log p(λ) + log p(α) + log p(ψ) + log p(ξ) + log p(η) + log p(μ) + log p(ν) + log p(ρ) up
-    to a constant: half-normal λ, log-uniform α (flat on the grid), log-normal ψ about 1, normal
-    ξ about 0 and half-normal η, μ, ν and ρ (each 0 at the value a version that does not fit it
-    holds, so those versions are as before); ζ's prior is flat on [0, 1], a constant, so
-    absent."""
+    """log p(λ) + log p(α) + log p(ψ) + log p(ξ) + log p(η) + log p(μ) + log p(ν) + log p(ρ) +
+    log p(χ) up to a constant: half-normal λ, log-uniform α (flat on the grid), log-normal ψ and
+    χ about 1, normal ξ about 0 and half-normal η, μ, ν and ρ (each 0 at the value a version that
+    does not fit it holds, so those versions are as before); ζ's prior is flat on [0, 1], a
+    constant, so absent."""
     scale = math.log(point.concession_scale) / CONCESSION_SCALE_PRIOR_SD
     shift = point.carve_out_shift / CARVE_OUT_SHIFT_PRIOR_SD
     weight = point.lobby_weight / LOBBY_WEIGHT_PRIOR_SCALE
     temptation = point.temptation_weight / TEMPTATION_WEIGHT_PRIOR_SCALE
     prospects = point.prospect_weight / PROSPECT_WEIGHT_PRIOR_SCALE
     discretion = point.discretion_weight / DISCRETION_WEIGHT_PRIOR_SCALE
+    coup = math.log(point.coup_concession_ratio) / COUP_CONCESSION_RATIO_PRIOR_SD
     return (
         -0.5 * (point.slope / SLOPE_PRIOR_SCALE) ** 2
         - 0.5 * scale**2
@@ -168,6 +188,7 @@ def log_prior(point: FittedParameters) -> float:
         - 0.5 * temptation**2
         - 0.5 * prospects**2
         - 0.5 * discretion**2
+        - 0.5 * coup**2
     )
 
 

@@ -64,3 +64,24 @@ def episode_group(scenario: Scenario) -> Group:
     if any(basis.startswith(INSTITUTIONAL_BASES) for _, basis, *_ in in_force):
         return "io"
     return "multilateral_no_io" if len({imposer for imposer, *_ in in_force}) > 1 else "unilateral"
+
+
+COUP_WINDOW_DAYS = 365
+"""How long before ``start`` a coup still makes the episode one that answers it (model v2m,
+docs/model-v2.md, "v2m", M1): fixed from the library's gaps between a coup and the first measure,
+read without outcomes (all within 230 days; the next, 724 days, answered something else)."""
+
+
+def answers_coup(scenario: Scenario) -> bool:
+    """Whether the episode answers a coup: the target's record holds a provocation of kind
+    ``coup`` (a self-coup included) dated on ``start`` or within :data:`COUP_WINDOW_DAYS` before.
+
+    >>> from sanctionsim.scenario.loader import load_scenario
+    >>> answers_coup(load_scenario("mali-2012")), answers_coup(load_scenario("libya-1992"))
+    (True, False)
+    """
+    return any(
+        provocation.kind == "coup"
+        and 0 <= (scenario.start - provocation.date).days <= COUP_WINDOW_DAYS
+        for provocation in scenario.target.provocations
+    )

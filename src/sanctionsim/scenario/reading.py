@@ -74,6 +74,8 @@ leadership change and elite pressure")."""
 ESCALATION = "v2-escalation"
 """The version that reads provocations and possible measures, and the veto players' stance
 (docs/model-v2.md, "Mechanism: escalation and provocations")."""
+COUP_SCALED = "v2m"
+"""The version that reads whether the episode answers a coup (docs/model-v2.md, "v2m", M1)."""
 HOLDING = tuple(name for name, version in VERSIONS.items() if version.holding)
 """The versions that read the members' value of holding for its own sake: v2-hold
 (docs/model-v2.md, "Mechanism: holding for its own sake") and those built on it."""
@@ -214,8 +216,9 @@ INPUTS: tuple[FieldUse, ...] = (
     FieldUse(
         "target.provocations",
         2,
-        (ESCALATION,),
-        "v2-escalation: the provocation hazard and the response share, from those dated by `start`",
+        (ESCALATION, COUP_SCALED),
+        "v2-escalation: the provocation hazard and the response share, from those dated by `start`;"
+        " v2m: whether one of kind `coup` is dated within 365 days before `start`",
     ),
     _unread("target.inducements", 2, LATER),
     _v1("observation.detection", "q"),

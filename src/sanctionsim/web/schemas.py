@@ -271,6 +271,10 @@ class FoldSetOut(_Out):
         description="rho, the shift of the easing odds by the share of aid and diplomatic "
         "measures held (v2l)",
     )
+    coup_concession_ratio: float | None = Field(
+        default=None,
+        description="chi, the factor on psi for an episode that answers a coup (v2m)",
+    )
     folds: int = Field(description="the calibration's folds that chose this parameter set")
 
 
