@@ -29,6 +29,7 @@ from support import same_runs
 FITTED = [name for name, version in VERSIONS.items() if version.fits]
 ARGENTINA = load_scenario("argentina-1982")  # a leader, five EC members, a renewal date
 KENYA = load_scenario("kenya-1991")  # many donors, an institution
+MALI = load_scenario("mali-2012")  # an episode answering a coup (v2m's chi acts)
 
 
 @pytest.mark.parametrize("model", FITTED)
@@ -38,6 +39,7 @@ def test_every_fitted_versions_grid_plays_each_point_as_alone(model: str) -> Non
     runs = 1100
     assert len(points) > STACKED_RUNS // runs
     world = KENYA if model in ("v2g", "v2k", "v2l") else ARGENTINA  # carve-outs, a leader, aid
+    world = MALI if model == "v2m" else world
     stacked = grid_outcomes(world, points, runs=runs, horizon=30, seed=7, model=model, omega=0.1)
     assert len(stacked) == len(points)
     for point, outcomes in zip(points, stacked, strict=True):

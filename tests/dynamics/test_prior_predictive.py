@@ -45,7 +45,7 @@ def prior_draws(seed: int = 20261201) -> list[FittedParameters]:
 PRIOR = "prior"
 """The population drawn from the priors (model v2); any other name is a calibrated version whose
 shipped fit is played (the posterior-predictive checks)."""
-POSTERIOR = ("v2", "v2b", "v2c", "v2e", "v2f", "v2g", "v2h", "v2i", "v2j", "v2k", "v2l")
+POSTERIOR = ("v2", "v2b", "v2c", "v2e", "v2f", "v2g", "v2h", "v2i", "v2j", "v2k", "v2l", "v2m")
 
 # Findings, kept as strict expected failures (docs/model-v2.md, "v2f's posterior-predictive
 # checks", 2026-12-02): v2f's factor ψ = 2 corrects the library's encoded hazards, which run below
@@ -119,6 +119,15 @@ V2L_CONCESSION = (
     "finding (2026-12-03): v2l's concession incidence is above the band in every group (io 0.51, "
     "0.75, 0.85 at 12, 36, 60 months against TIES 0.23, 0.38, 0.47; unilateral 0.34, 0.57, 0.70)"
 )
+# v2m (docs/model-v2.md, "v2m and its blind test, as measured", 2026-12-03, session 18): its χ
+# acts only where an episode answers a coup, which this population's do not, so ψ = 2 alone acts:
+# v2f's finding again, figure for figure (above the band for io and multilateral_no_io, within
+# it for unilateral).
+V2M_CONCESSION = (
+    "finding (2026-12-03): v2m's concession incidence (psi 2; chi does not act on a population "
+    "answering no coup) is above the band for io and multilateral_no_io at 12, 36 and 60 months "
+    "(io: 0.38, 0.62, 0.74 against TIES 0.23, 0.38, 0.47); within it for unilateral"
+)
 LIFTING_FAILS = {"v2g": (V2G_LIFTING, V2G_LIFTING_FAILS), "v2j": (V2J_LIFTING, {("io", 60)})}
 """The strict expected failures of the leader's lifting: the reason, and the (group, months)."""
 
@@ -175,6 +184,7 @@ def _band(group: str, cause: str, months: int) -> tuple[float, float, float]:
             "v2j": V2J_CONCESSION,
             "v2k": V2K_CONCESSION,
             "v2l": V2L_CONCESSION,
+            "v2m": V2M_CONCESSION,
         },
         everywhere=("v2g", "v2h", "v2i", "v2j", "v2k", "v2l"),
     ),
