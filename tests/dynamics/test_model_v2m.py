@@ -80,7 +80,9 @@ def test_only_v2m_reads_the_coup_and_its_factor_is_psi_times_chi() -> None:
     plain = prepare(MALI, "v2i", choice=SCALED, omega=1 / 12).clock
     read = prepare(MALI, "v2m", choice=SCALED, omega=1 / 12).clock
     elsewhere = prepare(LIBYA, "v2m", choice=SCALED, omega=1 / 12).clock
-    assert plain is not None and read is not None and elsewhere is not None
+    assert plain is not None
+    assert read is not None
+    assert elsewhere is not None
     assert (plain.answers_coup, read.answers_coup, elsewhere.answers_coup) == (False, True, False)
     assert read.concession_factor == 4.0
     assert elsewhere.concession_factor == plain.concession_factor == 2.0
@@ -94,14 +96,15 @@ def test_the_members_choice_terms_are_v2is_whatever_chi() -> None:
     params = central_parameters(MALI)
     read = prepare(MALI, "v2m", choice=SCALED, omega=1 / 12).clock
     plain = prepare(MALI, "v2i", choice=RANKED, omega=1 / 12).clock
-    assert read is not None and plain is not None
-    for m_terms, i_terms in zip(choice_terms(params, read), choice_terms(params, plain),
-                                strict=True):  # fmt: skip
+    assert read is not None
+    assert plain is not None
+    pairs = zip(choice_terms(params, read), choice_terms(params, plain), strict=True)
+    for m_terms, i_terms in pairs:
         for name in ("temptation", "stake", "backing_down", "easable"):
             assert np.array_equal(getattr(m_terms, name), getattr(i_terms, name)), name
 
 
-# -- M2: v2i where chi does not act; the concession rises with chi where it does --------------------
+# -- M2: v2i where chi does not act; the concession rises with chi where it does ------------------
 def test_at_chi_one_v2m_is_v2i_run_by_run() -> None:
     assert same_runs(outcomes(MALI, "v2m", RANKED), outcomes(MALI, "v2i", RANKED))
 
