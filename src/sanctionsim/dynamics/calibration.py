@@ -49,6 +49,7 @@ _NON_NEGATIVE = (
     "prospect_weight",
     "leader_weight",
     "discretion_weight",
+    "coup_concession_ratio",
 )
 
 
@@ -98,9 +99,8 @@ class FittedParameters:
                 raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
         if self.concession_scale == 0:
             raise ValueError("concession_scale must be > 0, got 0")
-        ratio = self.coup_concession_ratio
-        if not (isinstance(ratio, int | float) and math.isfinite(ratio) and ratio >= 1):
-            raise ValueError(f"coup_concession_ratio must be a finite number >= 1, got {ratio!r}")
+        if (ratio := self.coup_concession_ratio) < 1:
+            raise ValueError(f"coup_concession_ratio must be >= 1, got {ratio!r}")
         if self.leader_weight > 1:
             raise ValueError(f"leader_weight must lie in [0, 1], got {self.leader_weight!r}")
         shift = self.carve_out_shift
