@@ -327,11 +327,17 @@ def assert_version_flags(model: str, only: dict[str, bool], **flags: bool) -> No
 
 
 def assert_calibration_carries(
-    model: str, point: Any, parameter: str, prior: str, bad: tuple[float, ...] = (-0.5,)
+    model: str,
+    point: Any,
+    parameter: str,
+    prior: str,
+    bad: tuple[float, ...] = (-0.5,),
+    refused_by: str = "v2i",
 ) -> None:
     """``model``'s shipped calibration records ``parameter`` on its grid and ``prior`` in its
-    objective; a file carrying ``point`` reads it back; the same file named for v2i, which holds
-    the parameter at its held value, is refused; and each value of ``bad`` is refused."""
+    objective; a file carrying ``point`` reads it back; the same file named for ``refused_by``,
+    which holds the parameter at its held value (and fits every other parameter the file's folds
+    carry), is refused; and each value of ``bad`` is refused."""
     import json
 
     import pytest
@@ -352,10 +358,10 @@ def assert_calibration_carries(
     document["fitted"] = point.to_dict()
     read = parse_calibration(json.dumps(document), "x.json").fitted
     assert getattr(read, parameter) == getattr(point, parameter)
-    document["model"] = "v2i"
-    held = f"model v2i does not fit {parameter}: it must be {HELD_VALUES[parameter]:g}"
+    document["model"] = refused_by
+    held = f"model {refused_by} does not fit {parameter}: it must be {HELD_VALUES[parameter]:g}"
     with pytest.raises(InputError, match=held):
-        parse_calibration(json.dumps(document), "v2i.json")
+        parse_calibration(json.dumps(document), f"{refused_by}.json")
     for value in bad:
         with pytest.raises(ValueError, match=f"{parameter} must"):
             FittedParameters(1.0, 0.01, 2.0, **{parameter: value})

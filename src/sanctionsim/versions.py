@@ -29,7 +29,8 @@ the leader's case-specific terms weighed by a fitted ζ, shrinking its choice to
 sender rate (docs/model-v2.md, "v2k"); ``v2l`` is v2i with a member's aid and diplomatic
 measures raising its easing odds by a fitted ρ (docs/model-v2.md, "v2l"); ``v2m`` is v2i with the
 concession of an episode that answers a coup scaled by a fitted χ besides ψ (docs/model-v2.md,
-"v2m").
+"v2m"); ``v2n`` is v2m with the concession of an episode that starts in the Cold War scaled by a
+fitted ε, and χ for the post-1991 coups only (docs/model-v2.md, "v2n").
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -70,6 +71,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 (True, False)
 >>> model_version("v2m").coup_scaled, model_version("v2m").discretion_read
 (True, False)
+>>> model_version("v2n").era_read, model_version("v2n").coup_scaled, model_version("v2m").era_read
+(True, True, False)
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -110,6 +113,7 @@ ModelName = Literal[
     "v2k",
     "v2l",
     "v2m",
+    "v2n",
 ]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
@@ -170,6 +174,10 @@ class ModelVersion:
         coup_scaled: whether the concession hazard of an episode that answers a coup is scaled by
             a fitted χ besides ψ (docs/model-v2.md, "v2m", M1); ``calibrate`` then searches
             v2m's grid (χ with ψ, μ and λ), and any other version must leave χ at 1.
+        era_read: whether the concession hazard of an episode that starts before the end of the
+            Cold War is scaled by a fitted ε besides ψ, χ then acting only after it
+            (docs/model-v2.md, "v2n", N1); ``calibrate`` then searches v2n's grid (ε with χ, ψ,
+            μ and λ), and any other version must leave ε at 1.
     """
 
     name: str
@@ -192,6 +200,7 @@ class ModelVersion:
     leader_weighted: bool = False
     discretion_read: bool = False
     coup_scaled: bool = False
+    era_read: bool = False
 
     @property
     def calibrated(self) -> bool:
@@ -372,6 +381,18 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 concession_scaled=True,
                 temptation_ranked=True,
                 coup_scaled=True,
+            ),
+            ModelVersion(
+                "v2n",
+                "v2",
+                "calibration-v2n.json",
+                "v2m with the concession of a Cold War episode scaled by a fitted epsilon, chi "
+                "for post-1991 coups only (N1-N3, issue 11)",
+                holding=True,
+                concession_scaled=True,
+                temptation_ranked=True,
+                coup_scaled=True,
+                era_read=True,
             ),
         )
     }

@@ -27,7 +27,8 @@ from sanctionsim.versions import VERSIONS
 from support import same_runs
 
 FITTED = [name for name, version in VERSIONS.items() if version.fits]
-ARGENTINA = load_scenario("argentina-1982")  # a leader, five EC members, a renewal date
+ARGENTINA = load_scenario("argentina-1982")  # a leader, five EC members, a renewal date (and
+# a Cold War start: v2n's epsilon acts)
 KENYA = load_scenario("kenya-1991")  # many donors, an institution
 MALI = load_scenario("mali-2012")  # an episode answering a coup (v2m's chi acts)
 

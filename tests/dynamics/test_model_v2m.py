@@ -129,7 +129,9 @@ def test_v2m_is_v2i_with_the_coup_read_and_fits_its_own() -> None:
     assert_built_on_v2f("v2m")
     assert_version_flags(
         "v2m",
-        {"coup_scaled": True},
+        {},
+        coup_scaled=True,
+        era_read=False,
         temptation_ranked=True,
         leader_ranked=True,
         leader_weighted=False,

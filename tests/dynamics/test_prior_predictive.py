@@ -45,7 +45,9 @@ def prior_draws(seed: int = 20261201) -> list[FittedParameters]:
 PRIOR = "prior"
 """The population drawn from the priors (model v2); any other name is a calibrated version whose
 shipped fit is played (the posterior-predictive checks)."""
-POSTERIOR = ("v2", "v2b", "v2c", "v2e", "v2f", "v2g", "v2h", "v2i", "v2j", "v2k", "v2l", "v2m")
+POSTERIOR = (
+    *("v2", "v2b", "v2c", "v2e", "v2f", "v2g", "v2h", "v2i", "v2j", "v2k", "v2l", "v2m", "v2n"),
+)
 
 # Findings, kept as strict expected failures (docs/model-v2.md, "v2f's posterior-predictive
 # checks", 2026-12-02): v2f's factor ψ = 2 corrects the library's encoded hazards, which run below
@@ -128,6 +130,14 @@ V2M_CONCESSION = (
     "answering no coup) is above the band for io and multilateral_no_io at 12, 36 and 60 months "
     "(io: 0.38, 0.62, 0.74 against TIES 0.23, 0.38, 0.47); within it for unilateral"
 )
+# v2n (docs/model-v2.md, "v2n and its blind test, as measured", 2026-12-04, session 19): this
+# population starts in 2000, after the Cold War, and answers no coup, so neither ε nor χ acts and
+# ψ = 2 alone does: v2m's finding again.
+V2N_CONCESSION = (
+    "finding (2026-12-04): v2n's concession incidence (psi 2; epsilon and chi do not act on a "
+    "population starting in 2000 and answering no coup) is above the band for io and "
+    "multilateral_no_io at 12, 36 and 60 months; within it for unilateral"
+)
 LIFTING_FAILS = {"v2g": (V2G_LIFTING, V2G_LIFTING_FAILS), "v2j": (V2J_LIFTING, {("io", 60)})}
 """The strict expected failures of the leader's lifting: the reason, and the (group, months)."""
 
@@ -185,6 +195,7 @@ def _band(group: str, cause: str, months: int) -> tuple[float, float, float]:
             "v2k": V2K_CONCESSION,
             "v2l": V2L_CONCESSION,
             "v2m": V2M_CONCESSION,
+            "v2n": V2N_CONCESSION,
         },
         everywhere=("v2g", "v2h", "v2i", "v2j", "v2k", "v2l"),
     ),

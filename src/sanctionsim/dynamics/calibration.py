@@ -50,6 +50,7 @@ _NON_NEGATIVE = (
     "leader_weight",
     "discretion_weight",
     "coup_concession_ratio",
+    "cold_war_ratio",
 )
 
 
@@ -72,8 +73,10 @@ class FittedParameters:
     (``discretion_weight``, >= 0: the shift of a member's easing odds per unit share of aid and
     diplomatic measures among those it holds on the start, fitted by v2l only and 0 for every
     other version; docs/model-v2.md, "v2l", L1) and χ (``coup_concession_ratio``, >= 1: the factor
-    on ψ for an episode that answers a coup, fitted by v2m only and 1 for every other version;
-    docs/model-v2.md, "v2m", M1).
+    on ψ for an episode that answers a coup, fitted by v2m and v2n and 1 for every other version;
+    docs/model-v2.md, "v2m", M1) and ε (``cold_war_ratio``, > 0: the factor on ψ for an episode
+    that starts before the end of the Cold War, fitted by v2n only and 1 for every other version;
+    docs/model-v2.md, "v2n", N1).
 
     >>> FittedParameters(2.0, 0.01, concession_scale=1.5).to_dict()
     {'slope': 2.0, 'backing_down': 0.01, 'concession_scale': 1.5}
@@ -91,14 +94,16 @@ class FittedParameters:
     leader_weight: float = 1.0
     discretion_weight: float = 0.0
     coup_concession_ratio: float = 1.0
+    cold_war_ratio: float = 1.0
 
     def __post_init__(self) -> None:
         for name in _NON_NEGATIVE:
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
                 raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-        if self.concession_scale == 0:
-            raise ValueError("concession_scale must be > 0, got 0")
+        for name in ("concession_scale", "cold_war_ratio"):
+            if getattr(self, name) == 0:
+                raise ValueError(f"{name} must be > 0, got 0")
         if (ratio := self.coup_concession_ratio) < 1:
             raise ValueError(f"coup_concession_ratio must be >= 1, got {ratio!r}")
         if self.leader_weight > 1:
@@ -107,18 +112,22 @@ class FittedParameters:
         if not (isinstance(shift, int | float) and math.isfinite(shift)):
             raise ValueError(f"carve_out_shift must be a finite number, got {shift!r}")
 
-    def concession_factor(self, answers_coup: bool) -> float:
+    def concession_factor(self, answers_coup: bool, cold_war: bool = False) -> float:
         """What multiplies the analyst's concession hazard: ψ, times χ where the episode
-        answers a coup (docs/model-v2.md, "v2m", M1).
+        answers a coup (docs/model-v2.md, "v2m", M1), times ε where it starts in the Cold War
+        (docs/model-v2.md, "v2n", N1; v2n's reading never passes both).
 
         >>> FittedParameters(1.0, 0.005, 2.0, coup_concession_ratio=1.5).concession_factor(True)
         3.0
+        >>> FittedParameters(1.0, 0.005, 2.0, cold_war_ratio=0.5).concession_factor(False, True)
+        1.0
         """
-        return self.concession_scale * (self.coup_concession_ratio if answers_coup else 1.0)
+        coup = self.coup_concession_ratio if answers_coup else 1.0
+        return self.concession_scale * coup * (self.cold_war_ratio if cold_war else 1.0)
 
     def to_dict(self) -> dict[str, float]:
         """``{"slope": λ, "backing_down": α}``, with ``"concession_scale": ψ`` where ψ is not 1
-        and each parameter only some versions fit (ξ, η, μ, ν, ζ, ρ, χ) where it is not what the
+        and each parameter only some versions fit (ξ, η, μ, ν, ζ, ρ, χ, ε) where it is not what the
         others hold (so the records of the versions that fit none of them read as they always
         have)."""
         result = {"slope": float(self.slope), "backing_down": float(self.backing_down)}
@@ -188,13 +197,14 @@ _FITTED_BY = {
     "leader_weight": ("leader_weighted", 1.0),
     "discretion_weight": ("discretion_read", 0.0),
     "coup_concession_ratio": ("coup_scaled", 1.0),
+    "cold_war_ratio": ("era_read", 1.0),
 }
 """The parameters only some versions fit: the :class:`~sanctionsim.versions.ModelVersion` flag
 of those that do, and the value every other version's calibration must hold (or leave out)."""
 
 HELD_VALUES = MappingProxyType({parameter: held for parameter, (_, held) in _FITTED_BY.items()})
 """What a version that does not fit a parameter holds it at (ψ 1, ξ 0, η 0, μ 0, ν 0, ζ 1, ρ 0,
-χ 1)."""
+χ 1, ε 1)."""
 
 SYMBOLS = MappingProxyType(
     {
@@ -206,6 +216,7 @@ SYMBOLS = MappingProxyType(
         "leader_weight": "zeta",
         "discretion_weight": "rho",
         "coup_concession_ratio": "chi",
+        "cold_war_ratio": "epsilon",
     }
 )
 """The name each parameter only some versions fit is printed by, in the design notes' order."""
@@ -220,6 +231,8 @@ def fitted_by(model: str) -> tuple[str, ...]:
     ('discretion_weight', (), 'leader_weight')
     >>> fitted_by("v2m")
     ('concession_scale', 'temptation_weight', 'coup_concession_ratio')
+    >>> fitted_by("v2n")[-2:]
+    ('coup_concession_ratio', 'cold_war_ratio')
     """
     version = model_version(model)
     return tuple(name for name, (flag, _) in _FITTED_BY.items() if getattr(version, flag))
@@ -232,7 +245,7 @@ def _choice(data: Any, where: str, name: str) -> FittedParameters:
             name,
             f"{where} must have 'slope' and 'backing_down' (and may have 'concession_scale', "
             "'carve_out_shift', 'lobby_weight', 'temptation_weight', 'prospect_weight', "
-            "'leader_weight', 'discretion_weight' and 'coup_concession_ratio')",
+            "'leader_weight', 'discretion_weight', 'coup_concession_ratio' and 'cold_war_ratio')",
         )
     try:
         return FittedParameters(

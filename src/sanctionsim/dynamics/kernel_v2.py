@@ -72,8 +72,9 @@ class EpisodeClock:
     ``weighted`` the member whose case-specific terms are weighed by ζ (model v2k's leader, K1;
     None: nobody's); ``discretion`` d_i, each member's share of aid and diplomatic measures on the
     start (model v2l, L1; None: not read); ``answers_coup`` whether the episode answers a coup, so
-    that the target's concession carries χ besides ψ (model v2m, M1; False for every other
-    version).
+    that the target's concession carries χ besides ψ (model v2m, M1; v2n: only after the Cold
+    War; False for every other version); ``cold_war`` whether it starts before the Cold War's
+    end, so that the concession carries ε instead (model v2n, N1; False for every other version).
     """
 
     group: str
@@ -87,12 +88,14 @@ class EpisodeClock:
     weighted: int | None = None
     discretion: FloatArray | None = None
     answers_coup: bool = False
+    cold_war: bool = False
 
     @property
     def concession_factor(self) -> float:
-        """What multiplies the analyst's concession hazard: ψ, and χ where the episode answers a
-        coup (docs/model-v2.md, "v2f", F1, and "v2m", M1)."""
-        return self.choice.concession_factor(self.answers_coup)
+        """What multiplies the analyst's concession hazard: ψ, χ where the episode answers a
+        coup, ε where it starts in the Cold War (docs/model-v2.md, "v2f", F1, "v2m", M1, and
+        "v2n", N1)."""
+        return self.choice.concession_factor(self.answers_coup, self.cold_war)
 
     def months(self, horizon: int) -> ClockMonths:
         """The clock's arrays for decisions and months 1..horizon + 1."""
@@ -112,7 +115,7 @@ class ClockMonths:
     """Row t − 1 is month t: θ_t, w_t, the other ends' hazard, e_t per member, and the
     intercept a member's logit starts from (θ_t; model v2e: θ'_t, to which each run adds σ·z_i);
     ``concession_scale`` the factor on the analyst's concession hazard (ψ from v2f on; ψ·χ where a
-    v2m episode answers a coup; 1 before v2f)."""
+    v2m episode answers a coup; ψ·ε where a v2n episode starts in the Cold War; 1 before v2f)."""
 
     theta: FloatArray
     age_weight: FloatArray

@@ -437,6 +437,8 @@ RULE_SETS = MappingProxyType(
         "v2l": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
         # v2m too; χ acts on the target's concession alone (M1)
         "v2m": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
+        # v2n too; ε acts on the target's concession alone (N1)
+        "v2n": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
     }
 )
 """The members' rules of each version that has rules of its own."""

@@ -182,19 +182,25 @@ def _episode_clock(
     """Model v2's reading of the episode on the start: group, age, renewals, commitment, and
     what ``model``'s design reads besides (v2e's persistent shock, the leader v2j leaves out of the
     ranking or v2k weighs, v2l's share of aid and diplomatic measures, whether v2m's episode
-    answers a coup)."""
+    answers a coup, whether v2n's starts in the Cold War, where χ does not act)."""
     import numpy as np
 
     from sanctionsim.coalition.commitment import discretionary_share, institutional_commitment
     from sanctionsim.dynamics.choice import INCLINATION_SCALE
     from sanctionsim.dynamics.epochs import renewal_calendar
     from sanctionsim.dynamics.kernel_v2 import EpisodeClock
-    from sanctionsim.scenario.episode import answers_coup, episode_age_months, episode_group
+    from sanctionsim.scenario.episode import (
+        answers_coup,
+        episode_age_months,
+        episode_group,
+        starts_in_cold_war,
+    )
 
     calendar = renewal_calendar(scenario, member_ids, MAX_HORIZON + 1)
     calendar.setflags(write=False)
     commitment = np.asarray(institutional_commitment(scenario, member_ids))
     version = model_version(model)
+    cold_war = version.era_read and starts_in_cold_war(scenario)
     return EpisodeClock(
         group=episode_group(scenario),
         age_months=round(episode_age_months(scenario), 6),
@@ -206,7 +212,8 @@ def _episode_clock(
         unranked=None if version.leader_ranked else leader,
         weighted=leader if version.leader_weighted else None,
         discretion=discretionary_share(scenario, member_ids) if version.discretion_read else None,
-        answers_coup=version.coup_scaled and answers_coup(scenario),
+        answers_coup=version.coup_scaled and not cold_war and answers_coup(scenario),
+        cold_war=cold_war,
     )
 
 

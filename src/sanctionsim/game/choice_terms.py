@@ -48,7 +48,7 @@ def v2_choice_terms(
     followers = setup.followers
     weighing = coalition_rules(model)["best_response"]
     q = params.deal_honoured()
-    coup_scaled = model_version(model).coup_scaled  # v2m says what its target's factor reads
+    version = model_version(model)  # v2m and v2n say what their target's factor reads
     result: dict[str, dict[str, float | bool]] = {}
     for i, terms in enumerate(choice_terms(params, clock, followers)):
         context = RuleContext(1, i, params, np.full((1, params.members), 0.5), None, None, terms)
@@ -83,7 +83,9 @@ def v2_choice_terms(
             result[params.member_ids[i]]["prospect_shift"] = float(terms.prospects[0])
         if terms.discretion is not None:  # v2l: the shift ρ·d_i, likewise
             result[params.member_ids[i]]["discretion_shift"] = float(terms.discretion[0])
-        if coup_scaled:  # v2m: the target's factor, in the end hazard the gain reads
+        if version.era_read:  # v2n: the era, which decides whether χ or ε acts
+            result[params.member_ids[i]]["starts_in_cold_war"] = clock.cold_war
+        if version.coup_scaled:  # v2m, v2n: the target's factor, in the end hazard the gain reads
             result[params.member_ids[i]]["answers_coup"] = clock.answers_coup
             result[params.member_ids[i]]["concession_factor"] = clock.concession_factor
         if i == clock.weighted:  # v2k's leader: ζ, already in its slope and shift

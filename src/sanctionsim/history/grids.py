@@ -3,9 +3,9 @@
 Each version's grid and each fitted parameter's prior were fixed in its design note before any
 score of it: λ × α for v2 (:data:`GRID`), ψ × λ × α for v2f (:data:`SCALED_GRID`), one more
 parameter on a narrowed ψ × λ × α for v2g, v2h and v2i (ξ, η, μ), and one more on v2j's μ × ψ ×
-λ ranges for v2j, v2k and v2l (ν, ζ, ρ); v2m's χ × ψ × μ × λ. :func:`grid_of` gives a version's
-grid, :func:`log_prior` a point's log prior, :func:`grid_slice` an ablation's points
-(``calibrate --fix``).
+λ ranges for v2j, v2k and v2l (ν, ζ, ρ); v2m's χ × ψ × μ × λ; v2n's ε × ψ × χ × μ × λ.
+:func:`grid_of` gives a version's grid, :func:`log_prior` a point's log prior, :func:`grid_slice`
+an ablation's points (``calibrate --fix``).
 """
 
 from __future__ import annotations
@@ -117,12 +117,36 @@ COUP_GRID: tuple[FittedParameters, ...] = tuple(
     for slope in (1.0, 2.0)
 )
 
+# v2n's grid (docs/model-v2.md, "v2n", N3): ε × ψ × χ × μ × λ, α fixed at 0.005, 48 points as
+# v2m's; ψ and χ about v2m's fitted point, ε spanning what the Cold War episodes' ratios ask for,
+# and 1; ε's prior is log-normal about 1 with sd ln 2, as ψ's and χ's.
+COLD_WAR_RATIOS = (0.4, 0.6, 1.0)
+COLD_WAR_RATIO_PRIOR_SD = math.log(2.0)
+ERA_GRID: tuple[FittedParameters, ...] = tuple(
+    FittedParameters(
+        slope,
+        0.005,
+        scale,
+        temptation_weight=mu,
+        coup_concession_ratio=ratio,
+        cold_war_ratio=era,
+    )
+    for era in COLD_WAR_RATIOS
+    for scale in (2.0, 3.0)
+    for ratio in (2.0, 3.0)
+    for mu in (0.5, 1.0)
+    for slope in (1.0, 2.0)
+)
+
 
 def grid_of(model: str) -> tuple[FittedParameters, ...]:
-    """The grid ``calibrate`` searches for ``model``: v2m's (with χ, ψ and μ), v2l's (with ρ, μ
+    """The grid ``calibrate`` searches for ``model``: v2n's (with ε, χ, ψ and μ), v2m's (with χ,
+    ψ and μ), v2l's (with ρ, μ
     and ψ), v2k's (with ζ, μ and ψ), v2j's (with ν, μ and ψ), v2i's (with μ and ψ), v2h's (with η
     and ψ), v2g's (with ξ and ψ), v2f's (with ψ) or every other version's."""
     version = model_version(model)
+    if version.era_read:
+        return ERA_GRID
     if version.coup_scaled:
         return COUP_GRID
     if version.discretion_read:
@@ -142,8 +166,8 @@ def grid_of(model: str) -> tuple[FittedParameters, ...]:
 
 PSI, XI, ETA, MU = "concession_scale", "carve_out_shift", "lobby_weight", "temptation_weight"
 NU, ZETA, RHO = "prospect_weight", "leader_weight", "discretion_weight"
-CHI = "coup_concession_ratio"
-AXES = (CHI, RHO, ZETA, NU, MU, ETA, XI, PSI, "slope", "backing_down")
+CHI, EPSILON = "coup_concession_ratio", "cold_war_ratio"
+AXES = (EPSILON, CHI, RHO, ZETA, NU, MU, ETA, XI, PSI, "slope", "backing_down")
 PRIOR_TEXTS = {  # the priors of the parameters only some grids search, as the record words them
     PSI: f"psi log-normal about 1, sd {CONCESSION_SCALE_PRIOR_SD:.4f}",
     XI: f"xi normal about 0, sd {CARVE_OUT_SHIFT_PRIOR_SD:g}",
@@ -153,12 +177,13 @@ PRIOR_TEXTS = {  # the priors of the parameters only some grids search, as the r
     ZETA: "zeta flat on [0, 1]",
     RHO: f"rho half-normal, scale {DISCRETION_WEIGHT_PRIOR_SCALE:g}",
     CHI: f"chi log-normal about 1, sd {COUP_CONCESSION_RATIO_PRIOR_SD:.4f}",
+    EPSILON: f"epsilon log-normal about 1, sd {COLD_WAR_RATIO_PRIOR_SD:.4f}",
 }
 
 
 def grid_axes(grid: Sequence[FittedParameters]) -> dict[str, list[float]]:
-    """Each parameter's values on ``grid``, ascending; ψ's, ξ's, η's, μ's, ν's, ζ's, ρ's and χ's
-    only where the grid searches them."""
+    """Each parameter's values on ``grid``, ascending; ψ's, ξ's, η's, μ's, ν's, ζ's, ρ's, χ's and
+    ε's only where the grid searches them."""
     axes = {name: sorted({getattr(p, name) for p in grid}) for name in AXES}
     for name, held in HELD_VALUES.items():
         if axes[name] == [held]:  # held: not a parameter of this grid
@@ -168,10 +193,10 @@ def grid_axes(grid: Sequence[FittedParameters]) -> dict[str, list[float]]:
 
 def log_prior(point: FittedParameters) -> float:
     """log p(λ) + log p(α) + log p(ψ) + log p(ξ) + log p(η) + log p(μ) + log p(ν) + log p(ρ) +
-    log p(χ) up to a constant: half-normal λ, log-uniform α (flat on the grid), log-normal ψ and
-    χ about 1, normal ξ about 0 and half-normal η, μ, ν and ρ (each 0 at the value a version that
-    does not fit it holds, so those versions are as before); ζ's prior is flat on [0, 1], a
-    constant, so absent."""
+    log p(χ) + log p(ε) up to a constant: half-normal λ, log-uniform α (flat on the grid),
+    log-normal ψ, χ and ε about 1, normal ξ about 0 and half-normal η, μ, ν and ρ (each 0 at the
+    value a version that does not fit it holds, so those versions are as before); ζ's prior is
+    flat on [0, 1], a constant, so absent."""
     scale = math.log(point.concession_scale) / CONCESSION_SCALE_PRIOR_SD
     shift = point.carve_out_shift / CARVE_OUT_SHIFT_PRIOR_SD
     weight = point.lobby_weight / LOBBY_WEIGHT_PRIOR_SCALE
@@ -179,6 +204,7 @@ def log_prior(point: FittedParameters) -> float:
     prospects = point.prospect_weight / PROSPECT_WEIGHT_PRIOR_SCALE
     discretion = point.discretion_weight / DISCRETION_WEIGHT_PRIOR_SCALE
     coup = math.log(point.coup_concession_ratio) / COUP_CONCESSION_RATIO_PRIOR_SD
+    era = math.log(point.cold_war_ratio) / COLD_WAR_RATIO_PRIOR_SD
     return (
         -0.5 * (point.slope / SLOPE_PRIOR_SCALE) ** 2
         - 0.5 * scale**2
@@ -188,6 +214,7 @@ def log_prior(point: FittedParameters) -> float:
         - 0.5 * prospects**2
         - 0.5 * discretion**2
         - 0.5 * coup**2
+        - 0.5 * era**2
     )
 
 

@@ -85,3 +85,19 @@ def answers_coup(scenario: Scenario) -> bool:
         and 0 <= (scenario.start - provocation.date).days <= COUP_WINDOW_DAYS
         for provocation in scenario.target.provocations
     )
+
+
+COLD_WAR_END = dt.date(1991, 12, 26)
+"""The end of the Cold War as model v2n reads it: the Soviet Union's dissolution
+(docs/model-v2.md, "v2n", N1), fixed from the literature, not from the library."""
+
+
+def starts_in_cold_war(scenario: Scenario) -> bool:
+    """Whether the episode's ``start`` is before :data:`COLD_WAR_END`.
+
+    >>> from sanctionsim.scenario.loader import load_scenario
+    >>> poland, mali = load_scenario("poland-1981"), load_scenario("mali-2012")
+    >>> starts_in_cold_war(poland), starts_in_cold_war(mali)
+    (True, False)
+    """
+    return scenario.start < COLD_WAR_END

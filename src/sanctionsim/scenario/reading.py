@@ -74,15 +74,20 @@ leadership change and elite pressure")."""
 ESCALATION = "v2-escalation"
 """The version that reads provocations and possible measures, and the veto players' stance
 (docs/model-v2.md, "Mechanism: escalation and provocations")."""
-COUP_SCALED = "v2m"
-"""The version that reads whether the episode answers a coup (docs/model-v2.md, "v2m", M1)."""
+COUP_SCALED = tuple(name for name, version in VERSIONS.items() if version.coup_scaled)
+"""The versions that read whether the episode answers a coup: v2m (docs/model-v2.md, "v2m", M1)
+and v2n, built on it."""
 HOLDING = tuple(name for name, version in VERSIONS.items() if version.holding)
 """The versions that read the members' value of holding for its own sake: v2-hold
 (docs/model-v2.md, "Mechanism: holding for its own sake") and those built on it."""
 STANCE = "; v2-escalation: a veto player's stance on `start`"
 
 INPUTS: tuple[FieldUse, ...] = (
-    _v1("start", "the forecast's date: every dated fact after it is dropped"),
+    _v1(
+        "start",
+        "the forecast's date: every dated fact after it is dropped; v2n: whether it is before the"
+        " Cold War's end",
+    ),
     _v1("horizon_months", "`simulate`'s default horizon"),
     FieldUse("episode_began", 1, (PROTOCOL, "v2"), "the large-N clock (v2: its intercept)"),
     _v1("actors[].role", "who is in the coalition"),
@@ -216,9 +221,10 @@ INPUTS: tuple[FieldUse, ...] = (
     FieldUse(
         "target.provocations",
         2,
-        (ESCALATION, COUP_SCALED),
+        (ESCALATION, *COUP_SCALED),
         "v2-escalation: the provocation hazard and the response share, from those dated by `start`;"
-        " v2m: whether one of kind `coup` is dated within 365 days before `start`",
+        " v2m, v2n: whether one of kind `coup` is dated within 365 days before `start` (v2n: only"
+        " where `start` is after the Cold War)",
     ),
     _unread("target.inducements", 2, LATER),
     _v1("observation.detection", "q"),

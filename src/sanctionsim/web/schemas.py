@@ -273,7 +273,11 @@ class FoldSetOut(_Out):
     )
     coup_concession_ratio: float | None = Field(
         default=None,
-        description="chi, the factor on psi for an episode that answers a coup (v2m)",
+        description="chi, the factor on psi for an episode that answers a coup (v2m, v2n)",
+    )
+    cold_war_ratio: float | None = Field(
+        default=None,
+        description="epsilon, the factor on psi for an episode that starts in the Cold War (v2n)",
     )
     folds: int = Field(description="the calibration's folds that chose this parameter set")
 
