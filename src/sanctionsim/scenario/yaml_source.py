@@ -194,7 +194,7 @@ def parse_library_yaml(text: str, file: str) -> Located:
     """:func:`parse_yaml` for a built-in case: the same result, composed by libyaml.
 
     ruamel's pure-Python scanner takes about a tenth of a second a case file, and every
-    ``history`` reads the whole library (128 files today). libyaml (ruamel.yaml.clib), under
+    ``history`` reads the whole library (135 files today). libyaml (ruamel.yaml.clib), under
     ruamel's own YAML 1.2 resolver, composes the same node graph about four times faster
     (benchmarks/bench_library_read.py); tests/scenario/test_yaml_fast_path.py checks that every
     built-in case gives the same values and positions both ways. A user's file is never read
