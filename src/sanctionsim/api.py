@@ -133,7 +133,7 @@ def analyze(
     ``model="v2"`` (or another version of the v2 family) reads the payoffs with model v2's
     accounting and adds each member's choice terms under that version (docs/model-v2.md). The
     default stays ``"v1"``: the stage game of docs/model-games.md, which forecasts nothing (the
-    forecasting functions play :data:`sanctionsim.versions.DEFAULT`, v2i).
+    forecasting functions play :data:`sanctionsim.versions.DEFAULT`, v2n).
 
     Warns (``UserWarning``) when ``date`` precedes every measure or the episode.
     """
@@ -221,7 +221,7 @@ def simulate(
     gives the same result; a policy's runs are paired with the baseline's (common random
     numbers). ``out`` names a folder for the results (see :func:`run_forecast`).
 
-    ``model`` is the model version (default ``"v2i"``, :data:`sanctionsim.versions.DEFAULT`;
+    ``model`` is the model version (default ``"v2n"``, :data:`sanctionsim.versions.DEFAULT`;
     ``"v1"`` and every version of :data:`sanctionsim.versions.VERSIONS` by name,
     docs/model-v2.md); ``calibration`` is the v2 family's calibration file or record (default:
     the version's shipped one; v1 refuses one; a version that reads another's fit reads its).

@@ -399,12 +399,13 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
 )
 """Every model version by name (read-only)."""
 
-DEFAULT: ModelName = "v2i"
-"""The version played when none is named: v2i since 2026-12-03 (session 13), by the rule fixed
-before its second blind test: it beat the best reference on that batch and does no worse than
-v2f on the enlarged library (docs/model-v2.md, "v2i's second blind test, as measured"). v2f was
-the default from 2026-12-02; ``v1`` and every other version stay selectable by name and
-reproducible."""
+DEFAULT: ModelName = "v2n"
+"""The version played when none is named: v2n since 2026-12-04 (session 19), by the rule fixed
+before its blind test: it beat the best reference on that batch, and on the enlarged library its
+headline is below v2i's under both protocols, its easing AUC within 0.01 of v2i's and no leader's
+P(eased by month 3) above 0.1 (docs/model-v2.md, "v2n and its blind test, as measured"). v2i was
+the default from 2026-12-03, v2f from 2026-12-02; ``v1`` and every other version stay selectable
+by name and reproducible."""
 
 
 def in_words(names: tuple[str, ...] = tuple(VERSIONS)) -> str:

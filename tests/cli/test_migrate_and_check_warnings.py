@@ -74,7 +74,7 @@ def test_check_warns_with_locations_exit_0_and_strict_exit_2() -> None:
     lines = result.stderr.strip().splitlines()
     assert lines
     assert all(WARNING.match(line) for line in lines), lines
-    # the default version's reading (v2i since 2026-12-03): it reads lock_in, not settlements
+    # the default version's reading (v2n since 2026-12-04): it reads lock_in, not settlements
     assert not any("measures[2].lock_in:" in x for x in lines)
     assert any(f"settlements: model {DEFAULT} does not read" in x for x in lines)
     strict = sanctionsim("check", "--strict", example)

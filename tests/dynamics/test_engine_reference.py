@@ -3,7 +3,7 @@
 ``benchmarks/reference_loop.py`` draws the very same random numbers as the engine (the block
 streams, read column by column), so the comparison is run by run and exact for every integer
 outcome: same seed, same months of easing, concession, delivery and snap-back. The loop plays
-model v1's rules, so the engine is asked for v1 by name (the default version is v2i).
+model v1's rules, so the engine is asked for v1 by name (the default version is v2n).
 """
 
 from __future__ import annotations

@@ -109,8 +109,8 @@ def test_v1_documents_carry_no_model_fields_and_the_default_names_its_version() 
     document = simulate(dprk, runs=1024, horizon=3, seed=0, model="v1").to_dict()
     assert "model_version" not in document  # v1's JSON is byte-identical to its goldens
     default = simulate(dprk, runs=1024, horizon=3, seed=0, fold_range=False).to_dict()
-    assert default["model_version"] == DEFAULT == "v2i"  # the default version since 2026-12-03
-    assert default["calibration"]["calibration_sha256"] == load_calibration(model="v2i").sha256
+    assert default["model_version"] == DEFAULT == "v2n"  # the default version since 2026-12-04
+    assert default["calibration"]["calibration_sha256"] == load_calibration(model="v2n").sha256
 
 
 def test_a_calibration_round_trips_and_bad_files_are_refused(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 CASES = sorted((HERE / "cases").glob("*.yaml"))
-# model v1 by name: the default version is v2i since 2026-12-03, and these files are v1's
+# model v1 by name: the default version is v2n since 2026-12-04, and these files are v1's
 SIMULATE = ("--model", "v1", "--runs", "2048", "--seed", "0", "--horizon", "24", "--json")
 HISTORY = ("--model", "v1", "--runs", "512", "--seed", "0", "--json")
 VERSION = re.compile(r'\n\s*"version": "[^"]*",?')

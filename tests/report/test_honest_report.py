@@ -29,7 +29,7 @@ def test_the_report_labels_monte_carlo_error_bands_and_track_records(tmp_path: P
     forecast = json.loads((results / "forecast.json").read_text(encoding="utf-8"))
     band = forecast["curves"]["cohesion_quantiles"]
     assert f'<td class="num band">{band["q05"][-1]:.3f} - {band["q95"][-1]:.3f}</td>' in table
-    row = current_row(DEFAULT)  # the folder holds the default version's forecast (v2i)
+    row = current_row(DEFAULT)  # the folder holds the default version's forecast (v2n)
     for kind in ("concession", "leader_eases", "member_eases", "deal_delivers"):
         assert f"<li>{escape(row.kind_sentence(kind))}</li>" in html
     leader = f"{row.brier_by_kind['leader_eases']:.3f} vs"

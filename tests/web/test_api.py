@@ -108,7 +108,7 @@ def test_the_forecast_api_plays_the_model_asked_for(server: str) -> None:
     body = {"runs": 1024, "horizon": 12, "seed": 1}
     status, v1 = call(server, path, json.dumps({**body, "model": "v1"}).encode())
     assert status == 200
-    assert "model_version" not in v1  # v1's document as before (v1 by name: the default is v2i)
+    assert "model_version" not in v1  # v1's document as before (v1 by name: the default is v2n)
     status, v2 = call(server, path, json.dumps({**body, "model": "v2"}).encode())
     assert status == 200
     assert v2["model_version"] == "v2"

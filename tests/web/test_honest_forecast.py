@@ -74,7 +74,7 @@ def test_in_a_browser_run_forecast_leaves_the_inputs_drawn(page: Any, server: st
     form = page.locator("#forecast-form")
     assert form.locator("input[name=resolve]").input_value() == ""
     assert form.locator("input[name=detection]").get_attribute("placeholder") == "drawn"
-    assert form.locator("select[name=model]").input_value() == DEFAULT  # v2i unless chosen
+    assert form.locator("select[name=model]").input_value() == DEFAULT  # v2n unless chosen
     form.locator("input[name=runs]").fill("1024")
     form.locator("input[name=horizon]").fill("6")
     form.locator("button").click()
