@@ -222,6 +222,7 @@ def main() -> None:
         "engine_v2i": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2j": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2k": 4 * BLOCK if quick else 64 * BLOCK,
+        "engine_v2n": 4 * BLOCK if quick else 64 * BLOCK,
         "bare": 4 * BLOCK if quick else 64 * BLOCK,
         "reference": 256 if quick else BLOCK,
         "mesa": 128 if quick else 512,
@@ -264,6 +265,9 @@ def main() -> None:
         "engine_v2j": engine_of("v2j"),
         # v2k: v2i with the leader's slope and shift weighed by ζ, fixed per run (no new work)
         "engine_v2k": engine_of("v2k"),
+        # v2n, the default since 2026-12-04: v2i with the target's factor read from the era and a
+        # coup, one number per episode (no new work per month)
+        "engine_v2n": engine_of("v2n"),
         "bare": lambda: bare_numpy(setup, params, trust, horizon),
         "reference": lambda: reference_outcomes(
             scenario, runs=sizes["reference"], horizon=horizon, seed=0
@@ -330,6 +334,10 @@ def main() -> None:
         "engine_v2j_over_mesa": ("engine_v2j", "mesa"),
         "engine_v2k_over_engine_v2i": ("engine_v2k", "engine_v2i"),
         "engine_v2k_over_mesa": ("engine_v2k", "mesa"),
+        "engine_v2n_over_engine_v2i": ("engine_v2n", "engine_v2i"),
+        "engine_v2n_over_mesa": ("engine_v2n", "mesa"),
+        "engine_v2n_over_engine": ("engine_v2n", "engine"),
+        "engine_v2n_over_bare": ("engine_v2n", "bare"),
     }
     ratios: dict[str, dict[str, float]] = {}
     for key, (a, b) in pairs.items():
