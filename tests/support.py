@@ -389,3 +389,23 @@ def rewritten_defections(scenario: Any) -> tuple[Any, Any, Any]:
         with_outcome(scenario, defections=at_once, coalition_held=False),
         with_outcome(scenario, defections=late),
     )
+
+
+def terms_of(world: Any, model: str, choice: Any) -> tuple[Any, ...]:
+    """Each member's choice terms under ``model`` and ``choice`` on ``world``'s start (ω 1/12)."""
+    from sanctionsim.coalition.parameters import central_parameters
+    from sanctionsim.dynamics.kernel_v2 import choice_terms
+    from sanctionsim.dynamics.setup import prepare
+
+    setup = prepare(world, model, choice=choice, omega=1 / 12)
+    assert setup.clock is not None
+    return choice_terms(central_parameters(world), setup.clock)
+
+
+def assert_same_member_terms(first: Any, second: Any) -> None:
+    """Two members' choice terms agree on what a version built on another must keep: the
+    temptation, the stake, the cost of backing down and what is easable."""
+    import numpy as np
+
+    for name in ("temptation", "stake", "backing_down", "easable"):
+        assert np.array_equal(getattr(first, name), getattr(second, name)), name

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from sanctionsim.coalition.commitment import DISCRETIONARY_KINDS, discretionary_share
-from sanctionsim.coalition.parameters import central_parameters
 from sanctionsim.dynamics.calibration import (
     FittedParameters,
     fitted_by,
@@ -26,9 +25,7 @@ from sanctionsim.dynamics.calibration import (
 )
 from sanctionsim.dynamics.choice import easing_probability
 from sanctionsim.dynamics.engine import run_outcomes
-from sanctionsim.dynamics.kernel_v2 import choice_terms
 from sanctionsim.dynamics.records import RunOutcomes
-from sanctionsim.dynamics.rules import ChoiceTerms
 from sanctionsim.dynamics.setup import prepare
 from sanctionsim.history.grids import DISCRETION_GRID, grid_of, log_prior
 from sanctionsim.scenario.loader import load_scenario
@@ -36,10 +33,12 @@ from sanctionsim.scenario.schema import Scenario
 from support import (
     assert_built_on_v2f,
     assert_calibration_carries,
+    assert_same_member_terms,
     assert_searches_v2js_ranges,
     assert_version_flags,
     same_runs,
     same_whatever_the_chunk_size,
+    terms_of,
 )
 
 RANKED = FittedParameters(1.0, 0.005, 3.0, temptation_weight=1.0)
@@ -54,12 +53,6 @@ def outcomes(
     return run_outcomes(
         world, runs=runs, horizon=36, seed=5, model=model, choice=choice, omega=1 / 12
     )
-
-
-def terms_of(world: Scenario, model: str, choice: FittedParameters) -> tuple[ChoiceTerms, ...]:
-    setup = prepare(world, model, choice=choice, omega=1 / 12)
-    assert setup.clock is not None
-    return choice_terms(central_parameters(world), setup.clock)
 
 
 def members_of(world: Scenario) -> tuple[str, ...]:
@@ -87,8 +80,7 @@ def test_the_shift_is_rho_times_the_share_and_every_other_term_is_v2is() -> None
         assert l_terms.discretion is not None
         assert np.all(l_terms.discretion == 1.0 * shares[i])
         assert l_terms.slope == i_terms.slope
-        for name in ("temptation", "stake", "backing_down", "easable"):
-            assert np.array_equal(getattr(l_terms, name), getattr(i_terms, name)), name
+        assert_same_member_terms(l_terms, i_terms)
     assert tilted[1].discretion is not None
     assert tilted[1].discretion[0] == 1.0  # New Zealand holds aid alone on the start
     untilted = terms_of(FIJI, "v2l", RANKED)  # ρ = 0: no shift is carried at all

@@ -16,10 +16,8 @@ import math
 import numpy as np
 import pytest
 
-from sanctionsim.coalition.parameters import central_parameters
 from sanctionsim.dynamics.calibration import FittedParameters, fitted_by, load_calibration
 from sanctionsim.dynamics.engine import run_outcomes
-from sanctionsim.dynamics.kernel_v2 import choice_terms
 from sanctionsim.dynamics.records import RunOutcomes
 from sanctionsim.dynamics.setup import prepare
 from sanctionsim.history.grids import COUP_GRID, grid_of, log_prior
@@ -30,9 +28,11 @@ from sanctionsim.scenario.schema import Scenario
 from support import (
     assert_built_on_v2f,
     assert_calibration_carries,
+    assert_same_member_terms,
     assert_version_flags,
     same_runs,
     same_whatever_the_chunk_size,
+    terms_of,
 )
 
 RANKED = FittedParameters(1.0, 0.005, 2.0, temptation_weight=1.0)
@@ -94,15 +94,9 @@ def test_only_v2m_reads_the_coup_and_its_factor_is_psi_times_chi() -> None:
 
 
 def test_the_members_choice_terms_are_v2is_whatever_chi() -> None:
-    params = central_parameters(MALI)
-    read = prepare(MALI, "v2m", choice=SCALED, omega=1 / 12).clock
-    plain = prepare(MALI, "v2i", choice=RANKED, omega=1 / 12).clock
-    assert read is not None
-    assert plain is not None
-    pairs = zip(choice_terms(params, read), choice_terms(params, plain), strict=True)
+    pairs = zip(terms_of(MALI, "v2m", SCALED), terms_of(MALI, "v2i", RANKED), strict=True)
     for m_terms, i_terms in pairs:
-        for name in ("temptation", "stake", "backing_down", "easable"):
-            assert np.array_equal(getattr(m_terms, name), getattr(i_terms, name)), name
+        assert_same_member_terms(m_terms, i_terms)
 
 
 # -- M2: v2i where chi does not act; the concession rises with chi where it does ------------------

@@ -16,10 +16,8 @@ import math
 import numpy as np
 import pytest
 
-from sanctionsim.coalition.parameters import central_parameters
 from sanctionsim.dynamics.calibration import FittedParameters, fitted_by, load_calibration
 from sanctionsim.dynamics.engine import run_outcomes
-from sanctionsim.dynamics.kernel_v2 import choice_terms
 from sanctionsim.dynamics.records import RunOutcomes
 from sanctionsim.dynamics.setup import prepare
 from sanctionsim.history.grids import ERA_GRID, grid_of, log_prior
@@ -31,9 +29,11 @@ from sanctionsim.versions import VERSIONS
 from support import (
     assert_built_on_v2f,
     assert_calibration_carries,
+    assert_same_member_terms,
     assert_version_flags,
     same_runs,
     same_whatever_the_chunk_size,
+    terms_of,
 )
 
 COUP = FittedParameters(1.0, 0.005, 2.0, temptation_weight=1.0, coup_concession_ratio=3.0)
@@ -105,15 +105,9 @@ def test_the_concession_factor_reads_the_era_then_the_coup(
 
 
 def test_the_members_choice_terms_are_v2ms_whatever_epsilon() -> None:
-    params = central_parameters(POLAND)
-    read = prepare(POLAND, "v2n", choice=ERA, omega=1 / 12).clock
-    plain = prepare(POLAND, "v2m", choice=COUP, omega=1 / 12).clock
-    assert read is not None
-    assert plain is not None
-    pairs = zip(choice_terms(params, read), choice_terms(params, plain), strict=True)
+    pairs = zip(terms_of(POLAND, "v2n", ERA), terms_of(POLAND, "v2m", COUP), strict=True)
     for n_terms, m_terms in pairs:
-        for name in ("temptation", "stake", "backing_down", "easable"):
-            assert np.array_equal(getattr(n_terms, name), getattr(m_terms, name)), name
+        assert_same_member_terms(n_terms, m_terms)
 
 
 # -- N2: v2m where epsilon does not act; the Cold War concession falls with epsilon ---------------
