@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from sanctionsim.history.case_index import build_index, read_index
+from sanctionsim.history.case_index import build_index, library_table, read_index
 from sanctionsim.scenario.library import case_ids
 from support import run_sanctionsim
 
@@ -26,3 +27,14 @@ def test_cases_lists_the_index() -> None:
     dprk = {r["id"]: r for r in rows}["dprk-2014"]
     assert (dprk["group"], dprk["ended_by"], dprk["record"]) == ("io", "ongoing", "cut off")
     assert dprk["cluster"] == {r["id"]: r for r in rows}["dprk-2006"]["cluster"]
+
+
+def test_docs_cases_lists_the_index() -> None:
+    """docs/cases.md's table of the library is the committed index's, a line per case."""
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    lines = (docs / "cases.md").read_text(encoding="utf-8").splitlines()
+    sheets = {page.stem for page in (docs / "cases").glob("*.md")}
+    table = library_table(read_index(), sheets)
+    first = lines.index(table[0])
+    assert lines[first : first + len(table)] == table
+    assert not lines[first + len(table)].startswith("| `")

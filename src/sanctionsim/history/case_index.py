@@ -71,5 +71,61 @@ def write_index(path: Path = INDEX_PATH) -> None:
     write_text_atomically(path, text)
 
 
+TABLE_HEADER = (
+    "| id | start | target | group | age | cluster | ended by | record | sheet |",
+    "| --- | --- | --- | --- | ---: | ---: | --- | --- | --- |",
+)
+
+
+def library_table(index: dict[str, dict[str, Any]], sheets: set[str]) -> list[str]:
+    """docs/cases.md's table of the library, a line per case; ``sheets``: cases with a page in
+    docs/cases/ (the ten first encoded cite the project's case sheet instead).
+
+    >>> index = {"x-1990": {"start": "1990-08-06", "target": "X", "group": "io",
+    ...     "episode_age_months": 0.4, "cluster": 3, "ended_by": "force", "record": "complete"}}
+    >>> library_table(index, set())[-1]
+    '| `x-1990` | 1990-08-06 | X | io | 0 | 3 | force | complete | case sheet (`domain/cases.md`) |'
+    """
+    lines = list(TABLE_HEADER)
+    for case_id, entry in sorted(index.items()):
+        sheet = (
+            f"[`cases/{case_id}.md`](cases/{case_id}.md)"
+            if case_id in sheets
+            else "case sheet (`domain/cases.md`)"
+        )
+        cells = [
+            f"`{case_id}`",
+            entry["start"],
+            entry["target"],
+            entry["group"],
+            f"{entry['episode_age_months']:.0f}",
+            str(entry["cluster"]),
+            entry["ended_by"],
+            entry["record"],
+            sheet,
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def write_library_table(docs: Path) -> None:
+    """Replace docs/cases.md's library table with the index's (a maintainer's step, from a
+    checkout, after ``write_index``)."""
+    from sanctionsim.files import write_text_atomically
+
+    cases_md = docs / "cases.md"
+    lines = cases_md.read_text(encoding="utf-8").splitlines()
+    first = lines.index(TABLE_HEADER[0])
+    last = first
+    while last + 1 < len(lines) and lines[last + 1].startswith("| `"):
+        last += 1
+    sheets = {page.stem for page in (docs / "cases").glob("*.md")}
+    lines[first : last + 1] = library_table(read_index(), sheets)
+    write_text_atomically(cases_md, "\n".join(lines) + "\n")
+
+
 if __name__ == "__main__":
     write_index()
+    checkout_docs = Path(__file__).resolve().parents[3] / "docs"
+    if (checkout_docs / "cases.md").exists():
+        write_library_table(checkout_docs)
