@@ -178,6 +178,10 @@ class ModelVersion:
             Cold War is scaled by a fitted ε besides ψ, χ then acting only after it
             (docs/model-v2.md, "v2n", N1); ``calibrate`` then searches v2n's grid (ε with χ, ψ,
             μ and λ), and any other version must leave ε at 1.
+        alliance_read: whether a sender bound to the target by a defence treaty on the start
+            (the scenario's ``alliances``) has its easing odds shifted by a fitted τ
+            (docs/model-v2.md, "v2o", O2); ``calibrate`` then searches v2o's grid (τ with ε, χ,
+            ψ and λ), and any other version must leave τ at 0.
     """
 
     name: str
@@ -201,6 +205,7 @@ class ModelVersion:
     discretion_read: bool = False
     coup_scaled: bool = False
     era_read: bool = False
+    alliance_read: bool = False
 
     @property
     def calibrated(self) -> bool:

@@ -35,6 +35,7 @@ def check_forms(scenario: Scenario) -> Iterator[Finding]:
     yield from _third_parties(scenario)
     yield from _target(scenario)
     yield from _episode(scenario)
+    yield from _alliances(scenario)
 
 
 def version_gate(scenario: Scenario) -> Iterator[Finding]:
@@ -261,3 +262,26 @@ def _settlements(scenario: Scenario) -> Iterator[Finding]:
                 yield where, f"unknown measure {item.measure!r}"
             elif settlement.parties and measure.imposer not in settlement.parties:
                 yield where, f"{item.measure!r} is imposed by {measure.imposer}, not a party"
+
+
+def _alliances(scenario: Scenario) -> Iterator[Finding]:
+    """Each alliance binds coalition senders, each at most once, by a treaty in force on start."""
+    if scenario.alliances is None:
+        return
+    seen: set[str] = set()
+    for index, alliance in enumerate(scenario.alliances.with_target):
+        path: PathKey = ("alliances", "with_target", index)
+        if alliance.in_force_since > scenario.start:
+            yield (
+                (*path, "in_force_since"),
+                (
+                    f"in force from {alliance.in_force_since}, after start ({scenario.start}): "
+                    "only a treaty in force on start binds"
+                ),
+            )
+        for number, sender in enumerate(alliance.senders):
+            where = (*path, "senders", number)
+            yield from _expect_actor(scenario, sender, where, COALITION, "sender")
+            if sender in seen:
+                yield where, f"sender {sender!r} is named by two alliances: name it once"
+            seen.add(sender)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from sanctionsim.scenario.months import span_months
-from sanctionsim.scenario.reading import MODEL_VERSIONS, unread_inputs
+from sanctionsim.scenario.reading import MODEL_VERSIONS, reads, unread_inputs
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.scenario.yaml_source import PathKey
 from sanctionsim.versions import DEFAULT
@@ -37,6 +37,14 @@ def more_warnings(scenario: Scenario, model: str = DEFAULT) -> Iterator[Finding]
     yield from _idle_members(scenario)
     for path, use in unread_inputs(scenario, model):
         yield path, f"model {model} does not read this field: {use.how}"
+    if scenario.alliances is None and reads(model, "alliances"):
+        yield (
+            ("alliances",),
+            (
+                f"no `alliances` block: model {model} reads no sender as bound to the target by "
+                "a defence treaty (`with_target: []` says none is; docs/scenario-format.md)"
+            ),
+        )
     yield from _web_sources(scenario)
 
 

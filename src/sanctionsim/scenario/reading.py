@@ -76,17 +76,20 @@ ESCALATION = "v2-escalation"
 (docs/model-v2.md, "Mechanism: escalation and provocations")."""
 COUP_SCALED = tuple(name for name, version in VERSIONS.items() if version.coup_scaled)
 """The versions that read whether the episode answers a coup: v2m (docs/model-v2.md, "v2m", M1)
-and v2n, built on it."""
+and v2n and v2o, built on it."""
 HOLDING = tuple(name for name, version in VERSIONS.items() if version.holding)
 """The versions that read the members' value of holding for its own sake: v2-hold
 (docs/model-v2.md, "Mechanism: holding for its own sake") and those built on it."""
+ALLIANCE_READ = tuple(name for name, version in VERSIONS.items() if version.alliance_read)
+"""The versions that read which senders are bound to the target by a defence treaty: v2o
+(docs/model-v2.md, "v2o", O1)."""
 STANCE = "; v2-escalation: a veto player's stance on `start`"
 
 INPUTS: tuple[FieldUse, ...] = (
     _v1(
         "start",
-        "the forecast's date: every dated fact after it is dropped; v2n: whether it is before the"
-        " Cold War's end",
+        "the forecast's date: every dated fact after it is dropped; v2n, v2o: whether it is before"
+        " the Cold War's end",
     ),
     _v1("horizon_months", "`simulate`'s default horizon"),
     FieldUse("episode_began", 1, (PROTOCOL, "v2"), "the large-N clock (v2: its intercept)"),
@@ -223,8 +226,8 @@ INPUTS: tuple[FieldUse, ...] = (
         2,
         (ESCALATION, *COUP_SCALED),
         "v2-escalation: the provocation hazard and the response share, from those dated by `start`;"
-        " v2m, v2n: whether one of kind `coup` is dated within 365 days before `start` (v2n: only"
-        " where `start` is after the Cold War)",
+        " v2m to v2o: whether one of kind `coup` is dated within 365 days before `start` (v2n,"
+        " v2o: only where `start` is after the Cold War)",
     ),
     _unread("target.inducements", 2, LATER),
     _v1("observation.detection", "q"),
@@ -248,6 +251,13 @@ INPUTS: tuple[FieldUse, ...] = (
     _unread("shocks", 2, LATER),
     FieldUse(
         "episode_group", 2, (PROTOCOL, "v2"), "the large-N group, over the derived one (v2 too)"
+    ),
+    FieldUse(
+        "alliances",
+        2,
+        ALLIANCE_READ,
+        "v2o: a sender bound to the target by a defence treaty on `start` eases with its odds"
+        " shifted by tau",
     ),
 )
 """Every model input, in the order of ``docs/scenario-format.md``."""

@@ -80,7 +80,13 @@ from sanctionsim.scenario.schema_record import (
     Event,
     RecordedOutcome,
 )
-from sanctionsim.scenario.schema_relations import Relation, ThirdParty, TrustChange
+from sanctionsim.scenario.schema_relations import (
+    Alliance,
+    Alliances,
+    Relation,
+    ThirdParty,
+    TrustChange,
+)
 from sanctionsim.scenario.schema_target import (
     Agreement,
     ConcessionHazard,
@@ -94,6 +100,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "ActorKind",
     "Agreement",
+    "Alliance",
+    "Alliances",
     "Bloc",
     "Channel",
     "Coercion",
@@ -417,6 +425,9 @@ class Scenario(ScenarioDisplay, _Model):
     episode_group: EpisodeGroup | None = Field(
         default=None, description="the large-N group, when the derived one is wrong"
     )
+    alliances: Alliances | None = Field(
+        default=None, description="senders bound to the target by a defence treaty on `start`"
+    )
 
     since_v2 = frozenset(
         {
@@ -427,6 +438,7 @@ class Scenario(ScenarioDisplay, _Model):
             "mediation",
             "shocks",
             "episode_group",
+            "alliances",
         }
     )
 

@@ -60,3 +60,26 @@ class ThirdParty(_Model):
     changes: list[StanceChange] = Field(default_factory=list, description="dated, in date order")
 
     since_v2 = frozenset({"motive", "support", "changes"})
+
+
+class Alliance(_Model):
+    """A written treaty in force on ``start`` that obliges senders and the target to defend each
+    other (Leeds, Ritter, Mitchell & Long 2002, ATOP's defence obligation): bilateral, or the
+    senders and the target parties to the same collective-defence treaty (docs/model-v2.md,
+    "v2o", O1)."""
+
+    treaty: str = Field(min_length=1, description="the treaty, as its parties named it")
+    in_force_since: dt.date = Field(description="its entry into force, on or before `start`")
+    senders: list[Identifier] = Field(
+        min_length=1, description="the coalition's senders (leader, members) bound by it"
+    )
+    sources: list[Identifier] = Field(min_length=1)
+    note: str | None = None
+
+
+class Alliances(_Model):
+    """Which of the coalition's senders are bound to the target by a defence treaty on ``start``
+    (``with_target: []``: none is); a fact of record, read by model v2o (docs/model-v2.md, O1)."""
+
+    with_target: list[Alliance] = Field(default_factory=list)
+    note: str | None = None
