@@ -73,6 +73,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 (True, False)
 >>> model_version("v2n").era_read, model_version("v2n").coup_scaled, model_version("v2m").era_read
 (True, True, False)
+>>> model_version("v2o").alliance_read, model_version("v2o").era_read
+(True, True)
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -398,6 +400,19 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 temptation_ranked=True,
                 coup_scaled=True,
                 era_read=True,
+            ),
+            ModelVersion(
+                "v2o",
+                "v2",
+                "calibration-v2o.json",
+                "v2n with a sender bound to the target by a defence treaty easing sooner, by a "
+                "fitted tau (O1-O4, issue 11)",
+                holding=True,
+                concession_scaled=True,
+                temptation_ranked=True,
+                coup_scaled=True,
+                era_read=True,
+                alliance_read=True,
             ),
         )
     }

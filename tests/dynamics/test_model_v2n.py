@@ -67,8 +67,9 @@ def test_the_library_holds_the_cold_war_episodes_the_diagnostic_counted() -> Non
     cold_war = {case for case, world in cases.items() if starts_in_cold_war(world)}
     coups = {case for case in cold_war if answers_coup(cases[case])}
     # the diagnostic's 39 of the 128, six of them answering a coup (docs/model-v2.md, finding d),
-    # and the thirteenth batch's seven, Suriname 1982 answering one
-    assert (len(cold_war), len(coups)) == (46, 7)
+    # the thirteenth batch's seven, Suriname 1982 answering one, and the fourteenth's three
+    # (Israel 1967 and 1982, India 1965), none answering a coup
+    assert (len(cold_war), len(coups)) == (49, 7)
     assert coups == {
         "chile-1973",
         "fiji-1987",
@@ -140,7 +141,8 @@ def test_v2n_is_v2m_with_the_era_read_and_fits_its_own() -> None:
     assert_built_on_v2f("v2n")
     assert_version_flags(
         "v2n",
-        {"era_read": True},
+        {"alliance_read": False},
+        era_read=True,
         coup_scaled=True,
         temptation_ranked=True,
         leader_ranked=True,
@@ -150,7 +152,8 @@ def test_v2n_is_v2m_with_the_era_read_and_fits_its_own() -> None:
         carve_outs=False,
         lobby_weighted=False,
     )
-    assert [name for name, v in VERSIONS.items() if v.coup_scaled] == ["v2m", "v2n"]
+    assert [name for name, v in VERSIONS.items() if v.coup_scaled] == ["v2m", "v2n", "v2o"]
+    assert [name for name, v in VERSIONS.items() if v.era_read] == ["v2n", "v2o"]
 
 
 # -- N3: the grid, the prior and the calibration files ---------------------------------------------
@@ -174,7 +177,7 @@ def test_calibrate_searches_the_designs_grid_for_v2n() -> None:
     }  # fmt: skip
     assert held == {(0.005, 0.0, 0.0, 0.0, 1.0, 0.0)}
     assert fitted_by("v2n")[-2:] == ("coup_concession_ratio", "cold_war_ratio")
-    assert all(p.cold_war_ratio == 1.0 for name in VERSIONS if name != "v2n"
+    assert all(p.cold_war_ratio == 1.0 for name in VERSIONS if name not in ("v2n", "v2o")
                for p in (grid_of(name) if VERSIONS[name].fits else ()))  # fmt: skip
 
 

@@ -51,6 +51,7 @@ _NON_NEGATIVE = (
     "discretion_weight",
     "coup_concession_ratio",
     "cold_war_ratio",
+    "alliance_shift",
 )
 
 
@@ -75,8 +76,10 @@ class FittedParameters:
     other version; docs/model-v2.md, "v2l", L1) and χ (``coup_concession_ratio``, >= 1: the factor
     on ψ for an episode that answers a coup, fitted by v2m and v2n and 1 for every other version;
     docs/model-v2.md, "v2m", M1) and ε (``cold_war_ratio``, > 0: the factor on ψ for an episode
-    that starts before the end of the Cold War, fitted by v2n only and 1 for every other version;
-    docs/model-v2.md, "v2n", N1).
+    that starts before the end of the Cold War, fitted by v2n and v2o and 1 for every other version;
+    docs/model-v2.md, "v2n", N1) and τ (``alliance_shift``, >= 0: the shift of the easing log-odds
+    of a sender bound to the target by a defence treaty on the start, fitted by v2o only and 0 for
+    every other version; docs/model-v2.md, "v2o", O2).
 
     >>> FittedParameters(2.0, 0.01, concession_scale=1.5).to_dict()
     {'slope': 2.0, 'backing_down': 0.01, 'concession_scale': 1.5}
@@ -95,6 +98,7 @@ class FittedParameters:
     discretion_weight: float = 0.0
     coup_concession_ratio: float = 1.0
     cold_war_ratio: float = 1.0
+    alliance_shift: float = 0.0
 
     def __post_init__(self) -> None:
         for name in _NON_NEGATIVE:
@@ -198,13 +202,14 @@ _FITTED_BY = {
     "discretion_weight": ("discretion_read", 0.0),
     "coup_concession_ratio": ("coup_scaled", 1.0),
     "cold_war_ratio": ("era_read", 1.0),
+    "alliance_shift": ("alliance_read", 0.0),
 }
 """The parameters only some versions fit: the :class:`~sanctionsim.versions.ModelVersion` flag
 of those that do, and the value every other version's calibration must hold (or leave out)."""
 
 HELD_VALUES = MappingProxyType({parameter: held for parameter, (_, held) in _FITTED_BY.items()})
 """What a version that does not fit a parameter holds it at (ψ 1, ξ 0, η 0, μ 0, ν 0, ζ 1, ρ 0,
-χ 1, ε 1)."""
+χ 1, ε 1, τ 0)."""
 
 SYMBOLS = MappingProxyType(
     {
@@ -217,6 +222,7 @@ SYMBOLS = MappingProxyType(
         "discretion_weight": "rho",
         "coup_concession_ratio": "chi",
         "cold_war_ratio": "epsilon",
+        "alliance_shift": "tau",
     }
 )
 """The name each parameter only some versions fit is printed by, in the design notes' order."""
@@ -245,7 +251,8 @@ def _choice(data: Any, where: str, name: str) -> FittedParameters:
             name,
             f"{where} must have 'slope' and 'backing_down' (and may have 'concession_scale', "
             "'carve_out_shift', 'lobby_weight', 'temptation_weight', 'prospect_weight', "
-            "'leader_weight', 'discretion_weight', 'coup_concession_ratio' and 'cold_war_ratio')",
+            "'leader_weight', 'discretion_weight', 'coup_concession_ratio', 'cold_war_ratio' and "
+            "'alliance_shift')",
         )
     try:
         return FittedParameters(

@@ -74,7 +74,9 @@ class EpisodeClock:
     start (model v2l, L1; None: not read); ``answers_coup`` whether the episode answers a coup, so
     that the target's concession carries χ besides ψ (model v2m, M1; v2n: only after the Cold
     War; False for every other version); ``cold_war`` whether it starts before the Cold War's
-    end, so that the concession carries ε instead (model v2n, N1; False for every other version).
+    end, so that the concession carries ε instead (model v2n, N1; False for every other version);
+    ``allied`` a_i, 1 for each member bound to the target by a defence treaty on the start (model
+    v2o, O1; None: not read).
     """
 
     group: str
@@ -89,6 +91,7 @@ class EpisodeClock:
     discretion: FloatArray | None = None
     answers_coup: bool = False
     cold_war: bool = False
+    allied: FloatArray | None = None
 
     @property
     def concession_factor(self) -> float:
@@ -174,7 +177,8 @@ def choice_terms(
     π = −ν·clip(log(ψ·h(P)/h_G(a)), −3, 3), the target's prospects, in model v2j only;
     in model v2k the leader's λ and τ_L are weighed by ζ (``clock.weighted``), so that its
     logit is θ_t + ζ·(τ_L + λ·ΔV_L/S_L) (docs/model-v2.md, "v2k", K1);
-    δ_i = ρ·d_i, the member's aid and diplomatic measures, in model v2l only (L1).
+    δ_i = ρ·d_i, the member's aid and diplomatic measures, in model v2l only (L1);
+    τ·a_i, the sender bound to the target by a defence treaty, in model v2o only (O2).
     """
     everyone = np.ones((params.runs, params.members))
     pressure = net_pressure(params, everyone)
@@ -199,6 +203,9 @@ def choice_terms(
     discretion = None
     if clock.discretion is not None and clock.choice.discretion_weight:
         discretion = clock.choice.discretion_weight * clock.discretion
+    alliance = None
+    if clock.allied is not None and clock.choice.alliance_shift:
+        alliance = clock.choice.alliance_shift * clock.allied
     follow = np.zeros(params.members, dtype=np.bool_)
     if followers is not None:
         follow[:] = followers
@@ -232,6 +239,7 @@ def choice_terms(
                 shift,
                 prospects,
                 None if discretion is None else np.full(params.runs, discretion[i]),
+                None if alliance is None else np.full(params.runs, alliance[i]),
             )
         )
     return tuple(terms)
@@ -275,6 +283,7 @@ def stack_choice_terms(parts: Sequence[ChoiceTerms]) -> ChoiceTerms:
         joined([part.temptation for part in parts]),
         joined([part.prospects for part in parts]),
         joined([part.discretion for part in parts]),
+        joined([part.alliance for part in parts]),
     )
 
 

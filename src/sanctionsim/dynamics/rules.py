@@ -72,7 +72,8 @@ class ChoiceTerms:
     relative to its case's peers (models v2i, I1, and v2j); ``prospects`` π per run, the shift
     of every member's easing log-odds by the target's prospects (model v2j, J1); ``discretion``
     δ_i = ρ·d_i per run, the shift by the member's share of aid and diplomatic measures (model
-    v2l, L1) (``None`` elsewhere: nothing is added).
+    v2l, L1); ``alliance`` τ·a_i per run, the shift of a sender bound to the target by a defence
+    treaty (model v2o, O2) (``None`` elsewhere: nothing is added).
     """
 
     slope: float | FloatArray
@@ -85,6 +86,7 @@ class ChoiceTerms:
     temptation: FloatArray | None = None
     prospects: FloatArray | None = None
     discretion: FloatArray | None = None
+    alliance: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -439,6 +441,8 @@ RULE_SETS = MappingProxyType(
         "v2m": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
         # v2n too; ε acts on the target's concession alone (N1)
         "v2n": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
+        # v2o too; τ·a_i enters the choice's terms (O2)
+        "v2o": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
     }
 )
 """The members' rules of each version that has rules of its own."""

@@ -109,8 +109,10 @@ class QuantalResponse(Rule):
 
     def intercept(self, theta: float | FloatArray) -> float | FloatArray:
         """θ_t, shifted by τ_i in model v2i (docs/model-v2.md, "v2i", I1), by τ_i + π in
-        model v2j (J1) and by τ_i + ρ·d_i in model v2l (L1); θ_t elsewhere."""
-        for shift in (self.terms.temptation, self.terms.prospects, self.terms.discretion):
+        model v2j (J1), by τ_i + ρ·d_i in model v2l (L1) and by τ_i + τ·a_i in model v2o (O2);
+        θ_t elsewhere."""
+        terms = self.terms
+        for shift in (terms.temptation, terms.prospects, terms.discretion, terms.alliance):
             if shift is not None:
                 theta = theta + shift
         return theta

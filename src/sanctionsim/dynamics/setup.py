@@ -182,7 +182,8 @@ def _episode_clock(
     """Model v2's reading of the episode on the start: group, age, renewals, commitment, and
     what ``model``'s design reads besides (v2e's persistent shock, the leader v2j leaves out of the
     ranking or v2k weighs, v2l's share of aid and diplomatic measures, whether v2m's episode
-    answers a coup, whether v2n's starts in the Cold War, where χ does not act)."""
+    answers a coup, whether v2n's starts in the Cold War, where χ does not act, and which senders
+    v2o reads as bound to the target by a defence treaty)."""
     import numpy as np
 
     from sanctionsim.coalition.commitment import discretionary_share, institutional_commitment
@@ -190,6 +191,7 @@ def _episode_clock(
     from sanctionsim.dynamics.epochs import renewal_calendar
     from sanctionsim.dynamics.kernel_v2 import EpisodeClock
     from sanctionsim.scenario.episode import (
+        allied_with_target,
         answers_coup,
         episode_age_months,
         episode_group,
@@ -214,6 +216,11 @@ def _episode_clock(
         discretion=discretionary_share(scenario, member_ids) if version.discretion_read else None,
         answers_coup=version.coup_scaled and not cold_war and answers_coup(scenario),
         cold_war=cold_war,
+        allied=(
+            np.asarray(allied_with_target(scenario, member_ids), dtype=float)
+            if version.alliance_read
+            else None
+        ),
     )
 
 

@@ -83,6 +83,10 @@ def v2_choice_terms(
             result[params.member_ids[i]]["prospect_shift"] = float(terms.prospects[0])
         if terms.discretion is not None:  # v2l: the shift ρ·d_i, likewise
             result[params.member_ids[i]]["discretion_shift"] = float(terms.discretion[0])
+        if terms.alliance is not None:  # v2o: the shift τ·a_i, likewise
+            result[params.member_ids[i]]["alliance_shift"] = float(terms.alliance[0])
+        if clock.allied is not None:  # v2o: whether a defence treaty binds it to the target
+            result[params.member_ids[i]]["allied_with_target"] = bool(clock.allied[i])
         if version.era_read:  # v2n: the era, which decides whether χ or ε acts
             result[params.member_ids[i]]["starts_in_cold_war"] = clock.cold_war
         if version.coup_scaled:  # v2m, v2n: the target's factor, in the end hazard the gain reads

@@ -3,7 +3,8 @@
 Each version's grid and each fitted parameter's prior were fixed in its design note before any
 score of it: λ × α for v2 (:data:`GRID`), ψ × λ × α for v2f (:data:`SCALED_GRID`), one more
 parameter on a narrowed ψ × λ × α for v2g, v2h and v2i (ξ, η, μ), and one more on v2j's μ × ψ ×
-λ ranges for v2j, v2k and v2l (ν, ζ, ρ); v2m's χ × ψ × μ × λ; v2n's ε × ψ × χ × μ × λ.
+λ ranges for v2j, v2k and v2l (ν, ζ, ρ); v2m's χ × ψ × μ × λ; v2n's ε × ψ × χ × μ × λ; v2o's
+τ × ε × ψ × χ × λ.
 :func:`grid_of` gives a version's grid, :func:`log_prior` a point's log prior, :func:`grid_slice`
 an ablation's points (``calibrate --fix``).
 """
@@ -138,13 +139,37 @@ ERA_GRID: tuple[FittedParameters, ...] = tuple(
     for slope in (1.0, 2.0)
 )
 
+# v2o's grid (docs/model-v2.md, "v2o", O4): τ × ε × ψ × χ × λ, μ fixed at 0.5 and α at 0.005 (v2n's
+# choices in 118 of 127 folds), 48 points; τ's prior is half-normal with scale 1.
+ALLIANCE_SHIFTS = (0.0, 0.5, 1.0)
+ALLIANCE_SHIFT_PRIOR_SCALE = 1.0
+ALLIANCE_GRID: tuple[FittedParameters, ...] = tuple(
+    FittedParameters(
+        slope,
+        0.005,
+        scale,
+        temptation_weight=0.5,
+        coup_concession_ratio=ratio,
+        cold_war_ratio=era,
+        alliance_shift=tau,
+    )
+    for tau in ALLIANCE_SHIFTS
+    for era in (0.6, 1.0)
+    for scale in (2.0, 3.0)
+    for ratio in (2.0, 3.0)
+    for slope in (1.0, 2.0)
+)
+
 
 def grid_of(model: str) -> tuple[FittedParameters, ...]:
-    """The grid ``calibrate`` searches for ``model``: v2n's (with ε, χ, ψ and μ), v2m's (with χ,
+    """The grid ``calibrate`` searches for ``model``: v2o's (with τ, ε, χ and ψ), v2n's (with ε,
+    χ, ψ and μ), v2m's (with χ,
     ψ and μ), v2l's (with ρ, μ and ψ), v2k's (with ζ, μ and ψ), v2j's (with ν, μ and ψ), v2i's
     (with μ and ψ), v2h's (with η and ψ), v2g's (with ξ and ψ), v2f's (with ψ) or every other
     version's."""
     version = model_version(model)
+    if version.alliance_read:
+        return ALLIANCE_GRID
     if version.era_read:
         return ERA_GRID
     if version.coup_scaled:
@@ -166,8 +191,8 @@ def grid_of(model: str) -> tuple[FittedParameters, ...]:
 
 PSI, XI, ETA, MU = "concession_scale", "carve_out_shift", "lobby_weight", "temptation_weight"
 NU, ZETA, RHO = "prospect_weight", "leader_weight", "discretion_weight"
-CHI, EPSILON = "coup_concession_ratio", "cold_war_ratio"
-AXES = (EPSILON, CHI, RHO, ZETA, NU, MU, ETA, XI, PSI, "slope", "backing_down")
+CHI, EPSILON, TAU = "coup_concession_ratio", "cold_war_ratio", "alliance_shift"
+AXES = (TAU, EPSILON, CHI, RHO, ZETA, NU, MU, ETA, XI, PSI, "slope", "backing_down")
 PRIOR_TEXTS = {  # the priors of the parameters only some grids search, as the record words them
     PSI: f"psi log-normal about 1, sd {CONCESSION_SCALE_PRIOR_SD:.4f}",
     XI: f"xi normal about 0, sd {CARVE_OUT_SHIFT_PRIOR_SD:g}",
@@ -178,12 +203,13 @@ PRIOR_TEXTS = {  # the priors of the parameters only some grids search, as the r
     RHO: f"rho half-normal, scale {DISCRETION_WEIGHT_PRIOR_SCALE:g}",
     CHI: f"chi log-normal about 1, sd {COUP_CONCESSION_RATIO_PRIOR_SD:.4f}",
     EPSILON: f"epsilon log-normal about 1, sd {COLD_WAR_RATIO_PRIOR_SD:.4f}",
+    TAU: f"tau half-normal, scale {ALLIANCE_SHIFT_PRIOR_SCALE:g}",
 }
 
 
 def grid_axes(grid: Sequence[FittedParameters]) -> dict[str, list[float]]:
     """Each parameter's values on ``grid``, ascending; ψ's, ξ's, η's, μ's, ν's, ζ's, ρ's, χ's and
-    ε's only where the grid searches them."""
+    ε's and τ's only where the grid searches them."""
     axes = {name: sorted({getattr(p, name) for p in grid}) for name in AXES}
     for name, held in HELD_VALUES.items():
         if axes[name] == [held]:  # held: not a parameter of this grid
@@ -193,8 +219,9 @@ def grid_axes(grid: Sequence[FittedParameters]) -> dict[str, list[float]]:
 
 def log_prior(point: FittedParameters) -> float:
     """log p(λ) + log p(α) + log p(ψ) + log p(ξ) + log p(η) + log p(μ) + log p(ν) + log p(ρ) +
-    log p(χ) + log p(ε) up to a constant: half-normal λ, log-uniform α (flat on the grid),
-    log-normal ψ, χ and ε about 1, normal ξ about 0 and half-normal η, μ, ν and ρ (each 0 at the
+    log p(χ) + log p(ε) + log p(τ) up to a constant: half-normal λ, log-uniform α (flat on the
+    grid), log-normal ψ, χ and ε about 1, normal ξ about 0 and half-normal η, μ, ν, ρ and τ (each
+    0 at the
     value a version that does not fit it holds, so those versions are as before); ζ's prior is
     flat on [0, 1], a constant, so absent."""
     scale = math.log(point.concession_scale) / CONCESSION_SCALE_PRIOR_SD
@@ -205,6 +232,7 @@ def log_prior(point: FittedParameters) -> float:
     discretion = point.discretion_weight / DISCRETION_WEIGHT_PRIOR_SCALE
     coup = math.log(point.coup_concession_ratio) / COUP_CONCESSION_RATIO_PRIOR_SD
     era = math.log(point.cold_war_ratio) / COLD_WAR_RATIO_PRIOR_SD
+    tie = point.alliance_shift / ALLIANCE_SHIFT_PRIOR_SCALE
     return (
         -0.5 * (point.slope / SLOPE_PRIOR_SCALE) ** 2
         - 0.5 * scale**2
@@ -215,6 +243,7 @@ def log_prior(point: FittedParameters) -> float:
         - 0.5 * discretion**2
         - 0.5 * coup**2
         - 0.5 * era**2
+        - 0.5 * tie**2
     )
 
 

@@ -13,6 +13,7 @@ anchored intercept and the target's clock, ``docs/model-v2.md``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Literal
 
 from sanctionsim.scenario.schema import Scenario, central
@@ -101,3 +102,23 @@ def starts_in_cold_war(scenario: Scenario) -> bool:
     (True, False)
     """
     return scenario.start < COLD_WAR_END
+
+
+def allied_with_target(scenario: Scenario, member_ids: Sequence[str]) -> tuple[bool, ...]:
+    """Per coalition member (in ``member_ids``' order), whether a defence treaty in force on
+    ``start`` binds it to the target (the scenario's ``alliances``, docs/model-v2.md, "v2o", O1;
+    a file without the block binds nobody).
+
+    >>> from sanctionsim.scenario.loader import load_scenario
+    >>> allied_with_target(load_scenario("mali-2012"), ["ECX", "FRA"])  # no block yet: nobody
+    (False, False)
+    """
+    if scenario.alliances is None:
+        return tuple(False for _ in member_ids)
+    bound = {
+        sender
+        for alliance in scenario.alliances.with_target
+        if alliance.in_force_since <= scenario.start
+        for sender in alliance.senders
+    }
+    return tuple(member in bound for member in member_ids)

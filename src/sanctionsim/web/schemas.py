@@ -279,6 +279,10 @@ class FoldSetOut(_Out):
         default=None,
         description="epsilon, the factor on psi for an episode that starts in the Cold War (v2n)",
     )
+    alliance_shift: float | None = Field(
+        default=None,
+        description="tau, the easing log-odds shift of a sender allied with the target (v2o)",
+    )
     folds: int = Field(description="the calibration's folds that chose this parameter set")
 
 
