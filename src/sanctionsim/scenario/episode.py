@@ -110,8 +110,8 @@ def allied_with_target(scenario: Scenario, member_ids: Sequence[str]) -> tuple[b
     a file without the block binds nobody).
 
     >>> from sanctionsim.scenario.loader import load_scenario
-    >>> allied_with_target(load_scenario("mali-2012"), ["ECX", "FRA"])  # no block yet: nobody
-    (False, False)
+    >>> allied_with_target(load_scenario("turkey-2019"), ["FIN", "USA"])  # NATO binds the US
+    (False, True)
     """
     if scenario.alliances is None:
         return tuple(False for _ in member_ids)
