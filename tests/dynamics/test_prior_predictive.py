@@ -47,6 +47,7 @@ PRIOR = "prior"
 shipped fit is played (the posterior-predictive checks)."""
 POSTERIOR = (
     *("v2", "v2b", "v2c", "v2e", "v2f", "v2g", "v2h", "v2i", "v2j", "v2k", "v2l", "v2m", "v2n"),
+    "v2o",
 )
 
 # Findings, kept as strict expected failures (docs/model-v2.md, "v2f's posterior-predictive
@@ -138,6 +139,14 @@ V2N_CONCESSION = (
     "population starting in 2000 and answering no coup) is above the band for io and "
     "multilateral_no_io at 12, 36 and 60 months; within it for unilateral"
 )
+# v2o (docs/model-v2.md, "v2o and its blind test, as measured", 2026-12-04, session 20): this
+# population binds no sender to its target (no alliances block), so τ does not act, and ψ = 2
+# with ε and χ idle as for v2n: v2n's finding again.
+V2O_CONCESSION = (
+    "finding (2026-12-04): v2o's concession incidence (psi 2; tau, epsilon and chi do not act on "
+    "a population binding no sender, starting in 2000 and answering no coup) is above the band "
+    "for io and multilateral_no_io at 12, 36 and 60 months; within it for unilateral"
+)
 LIFTING_FAILS = {"v2g": (V2G_LIFTING, V2G_LIFTING_FAILS), "v2j": (V2J_LIFTING, {("io", 60)})}
 """The strict expected failures of the leader's lifting: the reason, and the (group, months)."""
 
@@ -196,6 +205,7 @@ def _band(group: str, cause: str, months: int) -> tuple[float, float, float]:
             "v2l": V2L_CONCESSION,
             "v2m": V2M_CONCESSION,
             "v2n": V2N_CONCESSION,
+            "v2o": V2O_CONCESSION,
         },
         everywhere=("v2g", "v2h", "v2i", "v2j", "v2k", "v2l"),
     ),
