@@ -314,6 +314,18 @@ def assert_searches_v2js_ranges(
     )
 
 
+V2M_FAMILY = {
+    "coup_scaled": True,
+    "temptation_ranked": True,
+    "leader_ranked": True,
+    "leader_weighted": False,
+    "prospects_read": False,
+    "discretion_read": False,
+}
+"""The design flags v2n and v2o share with v2m: v2i's ranking of the premiums, with the leader
+among the peers, and a coup's episode scaled apart (docs/model-v2.md, "v2m" to "v2o")."""
+
+
 def assert_version_flags(model: str, only: dict[str, bool], **flags: bool) -> None:
     """Model ``model``'s design flags are ``flags``, and it alone among the versions has each flag
     of ``only`` at the value given there (its own items)."""

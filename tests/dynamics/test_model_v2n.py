@@ -27,6 +27,7 @@ from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario
 from sanctionsim.versions import VERSIONS
 from support import (
+    V2M_FAMILY,
     assert_built_on_v2f,
     assert_calibration_carries,
     assert_same_member_terms,
@@ -141,14 +142,10 @@ def test_v2n_is_v2m_with_the_era_read_and_fits_its_own() -> None:
     assert_built_on_v2f("v2n")
     assert_version_flags(
         "v2n",
-        {"alliance_read": False},
+        {},  # v2o reads the era too: what v2n alone does is read no alliance besides it
         era_read=True,
-        coup_scaled=True,
-        temptation_ranked=True,
-        leader_ranked=True,
-        leader_weighted=False,
-        prospects_read=False,
-        discretion_read=False,
+        alliance_read=False,
+        **V2M_FAMILY,
         carve_outs=False,
         lobby_weighted=False,
     )

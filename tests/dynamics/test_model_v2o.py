@@ -18,7 +18,7 @@ import pytest
 from sanctionsim.dynamics.calibration import FittedParameters, fitted_by, load_calibration
 from sanctionsim.dynamics.engine import run_outcomes
 from sanctionsim.dynamics.records import RunOutcomes
-from sanctionsim.history.grids import ALLIANCE_GRID, grid_of, log_prior
+from sanctionsim.history.grids import ALLIANCE_GRID, grid_axes, grid_of, log_prior
 from sanctionsim.scenario.checks import scenario_warnings
 from sanctionsim.scenario.episode import allied_with_target
 from sanctionsim.scenario.library import case_ids
@@ -26,6 +26,7 @@ from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Alliance, Alliances, Scenario
 from sanctionsim.versions import VERSIONS
 from support import (
+    V2M_FAMILY,
     assert_built_on_v2f,
     assert_calibration_carries,
     assert_same_member_terms,
@@ -128,12 +129,7 @@ def test_v2o_is_v2n_with_the_alliances_read_and_fits_its_own() -> None:
         "v2o",
         {"alliance_read": True},
         era_read=True,
-        coup_scaled=True,
-        temptation_ranked=True,
-        leader_ranked=True,
-        leader_weighted=False,
-        prospects_read=False,
-        discretion_read=False,
+        **V2M_FAMILY,
     )
 
 
@@ -141,18 +137,15 @@ def test_v2o_is_v2n_with_the_alliances_read_and_fits_its_own() -> None:
 def test_calibrate_searches_the_designs_grid_for_v2o() -> None:
     assert grid_of("v2o") is ALLIANCE_GRID
     assert len(ALLIANCE_GRID) == 48
-    names = ("alliance_shift", "cold_war_ratio", "concession_scale", "coup_concession_ratio",
-             "slope")  # fmt: skip
-    axes = {name: sorted({getattr(p, name) for p in ALLIANCE_GRID}) for name in names}
-    assert axes == {
+    assert grid_axes(ALLIANCE_GRID) == {  # the others held at what every version holds
         "alliance_shift": [0.0, 0.5, 1.0],
         "cold_war_ratio": [0.6, 1.0],
-        "concession_scale": [2.0, 3.0],
         "coup_concession_ratio": [2.0, 3.0],
+        "temptation_weight": [0.5],
+        "concession_scale": [2.0, 3.0],
         "slope": [1.0, 2.0],
+        "backing_down": [0.005],
     }
-    held = {(p.backing_down, p.temptation_weight, p.discretion_weight) for p in ALLIANCE_GRID}
-    assert held == {(0.005, 0.5, 0.0)}
     assert fitted_by("v2o")[-1] == "alliance_shift"
     assert all(p.alliance_shift == 0.0 for name in VERSIONS if name != "v2o"
                for p in (grid_of(name) if VERSIONS[name].fits else ()))  # fmt: skip
