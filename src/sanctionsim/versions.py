@@ -116,6 +116,7 @@ ModelName = Literal[
     "v2l",
     "v2m",
     "v2n",
+    "v2o",
 ]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""

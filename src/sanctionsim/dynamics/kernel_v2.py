@@ -200,12 +200,7 @@ def choice_terms(
         month_one = np.minimum(1.0, clock.concession_factor * hazard)
         group_rate = conditional_incidence(clock.group, "target_concedes", clock.age_months, 1.0)
         prospects = prospect_shift(month_one, group_rate, clock.choice.prospect_weight)
-    discretion = None
-    if clock.discretion is not None and clock.choice.discretion_weight:
-        discretion = clock.choice.discretion_weight * clock.discretion
-    alliance = None
-    if clock.allied is not None and clock.choice.alliance_shift:
-        alliance = clock.choice.alliance_shift * clock.allied
+    discretion, alliance = _member_shifts(clock)
     follow = np.zeros(params.members, dtype=np.bool_)
     if followers is not None:
         follow[:] = followers
@@ -243,6 +238,17 @@ def choice_terms(
             )
         )
     return tuple(terms)
+
+
+def _member_shifts(clock: EpisodeClock) -> tuple[FloatArray | None, FloatArray | None]:
+    """ρ·d_i (model v2l, L1) and τ·a_i (model v2o, O2) per member, each None where not read or 0."""
+    discretion = None
+    if clock.discretion is not None and clock.choice.discretion_weight:
+        discretion = clock.choice.discretion_weight * clock.discretion
+    alliance = None
+    if clock.allied is not None and clock.choice.alliance_shift:
+        alliance = clock.choice.alliance_shift * clock.allied
+    return discretion, alliance
 
 
 def stack_choice_terms(parts: Sequence[ChoiceTerms]) -> ChoiceTerms:

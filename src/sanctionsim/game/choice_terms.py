@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from sanctionsim.coalition.parameters import CoalitionParameters
-    from sanctionsim.dynamics.rules import View
+    from sanctionsim.dynamics.rules import ChoiceTerms, View
     from sanctionsim.dynamics.rules_v2 import CarvingResponse
     from sanctionsim.scenario.schema import Scenario
 
@@ -77,14 +77,7 @@ def v2_choice_terms(
             "chance_per_epoch": float(chance[0]) if terms.easable[0] else 0.0,
             "deadlock": bool(alone[0] > 0 and after_all[0] > 0 and answered[0] <= alone[0]),
         }
-        if terms.temptation is not None:  # v2i to v2k: the shift τ_i already in chance_per_epoch
-            result[params.member_ids[i]]["temptation_shift"] = float(terms.temptation[0])
-        if terms.prospects is not None:  # v2j: the shift π, likewise
-            result[params.member_ids[i]]["prospect_shift"] = float(terms.prospects[0])
-        if terms.discretion is not None:  # v2l: the shift ρ·d_i, likewise
-            result[params.member_ids[i]]["discretion_shift"] = float(terms.discretion[0])
-        if terms.alliance is not None:  # v2o: the shift τ·a_i, likewise
-            result[params.member_ids[i]]["alliance_shift"] = float(terms.alliance[0])
+        result[params.member_ids[i]].update(_logit_shifts(terms))
         if clock.allied is not None:  # v2o: whether a defence treaty binds it to the target
             result[params.member_ids[i]]["allied_with_target"] = bool(clock.allied[i])
         if version.era_read:  # v2n: the era, which decides whether χ or ε acts
@@ -99,6 +92,18 @@ def v2_choice_terms(
                 _carve_out_terms(rule, view, float(month.theta[0]), gain, bool(terms.easable[0]))
             )
     return result
+
+
+def _logit_shifts(terms: ChoiceTerms) -> dict[str, float]:
+    """The shifts already in ``chance_per_epoch``, each where its version reads it: τ_i (v2i to
+    v2o), π (v2j), ρ·d_i (v2l) and τ·a_i (v2o)."""
+    shifts = {
+        "temptation_shift": terms.temptation,
+        "prospect_shift": terms.prospects,
+        "discretion_shift": terms.discretion,
+        "alliance_shift": terms.alliance,
+    }
+    return {name: float(value[0]) for name, value in shifts.items() if value is not None}
 
 
 def _carve_out_terms(
