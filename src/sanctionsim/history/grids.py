@@ -163,10 +163,9 @@ ALLIANCE_GRID: tuple[FittedParameters, ...] = tuple(
 
 def grid_of(model: str) -> tuple[FittedParameters, ...]:
     """The grid ``calibrate`` searches for ``model``: v2o's (with τ, ε, χ and ψ), v2n's (with ε,
-    χ, ψ and μ), v2m's (with χ,
-    ψ and μ), v2l's (with ρ, μ and ψ), v2k's (with ζ, μ and ψ), v2j's (with ν, μ and ψ), v2i's
-    (with μ and ψ), v2h's (with η and ψ), v2g's (with ξ and ψ), v2f's (with ψ) or every other
-    version's."""
+    χ, ψ and μ), v2m's (with χ, ψ and μ), v2l's (with ρ, μ and ψ), v2k's (with ζ, μ and ψ), v2j's
+    (with ν, μ and ψ), v2i's (with μ and ψ), v2h's (with η and ψ), v2g's (with ξ and ψ), v2f's
+    (with ψ) or every other version's."""
     version = model_version(model)
     if version.alliance_read:
         return ALLIANCE_GRID
