@@ -421,3 +421,19 @@ def assert_same_member_terms(first: Any, second: Any) -> None:
 
     for name in ("temptation", "stake", "backing_down", "easable"):
         assert np.array_equal(getattr(first, name), getattr(second, name)), name
+
+
+def bound(world: Any, senders: list[str], since: Any = None) -> Any:
+    """``world`` with ``senders`` bound to its target by one made-up defence treaty, in force on
+    its start unless ``since`` says otherwise (models v2o and v2p read the tie)."""
+    import datetime as dt
+
+    from sanctionsim.scenario.schema import Alliance, Alliances
+
+    treaty = Alliance(
+        treaty="a made-up defence treaty",
+        in_force_since=since or world.start - dt.timedelta(days=3650),
+        senders=senders,
+        sources=[world.sources[0].id],
+    )
+    return world.model_copy(update={"alliances": Alliances(with_target=[treaty])})

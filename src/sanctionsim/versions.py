@@ -30,7 +30,10 @@ sender rate (docs/model-v2.md, "v2k"); ``v2l`` is v2i with a member's aid and di
 measures raising its easing odds by a fitted ρ (docs/model-v2.md, "v2l"); ``v2m`` is v2i with the
 concession of an episode that answers a coup scaled by a fitted χ besides ψ (docs/model-v2.md,
 "v2m"); ``v2n`` is v2m with the concession of an episode that starts in the Cold War scaled by a
-fitted ε, and χ for the post-1991 coups only (docs/model-v2.md, "v2n").
+fitted ε, and χ for the post-1991 coups only (docs/model-v2.md, "v2n"); ``v2o`` is v2n with a
+sender bound to the target by a defence treaty easing sooner by a fitted τ (docs/model-v2.md,
+"v2o"); ``v2p`` is v2o with the tie acting in the Cold War only and ε held at 1
+(docs/model-v2.md, "v2p").
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -75,6 +78,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 (True, True, False)
 >>> model_version("v2o").alliance_read, model_version("v2o").era_read
 (True, True)
+>>> model_version("v2p").tie_in_cold_war_only, model_version("v2o").tie_in_cold_war_only
+(True, False)
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -117,6 +122,7 @@ ModelName = Literal[
     "v2m",
     "v2n",
     "v2o",
+    "v2p",
 ]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
@@ -177,14 +183,18 @@ class ModelVersion:
         coup_scaled: whether the concession hazard of an episode that answers a coup is scaled by
             a fitted χ besides ψ (docs/model-v2.md, "v2m", M1); ``calibrate`` then searches
             v2m's grid (χ with ψ, μ and λ), and any other version must leave χ at 1.
-        era_read: whether the concession hazard of an episode that starts before the end of the
-            Cold War is scaled by a fitted ε besides ψ, χ then acting only after it
-            (docs/model-v2.md, "v2n", N1); ``calibrate`` then searches v2n's grid (ε with χ, ψ,
-            μ and λ), and any other version must leave ε at 1.
+        era_read: whether the version reads the era (the start before the end of the Cold
+            War): χ then acts only after it, and the Cold War's concession hazard is scaled by ε
+            besides ψ (docs/model-v2.md, "v2n", N1); ``calibrate`` searches ε in v2n's and v2o's
+            grids and v2p's holds it at 1 (P2); any version that does not read the era must
+            leave ε at 1.
         alliance_read: whether a sender bound to the target by a defence treaty on the start
             (the scenario's ``alliances``) has its easing odds shifted by a fitted τ
             (docs/model-v2.md, "v2o", O2); ``calibrate`` then searches v2o's grid (τ with ε, χ,
             ψ and λ), and any other version must leave τ at 0.
+        tie_in_cold_war_only: whether τ acts only for an episode that starts before the end of
+            the Cold War (docs/model-v2.md, "v2p", P1); ``calibrate`` then searches v2p's grid
+            (τ with χ, ψ and λ, ε held at 1).
     """
 
     name: str
@@ -209,6 +219,7 @@ class ModelVersion:
     coup_scaled: bool = False
     era_read: bool = False
     alliance_read: bool = False
+    tie_in_cold_war_only: bool = False
 
     @property
     def calibrated(self) -> bool:
@@ -414,6 +425,20 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 coup_scaled=True,
                 era_read=True,
                 alliance_read=True,
+            ),
+            ModelVersion(
+                "v2p",
+                "v2",
+                "calibration-v2p.json",
+                "v2o with the tie acting in the Cold War only and the era's factor epsilon held at "
+                "1 (P1-P4, issue 11)",
+                holding=True,
+                concession_scaled=True,
+                temptation_ranked=True,
+                coup_scaled=True,
+                era_read=True,
+                alliance_read=True,
+                tie_in_cold_war_only=True,
             ),
         )
     }

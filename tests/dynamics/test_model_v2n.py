@@ -142,15 +142,15 @@ def test_v2n_is_v2m_with_the_era_read_and_fits_its_own() -> None:
     assert_built_on_v2f("v2n")
     assert_version_flags(
         "v2n",
-        {},  # v2o reads the era too: what v2n alone does is read no alliance besides it
+        {},  # v2o and v2p read the era too: what v2n alone does is read no alliance besides it
         era_read=True,
         alliance_read=False,
         **V2M_FAMILY,
         carve_outs=False,
         lobby_weighted=False,
     )
-    assert [name for name, v in VERSIONS.items() if v.coup_scaled] == ["v2m", "v2n", "v2o"]
-    assert [name for name, v in VERSIONS.items() if v.era_read] == ["v2n", "v2o"]
+    assert [name for name, v in VERSIONS.items() if v.coup_scaled] == ["v2m", "v2n", "v2o", "v2p"]
+    assert [name for name, v in VERSIONS.items() if v.era_read] == ["v2n", "v2o", "v2p"]
 
 
 # -- N3: the grid, the prior and the calibration files ---------------------------------------------

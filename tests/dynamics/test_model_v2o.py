@@ -23,7 +23,7 @@ from sanctionsim.scenario.checks import scenario_warnings
 from sanctionsim.scenario.episode import allied_with_target
 from sanctionsim.scenario.library import case_ids
 from sanctionsim.scenario.loader import load_scenario
-from sanctionsim.scenario.schema import Alliance, Alliances, Scenario
+from sanctionsim.scenario.schema import Alliances, Scenario
 from sanctionsim.versions import VERSIONS
 from support import (
     V2M_FAMILY,
@@ -31,6 +31,7 @@ from support import (
     assert_calibration_carries,
     assert_same_member_terms,
     assert_version_flags,
+    bound,
     same_runs,
     same_whatever_the_chunk_size,
     terms_of,
@@ -42,19 +43,6 @@ ERA = FittedParameters(
 TIE = dataclasses.replace(ERA, alliance_shift=1.0)
 # The Cominform's measures against Tito: every member holds something to ease on start
 BLOC = load_scenario("yugoslavia-1948")
-
-
-def bound(world: Scenario, senders: list[str], since: dt.date | None = None) -> Scenario:
-    """``world`` with ``senders`` bound to its target by one made-up treaty in force on start."""
-    treaty = Alliance(
-        treaty="a made-up defence treaty",
-        in_force_since=since or world.start - dt.timedelta(days=3650),
-        senders=senders,
-        sources=[world.sources[0].id],
-    )
-    return world.model_copy(update={"alliances": Alliances(with_target=[treaty])})
-
-
 ALLY = BLOC.members[1].id  # a member, not the leader
 BOUND = bound(BLOC, [ALLY])
 UNBOUND = BLOC.model_copy(update={"alliances": Alliances(with_target=[])})
@@ -127,8 +115,10 @@ def test_v2o_is_v2n_with_the_alliances_read_and_fits_its_own() -> None:
     assert_built_on_v2f("v2o")
     assert_version_flags(
         "v2o",
-        {"alliance_read": True},
+        {},
+        alliance_read=True,
         era_read=True,
+        tie_in_cold_war_only=False,
         **V2M_FAMILY,
     )
 
@@ -147,7 +137,7 @@ def test_calibrate_searches_the_designs_grid_for_v2o() -> None:
         "backing_down": [0.005],
     }
     assert fitted_by("v2o")[-1] == "alliance_shift"
-    assert all(p.alliance_shift == 0.0 for name in VERSIONS if name != "v2o"
+    assert all(p.alliance_shift == 0.0 for name in VERSIONS if name not in ("v2o", "v2p")
                for p in (grid_of(name) if VERSIONS[name].fits else ()))  # fmt: skip
 
 

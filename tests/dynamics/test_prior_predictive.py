@@ -48,6 +48,7 @@ shipped fit is played (the posterior-predictive checks)."""
 POSTERIOR = (
     *("v2", "v2b", "v2c", "v2e", "v2f", "v2g", "v2h", "v2i", "v2j", "v2k", "v2l", "v2m", "v2n"),
     "v2o",
+    "v2p",
 )
 
 # Findings, kept as strict expected failures (docs/model-v2.md, "v2f's posterior-predictive
@@ -147,6 +148,14 @@ V2O_CONCESSION = (
     "a population binding no sender, starting in 2000 and answering no coup) is above the band "
     "for io and multilateral_no_io at 12, 36 and 60 months; within it for unilateral"
 )
+# v2p (docs/model-v2.md, "v2p and its blind test, as measured", 2026-12-04, session 21): ε is 1,
+# and this population binds no sender and starts after the Cold War, so τ is idle twice over; ψ = 2
+# with λ = 2: v2n's finding again.
+V2P_CONCESSION = (
+    "finding (2026-12-04): v2p's concession incidence (psi 2; tau and chi do not act on a "
+    "population binding no sender, starting in 2000 and answering no coup) is above the band "
+    "for io and multilateral_no_io at 12, 36 and 60 months; within it for unilateral"
+)
 LIFTING_FAILS = {"v2g": (V2G_LIFTING, V2G_LIFTING_FAILS), "v2j": (V2J_LIFTING, {("io", 60)})}
 """The strict expected failures of the leader's lifting: the reason, and the (group, months)."""
 
@@ -206,6 +215,7 @@ def _band(group: str, cause: str, months: int) -> tuple[float, float, float]:
             "v2m": V2M_CONCESSION,
             "v2n": V2N_CONCESSION,
             "v2o": V2O_CONCESSION,
+            "v2p": V2P_CONCESSION,
         },
         everywhere=("v2g", "v2h", "v2i", "v2j", "v2k", "v2l"),
     ),

@@ -78,8 +78,9 @@ class FittedParameters:
     docs/model-v2.md, "v2m", M1) and ε (``cold_war_ratio``, > 0: the factor on ψ for an episode
     that starts before the end of the Cold War, fitted by v2n and v2o and 1 for every other version;
     docs/model-v2.md, "v2n", N1) and τ (``alliance_shift``, >= 0: the shift of the easing log-odds
-    of a sender bound to the target by a defence treaty on the start, fitted by v2o only and 0 for
-    every other version; docs/model-v2.md, "v2o", O2).
+    of a sender bound to the target by a defence treaty on the start, fitted by v2o and v2p, in the
+    Cold War only for v2p, and 0 for every other version; docs/model-v2.md, "v2o", O2, and "v2p",
+    P1; v2p holds ε at 1, P2).
 
     >>> FittedParameters(2.0, 0.01, concession_scale=1.5).to_dict()
     {'slope': 2.0, 'backing_down': 0.01, 'concession_scale': 1.5}

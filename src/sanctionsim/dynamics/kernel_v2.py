@@ -76,7 +76,8 @@ class EpisodeClock:
     War; False for every other version); ``cold_war`` whether it starts before the Cold War's
     end, so that the concession carries ε instead (model v2n, N1; False for every other version);
     ``allied`` a_i, 1 for each member bound to the target by a defence treaty on the start (model
-    v2o, O1; None: not read).
+    v2o, O1; None: not read); ``tie_acts`` whether τ shifts the bound members' logits (False for
+    a model v2p episode that starts after the Cold War, P1).
     """
 
     group: str
@@ -92,6 +93,7 @@ class EpisodeClock:
     answers_coup: bool = False
     cold_war: bool = False
     allied: FloatArray | None = None
+    tie_acts: bool = True
 
     @property
     def concession_factor(self) -> float:
@@ -178,7 +180,8 @@ def choice_terms(
     in model v2k the leader's λ and τ_L are weighed by ζ (``clock.weighted``), so that its
     logit is θ_t + ζ·(τ_L + λ·ΔV_L/S_L) (docs/model-v2.md, "v2k", K1);
     δ_i = ρ·d_i, the member's aid and diplomatic measures, in model v2l only (L1);
-    τ·a_i, the sender bound to the target by a defence treaty, in model v2o only (O2).
+    τ·a_i, the sender bound to the target by a defence treaty, in model v2o (O2), and in model v2p
+    only where the episode starts in the Cold War (P1).
     """
     everyone = np.ones((params.runs, params.members))
     pressure = net_pressure(params, everyone)
@@ -246,7 +249,7 @@ def _member_shifts(clock: EpisodeClock) -> tuple[FloatArray | None, FloatArray |
     if clock.discretion is not None and clock.choice.discretion_weight:
         discretion = clock.choice.discretion_weight * clock.discretion
     alliance = None
-    if clock.allied is not None and clock.choice.alliance_shift:
+    if clock.allied is not None and clock.choice.alliance_shift and clock.tie_acts:
         alliance = clock.choice.alliance_shift * clock.allied
     return discretion, alliance
 

@@ -182,8 +182,8 @@ def _episode_clock(
     """Model v2's reading of the episode on the start: group, age, renewals, commitment, and
     what ``model``'s design reads besides (v2e's persistent shock, the leader v2j leaves out of the
     ranking or v2k weighs, v2l's share of aid and diplomatic measures, whether v2m's episode
-    answers a coup, whether v2n's starts in the Cold War, where χ does not act, and which senders
-    v2o reads as bound to the target by a defence treaty)."""
+    answers a coup, whether v2n's starts in the Cold War, where χ does not act, which senders
+    v2o reads as bound to the target by a defence treaty, and whether v2p's tie acts)."""
     import numpy as np
 
     from sanctionsim.coalition.commitment import discretionary_share, institutional_commitment
@@ -221,6 +221,7 @@ def _episode_clock(
             if version.alliance_read
             else None
         ),
+        tie_acts=cold_war or not version.tie_in_cold_war_only,
     )
 
 

@@ -78,7 +78,7 @@ def v2_choice_terms(
             "deadlock": bool(alone[0] > 0 and after_all[0] > 0 and answered[0] <= alone[0]),
         }
         result[params.member_ids[i]].update(_logit_shifts(terms))
-        if clock.allied is not None:  # v2o: whether a defence treaty binds it to the target
+        if clock.allied is not None:  # v2o, v2p: whether a defence treaty binds it to the target
             result[params.member_ids[i]]["allied_with_target"] = bool(clock.allied[i])
         if version.era_read:  # v2n: the era, which decides whether χ or ε acts
             result[params.member_ids[i]]["starts_in_cold_war"] = clock.cold_war
@@ -96,7 +96,7 @@ def v2_choice_terms(
 
 def _logit_shifts(terms: ChoiceTerms) -> dict[str, float]:
     """The shifts already in ``chance_per_epoch``, each where its version reads it: τ_i (v2i to
-    v2o), π (v2j), ρ·d_i (v2l) and τ·a_i (v2o)."""
+    v2p), π (v2j), ρ·d_i (v2l) and τ·a_i (v2o; v2p in the Cold War only)."""
     shifts = {
         "temptation_shift": terms.temptation,
         "prospect_shift": terms.prospects,

@@ -4,7 +4,7 @@ Each version's grid and each fitted parameter's prior were fixed in its design n
 score of it: λ × α for v2 (:data:`GRID`), ψ × λ × α for v2f (:data:`SCALED_GRID`), one more
 parameter on a narrowed ψ × λ × α for v2g, v2h and v2i (ξ, η, μ), and one more on v2j's μ × ψ ×
 λ ranges for v2j, v2k and v2l (ν, ζ, ρ); v2m's χ × ψ × μ × λ; v2n's ε × ψ × χ × μ × λ; v2o's
-τ × ε × ψ × χ × λ.
+τ × ε × ψ × χ × λ; v2p's τ × ψ × χ × λ.
 :func:`grid_of` gives a version's grid, :func:`log_prior` a point's log prior, :func:`grid_slice`
 an ablation's points (``calibrate --fix``).
 """
@@ -160,13 +160,33 @@ ALLIANCE_GRID: tuple[FittedParameters, ...] = tuple(
     for slope in (1.0, 2.0)
 )
 
+# v2p's grid (docs/model-v2.md, "v2p", P3): τ × ψ × χ × λ, μ fixed at 0.5, α at 0.005 and ε at 1
+# (P2), 32 points; τ reaches 1.5 and keeps v2o's half-normal prior.
+COLD_WAR_TIE_SHIFTS = (0.0, 0.5, 1.0, 1.5)
+COLD_WAR_TIE_GRID: tuple[FittedParameters, ...] = tuple(
+    FittedParameters(
+        slope,
+        0.005,
+        scale,
+        temptation_weight=0.5,
+        coup_concession_ratio=ratio,
+        alliance_shift=tau,
+    )
+    for tau in COLD_WAR_TIE_SHIFTS
+    for scale in (2.0, 3.0)
+    for ratio in (2.0, 3.0)
+    for slope in (1.0, 2.0)
+)
+
 
 def grid_of(model: str) -> tuple[FittedParameters, ...]:
-    """The grid ``calibrate`` searches for ``model``: v2o's (with τ, ε, χ and ψ), v2n's (with ε,
-    χ, ψ and μ), v2m's (with χ, ψ and μ), v2l's (with ρ, μ and ψ), v2k's (with ζ, μ and ψ), v2j's
-    (with ν, μ and ψ), v2i's (with μ and ψ), v2h's (with η and ψ), v2g's (with ξ and ψ), v2f's
-    (with ψ) or every other version's."""
+    """The grid ``calibrate`` searches for ``model``: v2p's (with τ, χ and ψ), v2o's (with τ, ε, χ
+    and ψ), v2n's (with ε, χ, ψ and μ), v2m's (with χ, ψ and μ), v2l's (with ρ, μ and ψ), v2k's
+    (with ζ, μ and ψ), v2j's (with ν, μ and ψ), v2i's (with μ and ψ), v2h's (with η and ψ), v2g's
+    (with ξ and ψ), v2f's (with ψ) or every other version's."""
     version = model_version(model)
+    if version.tie_in_cold_war_only:
+        return COLD_WAR_TIE_GRID
     if version.alliance_read:
         return ALLIANCE_GRID
     if version.era_read:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -76,20 +77,20 @@ ESCALATION = "v2-escalation"
 (docs/model-v2.md, "Mechanism: escalation and provocations")."""
 COUP_SCALED = tuple(name for name, version in VERSIONS.items() if version.coup_scaled)
 """The versions that read whether the episode answers a coup: v2m (docs/model-v2.md, "v2m", M1)
-and v2n and v2o, built on it."""
+and v2n to v2p, built on it."""
 HOLDING = tuple(name for name, version in VERSIONS.items() if version.holding)
 """The versions that read the members' value of holding for its own sake: v2-hold
 (docs/model-v2.md, "Mechanism: holding for its own sake") and those built on it."""
 ALLIANCE_READ = tuple(name for name, version in VERSIONS.items() if version.alliance_read)
 """The versions that read which senders are bound to the target by a defence treaty: v2o
-(docs/model-v2.md, "v2o", O1)."""
+(docs/model-v2.md, "v2o", O1) and v2p, in the Cold War only ("v2p", P1)."""
 STANCE = "; v2-escalation: a veto player's stance on `start`"
 
 INPUTS: tuple[FieldUse, ...] = (
     _v1(
         "start",
-        "the forecast's date: every dated fact after it is dropped; v2n, v2o: whether it is before"
-        " the Cold War's end",
+        "the forecast's date: every dated fact after it is dropped; v2n to v2p: whether it is"
+        " before the Cold War's end",
     ),
     _v1("horizon_months", "`simulate`'s default horizon"),
     FieldUse("episode_began", 1, (PROTOCOL, "v2"), "the large-N clock (v2: its intercept)"),
@@ -226,8 +227,8 @@ INPUTS: tuple[FieldUse, ...] = (
         2,
         (ESCALATION, *COUP_SCALED),
         "v2-escalation: the provocation hazard and the response share, from those dated by `start`;"
-        " v2m to v2o: whether one of kind `coup` is dated within 365 days before `start` (v2n,"
-        " v2o: only where `start` is after the Cold War)",
+        " v2m to v2p: whether one of kind `coup` is dated within 365 days before `start` (v2n"
+        " to v2p: only where `start` is after the Cold War)",
     ),
     _unread("target.inducements", 2, LATER),
     _v1("observation.detection", "q"),
@@ -257,7 +258,7 @@ INPUTS: tuple[FieldUse, ...] = (
         2,
         ALLIANCE_READ,
         "v2o: a sender bound to the target by a defence treaty on `start` eases with its odds"
-        " shifted by tau",
+        " shifted by tau; v2p: only where `start` is before the Cold War's end",
     ),
 )
 """Every model input, in the order of ``docs/scenario-format.md``."""
@@ -336,3 +337,36 @@ def unread_inputs(model: BaseModel, version: str) -> Iterator[tuple[PathKey, Fie
             continue
         skip = path
         yield path, use
+
+
+READING_TABLE_MARKS = ("<!-- reading-table:start -->", "<!-- reading-table:end -->")
+"""The comments around docs/scenario-format.md's table of :data:`INPUTS`."""
+
+
+def reading_table() -> list[str]:
+    """:data:`INPUTS` as the Markdown table docs/scenario-format.md shows.
+
+    >>> reading_table()[2].startswith("| `start` | 1 | v1, v2 |")
+    True
+    """
+    rows = [
+        f"| `{use.pattern}` | {use.since} | {', '.join(use.read_by) or 'no'} | {use.how} |"
+        for use in INPUTS
+    ]
+    return ["| field | since | read by | how |", "| --- | --- | --- | --- |", *rows]
+
+
+def write_reading_table(doc: Path) -> None:
+    """Replace the table between :data:`READING_TABLE_MARKS` in ``doc`` with :func:`reading_table`
+    (a maintainer's step, from a checkout, after a version or a field joins the registry)."""
+    from sanctionsim.files import write_text_atomically
+
+    text = doc.read_text(encoding="utf-8")
+    start, end = READING_TABLE_MARKS
+    before, rest = text.split(start, 1)
+    after = rest.split(end, 1)[1]
+    write_text_atomically(doc, "\n".join([before + start, *reading_table(), end + after]))
+
+
+if __name__ == "__main__":
+    write_reading_table(Path(__file__).resolve().parents[3] / "docs" / "scenario-format.md")

@@ -79,7 +79,8 @@ class Alliance(_Model):
 
 class Alliances(_Model):
     """Which of the coalition's senders are bound to the target by a defence treaty on ``start``
-    (``with_target: []``: none is); a fact of record, read by model v2o (docs/model-v2.md, O1)."""
+    (``with_target: []``: none is); a fact of record, read by models v2o and v2p (docs/model-v2.md,
+    O1 and P1)."""
 
     with_target: list[Alliance] = Field(default_factory=list)
     note: str | None = None

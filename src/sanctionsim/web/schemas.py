@@ -281,7 +281,7 @@ class FoldSetOut(_Out):
     )
     alliance_shift: float | None = Field(
         default=None,
-        description="tau, the easing log-odds shift of a sender allied with the target (v2o)",
+        description="tau, the easing log-odds shift of a sender allied with the target (v2o, v2p)",
     )
     folds: int = Field(description="the calibration's folds that chose this parameter set")
 
