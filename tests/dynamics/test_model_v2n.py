@@ -69,8 +69,9 @@ def test_the_library_holds_the_cold_war_episodes_the_diagnostic_counted() -> Non
     coups = {case for case in cold_war if answers_coup(cases[case])}
     # the diagnostic's 39 of the 128, six of them answering a coup (docs/model-v2.md, finding d),
     # the thirteenth batch's seven, Suriname 1982 answering one, the fourteenth's three (Israel
-    # 1967 and 1982, India 1965) and the fifteenth's five (1950 to 1965), none answering a coup
-    assert (len(cold_war), len(coups)) == (54, 7)
+    # 1967 and 1982, India 1965) and the fifteenth's five (1950 to 1965), none answering a coup,
+    # and the sixteenth's three (Jordan and Yemen 1990, Turkey 1980, the last answering a coup)
+    assert (len(cold_war), len(coups)) == (57, 8)
     assert coups == {
         "chile-1973",
         "fiji-1987",
@@ -79,6 +80,7 @@ def test_the_library_holds_the_cold_war_episodes_the_diagnostic_counted() -> Non
         "panama-1987",
         "suriname-1982",
         "suriname-1990",
+        "turkey-1980",
     }
 
 
