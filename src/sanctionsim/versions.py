@@ -33,7 +33,8 @@ concession of an episode that answers a coup scaled by a fitted χ besides ψ (d
 fitted ε, and χ for the post-1991 coups only (docs/model-v2.md, "v2n"); ``v2o`` is v2n with a
 sender bound to the target by a defence treaty easing sooner by a fitted τ (docs/model-v2.md,
 "v2o"); ``v2p`` is v2o with the tie acting in the Cold War only and ε held at 1
-(docs/model-v2.md, "v2p").
+(docs/model-v2.md, "v2p"); ``v2q`` is v2n with ε held at 1, one concession level for both eras
+(docs/model-v2.md, "v2q").
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -80,6 +81,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 (True, True)
 >>> model_version("v2p").tie_in_cold_war_only, model_version("v2o").tie_in_cold_war_only
 (True, False)
+>>> model_version("v2q").era_factor_held, model_version("v2n").era_factor_held
+(True, False)
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -123,6 +126,7 @@ ModelName = Literal[
     "v2n",
     "v2o",
     "v2p",
+    "v2q",
 ]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
@@ -186,8 +190,8 @@ class ModelVersion:
         era_read: whether the version reads the era (the start before the end of the Cold
             War): χ then acts only after it, and the Cold War's concession hazard is scaled by ε
             besides ψ (docs/model-v2.md, "v2n", N1); ``calibrate`` searches ε in v2n's and v2o's
-            grids and v2p's holds it at 1 (P2); any version that does not read the era must
-            leave ε at 1.
+            grids, and v2p's and v2q's hold it at 1 (P2, Q1); any version that does not read
+            the era must leave ε at 1.
         alliance_read: whether a sender bound to the target by a defence treaty on the start
             (the scenario's ``alliances``) has its easing odds shifted by a fitted τ
             (docs/model-v2.md, "v2o", O2); ``calibrate`` then searches v2o's grid (τ with ε, χ,
@@ -195,6 +199,9 @@ class ModelVersion:
         tie_in_cold_war_only: whether τ acts only for an episode that starts before the end of
             the Cold War (docs/model-v2.md, "v2p", P1); ``calibrate`` then searches v2p's grid
             (τ with χ, ψ and λ, ε held at 1).
+        era_factor_held: whether the version reads the era for χ only, ε held at 1: one
+            concession level for both eras (docs/model-v2.md, "v2q", Q1); ``calibrate`` then
+            searches v2q's grid (ψ, χ, μ and λ).
     """
 
     name: str
@@ -220,6 +227,7 @@ class ModelVersion:
     era_read: bool = False
     alliance_read: bool = False
     tie_in_cold_war_only: bool = False
+    era_factor_held: bool = False
 
     @property
     def calibrated(self) -> bool:
@@ -439,6 +447,19 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 era_read=True,
                 alliance_read=True,
                 tie_in_cold_war_only=True,
+            ),
+            ModelVersion(
+                "v2q",
+                "v2",
+                "calibration-v2q.json",
+                "v2n with the era's factor epsilon held at 1: one concession level for both eras, "
+                "chi for post-1991 coups only (Q1-Q2, issue 11)",
+                holding=True,
+                concession_scaled=True,
+                temptation_ranked=True,
+                coup_scaled=True,
+                era_read=True,
+                era_factor_held=True,
             ),
         )
     }

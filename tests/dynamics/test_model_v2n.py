@@ -144,15 +144,16 @@ def test_v2n_is_v2m_with_the_era_read_and_fits_its_own() -> None:
     assert_built_on_v2f("v2n")
     assert_version_flags(
         "v2n",
-        {},  # v2o and v2p read the era too: what v2n alone does is read no alliance besides it
+        {},  # v2o to v2q read the era too: v2n reads no alliance and fits ε
         era_read=True,
         alliance_read=False,
         **V2M_FAMILY,
         carve_outs=False,
         lobby_weighted=False,
     )
-    assert [name for name, v in VERSIONS.items() if v.coup_scaled] == ["v2m", "v2n", "v2o", "v2p"]
-    assert [name for name, v in VERSIONS.items() if v.era_read] == ["v2n", "v2o", "v2p"]
+    coup_scaled = [name for name, v in VERSIONS.items() if v.coup_scaled]
+    assert coup_scaled == ["v2m", "v2n", "v2o", "v2p", "v2q"]
+    assert [name for name, v in VERSIONS.items() if v.era_read] == ["v2n", "v2o", "v2p", "v2q"]
 
 
 # -- N3: the grid, the prior and the calibration files ---------------------------------------------

@@ -74,10 +74,11 @@ class FittedParameters:
     (``discretion_weight``, >= 0: the shift of a member's easing odds per unit share of aid and
     diplomatic measures among those it holds on the start, fitted by v2l only and 0 for every
     other version; docs/model-v2.md, "v2l", L1) and χ (``coup_concession_ratio``, >= 1: the factor
-    on ψ for an episode that answers a coup, fitted by v2m and v2n and 1 for every other version;
+    on ψ for an episode that answers a coup, fitted by v2m to v2q and 1 for every other version;
     docs/model-v2.md, "v2m", M1) and ε (``cold_war_ratio``, > 0: the factor on ψ for an episode
-    that starts before the end of the Cold War, fitted by v2n and v2o and 1 for every other version;
-    docs/model-v2.md, "v2n", N1) and τ (``alliance_shift``, >= 0: the shift of the easing log-odds
+    that starts before the end of the Cold War, fitted by v2n and v2o, held at 1 by v2p's
+    and v2q's grids, and 1 for every other version; docs/model-v2.md, "v2n", N1, and "v2q",
+    Q1) and τ (``alliance_shift``, >= 0: the shift of the easing log-odds
     of a sender bound to the target by a defence treaty on the start, fitted by v2o and v2p, in the
     Cold War only for v2p, and 0 for every other version; docs/model-v2.md, "v2o", O2, and "v2p",
     P1; v2p holds ε at 1, P2).

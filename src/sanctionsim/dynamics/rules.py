@@ -445,6 +445,8 @@ RULE_SETS = MappingProxyType(
         "v2o": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
         # v2p too; τ·a_i only in the Cold War, ε held at 1 by its grid (P1, P2)
         "v2p": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
+        # v2q: v2n's rules, ε held at 1 by its grid (Q1)
+        "v2q": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
     }
 )
 """The members' rules of each version that has rules of its own."""

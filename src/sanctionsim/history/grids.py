@@ -4,7 +4,7 @@ Each version's grid and each fitted parameter's prior were fixed in its design n
 score of it: λ × α for v2 (:data:`GRID`), ψ × λ × α for v2f (:data:`SCALED_GRID`), one more
 parameter on a narrowed ψ × λ × α for v2g, v2h and v2i (ξ, η, μ), and one more on v2j's μ × ψ ×
 λ ranges for v2j, v2k and v2l (ν, ζ, ρ); v2m's χ × ψ × μ × λ; v2n's ε × ψ × χ × μ × λ; v2o's
-τ × ε × ψ × χ × λ; v2p's τ × ψ × χ × λ.
+τ × ε × ψ × χ × λ; v2p's τ × ψ × χ × λ; v2q's ψ × χ × μ × λ.
 :func:`grid_of` gives a version's grid, :func:`log_prior` a point's log prior, :func:`grid_slice`
 an ablation's points (``calibrate --fix``).
 """
@@ -178,13 +178,26 @@ COLD_WAR_TIE_GRID: tuple[FittedParameters, ...] = tuple(
     for slope in (1.0, 2.0)
 )
 
+# v2q's grid (docs/model-v2.md, "v2q", Q2): ψ × χ × μ × λ, α fixed at 0.005 and ε at 1 (Q1), 24
+# points: v2n's grid without ε, λ 1.5 added between its two slopes.
+ONE_LEVEL_GRID: tuple[FittedParameters, ...] = tuple(
+    FittedParameters(slope, 0.005, scale, temptation_weight=mu, coup_concession_ratio=ratio)
+    for scale in (2.0, 3.0)
+    for ratio in (2.0, 3.0)
+    for mu in (0.5, 1.0)
+    for slope in (1.0, 1.5, 2.0)
+)
+
 
 def grid_of(model: str) -> tuple[FittedParameters, ...]:
-    """The grid ``calibrate`` searches for ``model``: v2p's (with τ, χ and ψ), v2o's (with τ, ε, χ
-    and ψ), v2n's (with ε, χ, ψ and μ), v2m's (with χ, ψ and μ), v2l's (with ρ, μ and ψ), v2k's
-    (with ζ, μ and ψ), v2j's (with ν, μ and ψ), v2i's (with μ and ψ), v2h's (with η and ψ), v2g's
-    (with ξ and ψ), v2f's (with ψ) or every other version's."""
+    """The grid ``calibrate`` searches for ``model``: v2q's (with χ, ψ and μ, ε held at 1),
+    v2p's (with τ, χ and ψ), v2o's (with τ, ε, χ and ψ), v2n's (with ε, χ, ψ and μ), v2m's (with
+    χ, ψ and μ), v2l's (with ρ, μ and ψ), v2k's (with ζ, μ and ψ), v2j's (with ν, μ and ψ), v2i's
+    (with μ and ψ), v2h's (with η and ψ), v2g's (with ξ and ψ), v2f's (with ψ) or every other
+    version's."""
     version = model_version(model)
+    if version.era_factor_held:
+        return ONE_LEVEL_GRID
     if version.tie_in_cold_war_only:
         return COLD_WAR_TIE_GRID
     if version.alliance_read:

@@ -86,8 +86,8 @@ def _span(span: Sequence[float] | None) -> str:
 def _parameters(fitted: Mapping[str, Any]) -> str:
     """``lambda 2 and alpha 0.01``; v2f's ``lambda 1, alpha 0.01 and psi 2``; v2g's with xi,
     v2h's with eta, v2i's with mu, v2j's with mu and nu, v2k's with mu and zeta, v2l's with mu
-    and rho, v2m's with mu and chi, v2n's with mu, chi and epsilon, v2o's and v2p's with tau
-    besides: each parameter the record holds."""
+    and rho, v2m's and v2q's with mu and chi, v2n's with mu, chi and epsilon, v2o's and v2p's with
+    tau besides: each parameter the record holds."""
     from sanctionsim.dynamics.calibration import SYMBOLS
 
     named = [f"lambda {fitted['slope']:g}", f"alpha {fitted['backing_down']:g}"]
