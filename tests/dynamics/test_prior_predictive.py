@@ -49,6 +49,7 @@ POSTERIOR = (
     *("v2", "v2b", "v2c", "v2e", "v2f", "v2g", "v2h", "v2i", "v2j", "v2k", "v2l", "v2m", "v2n"),
     "v2o",
     "v2p",
+    "v2q",
 )
 
 # Findings, kept as strict expected failures (docs/model-v2.md, "v2f's posterior-predictive
@@ -156,6 +157,14 @@ V2P_CONCESSION = (
     "population binding no sender, starting in 2000 and answering no coup) is above the band "
     "for io and multilateral_no_io at 12, 36 and 60 months; within it for unilateral"
 )
+# v2q (docs/model-v2.md, "v2q and its blind test, as measured", 2026-12-04, session 22): ε is 1
+# and this population starts after the Cold War and answers no coup, so ψ = 2 acts alone, with λ
+# 1.5: v2n's finding again.
+V2Q_CONCESSION = (
+    "finding (2026-12-04): v2q's concession incidence (psi 2; chi does not act on a population "
+    "starting in 2000 and answering no coup) is above the band for io and multilateral_no_io at "
+    "12, 36 and 60 months; within it for unilateral"
+)
 LIFTING_FAILS = {"v2g": (V2G_LIFTING, V2G_LIFTING_FAILS), "v2j": (V2J_LIFTING, {("io", 60)})}
 """The strict expected failures of the leader's lifting: the reason, and the (group, months)."""
 
@@ -216,6 +225,7 @@ def _band(group: str, cause: str, months: int) -> tuple[float, float, float]:
             "v2n": V2N_CONCESSION,
             "v2o": V2O_CONCESSION,
             "v2p": V2P_CONCESSION,
+            "v2q": V2Q_CONCESSION,
         },
         everywhere=("v2g", "v2h", "v2i", "v2j", "v2k", "v2l"),
     ),
