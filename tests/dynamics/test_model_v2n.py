@@ -70,11 +70,15 @@ def test_the_library_holds_the_cold_war_episodes_the_diagnostic_counted() -> Non
     # the diagnostic's 39 of the 128, six of them answering a coup (docs/model-v2.md, finding d),
     # the thirteenth batch's seven, Suriname 1982 answering one, the fourteenth's three (Israel
     # 1967 and 1982, India 1965) and the fifteenth's five (1950 to 1965), none answering a coup,
-    # and the sixteenth's three (Jordan and Yemen 1990, Turkey 1980, the last answering a coup)
-    assert (len(cold_war), len(coups)) == (57, 8)
+    # the sixteenth's three (Jordan and Yemen 1990, Turkey 1980, the last answering a coup) and
+    # the seventeenth's four (Albania 1961, Greece 1967, Jordan 1970, Bolivia 1980; Greece's and
+    # Bolivia's answering a coup)
+    assert (len(cold_war), len(coups)) == (61, 10)
     assert coups == {
+        "bolivia-1980",
         "chile-1973",
         "fiji-1987",
+        "greece-1967",
         "haiti-1991",
         "myanmar-1988",
         "panama-1987",
