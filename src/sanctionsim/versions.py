@@ -34,7 +34,8 @@ fitted ε, and χ for the post-1991 coups only (docs/model-v2.md, "v2n"); ``v2o`
 sender bound to the target by a defence treaty easing sooner by a fitted τ (docs/model-v2.md,
 "v2o"); ``v2p`` is v2o with the tie acting in the Cold War only and ε held at 1
 (docs/model-v2.md, "v2p"); ``v2q`` is v2n with ε held at 1, one concession level for both eras
-(docs/model-v2.md, "v2q").
+(docs/model-v2.md, "v2q"); ``v2r`` is v2q with a fresh measure's revealed resolve fading from its
+sender's easing odds over a fitted T months (docs/model-v2.md, "v2r").
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -83,6 +84,8 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 (True, False)
 >>> model_version("v2q").era_factor_held, model_version("v2n").era_factor_held
 (True, False)
+>>> model_version("v2r").resolve_revealed, model_version("v2q").resolve_revealed
+(True, False)
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -127,6 +130,7 @@ ModelName = Literal[
     "v2o",
     "v2p",
     "v2q",
+    "v2r",
 ]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
@@ -202,6 +206,10 @@ class ModelVersion:
         era_factor_held: whether the version reads the era for χ only, ε held at 1: one
             concession level for both eras (docs/model-v2.md, "v2q", Q1); ``calibrate`` then
             searches v2q's grid (ψ, χ, μ and λ).
+        resolve_revealed: whether the case-specific part of a member's easing logit is weighed
+            by 1 − exp(−a_i/T), a_i the age of its own measures, so that a fresh measure's
+            revealed resolve fades over T months (docs/model-v2.md, "v2r", R1); ``calibrate``
+            then searches v2r's grid (T with λ), and any other version must leave T at 0.
     """
 
     name: str
@@ -228,6 +236,7 @@ class ModelVersion:
     alliance_read: bool = False
     tie_in_cold_war_only: bool = False
     era_factor_held: bool = False
+    resolve_revealed: bool = False
 
     @property
     def calibrated(self) -> bool:
@@ -460,6 +469,20 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 coup_scaled=True,
                 era_read=True,
                 era_factor_held=True,
+            ),
+            ModelVersion(
+                "v2r",
+                "v2",
+                "calibration-v2r.json",
+                "v2q with a fresh measure's revealed resolve fading from its sender's easing odds "
+                "over a fitted T months (R1-R3, issue 11)",
+                holding=True,
+                concession_scaled=True,
+                temptation_ranked=True,
+                coup_scaled=True,
+                era_read=True,
+                era_factor_held=True,
+                resolve_revealed=True,
             ),
         )
     }

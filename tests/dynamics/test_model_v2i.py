@@ -142,9 +142,9 @@ def test_v2i_is_v2f_with_relative_temptation_and_fits_its_own() -> None:
     assert version.temptation_ranked
     assert not version.carve_outs
     assert not version.lobby_weighted
-    # v2j to v2q (docs/model-v2.md, "v2j" to "v2q") are built on v2i and rank the premiums too
+    # v2j to v2r (docs/model-v2.md, "v2j" to "v2r") are built on v2i and rank the premiums too
     ranked = [name for name, v in VERSIONS.items() if v.temptation_ranked]
-    assert ranked == ["v2i", "v2j", "v2k", "v2l", "v2m", "v2n", "v2o", "v2p", "v2q"]
+    assert ranked == ["v2i", "v2j", "v2k", "v2l", "v2m", "v2n", "v2o", "v2p", "v2q", "v2r"]
     assert version.leader_ranked
     assert not version.prospects_read
 
@@ -185,7 +185,7 @@ def test_a_calibration_carries_the_temptation_weight_for_v2i_to_v2n_only() -> No
         FittedParameters(1.0, 0.01, 2.0, temptation_weight=math.nan)
 
 
-@pytest.mark.parametrize("model", ["v2i", "v2j", "v2k", "v2l", "v2m", "v2n", "v2o", "v2p", "v2q"])
+@pytest.mark.parametrize("model", [f"v2{letter}" for letter in "ijklmnopqr"])
 def test_simulate_with_model_v2i_to_v2n_names_its_version_and_calibration(model: str) -> None:
     done = run_sanctionsim(
         "simulate", "argentina-1982", "--model", model, "--runs", "1024", "--horizon", "6", "--json"

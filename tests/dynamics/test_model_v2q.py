@@ -73,12 +73,15 @@ def test_v2q_is_v2n_with_the_era_factor_held_and_fits_its_own() -> None:
     assert_built_on_v2f("v2q")
     assert_version_flags(
         "v2q",
-        {"era_factor_held": True},
+        {},  # v2r holds ε at 1 too: what v2q alone does is read no fading besides it
         era_read=True,
+        era_factor_held=True,
+        resolve_revealed=False,
         alliance_read=False,
         tie_in_cold_war_only=False,
         **V2M_FAMILY,
     )
+    assert [name for name, v in VERSIONS.items() if v.era_factor_held] == ["v2q", "v2r"]
 
 
 # -- Q2: the grid holds ε at 1; the calibration files ---------------------------------------------

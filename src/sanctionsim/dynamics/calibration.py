@@ -52,6 +52,7 @@ _NON_NEGATIVE = (
     "coup_concession_ratio",
     "cold_war_ratio",
     "alliance_shift",
+    "resolve_months",
 )
 
 
@@ -81,7 +82,9 @@ class FittedParameters:
     Q1) and τ (``alliance_shift``, >= 0: the shift of the easing log-odds
     of a sender bound to the target by a defence treaty on the start, fitted by v2o and v2p, in the
     Cold War only for v2p, and 0 for every other version; docs/model-v2.md, "v2o", O2, and "v2p",
-    P1; v2p holds ε at 1, P2).
+    P1; v2p holds ε at 1, P2) and T (``resolve_months``, >= 0: the months over which the resolve a
+    member revealed by imposing its measures fades from its easing odds, fitted by v2r only and
+    0, no fading, for every other version; docs/model-v2.md, "v2r", R1).
 
     >>> FittedParameters(2.0, 0.01, concession_scale=1.5).to_dict()
     {'slope': 2.0, 'backing_down': 0.01, 'concession_scale': 1.5}
@@ -101,6 +104,7 @@ class FittedParameters:
     coup_concession_ratio: float = 1.0
     cold_war_ratio: float = 1.0
     alliance_shift: float = 0.0
+    resolve_months: float = 0.0
 
     def __post_init__(self) -> None:
         for name in _NON_NEGATIVE:
@@ -205,13 +209,14 @@ _FITTED_BY = {
     "coup_concession_ratio": ("coup_scaled", 1.0),
     "cold_war_ratio": ("era_read", 1.0),
     "alliance_shift": ("alliance_read", 0.0),
+    "resolve_months": ("resolve_revealed", 0.0),
 }
 """The parameters only some versions fit: the :class:`~sanctionsim.versions.ModelVersion` flag
 of those that do, and the value every other version's calibration must hold (or leave out)."""
 
 HELD_VALUES = MappingProxyType({parameter: held for parameter, (_, held) in _FITTED_BY.items()})
 """What a version that does not fit a parameter holds it at (ψ 1, ξ 0, η 0, μ 0, ν 0, ζ 1, ρ 0,
-χ 1, ε 1, τ 0)."""
+χ 1, ε 1, τ 0, T 0)."""
 
 SYMBOLS = MappingProxyType(
     {
@@ -225,6 +230,7 @@ SYMBOLS = MappingProxyType(
         "coup_concession_ratio": "chi",
         "cold_war_ratio": "epsilon",
         "alliance_shift": "tau",
+        "resolve_months": "T",
     }
 )
 """The name each parameter only some versions fit is printed by, in the design notes' order."""
@@ -253,8 +259,8 @@ def _choice(data: Any, where: str, name: str) -> FittedParameters:
             name,
             f"{where} must have 'slope' and 'backing_down' (and may have 'concession_scale', "
             "'carve_out_shift', 'lobby_weight', 'temptation_weight', 'prospect_weight', "
-            "'leader_weight', 'discretion_weight', 'coup_concession_ratio', 'cold_war_ratio' and "
-            "'alliance_shift')",
+            "'leader_weight', 'discretion_weight', 'coup_concession_ratio', 'cold_war_ratio', "
+            "'alliance_shift' and 'resolve_months')",
         )
     try:
         return FittedParameters(

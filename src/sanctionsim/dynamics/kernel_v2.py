@@ -77,7 +77,8 @@ class EpisodeClock:
     end, so that the concession carries ε instead (model v2n, N1; False for every other version);
     ``allied`` a_i, 1 for each member bound to the target by a defence treaty on the start (model
     v2o, O1; None: not read); ``tie_acts`` whether τ shifts the bound members' logits (False for
-    a model v2p episode that starts after the Cold War, P1).
+    a model v2p episode that starts after the Cold War, P1); ``measure_age`` a_i on the start, the
+    months since each member imposed its own measures in force (model v2r, R1; None: not read).
     """
 
     group: str
@@ -94,6 +95,7 @@ class EpisodeClock:
     cold_war: bool = False
     allied: FloatArray | None = None
     tie_acts: bool = True
+    measure_age: FloatArray | None = None
 
     @property
     def concession_factor(self) -> float:
@@ -181,7 +183,8 @@ def choice_terms(
     logit is θ_t + ζ·(τ_L + λ·ΔV_L/S_L) (docs/model-v2.md, "v2k", K1);
     δ_i = ρ·d_i, the member's aid and diplomatic measures, in model v2l only (L1);
     τ·a_i, the sender bound to the target by a defence treaty, in model v2o (O2), and in model v2p
-    only where the episode starts in the Cold War (P1).
+    only where the episode starts in the Cold War (P1);
+    1/T and a_i, the fading of the resolve a fresh measure revealed, in model v2r (R1).
     """
     everyone = np.ones((params.runs, params.members))
     pressure = net_pressure(params, everyone)
@@ -204,6 +207,10 @@ def choice_terms(
         group_rate = conditional_incidence(clock.group, "target_concedes", clock.age_months, 1.0)
         prospects = prospect_shift(month_one, group_rate, clock.choice.prospect_weight)
     discretion, alliance = _member_shifts(clock)
+    resolve_rate = None
+    if clock.measure_age is not None:  # v2r: T = 0 weighs the case-specific terms by 1
+        months = clock.choice.resolve_months
+        resolve_rate = np.full(params.runs, 1.0 / months if months else np.inf)
     follow = np.zeros(params.members, dtype=np.bool_)
     if followers is not None:
         follow[:] = followers
@@ -238,6 +245,8 @@ def choice_terms(
                 prospects,
                 None if discretion is None else np.full(params.runs, discretion[i]),
                 None if alliance is None else np.full(params.runs, alliance[i]),
+                resolve_rate,
+                0.0 if clock.measure_age is None else float(clock.measure_age[i]),
             )
         )
     return tuple(terms)
@@ -257,7 +266,8 @@ def _member_shifts(clock: EpisodeClock) -> tuple[FloatArray | None, FloatArray |
 def stack_choice_terms(parts: Sequence[ChoiceTerms]) -> ChoiceTerms:
     """One member's terms for runs stacked part after part (calibrate's grid points played
     together, :func:`~sanctionsim.dynamics.engine.grid_outcomes`): the per-run arrays
-    joined, λ per run where the parts' differ, a shift absent from a part read as 0 there.
+    joined, λ per run where the parts' differ, a shift absent from a part read as 0 there and a
+    fading rate absent as infinite (model v2r's weight 1).
 
     Raises:
         ValueError: parts whose ξ, η or responders differ (they are played apart).
@@ -270,11 +280,11 @@ def stack_choice_terms(parts: Sequence[ChoiceTerms]) -> ChoiceTerms:
             raise ValueError("stacked choice terms must share the responders")
     sizes = [len(part.stake) for part in parts]
 
-    def joined(values: Sequence[FloatArray | None]) -> FloatArray | None:
+    def joined(values: Sequence[FloatArray | None], absent: float = 0.0) -> FloatArray | None:
         if all(value is None for value in values):
             return None
         return np.concatenate(
-            [np.zeros(n) if v is None else v for n, v in zip(sizes, values, strict=True)]
+            [np.full(n, absent) if v is None else v for n, v in zip(sizes, values, strict=True)]
         )
 
     slopes = [part.slope for part in parts]
@@ -293,6 +303,8 @@ def stack_choice_terms(parts: Sequence[ChoiceTerms]) -> ChoiceTerms:
         joined([part.prospects for part in parts]),
         joined([part.discretion for part in parts]),
         joined([part.alliance for part in parts]),
+        joined([part.resolve_rate for part in parts], absent=np.inf),  # no fading: weight 1
+        first.measure_age,
     )
 
 
@@ -435,6 +447,7 @@ class KernelV2(Kernel):
                 epoch_u=self.v2u[:, i],
                 choice_u=self.v2u[:, n + i],
                 others_rate=others_rate,
+                elapsed=row,
             )
             views[i].epoch = epoch
             assert isinstance(rule, QuantalResponse)  # metadata.quantal marks exactly these

@@ -73,7 +73,11 @@ class ChoiceTerms:
     of every member's easing log-odds by the target's prospects (model v2j, J1); ``discretion``
     δ_i = ρ·d_i per run, the shift by the member's share of aid and diplomatic measures (model
     v2l, L1); ``alliance`` τ·a_i per run, the shift of a sender bound to the target by a defence
-    treaty (model v2o, O2) (``None`` elsewhere: nothing is added).
+    treaty (model v2o, O2) (``None`` elsewhere: nothing is added); ``resolve_rate`` 1/T per run,
+    the rate at which the resolve the member revealed by imposing its measures fades, and
+    ``measure_age`` how many months before the start it imposed them (model v2r, R1: its logit's
+    case-specific part is weighed by 1 − exp(−(age + t)/T) in month t; ``None``: not weighed; an
+    infinite rate, T = 0, weighs it by 1).
     """
 
     slope: float | FloatArray
@@ -87,6 +91,8 @@ class ChoiceTerms:
     prospects: FloatArray | None = None
     discretion: FloatArray | None = None
     alliance: FloatArray | None = None
+    resolve_rate: FloatArray | None = None
+    measure_age: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -96,13 +102,16 @@ class Epoch:
     uniforms that decide whether the member reconsiders (``epoch_u < chance``) and whether it
     eases (``choice_u < p``). ``others_rate``
     ``(N,)`` is each member's chance of easing this month were it indifferent (e_t·Λ(θ_t)): the
-    prior a v2b follower's belief starts each month from (item 7)."""
+    prior a v2b follower's belief starts each month from (item 7). ``elapsed`` is the months
+    since the start before the decided month (0 for month 1's decision), which model v2r's weight
+    on a fresh measure reads (R1)."""
 
     chance: FloatArray
     theta: float | FloatArray
     epoch_u: FloatArray
     choice_u: FloatArray
     others_rate: FloatArray
+    elapsed: int = 0
 
 
 @dataclass
@@ -447,6 +456,8 @@ RULE_SETS = MappingProxyType(
         "v2p": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
         # v2q: v2n's rules, ε held at 1 by its grid (Q1)
         "v2q": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
+        # v2r too; r_i(t) weighs the case-specific terms (R1)
+        "v2r": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
     }
 )
 """The members' rules of each version that has rules of its own."""

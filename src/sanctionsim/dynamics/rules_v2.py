@@ -122,6 +122,29 @@ class QuantalResponse(Rule):
         Λ(θ + τ_i + λ·ΔV_i/S_i) in model v2i, Λ(θ + τ_i + π + λ·ΔV_i/S_i) in v2j."""
         return easing_probability(self.intercept(theta), self.terms.slope, gain, self.terms.stake)
 
+    def resolve_weight(self, elapsed: int) -> FloatArray | None:
+        """r_i(t) = 1 − exp(−a_i(t)/T), a_i(t) = the measures' age on the start + the months
+        elapsed + 1, the weight of the case-specific terms in month ``elapsed`` + 1 (model v2r,
+        docs/model-v2.md, "v2r", R1); None where the version reads no fading."""
+        rate = self.terms.resolve_rate
+        if rate is None:
+            return None
+        age = self.terms.measure_age + elapsed + 1.0
+        weight: FloatArray = -np.expm1(-age * rate)  # an infinite rate (T = 0): exactly 1
+        return weight
+
+    def weighed_probability(
+        self, theta: float | FloatArray, gain: FloatArray, weight: FloatArray | None
+    ) -> FloatArray:
+        """:meth:`probability` with the case-specific part weighed by ``weight``:
+        Λ(θ + r·(τ_i + λ·ΔV_i/S_i)) (model v2r, R1); :meth:`probability` itself where None."""
+        if weight is None:
+            return self.probability(theta, gain)
+        shifts = self.intercept(0.0)
+        return easing_probability(
+            theta + weight * shifts, weight * self.terms.slope, gain, self.terms.stake
+        )
+
     def first(self) -> ActionArray:
         """Month 1's levels are those in force on the start (the kernel then asks :meth:`next`
         with the start's view for month 1's decision)."""
@@ -132,7 +155,9 @@ class QuantalResponse(Rule):
         epoch = view.epoch
         if epoch is None:
             raise ValueError("model v2's rules decide at epochs (View.epoch)")
-        p = np.where(self.terms.easable, self.probability(epoch.theta, self.gain(view)), 0.0)
+        weight = self.resolve_weight(epoch.elapsed)
+        chance = self.weighed_probability(epoch.theta, self.gain(view), weight)
+        p = np.where(self.terms.easable, chance, 0.0)
         self.hazard = epoch.chance * p
         eases = view.own_held & (epoch.epoch_u < epoch.chance) & (epoch.choice_u < p)
         result: ActionArray = np.where(~view.own_held | eases, EASE, HOLD).astype(np.int8)

@@ -183,7 +183,8 @@ def _episode_clock(
     what ``model``'s design reads besides (v2e's persistent shock, the leader v2j leaves out of the
     ranking or v2k weighs, v2l's share of aid and diplomatic measures, whether v2m's episode
     answers a coup, whether v2n's starts in the Cold War, where χ does not act, which senders
-    v2o reads as bound to the target by a defence treaty, and whether v2p's tie acts)."""
+    v2o reads as bound to the target by a defence treaty, whether v2p's tie acts, and how long ago
+    each member imposed its measures, which v2r reads)."""
     import numpy as np
 
     from sanctionsim.coalition.commitment import discretionary_share, institutional_commitment
@@ -195,6 +196,7 @@ def _episode_clock(
         answers_coup,
         episode_age_months,
         episode_group,
+        measure_age_months,
         starts_in_cold_war,
     )
 
@@ -222,6 +224,11 @@ def _episode_clock(
             else None
         ),
         tie_acts=cold_war or not version.tie_in_cold_war_only,
+        measure_age=(
+            np.asarray(measure_age_months(scenario, member_ids), dtype=float)
+            if version.resolve_revealed
+            else None
+        ),
     )
 
 

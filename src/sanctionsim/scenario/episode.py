@@ -51,6 +51,28 @@ def episode_age_months(scenario: Scenario) -> float:
     return max(0.0, (scenario.start - began).days / MONTH_DAYS)
 
 
+def measure_age_months(scenario: Scenario, member_ids: Sequence[str]) -> tuple[float, ...]:
+    """Per coalition member (in ``member_ids``' order), the months from the earliest ``imposed``
+    date of its own measures in force on ``start`` to ``start``: how long ago it chose to act
+    (model v2r's a_i on the start, docs/model-v2.md, "v2r", R1). A member with no measure of its
+    own in force (one applying an institution's) reads the episode's age.
+
+    >>> from sanctionsim.scenario.loader import load_scenario
+    >>> [round(a, 1) for a in measure_age_months(load_scenario("libya-1992"), ["USA"])]
+    [0.0]
+    """
+    earliest: dict[str, dt.date] = {}
+    for imposer, *_, imposed in measures_in_force(scenario):
+        earliest[imposer] = min(imposed, earliest.get(imposer, imposed))
+    fallback = episode_age_months(scenario)
+    return tuple(
+        max(0.0, (scenario.start - earliest[member]).days / MONTH_DAYS)
+        if member in earliest
+        else fallback
+        for member in member_ids
+    )
+
+
 INSTITUTIONAL_BASES = ("unsc:", "regional:", "ifi:")
 
 

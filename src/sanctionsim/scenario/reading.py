@@ -121,7 +121,13 @@ INPUTS: tuple[FieldUse, ...] = (
     _v1("private_issues[].value", "d_i (with a deal agreed by `start`)"),
     _v1("measures[].imposer", "whose easable set or the fixed pressure"),
     _v1("measures[].legal_basis", "`unsc:` measures are not easable without a deal; kappa_i"),
-    _v1("measures[].imposed", "in force on `start` or history"),
+    FieldUse(
+        "measures[].imposed",
+        1,
+        ("v1", "v2"),
+        "in force on `start` or history; v2r: the age a_i of the member's own measures, which"
+        " weighs its case-specific easing terms",
+    ),
     _v1("measures[].lifted", "in force on `start` or history"),
     _v1("measures[].level", "level on `start`"),
     _v1("measures[].changes[].date", "level on `start`"),

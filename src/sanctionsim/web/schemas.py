@@ -283,6 +283,10 @@ class FoldSetOut(_Out):
         default=None,
         description="tau, the easing log-odds shift of a sender allied with the target (v2o, v2p)",
     )
+    resolve_months: float | None = Field(
+        default=None,
+        description="T, the months over which a fresh measure's revealed resolve fades (v2r)",
+    )
     folds: int = Field(description="the calibration's folds that chose this parameter set")
 
 

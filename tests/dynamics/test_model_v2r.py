@@ -1,0 +1,136 @@
+"""Model v2r: a fresh measure reveals its sender's resolve (docs/model-v2.md, "v2r").
+
+R1: member i eases at an epoch with probability Λ(θ_t + r_i(t)·(τ_i + λ·ΔV_i/S_i)),
+r_i(t) = 1 − exp(−a_i(t)/T), a_i(t) the months since it imposed its own measures, at the end of
+the month decided; T = 0 reads as r = 1, v2q. R3: v2q run by run at T = 0; a fresh measure's
+sender whose case-specific terms favour easing eases less in its first months, and its weight
+rises with its measures' age; chunk invariance; the grid; the calibration files; ``analyze``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+
+import pytest
+
+from sanctionsim.dynamics.calibration import FittedParameters, load_calibration
+from sanctionsim.dynamics.engine import run_outcomes
+from sanctionsim.dynamics.records import RunOutcomes
+from sanctionsim.history.grids import RESOLVE_GRID, grid_axes, grid_of
+from sanctionsim.scenario.episode import measure_age_months
+from sanctionsim.scenario.loader import load_scenario
+from sanctionsim.scenario.schema import Scenario
+from sanctionsim.versions import VERSIONS
+from support import (
+    V2M_FAMILY,
+    assert_built_on_v2f,
+    assert_version_flags,
+    same_runs,
+    same_whatever_the_chunk_size,
+)
+
+LEVEL = FittedParameters(1.5, 0.005, 2.0, temptation_weight=0.5, coup_concession_ratio=3.0)
+FADING = dataclasses.replace(LEVEL, resolve_months=12.0)
+# France's embargo of 3 June 1967, two days before the start: its inputs say easing pays
+SIX_DAYS = load_scenario("israel-1967")
+FRANCE = [actor.id for actor in SIX_DAYS.members].index("FRA")
+
+
+def outcomes(world: Scenario, model: str, choice: FittedParameters) -> RunOutcomes:
+    return run_outcomes(world, runs=1024, horizon=36, seed=7, model=model, choice=choice,
+                        omega=1 / 12)  # fmt: skip
+
+
+def imposed_earlier(world: Scenario, years: int) -> Scenario:
+    """The world with every measure in force on the start imposed ``years`` earlier."""
+    measures = [
+        m.model_copy(update={"imposed": m.imposed - dt.timedelta(days=round(365.25 * years))})
+        if m.imposed <= world.start
+        else m
+        for m in world.measures
+    ]
+    return world.model_copy(update={"measures": measures})
+
+
+# -- R1: the measures' age, and the weight it gives the case-specific terms -----------------------
+def test_a_members_measure_age_is_read_from_its_own_measures_on_the_start() -> None:
+    ids = [actor.id for actor in SIX_DAYS.members]
+    ages = dict(zip(ids, measure_age_months(SIX_DAYS, ids), strict=True))
+    assert 0.0 < ages["FRA"] < 0.2  # two days
+    older = imposed_earlier(SIX_DAYS, 10)
+    assert measure_age_months(older, ["FRA"])[0] == pytest.approx(120.0 + ages["FRA"], abs=0.1)
+
+
+def test_at_t_zero_v2r_is_v2q_run_by_run() -> None:
+    assert same_runs(outcomes(SIX_DAYS, "v2r", LEVEL), outcomes(SIX_DAYS, "v2q", LEVEL))
+
+
+def test_a_fresh_measures_sender_eases_less_early_where_its_stake_says_ease() -> None:
+    fading = outcomes(SIX_DAYS, "v2r", FADING).eased_by(3)[:, FRANCE].mean()
+    at_once = outcomes(SIX_DAYS, "v2q", LEVEL).eased_by(3)[:, FRANCE].mean()
+    assert fading < 0.7 * at_once
+
+
+def test_the_weight_grows_with_the_measures_age() -> None:
+    early = [
+        outcomes(imposed_earlier(SIX_DAYS, years), "v2r", FADING).eased_by(3)[:, FRANCE].mean()
+        for years in (0, 1, 10)
+    ]
+    assert early[0] < early[1] < early[2]  # France's stake says ease: less so while it is fresh
+    settled = outcomes(imposed_earlier(SIX_DAYS, 10), "v2q", LEVEL).eased_by(3)[:, FRANCE].mean()
+    assert early[2] == pytest.approx(settled, rel=0.02)  # ten years on, r ≈ 1: v2q's
+
+
+def test_v2r_is_the_same_whatever_the_chunk_size() -> None:
+    assert same_whatever_the_chunk_size(SIX_DAYS, "v2r", FADING)
+
+
+def test_v2r_is_v2q_with_the_resolve_read_and_fits_its_own() -> None:
+    assert_built_on_v2f("v2r")
+    assert_version_flags(
+        "v2r",
+        {"resolve_revealed": True},
+        era_read=True,
+        era_factor_held=True,
+        alliance_read=False,
+        **V2M_FAMILY,
+    )
+
+
+# -- R2: the grid and the calibration files -------------------------------------------------------
+def test_calibrate_searches_the_designs_grid_for_v2r() -> None:
+    assert grid_of("v2r") is RESOLVE_GRID
+    assert len(RESOLVE_GRID) == 12
+    assert grid_axes(RESOLVE_GRID) == {
+        "resolve_months": [0.0, 6.0, 12.0, 24.0],
+        "coup_concession_ratio": [3.0],
+        "temptation_weight": [0.5],
+        "concession_scale": [2.0],
+        "slope": [1.0, 1.5, 2.0],
+        "backing_down": [0.005],
+    }
+    others = [name for name, version in VERSIONS.items() if version.fits and name != "v2r"]
+    assert all(p.resolve_months == 0.0 for name in others for p in grid_of(name))
+
+
+def test_the_shipped_calibration_is_on_the_grid() -> None:
+    shipped = load_calibration(model="v2r")
+    assert shipped.model == "v2r"
+    assert shipped.fitted in RESOLVE_GRID
+    assert all(fold in RESOLVE_GRID for fold in shipped.folds.values())
+
+
+def test_analyze_with_model_v2r_says_the_age_and_the_weight() -> None:
+    import sanctionsim
+
+    months = load_calibration(model="v2r").fitted.resolve_months
+    choice = sanctionsim.analyze(SIX_DAYS, model="v2r").to_dict()["v2_choice"]
+    france = choice["FRA"]
+    expected = 1.0 if not months else -math.expm1(-(france["measure_age_months"] + 1.0) / months)
+    assert france["resolve_weight"] == pytest.approx(expected)
+    assert (
+        "resolve_weight"
+        not in sanctionsim.analyze(SIX_DAYS, model="v2q").to_dict()["v2_choice"]["FRA"]
+    )
