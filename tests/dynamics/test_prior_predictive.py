@@ -50,6 +50,7 @@ POSTERIOR = (
     "v2o",
     "v2p",
     "v2q",
+    "v2r",
 )
 
 # Findings, kept as strict expected failures (docs/model-v2.md, "v2f's posterior-predictive
@@ -226,6 +227,7 @@ def _band(group: str, cause: str, months: int) -> tuple[float, float, float]:
             "v2o": V2O_CONCESSION,
             "v2p": V2P_CONCESSION,
             "v2q": V2Q_CONCESSION,
+            "v2r": V2Q_CONCESSION.replace("v2q", "v2r (T 0: v2q's structure)"),
         },
         everywhere=("v2g", "v2h", "v2i", "v2j", "v2k", "v2l"),
     ),
