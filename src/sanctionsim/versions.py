@@ -13,29 +13,8 @@ and elite pressure, docs/model-v2.md, "Mechanism: leadership change and elite pr
 ``v2-escalation`` (the target's provocations and the adoption of possible measures,
 docs/model-v2.md, "Mechanism: escalation and provocations") and ``v2-hold`` (each member's value
 of holding for its own sake, docs/model-v2.md, "Mechanism: holding for its own sake").
-``v2c`` refits λ and α for v2a's choice on the decision's whole stake (docs/model-v2.md, "v2c");
-``v2c-hold`` adds v2-hold's holding value to it and reads v2c's fit; ``v2d`` is v2c-hold with
-the classic strategies reading their reports by belief (docs/model-v2.md, "v2d"); ``v2e`` is
-v2-hold with a persistent inclination per member, λ and α refitted (docs/model-v2.md, "v2e");
-``v2f`` is v2-hold with a fitted factor ψ on the analysts' concession hazards, fitted with λ and
-α (docs/model-v2.md, "v2f"); ``v2g`` is v2f with carve-outs, a member easing one measure rather
-than all, their intercept's shift ξ fitted with ψ, λ and α (docs/model-v2.md, "v2g"); ``v2h`` is
-v2f with a fitted lobby weight η on the premium in the member's choice (docs/model-v2.md, "v2h");
-``v2i`` is v2f with the member's premium relative to its case's peers shifting its easing odds by
-a fitted weight μ (docs/model-v2.md, "v2i"); ``v2j`` is v2i with the members reading the
-target's prospects (the model's concession hazard against its group's large-N rate, weight ν)
-and the leader left out of the peers' ranking (docs/model-v2.md, "v2j"); ``v2k`` is v2i with
-the leader's case-specific terms weighed by a fitted ζ, shrinking its choice toward TIES's
-sender rate (docs/model-v2.md, "v2k"); ``v2l`` is v2i with a member's aid and diplomatic
-measures raising its easing odds by a fitted ρ (docs/model-v2.md, "v2l"); ``v2m`` is v2i with the
-concession of an episode that answers a coup scaled by a fitted χ besides ψ (docs/model-v2.md,
-"v2m"); ``v2n`` is v2m with the concession of an episode that starts in the Cold War scaled by a
-fitted ε, and χ for the post-1991 coups only (docs/model-v2.md, "v2n"); ``v2o`` is v2n with a
-sender bound to the target by a defence treaty easing sooner by a fitted τ (docs/model-v2.md,
-"v2o"); ``v2p`` is v2o with the tie acting in the Cold War only and ε held at 1
-(docs/model-v2.md, "v2p"); ``v2q`` is v2n with ε held at 1, one concession level for both eras
-(docs/model-v2.md, "v2q"); ``v2r`` is v2q with a fresh measure's revealed resolve fading from its
-sender's easing odds over a fitted T months (docs/model-v2.md, "v2r").
+Each later version is its design note's section of docs/model-v2.md (``v2c`` to ``v2r``), and
+its :attr:`ModelVersion.items` says in one line what it adds to the version it builds on.
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -62,20 +41,12 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 (True, 'calibration-v2e.json')
 >>> model_version("v2f").concession_scaled, model_version("v2-hold").concession_scaled
 (True, False)
->>> model_version("v2g").carve_outs, model_version("v2f").carve_outs
-(True, False)
->>> model_version("v2h").lobby_weighted, model_version("v2g").lobby_weighted
-(True, False)
->>> model_version("v2i").temptation_ranked, model_version("v2h").temptation_ranked
+>>> model_version("v2g").carve_outs, model_version("v2f").carve_outs  # each flag: its tests
 (True, False)
 >>> model_version("v2j").prospects_read, model_version("v2j").leader_ranked
 (True, False)
 >>> model_version("v2k").leader_weighted, model_version("v2k").leader_ranked
 (True, True)
->>> model_version("v2l").discretion_read, model_version("v2l").leader_weighted
-(True, False)
->>> model_version("v2m").coup_scaled, model_version("v2m").discretion_read
-(True, False)
 >>> model_version("v2n").era_read, model_version("v2n").coup_scaled, model_version("v2m").era_read
 (True, True, False)
 >>> model_version("v2o").alliance_read, model_version("v2o").era_read

@@ -173,8 +173,7 @@ def choice_terms(
     easing (the ``followers``: members playing conditional cooperation; default none).
 
     S_i = |β_i·h(P)| + |c_i| + |g_i(P)| + |κ_i·UN_i| + |s_i| (+ |H_i| in model v2-hold) at
-    all-hold (P the net pressure with every member holding, h the analyst's hazard as stated on
-    the start);
+    all-hold (P the net pressure with every member holding, h the analyst's hazard on the start);
     A_i = α·β_i·(1 + γ_i);
     τ_i = μ·log((g_i(P) + ε)/ḡ), the premium relative to the peers', in models v2i and v2j
     (v2j ranks the members without its leader, ``clock.unranked``);
@@ -183,8 +182,7 @@ def choice_terms(
     logit is θ_t + ζ·(τ_L + λ·ΔV_L/S_L) (docs/model-v2.md, "v2k", K1);
     δ_i = ρ·d_i, the member's aid and diplomatic measures, in model v2l only (L1);
     τ·a_i, the sender bound to the target by a defence treaty, in model v2o (O2), and in model v2p
-    only where the episode starts in the Cold War (P1);
-    1/T and a_i, the fading of the resolve a fresh measure revealed, in model v2r (R1).
+    only where the episode starts in the Cold War (P1); 1/T and a_i in model v2r (R1).
     """
     everyone = np.ones((params.runs, params.members))
     pressure = net_pressure(params, everyone)
@@ -207,10 +205,7 @@ def choice_terms(
         group_rate = conditional_incidence(clock.group, "target_concedes", clock.age_months, 1.0)
         prospects = prospect_shift(month_one, group_rate, clock.choice.prospect_weight)
     discretion, alliance = _member_shifts(clock)
-    resolve_rate = None
-    if clock.measure_age is not None:  # v2r: T = 0 weighs the case-specific terms by 1
-        months = clock.choice.resolve_months
-        resolve_rate = np.full(params.runs, 1.0 / months if months else np.inf)
+    resolve_rate = _resolve_rate(clock, params.runs)
     follow = np.zeros(params.members, dtype=np.bool_)
     if followers is not None:
         follow[:] = followers
@@ -261,6 +256,15 @@ def _member_shifts(clock: EpisodeClock) -> tuple[FloatArray | None, FloatArray |
     if clock.allied is not None and clock.choice.alliance_shift and clock.tie_acts:
         alliance = clock.choice.alliance_shift * clock.allied
     return discretion, alliance
+
+
+def _resolve_rate(clock: EpisodeClock, runs: int) -> FloatArray | None:
+    """1/T per run, the rate at which a fresh measure's revealed resolve fades (model v2r, R1; an
+    infinite rate at T = 0, a weight of 1), None where the version reads no fading."""
+    if clock.measure_age is None:
+        return None
+    months = clock.choice.resolve_months
+    return np.full(runs, 1.0 / months if months else np.inf)
 
 
 def stack_choice_terms(parts: Sequence[ChoiceTerms]) -> ChoiceTerms:

@@ -129,9 +129,8 @@ class QuantalResponse(Rule):
         rate = self.terms.resolve_rate
         if rate is None:
             return None
-        age = self.terms.measure_age + elapsed + 1.0
-        weight: FloatArray = -np.expm1(-age * rate)  # an infinite rate (T = 0): exactly 1
-        return weight
+        weight: FloatArray = -np.expm1(-(self.terms.measure_age + elapsed + 1.0) * rate)
+        return weight  # an infinite rate (T = 0): exactly 1
 
     def weighed_probability(
         self, theta: float | FloatArray, gain: FloatArray, weight: FloatArray | None
@@ -140,10 +139,8 @@ class QuantalResponse(Rule):
         Λ(θ + r·(τ_i + λ·ΔV_i/S_i)) (model v2r, R1); :meth:`probability` itself where None."""
         if weight is None:
             return self.probability(theta, gain)
-        shifts = self.intercept(0.0)
-        return easing_probability(
-            theta + weight * shifts, weight * self.terms.slope, gain, self.terms.stake
-        )
+        shifts, terms = self.intercept(0.0), self.terms
+        return easing_probability(theta + weight * shifts, weight * terms.slope, gain, terms.stake)
 
     def first(self) -> ActionArray:
         """Month 1's levels are those in force on the start (the kernel then asks :meth:`next`
