@@ -223,6 +223,8 @@ def main() -> None:
         "engine_v2j": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2k": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2n": 4 * BLOCK if quick else 64 * BLOCK,
+        "engine_v2p": 4 * BLOCK if quick else 64 * BLOCK,
+        "engine_v2r": 4 * BLOCK if quick else 64 * BLOCK,
         "bare": 4 * BLOCK if quick else 64 * BLOCK,
         "reference": 256 if quick else BLOCK,
         "mesa": 128 if quick else 512,
@@ -268,6 +270,11 @@ def main() -> None:
         # v2n, the default since 2026-12-04: v2i with the target's factor read from the era and a
         # coup, one number per episode (no new work per month)
         "engine_v2n": engine_of("v2n"),
+        # v2p: v2n with the defence tie's shift, one more per-member array in the logit (v2o too)
+        "engine_v2p": engine_of("v2p"),
+        # v2r: v2q (v2n at ε 1) with each member's weight on its case-specific terms computed at
+        # every epoch from its measures' age (one exp per member a month)
+        "engine_v2r": engine_of("v2r"),
         "bare": lambda: bare_numpy(setup, params, trust, horizon),
         "reference": lambda: reference_outcomes(
             scenario, runs=sizes["reference"], horizon=horizon, seed=0
@@ -338,6 +345,10 @@ def main() -> None:
         "engine_v2n_over_mesa": ("engine_v2n", "mesa"),
         "engine_v2n_over_engine": ("engine_v2n", "engine"),
         "engine_v2n_over_bare": ("engine_v2n", "bare"),
+        "engine_v2p_over_engine_v2n": ("engine_v2p", "engine_v2n"),
+        "engine_v2p_over_mesa": ("engine_v2p", "mesa"),
+        "engine_v2r_over_engine_v2n": ("engine_v2r", "engine_v2n"),
+        "engine_v2r_over_mesa": ("engine_v2r", "mesa"),
     }
     ratios: dict[str, dict[str, float]] = {}
     for key, (a, b) in pairs.items():
