@@ -162,11 +162,9 @@ class ModelVersion:
         coup_scaled: whether the concession hazard of an episode that answers a coup is scaled by
             a fitted χ besides ψ (docs/model-v2.md, "v2m", M1); ``calibrate`` then searches
             v2m's grid (χ with ψ, μ and λ), and any other version must leave χ at 1.
-        era_read: whether the version reads the era (the start before the end of the Cold
-            War): χ then acts only after it, and the Cold War's concession hazard is scaled by ε
-            besides ψ (docs/model-v2.md, "v2n", N1); ``calibrate`` searches ε in v2n's and v2o's
-            grids, and v2p's and v2q's hold it at 1 (P2, Q1); any version that does not read
-            the era must leave ε at 1.
+        era_read: whether the version reads the era (the start before the Cold War's end): χ
+            then acts only after it, and where ε is fitted (:attr:`era_factor_fitted`) the Cold
+            War's concession is scaled by ε besides ψ (docs/model-v2.md, "v2n", N1).
         alliance_read: whether a sender bound to the target by a defence treaty on the start
             (the scenario's ``alliances``) has its easing odds shifted by a fitted τ
             (docs/model-v2.md, "v2o", O2); ``calibrate`` then searches v2o's grid (τ with ε, χ,
@@ -174,9 +172,8 @@ class ModelVersion:
         tie_in_cold_war_only: whether τ acts only for an episode that starts before the end of
             the Cold War (docs/model-v2.md, "v2p", P1); ``calibrate`` then searches v2p's grid
             (τ with χ, ψ and λ, ε held at 1).
-        era_factor_held: whether the version reads the era for χ only, ε held at 1: one
-            concession level for both eras (docs/model-v2.md, "v2q", Q1); ``calibrate`` then
-            searches v2q's grid (ψ, χ, μ and λ).
+        era_factor_held: whether the version reads the era for χ only, ε held at 1 (v2q's one
+            concession level for both eras, docs/model-v2.md, "v2q", Q1; v2r's too).
         resolve_revealed: whether the case-specific part of a member's easing logit is weighed
             by 1 − exp(−a_i/T), a_i the age of its own measures, so that a fresh measure's
             revealed resolve fades over T months (docs/model-v2.md, "v2r", R1); ``calibrate``
@@ -213,6 +210,12 @@ class ModelVersion:
     def calibrated(self) -> bool:
         """Whether the version reads a calibration (the v2 family)."""
         return self.calibration_file is not None
+
+    @property
+    def era_factor_fitted(self) -> bool:
+        """Whether the version fits ε (v2n, v2o); v2p, v2q and v2r read the era but hold ε at 1,
+        so a calibration of theirs with another ε is refused (docs/model-v2.md, "v2q", Q1)."""
+        return self.era_read and not (self.era_factor_held or self.tie_in_cold_war_only)
 
     @property
     def fitted_as(self) -> str:
@@ -462,11 +465,8 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
 
 DEFAULT: ModelName = "v2n"
 """The version played when none is named: v2n since 2026-12-04 (session 19), by the rule fixed
-before its blind test: it beat the best reference on that batch, and on the enlarged library its
-headline is below v2i's under both protocols, its easing AUC within 0.01 of v2i's and no leader's
-P(eased by month 3) above 0.1 (docs/model-v2.md, "v2n and its blind test, as measured"). v2i was
-the default from 2026-12-03, v2f from 2026-12-02; ``v1`` and every other version stay selectable
-by name and reproducible."""
+before its blind test (docs/model-v2.md, "v2n and its blind test, as measured"); v2i before it,
+v2f before that. ``v1`` and every other version stay selectable by name and reproducible."""
 
 
 def in_words(names: tuple[str, ...] = tuple(VERSIONS)) -> str:

@@ -108,6 +108,24 @@ def test_the_shipped_calibration_holds_epsilon_at_one_in_every_fold() -> None:
     assert shipped.fitted in ONE_LEVEL_GRID
 
 
+@pytest.mark.parametrize("model", ["v2p", "v2q", "v2r"])
+def test_a_calibration_that_holds_epsilon_at_one_refuses_another(model: str) -> None:
+    import json
+
+    from sanctionsim.dynamics.calibration import fitted_by, parse_calibration
+    from sanctionsim.errors import InputError
+
+    assert "cold_war_ratio" not in fitted_by(model)
+    document = load_calibration(model=model).to_dict()
+    document["fitted"] = dataclasses.replace(LEVEL, cold_war_ratio=0.6).to_dict()
+    with pytest.raises(
+        InputError, match=f"model {model} does not fit cold_war_ratio: it must be 1"
+    ):
+        parse_calibration(json.dumps(document), f"{model}.json")
+    assert VERSIONS["v2n"].era_factor_fitted  # v2n and v2o fit it
+    assert [name for name, v in VERSIONS.items() if v.era_factor_fitted] == ["v2n", "v2o"]
+
+
 def test_analyze_with_model_v2q_says_the_era_and_one_level() -> None:
     import sanctionsim
 

@@ -13,12 +13,14 @@ import dataclasses
 import datetime as dt
 import math
 
+import numpy as np
 import pytest
 
-from sanctionsim.dynamics.calibration import FittedParameters, load_calibration
+from sanctionsim.dynamics.calibration import FittedParameters, fitted_by, load_calibration
+from sanctionsim.dynamics.choice import fading_weight
 from sanctionsim.dynamics.engine import run_outcomes
 from sanctionsim.dynamics.records import RunOutcomes
-from sanctionsim.history.grids import RESOLVE_GRID, grid_axes, grid_of
+from sanctionsim.history.grids import RESOLVE_GRID, grid_axes, grid_of, log_prior
 from sanctionsim.scenario.episode import measure_age_months
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.scenario.schema import Scenario
@@ -26,9 +28,11 @@ from sanctionsim.versions import VERSIONS
 from support import (
     V2M_FAMILY,
     assert_built_on_v2f,
+    assert_calibration_carries,
     assert_version_flags,
     same_runs,
     same_whatever_the_chunk_size,
+    terms_of,
 )
 
 LEVEL = FittedParameters(1.5, 0.005, 2.0, temptation_weight=0.5, coup_concession_ratio=3.0)
@@ -120,6 +124,28 @@ def test_the_shipped_calibration_is_on_the_grid() -> None:
     assert shipped.model == "v2r"
     assert shipped.fitted in RESOLVE_GRID
     assert all(fold in RESOLVE_GRID for fold in shipped.folds.values())
+
+
+def test_a_calibration_carries_the_fading_for_v2r_only() -> None:
+    assert fitted_by("v2r")[-1] == "resolve_months"
+    assert "resolve_months" not in fitted_by("v2q")
+    assert_calibration_carries(
+        "v2r", FADING, "resolve_months", "T flat on the grid", refused_by="v2q"
+    )
+    assert log_prior(FADING) == log_prior(LEVEL)  # T's prior is flat on the grid
+
+
+def test_the_weight_is_the_measures_age_at_the_end_of_the_month_decided() -> None:
+    a = measure_age_months(SIX_DAYS, ["FRA"])[0]
+    (france,) = [t for t in terms_of(SIX_DAYS, "v2r", FADING) if t.measure_age == a]
+    assert france.resolve_rate is not None
+    assert france.resolve_rate[0] == 1 / 12
+    for elapsed in (0, 2, 11):
+        expected = -math.expm1(-(a + elapsed + 1.0) / 12.0)
+        assert fading_weight(a, elapsed, france.resolve_rate)[0] == pytest.approx(expected)
+    level = terms_of(SIX_DAYS, "v2r", LEVEL)  # T = 0: an infinite rate, a weight of exactly 1
+    assert all(t.resolve_rate is not None and np.all(np.isinf(t.resolve_rate)) for t in level)
+    assert all(t.resolve_rate is None for t in terms_of(SIX_DAYS, "v2q", LEVEL))
 
 
 def test_analyze_with_model_v2r_says_the_age_and_the_weight() -> None:

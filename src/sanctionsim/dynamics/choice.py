@@ -139,6 +139,22 @@ def persistent_intercept(theta: FloatArray, omega: float, scale: float) -> Float
     return result
 
 
+def fading_weight(age_on_start: float, elapsed: int, rate: FloatArray) -> FloatArray:
+    """r = 1 − exp(−a/T), a = ``age_on_start`` + ``elapsed`` + 1 months (the member's measures'
+    age at the end of the month decided, ``elapsed`` months after the start), ``rate`` = 1/T per
+    run: the weight of a member's case-specific easing terms in model v2r (docs/model-v2.md,
+    "v2r", R1; Samuelson 1948 on revealed preference). An infinite rate (T = 0) weighs them by
+    exactly 1.
+
+    >>> fading_weight(0.0, 0, np.array([1 / 12, np.inf])).round(4)
+    array([0.08, 1.  ])
+    >>> fading_weight(0.0, 11, np.array([1 / 12])).round(4)  # a year on: 1 − 1/e
+    array([0.6321])
+    """
+    weight: FloatArray = -np.expm1(-(age_on_start + elapsed + 1.0) * rate)
+    return weight
+
+
 def easing_probability(
     theta: FloatArray | float,
     slope: float | FloatArray,

@@ -274,7 +274,7 @@ def stack_choice_terms(parts: Sequence[ChoiceTerms]) -> ChoiceTerms:
     fading rate absent as infinite (model v2r's weight 1).
 
     Raises:
-        ValueError: parts whose ξ, η or responders differ (they are played apart).
+        ValueError: parts whose ξ, η, responders or measures' age differ (they are played apart).
     """
     first = parts[0]
     for part in parts[1:]:
@@ -282,6 +282,8 @@ def stack_choice_terms(parts: Sequence[ChoiceTerms]) -> ChoiceTerms:
             raise ValueError("stacked choice terms must share the carve-out shift and lobby")
         if not np.array_equal(part.responders, first.responders):
             raise ValueError("stacked choice terms must share the responders")
+        if part.measure_age != first.measure_age:
+            raise ValueError("stacked choice terms must share the member's measures' age")
     sizes = [len(part.stake) for part in parts]
 
     def joined(values: Sequence[FloatArray | None], absent: float = 0.0) -> FloatArray | None:

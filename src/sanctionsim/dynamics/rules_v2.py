@@ -39,7 +39,7 @@ import numpy.typing as npt
 
 from sanctionsim.coalition.payoffs import carve_out_gain, easing_gain, easing_premium
 from sanctionsim.coalition.shadow import MAX_DISCOUNT, responders_loss, shadow_value
-from sanctionsim.dynamics.choice import carve_out_probabilities, easing_probability
+from sanctionsim.dynamics.choice import carve_out_probabilities, easing_probability, fading_weight
 from sanctionsim.dynamics.rules import (
     CARVE,
     EASE,
@@ -123,14 +123,11 @@ class QuantalResponse(Rule):
         return easing_probability(self.intercept(theta), self.terms.slope, gain, self.terms.stake)
 
     def resolve_weight(self, elapsed: int) -> FloatArray | None:
-        """r_i(t) = 1 − exp(−a_i(t)/T), a_i(t) = the measures' age on the start + the months
-        elapsed + 1, the weight of the case-specific terms in month ``elapsed`` + 1 (model v2r,
-        docs/model-v2.md, "v2r", R1); None where the version reads no fading."""
+        """The weight of the case-specific terms in month ``elapsed`` + 1,
+        :func:`~sanctionsim.dynamics.choice.fading_weight` of the member's measures' age (model
+        v2r, docs/model-v2.md, "v2r", R1); None where the version reads no fading."""
         rate = self.terms.resolve_rate
-        if rate is None:
-            return None
-        weight: FloatArray = -np.expm1(-(self.terms.measure_age + elapsed + 1.0) * rate)
-        return weight  # an infinite rate (T = 0): exactly 1
+        return None if rate is None else fading_weight(self.terms.measure_age, elapsed, rate)
 
     def weighed_probability(
         self, theta: float | FloatArray, gain: FloatArray, weight: FloatArray | None

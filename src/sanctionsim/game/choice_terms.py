@@ -101,7 +101,8 @@ def v2_choice_terms(
 
 def _logit_shifts(terms: ChoiceTerms) -> dict[str, float]:
     """The shifts already in ``chance_per_epoch``, each where its version reads it: τ_i (v2i to
-    v2p), π (v2j), ρ·d_i (v2l) and τ·a_i (v2o; v2p in the Cold War only)."""
+    v2r), π (v2j), ρ·d_i (v2l) and τ·a_i (v2o; v2p in the Cold War only); v2r's chance carries
+    them weighed by its ``resolve_weight``."""
     shifts = {
         "temptation_shift": terms.temptation,
         "prospect_shift": terms.prospects,

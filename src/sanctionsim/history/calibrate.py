@@ -2,7 +2,7 @@
 
 The search is the design note's, fixed before any v2 score: each version's grid
 (:mod:`sanctionsim.history.grids`: λ × α for v2, ψ × λ × α for v2f, one more parameter for each
-of v2g to v2q, each fixed in its design note), every case forecast
+of v2g to v2p and v2r, each fixed in its design note; v2q's grid drops one), every case forecast
 once at every grid point with :data:`SEARCH_RUNS` runs (:func:`case_grid`, one task per case,
 so a case's set-up and the target's clock are read once, its points played together in stacks,
 each point's runs identical to its playing alone:
@@ -22,7 +22,8 @@ likelihood), plus the log priors (:func:`~sanctionsim.history.grids.log_prior`):
 with scale :data:`~sanctionsim.history.grids.SLOPE_PRIOR_SCALE`, α
 log-uniform on [0.001, 0.1] (flat on the grid's log scale, so its log prior is a constant); ψ
 log-normal about 1 (v2f), ξ normal about 0 (v2g), η half-normal (v2h), μ half-normal (v2i) and
-ν half-normal (v2j), ζ flat on [0, 1] (v2k), ρ half-normal (v2l), χ (v2m to v2q) and ε (v2n,
+ν half-normal (v2j), ζ flat on [0, 1] (v2k), ρ half-normal (v2l), T flat on its grid (v2r), χ
+(v2m to v2q) and ε (v2n,
 v2o) log-normal about 1, and τ half-normal (v2o, v2p).
 
 Every case's grid is written to a work folder as it completes (``<case>.json``, atomically);
@@ -75,6 +76,8 @@ _MODEL_SOURCES = (
     "coalition/parameters.py",
     "coalition/carve_outs.py",
     "coalition/quantities.py",
+    "dynamics/setup.py",
+    "scenario/episode.py",
 )
 
 

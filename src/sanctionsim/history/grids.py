@@ -275,7 +275,7 @@ def log_prior(point: FittedParameters) -> float:
     grid), log-normal ψ, χ and ε about 1, normal ξ about 0 and half-normal η, μ, ν, ρ and τ (each
     0 at the
     value a version that does not fit it holds, so those versions are as before); ζ's prior is
-    flat on [0, 1], a constant, so absent."""
+    flat on [0, 1] and T's flat on v2r's grid, constants, so absent."""
     scale = math.log(point.concession_scale) / CONCESSION_SCALE_PRIOR_SD
     shift = point.carve_out_shift / CARVE_OUT_SHIFT_PRIOR_SD
     weight = point.lobby_weight / LOBBY_WEIGHT_PRIOR_SCALE
