@@ -176,6 +176,15 @@ def run_unmeasured(*args: str, timeout: float = 1800) -> subprocess.CompletedPro
     return run_sanctionsim(*args, timeout=timeout, env=unmeasured)
 
 
+def played(world: Any, model: str, choice: Any) -> Any:
+    """``world``'s run outcomes under ``model`` at ``choice``: 1,024 runs over 36 months, seed 7,
+    ω 1/12 (the model-version tests' common play, v2n on)."""
+    from sanctionsim.dynamics.engine import run_outcomes
+
+    return run_outcomes(world, runs=1024, horizon=36, seed=7, model=model, choice=choice,
+                        omega=1 / 12)  # fmt: skip
+
+
 def same_runs(first: Any, second: Any) -> bool:
     """Whether two :class:`~sanctionsim.dynamics.records.RunOutcomes` are identical, run by run
     (every array the model filled: a version's forecast compared with another's)."""

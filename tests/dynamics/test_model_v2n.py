@@ -17,8 +17,6 @@ import numpy as np
 import pytest
 
 from sanctionsim.dynamics.calibration import FittedParameters, fitted_by, load_calibration
-from sanctionsim.dynamics.engine import run_outcomes
-from sanctionsim.dynamics.records import RunOutcomes
 from sanctionsim.dynamics.setup import prepare
 from sanctionsim.history.grids import ERA_GRID, grid_of, log_prior
 from sanctionsim.scenario.episode import COLD_WAR_END, answers_coup, starts_in_cold_war
@@ -32,6 +30,7 @@ from support import (
     assert_calibration_carries,
     assert_same_member_terms,
     assert_version_flags,
+    played,
     same_runs,
     same_whatever_the_chunk_size,
     terms_of,
@@ -43,11 +42,6 @@ CHILE = load_scenario("chile-1973")  # the coup of 11 September 1973: a Cold War
 POLAND = load_scenario("poland-1981")  # martial law: a Cold War episode answering no coup
 MALI = load_scenario("mali-2012")  # the coup of 22 March 2012: after the Cold War
 LIBYA = load_scenario("libya-1992")  # Lockerbie: after the Cold War, no coup
-
-
-def outcomes(world: Scenario, model: str, choice: FittedParameters) -> RunOutcomes:
-    return run_outcomes(world, runs=1024, horizon=36, seed=7, model=model, choice=choice,
-                        omega=1 / 12)  # fmt: skip
 
 
 def starting(world: Scenario, start: dt.date) -> Scenario:
@@ -120,22 +114,22 @@ def test_the_members_choice_terms_are_v2ms_whatever_epsilon() -> None:
 
 # -- N2: v2m where epsilon does not act; the Cold War concession falls with epsilon ---------------
 def test_an_episode_after_the_cold_war_is_v2ms_at_any_epsilon() -> None:
-    assert same_runs(outcomes(MALI, "v2n", ERA), outcomes(MALI, "v2m", COUP))
+    assert same_runs(played(MALI, "v2n", ERA), played(MALI, "v2m", COUP))
 
 
 def test_at_epsilon_one_a_cold_war_episode_answering_no_coup_is_v2ms() -> None:
-    assert same_runs(outcomes(POLAND, "v2n", COUP), outcomes(POLAND, "v2m", COUP))
+    assert same_runs(played(POLAND, "v2n", COUP), played(POLAND, "v2m", COUP))
 
 
 def test_a_cold_war_coup_is_v2ms_at_chi_one_whatever_chi() -> None:
     at_one = dataclasses.replace(COUP, coup_concession_ratio=1.0)
-    assert same_runs(outcomes(CHILE, "v2n", COUP), outcomes(CHILE, "v2m", at_one))
+    assert same_runs(played(CHILE, "v2n", COUP), played(CHILE, "v2m", at_one))
 
 
 def test_a_cold_war_target_concedes_later_as_epsilon_falls() -> None:
     shares = []
     for ratio in (1.0, 0.6, 0.4):
-        run = outcomes(POLAND, "v2n", dataclasses.replace(COUP, cold_war_ratio=ratio))
+        run = played(POLAND, "v2n", dataclasses.replace(COUP, cold_war_ratio=ratio))
         shares.append(((run.conceded_month > 0) & (run.conceded_month <= 36)).mean())
     assert shares[0] > shares[1] > shares[2]
 

@@ -14,13 +14,10 @@ import dataclasses
 import numpy as np
 
 from sanctionsim.dynamics.calibration import FittedParameters, fitted_by, load_calibration
-from sanctionsim.dynamics.engine import run_outcomes
-from sanctionsim.dynamics.records import RunOutcomes
 from sanctionsim.history.grids import COLD_WAR_TIE_GRID, grid_axes, grid_of
 from sanctionsim.scenario.checks import scenario_warnings
 from sanctionsim.scenario.episode import allied_with_target, starts_in_cold_war
 from sanctionsim.scenario.loader import load_scenario
-from sanctionsim.scenario.schema import Scenario
 from sanctionsim.versions import VERSIONS
 from support import (
     V2M_FAMILY,
@@ -29,6 +26,7 @@ from support import (
     assert_same_member_terms,
     assert_version_flags,
     bound,
+    played,
     same_runs,
     same_whatever_the_chunk_size,
     terms_of,
@@ -42,11 +40,6 @@ LEVEL = FittedParameters(1.0, 0.005, 2.0, temptation_weight=0.5, coup_concession
 TIE = dataclasses.replace(LEVEL, alliance_shift=1.0)
 # The Gulf states' measures on Qatar (2017): every sender bound by the Arab League's treaty
 LATER_BOUND = load_scenario("qatar-2017")
-
-
-def outcomes(world: Scenario, model: str, choice: FittedParameters) -> RunOutcomes:
-    return run_outcomes(world, runs=1024, horizon=36, seed=7, model=model, choice=choice,
-                        omega=1 / 12)  # fmt: skip
 
 
 def test_the_two_worlds_are_one_in_each_era_with_bound_senders() -> None:
@@ -78,22 +71,22 @@ def test_after_the_cold_war_no_senders_logit_is_shifted() -> None:
 
 # -- P4: v2o in the Cold War, v2n at ε = 1 after it and at τ = 0 ---------------------------------
 def test_in_the_cold_war_v2p_is_v2o_at_epsilon_one_run_by_run() -> None:
-    assert same_runs(outcomes(COLD_WAR_BOUND, "v2p", TIE), outcomes(COLD_WAR_BOUND, "v2o", TIE))
+    assert same_runs(played(COLD_WAR_BOUND, "v2p", TIE), played(COLD_WAR_BOUND, "v2o", TIE))
 
 
 def test_after_the_cold_war_v2p_is_v2n_at_epsilon_one_whatever_tau() -> None:
-    assert same_runs(outcomes(LATER_BOUND, "v2p", TIE), outcomes(LATER_BOUND, "v2n", LEVEL))
-    assert not same_runs(outcomes(LATER_BOUND, "v2o", TIE), outcomes(LATER_BOUND, "v2n", LEVEL))
+    assert same_runs(played(LATER_BOUND, "v2p", TIE), played(LATER_BOUND, "v2n", LEVEL))
+    assert not same_runs(played(LATER_BOUND, "v2o", TIE), played(LATER_BOUND, "v2n", LEVEL))
 
 
 def test_at_tau_zero_v2p_is_v2n_at_epsilon_one_run_by_run() -> None:
-    assert same_runs(outcomes(COLD_WAR_BOUND, "v2p", LEVEL), outcomes(COLD_WAR_BOUND, "v2n", LEVEL))
+    assert same_runs(played(COLD_WAR_BOUND, "v2p", LEVEL), played(COLD_WAR_BOUND, "v2n", LEVEL))
 
 
 def test_the_cold_war_ally_eases_more_as_tau_grows() -> None:
     column = [actor.id for actor in BLOC.members].index(ALLY)
     shares = [
-        outcomes(COLD_WAR_BOUND, "v2p", dataclasses.replace(LEVEL, alliance_shift=tau))
+        played(COLD_WAR_BOUND, "v2p", dataclasses.replace(LEVEL, alliance_shift=tau))
         .eased_by(36)[:, column]
         .mean()
         for tau in (0.0, 0.5, 1.5)

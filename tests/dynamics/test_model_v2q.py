@@ -13,8 +13,6 @@ import dataclasses
 import pytest
 
 from sanctionsim.dynamics.calibration import FittedParameters, load_calibration
-from sanctionsim.dynamics.engine import run_outcomes
-from sanctionsim.dynamics.records import RunOutcomes
 from sanctionsim.history.grids import ONE_LEVEL_GRID, grid_axes, grid_of
 from sanctionsim.scenario.episode import answers_coup, starts_in_cold_war
 from sanctionsim.scenario.loader import load_scenario
@@ -25,6 +23,7 @@ from support import (
     assert_built_on_v2f,
     assert_same_member_terms,
     assert_version_flags,
+    played,
     same_runs,
     same_whatever_the_chunk_size,
     terms_of,
@@ -36,11 +35,6 @@ CHILE = load_scenario("chile-1973")  # a Cold War coup: ε acted on it in v2n, �
 MALI = load_scenario("mali-2012")  # a coup after the Cold War: χ acts
 
 
-def outcomes(world: Scenario, model: str, choice: FittedParameters) -> RunOutcomes:
-    return run_outcomes(world, runs=1024, horizon=36, seed=7, model=model, choice=choice,
-                        omega=1 / 12)  # fmt: skip
-
-
 def test_the_two_worlds_are_one_in_each_era() -> None:
     assert starts_in_cold_war(CHILE)
     assert not starts_in_cold_war(MALI)
@@ -50,7 +44,7 @@ def test_the_two_worlds_are_one_in_each_era() -> None:
 # -- Q1: v2n at ε = 1, run by run, in either era ---------------------------------------------------
 @pytest.mark.parametrize("world", [CHILE, MALI], ids=["cold-war", "after"])
 def test_v2q_is_v2n_at_epsilon_one_run_by_run(world: Scenario) -> None:
-    assert same_runs(outcomes(world, "v2q", LEVEL), outcomes(world, "v2n", LEVEL))
+    assert same_runs(played(world, "v2q", LEVEL), played(world, "v2n", LEVEL))
     for q_terms, n_terms in zip(
         terms_of(world, "v2q", LEVEL), terms_of(world, "v2n", LEVEL), strict=True
     ):
@@ -58,11 +52,11 @@ def test_v2q_is_v2n_at_epsilon_one_run_by_run(world: Scenario) -> None:
 
 
 def test_in_the_cold_war_v2q_concedes_more_than_v2n_at_its_fitted_epsilon() -> None:
-    one_level = (outcomes(CHILE, "v2q", LEVEL).conceded_month > 0).mean()
-    lowered = (outcomes(CHILE, "v2n", ERA).conceded_month > 0).mean()
+    one_level = (played(CHILE, "v2q", LEVEL).conceded_month > 0).mean()
+    lowered = (played(CHILE, "v2n", ERA).conceded_month > 0).mean()
     assert one_level > lowered
     # after the Cold War ε never acted, so v2n at ε 0.6 is v2q run by run
-    assert same_runs(outcomes(MALI, "v2q", LEVEL), outcomes(MALI, "v2n", ERA))
+    assert same_runs(played(MALI, "v2q", LEVEL), played(MALI, "v2n", ERA))
 
 
 def test_v2q_is_the_same_whatever_the_chunk_size() -> None:

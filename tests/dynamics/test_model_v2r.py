@@ -18,8 +18,6 @@ import pytest
 
 from sanctionsim.dynamics.calibration import FittedParameters, fitted_by, load_calibration
 from sanctionsim.dynamics.choice import fading_weight
-from sanctionsim.dynamics.engine import run_outcomes
-from sanctionsim.dynamics.records import RunOutcomes
 from sanctionsim.history.grids import RESOLVE_GRID, grid_axes, grid_of, log_prior
 from sanctionsim.scenario.episode import measure_age_months
 from sanctionsim.scenario.loader import load_scenario
@@ -30,6 +28,7 @@ from support import (
     assert_built_on_v2f,
     assert_calibration_carries,
     assert_version_flags,
+    played,
     same_runs,
     same_whatever_the_chunk_size,
     terms_of,
@@ -40,11 +39,6 @@ FADING = dataclasses.replace(LEVEL, resolve_months=12.0)
 # France's embargo of 3 June 1967, two days before the start: its inputs say easing pays
 SIX_DAYS = load_scenario("israel-1967")
 FRANCE = [actor.id for actor in SIX_DAYS.members].index("FRA")
-
-
-def outcomes(world: Scenario, model: str, choice: FittedParameters) -> RunOutcomes:
-    return run_outcomes(world, runs=1024, horizon=36, seed=7, model=model, choice=choice,
-                        omega=1 / 12)  # fmt: skip
 
 
 def imposed_earlier(world: Scenario, years: int) -> Scenario:
@@ -68,22 +62,22 @@ def test_a_members_measure_age_is_read_from_its_own_measures_on_the_start() -> N
 
 
 def test_at_t_zero_v2r_is_v2q_run_by_run() -> None:
-    assert same_runs(outcomes(SIX_DAYS, "v2r", LEVEL), outcomes(SIX_DAYS, "v2q", LEVEL))
+    assert same_runs(played(SIX_DAYS, "v2r", LEVEL), played(SIX_DAYS, "v2q", LEVEL))
 
 
 def test_a_fresh_measures_sender_eases_less_early_where_its_stake_says_ease() -> None:
-    fading = outcomes(SIX_DAYS, "v2r", FADING).eased_by(3)[:, FRANCE].mean()
-    at_once = outcomes(SIX_DAYS, "v2q", LEVEL).eased_by(3)[:, FRANCE].mean()
+    fading = played(SIX_DAYS, "v2r", FADING).eased_by(3)[:, FRANCE].mean()
+    at_once = played(SIX_DAYS, "v2q", LEVEL).eased_by(3)[:, FRANCE].mean()
     assert fading < 0.7 * at_once
 
 
 def test_the_weight_grows_with_the_measures_age() -> None:
     early = [
-        outcomes(imposed_earlier(SIX_DAYS, years), "v2r", FADING).eased_by(3)[:, FRANCE].mean()
+        played(imposed_earlier(SIX_DAYS, years), "v2r", FADING).eased_by(3)[:, FRANCE].mean()
         for years in (0, 1, 10)
     ]
     assert early[0] < early[1] < early[2]  # France's stake says ease: less so while it is fresh
-    settled = outcomes(imposed_earlier(SIX_DAYS, 10), "v2q", LEVEL).eased_by(3)[:, FRANCE].mean()
+    settled = played(imposed_earlier(SIX_DAYS, 10), "v2q", LEVEL).eased_by(3)[:, FRANCE].mean()
     assert early[2] == pytest.approx(settled, rel=0.02)  # ten years on, r ≈ 1: v2q's
 
 
