@@ -10,6 +10,13 @@ runs: one changed byte in any case's probabilities changes its fingerprint. Each
 figures can still be re-run in full: ``SANCTIONSIM_RERUN_ALL=1 make pytest`` puts every version
 in ``test_track_record.py``'s full re-run.
 
+With twenty-odd frozen versions and 160 cases, checking every pair took a quarter of CI's
+time. A CI run therefore checks each frozen version on one of ``SHARES`` interleaved shares of
+the library, the share turning with the version's place, so that every case is checked under
+several versions and any change to shared code that moves most cases still fails. A change that
+moves one case under one version only is caught by the full check, which
+``SANCTIONSIM_FROZEN_EVERY_CASE=1`` asks for (and the regeneration below always makes).
+
 The fingerprints are regenerated only when the library grows (every version is then scored
 again, each a row of the score history) or when a change is meant to alter a frozen version and
 says so in its commit: ``.venv/bin/python tests/history/test_frozen_versions.py``.
@@ -19,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -39,7 +47,18 @@ FINGERPRINTS = HERE / "frozen_versions.json"
 RUNS = 128
 SEED = 0
 
+SHARES = 4
+
 FROZEN = tuple(v for v in VERSIONS if v not in rerun_in_full())
+
+
+def checked_cases(model: str) -> list[str]:
+    """The cases this run checks under frozen ``model``: every case when asked for, otherwise
+    every ``SHARES``-th case from the version's place among the frozen."""
+    cases = case_ids()
+    if os.environ.get("SANCTIONSIM_FROZEN_EVERY_CASE") == "1":
+        return cases
+    return cases[FROZEN.index(model) % SHARES :: SHARES]
 
 
 def fingerprint(forecast: CaseForecast) -> str:
@@ -52,8 +71,9 @@ def fingerprint(forecast: CaseForecast) -> str:
     return hashlib.sha256(json.dumps(values).encode()).hexdigest()[:16]
 
 
-def fingerprints(model: str) -> dict[str, str]:
-    """Each built-in case's fingerprint under ``model``, forecast as ``history`` forecasts it."""
+def fingerprints(model: str, cases: list[str] | None = None) -> dict[str, str]:
+    """Each of ``cases``' fingerprint under ``model`` (by default every built-in case), forecast
+    as ``history`` forecasts it."""
     calibration = None
     if VERSIONS[model].calibrated:
         from sanctionsim.dynamics.calibration import load_calibration
@@ -63,7 +83,7 @@ def fingerprints(model: str) -> dict[str, str]:
         case: fingerprint(
             _forecast_job(load_scenario(case), DEFAULT_HORIZONS, RUNS, SEED, model, calibration)()
         )
-        for case in case_ids()
+        for case in (case_ids() if cases is None else cases)
     }
 
 
@@ -76,13 +96,21 @@ def test_the_file_covers_every_frozen_version_and_every_case() -> None:
         assert sorted(stored["versions"][model]) == sorted(case_ids()), model
 
 
+def test_the_shares_together_check_every_case_under_several_versions() -> None:
+    times_checked = dict.fromkeys(case_ids(), 0)
+    for model in FROZEN:
+        for case in checked_cases(model):
+            times_checked[case] += 1
+    assert min(times_checked.values()) >= len(FROZEN) // SHARES >= 2
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("model", FROZEN)
 def test_a_frozen_versions_forecasts_are_unchanged(model: str) -> None:
     expected = json.loads(FINGERPRINTS.read_text())["versions"][model]
     changed = {
         case: (expected.get(case), now)
-        for case, now in fingerprints(model).items()
+        for case, now in fingerprints(model, checked_cases(model)).items()
         if expected.get(case) != now
     }
     assert not changed, f"{model}'s forecasts changed on {sorted(changed)}"
