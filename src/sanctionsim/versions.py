@@ -13,8 +13,9 @@ and elite pressure, docs/model-v2.md, "Mechanism: leadership change and elite pr
 ``v2-escalation`` (the target's provocations and the adoption of possible measures,
 docs/model-v2.md, "Mechanism: escalation and provocations") and ``v2-hold`` (each member's value
 of holding for its own sake, docs/model-v2.md, "Mechanism: holding for its own sake").
-Each later version is its design note's section of docs/model-v2.md (``v2c`` to ``v2r``), and
-its :attr:`ModelVersion.items` says in one line what it adds to the version it builds on.
+Each later version is its design note's section of docs/model-v2.md (``v2c`` to ``v2s``), and
+its :attr:`ModelVersion.items` says in one line what it adds to the version it builds on; each
+flag's behaviour is tested in that version's ``tests/dynamics/test_model_*.py``.
 
 Versions are never redefined once scored: a change of structure is a new name, with its own row
 in the score history (docs/cases.md), so that every row stays reproducible.
@@ -27,35 +28,7 @@ in the score history (docs/cases.md), so that every row stays reproducible.
 >>> elite = model_version("v2-elite")
 >>> elite.kernel, elite.leadership, elite.fitted_as, model_version("v2").leadership
 ('v2', True, 'v2', False)
->>> model_version("v2-escalation").escalation, model_version("v2-escalation").fitted_as
-(True, 'v2')
->>> model_version("v2-hold").holding, model_version("v2").holding
-(True, False)
->>> model_version("v2c").fits, model_version("v2c").calibration_file
-(True, 'calibration-v2c.json')
->>> model_version("v2c-hold").fitted_as, model_version("v2c-hold").holding
-('v2c', True)
->>> model_version("v2d").classics_believe, model_version("v2c-hold").classics_believe
-(True, False)
->>> model_version("v2e").persistent_inclination, model_version("v2e").calibration_file
-(True, 'calibration-v2e.json')
->>> model_version("v2f").concession_scaled, model_version("v2-hold").concession_scaled
-(True, False)
->>> model_version("v2g").carve_outs, model_version("v2f").carve_outs  # each flag: its tests
-(True, False)
->>> model_version("v2j").prospects_read, model_version("v2j").leader_ranked
-(True, False)
->>> model_version("v2k").leader_weighted, model_version("v2k").leader_ranked
-(True, True)
->>> model_version("v2n").era_read, model_version("v2n").coup_scaled, model_version("v2m").era_read
-(True, True, False)
->>> model_version("v2o").alliance_read, model_version("v2o").era_read
-(True, True)
->>> model_version("v2p").tie_in_cold_war_only, model_version("v2o").tie_in_cold_war_only
-(True, False)
->>> model_version("v2q").era_factor_held, model_version("v2n").era_factor_held
-(True, False)
->>> model_version("v2r").resolve_revealed, model_version("v2q").resolve_revealed
+>>> model_version("v2s").resolve_one_sided, model_version("v2r").resolve_one_sided
 (True, False)
 >>> model_version("v3")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
@@ -102,6 +75,7 @@ ModelName = Literal[
     "v2p",
     "v2q",
     "v2r",
+    "v2s",
 ]
 """The versions' names as a type (for schemas: the app's API, experiment specs); a test checks
 it lists exactly :data:`VERSIONS`."""
@@ -178,6 +152,8 @@ class ModelVersion:
             by 1 − exp(−a_i/T), a_i the age of its own measures, so that a fresh measure's
             revealed resolve fades over T months (docs/model-v2.md, "v2r", R1); ``calibrate``
             then searches v2r's grid (T with λ), and any other version must leave T at 0.
+        resolve_one_sided: whether that weight only lowers the easing odds (the terms enter as
+            min(x, r·x): docs/model-v2.md, "v2s", S1); v2s, on v2r's grid.
     """
 
     name: str
@@ -205,6 +181,7 @@ class ModelVersion:
     tie_in_cold_war_only: bool = False
     era_factor_held: bool = False
     resolve_revealed: bool = False
+    resolve_one_sided: bool = False
 
     @property
     def calibrated(self) -> bool:
@@ -457,6 +434,21 @@ VERSIONS: MappingProxyType[str, ModelVersion] = MappingProxyType(
                 era_read=True,
                 era_factor_held=True,
                 resolve_revealed=True,
+            ),
+            ModelVersion(
+                "v2s",
+                "v2",
+                "calibration-v2s.json",
+                "v2r with the revealed resolve one-sided: it only lowers a fresh sender's easing "
+                "odds (S1-S3, issue 11)",
+                holding=True,
+                concession_scaled=True,
+                temptation_ranked=True,
+                coup_scaled=True,
+                era_read=True,
+                era_factor_held=True,
+                resolve_revealed=True,
+                resolve_one_sided=True,
             ),
         )
     }

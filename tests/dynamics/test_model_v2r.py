@@ -89,7 +89,9 @@ def test_v2r_is_v2q_with_the_resolve_read_and_fits_its_own() -> None:
     assert_built_on_v2f("v2r")
     assert_version_flags(
         "v2r",
-        {"resolve_revealed": True},
+        {},  # v2s reads the resolve too: what v2r alone does is weigh it both ways
+        resolve_revealed=True,
+        resolve_one_sided=False,
         era_read=True,
         era_factor_held=True,
         alliance_read=False,
@@ -109,7 +111,7 @@ def test_calibrate_searches_the_designs_grid_for_v2r() -> None:
         "slope": [1.0, 1.5, 2.0],
         "backing_down": [0.005],
     }
-    others = [name for name, version in VERSIONS.items() if version.fits and name != "v2r"]
+    others = [name for name, v in VERSIONS.items() if v.fits and name not in ("v2r", "v2s")]
     assert all(p.resolve_months == 0.0 for name in others for p in grid_of(name))
 
 

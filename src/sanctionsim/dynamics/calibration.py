@@ -75,16 +75,17 @@ class FittedParameters:
     (``discretion_weight``, >= 0: the shift of a member's easing odds per unit share of aid and
     diplomatic measures among those it holds on the start, fitted by v2l only and 0 for every
     other version; docs/model-v2.md, "v2l", L1) and χ (``coup_concession_ratio``, >= 1: the factor
-    on ψ for an episode that answers a coup, fitted by v2m to v2q, held at v2q's 3 by v2r's grid,
-    and 1 for every other version; docs/model-v2.md, "v2m", M1) and ε (``cold_war_ratio``, > 0:
-    the factor on ψ for an episode that starts before the end of the Cold War, fitted by v2n and
-    v2o only, and 1 for every other version, v2p to v2r included; docs/model-v2.md, "v2n", N1,
-    and "v2q", Q1) and τ (``alliance_shift``, >= 0: the shift of the easing log-odds
-    of a sender bound to the target by a defence treaty on the start, fitted by v2o and v2p, in the
-    Cold War only for v2p, and 0 for every other version; docs/model-v2.md, "v2o", O2, and "v2p",
-    P1; v2p holds ε at 1, P2) and T (``resolve_months``, >= 0: the months over which the resolve a
-    member revealed by imposing its measures fades from its easing odds, fitted by v2r only and
-    0, no fading, for every other version; docs/model-v2.md, "v2r", R1).
+    on ψ for an episode that answers a coup, fitted by v2m to v2q, held at v2q's 3 by v2r's and
+    v2s's grid, and 1 for every other version; docs/model-v2.md, "v2m", M1) and ε
+    (``cold_war_ratio``, > 0: the factor on ψ for an episode that starts before the end of the Cold
+    War, fitted by v2n and v2o only, and 1 for every other version, v2p to v2s included;
+    docs/model-v2.md, "v2n", N1, and "v2q", Q1) and τ (``alliance_shift``, >= 0: the shift of the
+    easing log-odds of a sender bound to the target by a defence treaty on the start, fitted by v2o
+    and v2p, in the Cold War only for v2p, and 0 for every other version; docs/model-v2.md, "v2o",
+    O2, and "v2p", P1; v2p holds ε at 1, P2) and T (``resolve_months``, >= 0: the months over which
+    the resolve a member revealed by imposing its measures fades from its easing odds, fitted by v2r
+    and v2s only and 0, no fading, for every other version; docs/model-v2.md, "v2r", R1, and "v2s",
+    S1).
 
     >>> FittedParameters(2.0, 0.01, concession_scale=1.5).to_dict()
     {'slope': 2.0, 'backing_down': 0.01, 'concession_scale': 1.5}

@@ -78,7 +78,8 @@ class EpisodeClock:
     ``allied`` a_i, 1 for each member bound to the target by a defence treaty on the start (model
     v2o, O1; None: not read); ``tie_acts`` whether τ shifts the bound members' logits (False for
     a model v2p episode that starts after the Cold War, P1); ``measure_age`` a_i on the start, the
-    months since each member imposed its own measures in force (model v2r, R1; None: not read).
+    months since each member imposed its own measures in force (model v2r, R1; None: not read);
+    ``resolve_one_sided`` whether its weight only lowers the easing odds (model v2s, S1).
     """
 
     group: str
@@ -96,6 +97,7 @@ class EpisodeClock:
     allied: FloatArray | None = None
     tie_acts: bool = True
     measure_age: FloatArray | None = None
+    resolve_one_sided: bool = False
 
     @property
     def concession_factor(self) -> float:
@@ -242,6 +244,7 @@ def choice_terms(
                 None if alliance is None else np.full(params.runs, alliance[i]),
                 resolve_rate,
                 0.0 if clock.measure_age is None else float(clock.measure_age[i]),
+                clock.resolve_one_sided,
             )
         )
     return tuple(terms)
@@ -274,7 +277,8 @@ def stack_choice_terms(parts: Sequence[ChoiceTerms]) -> ChoiceTerms:
     fading rate absent as infinite (model v2r's weight 1).
 
     Raises:
-        ValueError: parts whose ξ, η, responders or measures' age differ (they are played apart).
+        ValueError: parts whose ξ, η, responders or measures' age or side differ (they are
+            played apart).
     """
     first = parts[0]
     for part in parts[1:]:
@@ -282,8 +286,11 @@ def stack_choice_terms(parts: Sequence[ChoiceTerms]) -> ChoiceTerms:
             raise ValueError("stacked choice terms must share the carve-out shift and lobby")
         if not np.array_equal(part.responders, first.responders):
             raise ValueError("stacked choice terms must share the responders")
-        if part.measure_age != first.measure_age:
-            raise ValueError("stacked choice terms must share the member's measures' age")
+        if (part.measure_age, part.resolve_one_sided) != (
+            first.measure_age,
+            first.resolve_one_sided,
+        ):
+            raise ValueError("stacked choice terms must share the member's measures' age and side")
     sizes = [len(part.stake) for part in parts]
 
     def joined(values: Sequence[FloatArray | None], absent: float = 0.0) -> FloatArray | None:
@@ -311,6 +318,7 @@ def stack_choice_terms(parts: Sequence[ChoiceTerms]) -> ChoiceTerms:
         joined([part.alliance for part in parts]),
         joined([part.resolve_rate for part in parts], absent=np.inf),  # no fading: weight 1
         first.measure_age,
+        first.resolve_one_sided,
     )
 
 

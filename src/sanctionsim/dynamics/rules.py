@@ -77,7 +77,7 @@ class ChoiceTerms:
     the rate at which the resolve the member revealed by imposing its measures fades, and
     ``measure_age`` how many months before the start it imposed them (model v2r, R1: its logit's
     case-specific part is weighed by 1 − exp(−(age + t)/T) in month t; ``None``: not weighed; an
-    infinite rate, T = 0, weighs it by 1).
+    infinite rate, T = 0, weighs it by 1; ``resolve_one_sided``: it only lowers, v2s, S1).
     """
 
     slope: float | FloatArray
@@ -93,6 +93,7 @@ class ChoiceTerms:
     alliance: FloatArray | None = None
     resolve_rate: FloatArray | None = None
     measure_age: float = 0.0
+    resolve_one_sided: bool = False
 
 
 @dataclass(frozen=True)
@@ -446,18 +447,17 @@ RULE_SETS = MappingProxyType(
         "v2k": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
         # v2l too; the shift ρ·d_i joins τ_i in the choice terms (L1)
         "v2l": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
-        # v2m too; χ acts on the target's concession alone (M1)
+        # v2m and v2n too; χ (M1) and ε (N1) act on the target's concession alone
         "v2m": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
-        # v2n too; ε acts on the target's concession alone (N1)
         "v2n": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
-        # v2o too; τ·a_i enters the choice's terms (O2)
+        # v2o and v2p too; τ·a_i enters the choice's terms (O2), in v2p in the Cold War only (P1)
         "v2o": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
-        # v2p too; τ·a_i only in the Cold War, ε held at 1 by its grid (P1, P2)
         "v2p": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
-        # v2q: v2n's rules, ε held at 1 by its grid (Q1)
+        # v2q: v2n's rules, ε held at 1 by its grid (Q1); in v2r r_i(t) weighs the case-specific
+        # terms (R1), in v2s only downward (S1)
         "v2q": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
-        # v2r too; r_i(t) weighs the case-specific terms (R1)
         "v2r": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
+        "v2s": _rule_set(QuantalResponse, QuantalFollower, StagedReciprocity),
     }
 )
 """The members' rules of each version that has rules of its own."""

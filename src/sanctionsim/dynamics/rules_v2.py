@@ -132,12 +132,16 @@ class QuantalResponse(Rule):
     def weighed_probability(
         self, theta: float | FloatArray, gain: FloatArray, weight: FloatArray | None
     ) -> FloatArray:
-        """:meth:`probability` with the case-specific part weighed by ``weight``:
-        Λ(θ + r·(τ_i + λ·ΔV_i/S_i)) (model v2r, R1); :meth:`probability` itself where None."""
+        """:meth:`probability` with the case-specific part x = τ_i + λ·ΔV_i/S_i weighed by
+        ``weight``: Λ(θ + r·x) (model v2r, R1), or Λ(θ + min(x, r·x)) where the weight only lowers
+        the odds (v2s, S1); :meth:`probability` itself where None."""
         if weight is None:
             return self.probability(theta, gain)
         shifts, terms = self.intercept(0.0), self.terms
-        return easing_probability(theta + weight * shifts, weight * terms.slope, gain, terms.stake)
+        p = easing_probability(theta + weight * shifts, weight * terms.slope, gain, terms.stake)
+        if terms.resolve_one_sided:  # the smaller chance: Λ is increasing
+            p = np.minimum(p, self.probability(theta, gain))
+        return p
 
     def first(self) -> ActionArray:
         """Month 1's levels are those in force on the start (the kernel then asks :meth:`next`

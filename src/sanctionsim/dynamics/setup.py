@@ -229,6 +229,7 @@ def _episode_clock(
             if version.resolve_revealed
             else None
         ),
+        resolve_one_sided=version.resolve_one_sided,
     )
 
 

@@ -25,7 +25,7 @@ def v2_choice_terms(
     the one-off cost of backing down A_i, its institutional commitment γ_i, its monthly stake
     S_i, the value of easing ΔV_i as the version's ``best_response`` weighs it (v2: one month's
     gain; v2-shadow and v2b: the shadow of the future; A_i deducted), its chance of easing at
-    one decision epoch p = Λ(θ_1 + λ·ΔV_i/S_i) (v2r: the case-specific part weighed by month
+    one decision epoch p = Λ(θ_1 + λ·ΔV_i/S_i) (v2r, v2s: the case-specific part weighed by month
     1's r_i, with the measures' age a_i), and whether it plays Deadlock (easing pays
     whatever the others do and no answer to it costs more than it gains: only A_i and the
     leader's levers keep it in) (docs/model-v2.md, items 3, 4 and 6)."""
@@ -66,7 +66,7 @@ def v2_choice_terms(
         rule = weighing.build(context)
         assert isinstance(rule, QuantalResponse)  # the v2 family's best_response
         gain = rule.gain(view)
-        weight = rule.resolve_weight(0)  # v2r: month 1's weight on the case-specific terms
+        weight = rule.resolve_weight(0)  # v2r, v2s: month 1's weight on the case-specific terms
         chance = rule.weighed_probability(float(month.theta[0]), gain, weight)
         alone = easing_gain(params, everyone, q, i, expected_penalty=False)
         after_all = easing_gain(params, nobody, q, i, expected_penalty=False)
@@ -87,7 +87,7 @@ def v2_choice_terms(
         if version.coup_scaled:  # v2m, v2n: the target's factor, in the end hazard the gain reads
             result[params.member_ids[i]]["answers_coup"] = clock.answers_coup
             result[params.member_ids[i]]["concession_factor"] = clock.concession_factor
-        if weight is not None:  # v2r: how long ago it chose to act, and what that weighs now
+        if weight is not None:  # v2r, v2s: how long ago it chose to act, and what that weighs now
             result[params.member_ids[i]]["measure_age_months"] = terms.measure_age
             result[params.member_ids[i]]["resolve_weight"] = float(weight[0])
         if i == clock.weighted:  # v2k's leader: ζ, already in its slope and shift

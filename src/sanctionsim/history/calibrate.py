@@ -1,15 +1,14 @@
 """Fit model v2's λ and α on a case library, leaving one cluster out (docs/model-v2.md).
 
 The search is the design note's, fixed before any v2 score: each version's grid
-(:mod:`sanctionsim.history.grids`: λ × α for v2, ψ × λ × α for v2f, one more parameter for each
-of v2g to v2p and v2r, each fixed in its design note; v2q's grid drops one), every case forecast
-once at every grid point with :data:`SEARCH_RUNS` runs (:func:`case_grid`, one task per case,
-so a case's set-up and the target's clock are read once, its points played together in stacks,
-each point's runs identical to its playing alone:
-:func:`~sanctionsim.dynamics.engine.grid_outcomes`), then reused across folds. For each
-cluster, the point that maximises the objective on the *other* clusters is its fold's
-parameters; the point that maximises it on every cluster is the global fit. ``history --model
-v2`` then forecasts each case at its fold's point with the full run count: the
+(:mod:`sanctionsim.history.grids`: λ × α for v2, ψ × λ × α for v2f, one more parameter for each of
+v2g to v2p, v2r and v2s, each fixed in its design note; v2q's grid drops one), every case forecast
+once at every grid point with :data:`SEARCH_RUNS` runs (:func:`case_grid`, one task per case, so a
+case's set-up and the target's clock are read once, its points played together in stacks, each
+point's runs identical to its playing alone: :func:`~sanctionsim.dynamics.engine.grid_outcomes`),
+then reused across folds. For each cluster, the point that maximises the objective on the *other*
+clusters is its fold's parameters; the point that maximises it on every cluster is the global fit.
+``history --model v2`` then forecasts each case at its fold's point with the full run count: the
 leave-one-cluster-out (LOCO) score.
 
 **The objective** (the design note's posterior; its weighting written down here, 2026-12-01,
@@ -22,7 +21,7 @@ likelihood), plus the log priors (:func:`~sanctionsim.history.grids.log_prior`):
 with scale :data:`~sanctionsim.history.grids.SLOPE_PRIOR_SCALE`, α
 log-uniform on [0.001, 0.1] (flat on the grid's log scale, so its log prior is a constant); ψ
 log-normal about 1 (v2f), ξ normal about 0 (v2g), η half-normal (v2h), μ half-normal (v2i) and
-ν half-normal (v2j), ζ flat on [0, 1] (v2k), ρ half-normal (v2l), T flat on its grid (v2r), χ
+ν half-normal (v2j), ζ flat on [0, 1] (v2k), ρ half-normal (v2l), T flat on its grid (v2r, v2s), χ
 (v2m to v2q) and ε (v2n,
 v2o) log-normal about 1, and τ half-normal (v2o, v2p).
 

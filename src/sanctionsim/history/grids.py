@@ -4,7 +4,7 @@ Each version's grid and each fitted parameter's prior were fixed in its design n
 score of it: λ × α for v2 (:data:`GRID`), ψ × λ × α for v2f (:data:`SCALED_GRID`), one more
 parameter on a narrowed ψ × λ × α for v2g, v2h and v2i (ξ, η, μ), and one more on v2j's μ × ψ ×
 λ ranges for v2j, v2k and v2l (ν, ζ, ρ); v2m's χ × ψ × μ × λ; v2n's ε × ψ × χ × μ × λ; v2o's
-τ × ε × ψ × χ × λ; v2p's τ × ψ × χ × λ; v2q's ψ × χ × μ × λ; v2r's T × λ.
+τ × ε × ψ × χ × λ; v2p's τ × ψ × χ × λ; v2q's ψ × χ × μ × λ; v2r's and v2s's T × λ.
 :func:`grid_of` gives a version's grid, :func:`log_prior` a point's log prior, :func:`grid_slice`
 an ablation's points (``calibrate --fix``).
 """
@@ -188,8 +188,9 @@ ONE_LEVEL_GRID: tuple[FittedParameters, ...] = tuple(
     for slope in (1.0, 1.5, 2.0)
 )
 
-# v2r's grid (docs/model-v2.md, "v2r", R2): T × λ, ψ 2, χ 3 and μ 0.5 fixed at v2q's fit, α at
-# 0.005 and ε at 1, 12 points; T's prior is flat on the grid (a constant, so absent).
+# v2r's grid, v2s's too (docs/model-v2.md, "v2r", R2; "v2s", S2): T × λ, ψ 2, χ 3 and μ 0.5
+# fixed at v2q's fit, α at 0.005 and ε at 1, 12 points; T's prior is flat on the grid (a
+# constant, so absent).
 RESOLVE_MONTHS = (0.0, 6.0, 12.0, 24.0)
 RESOLVE_GRID: tuple[FittedParameters, ...] = tuple(
     FittedParameters(
@@ -206,11 +207,11 @@ RESOLVE_GRID: tuple[FittedParameters, ...] = tuple(
 
 
 def grid_of(model: str) -> tuple[FittedParameters, ...]:
-    """The grid ``calibrate`` searches for ``model``: v2r's (T with λ), v2q's (with χ, ψ and μ,
-    ε held at 1), v2p's (with τ, χ and ψ), v2o's (with τ, ε, χ and ψ), v2n's (with ε, χ, ψ and
-    μ), v2m's (with χ, ψ and μ), v2l's (with ρ, μ and ψ), v2k's (with ζ, μ and ψ), v2j's (with ν,
-    μ and ψ), v2i's (with μ and ψ), v2h's (with η and ψ), v2g's (with ξ and ψ), v2f's (with ψ)
-    or every other version's."""
+    """The grid ``calibrate`` searches for ``model``: v2r's and v2s's (T with λ), v2q's (with χ, ψ
+    and μ, ε held at 1), v2p's (with τ, χ and ψ), v2o's (with τ, ε, χ and ψ), v2n's (with ε, χ, ψ
+    and μ), v2m's (with χ, ψ and μ), v2l's (with ρ, μ and ψ), v2k's (with ζ, μ and ψ), v2j's (with
+    ν, μ and ψ), v2i's (with μ and ψ), v2h's (with η and ψ), v2g's (with ξ and ψ), v2f's (with ψ) or
+    every other version's."""
     version = model_version(model)
     if version.resolve_revealed:
         return RESOLVE_GRID

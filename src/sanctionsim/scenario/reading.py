@@ -77,7 +77,7 @@ ESCALATION = "v2-escalation"
 (docs/model-v2.md, "Mechanism: escalation and provocations")."""
 COUP_SCALED = tuple(name for name, version in VERSIONS.items() if version.coup_scaled)
 """The versions that read whether the episode answers a coup: v2m (docs/model-v2.md, "v2m", M1)
-and v2n to v2r, built on it."""
+and v2n to v2s, built on it."""
 HOLDING = tuple(name for name, version in VERSIONS.items() if version.holding)
 """The versions that read the members' value of holding for its own sake: v2-hold
 (docs/model-v2.md, "Mechanism: holding for its own sake") and those built on it."""
@@ -89,7 +89,7 @@ STANCE = "; v2-escalation: a veto player's stance on `start`"
 INPUTS: tuple[FieldUse, ...] = (
     _v1(
         "start",
-        "the forecast's date: every dated fact after it is dropped; v2n to v2r: whether it is"
+        "the forecast's date: every dated fact after it is dropped; v2n to v2s: whether it is"
         " before the Cold War's end",
     ),
     _v1("horizon_months", "`simulate`'s default horizon"),
@@ -125,8 +125,8 @@ INPUTS: tuple[FieldUse, ...] = (
         "measures[].imposed",
         1,
         ("v1", "v2"),
-        "in force on `start` or history; v2r: the age a_i of the member's own measures, which"
-        " weighs its case-specific easing terms",
+        "in force on `start` or history; v2r, v2s: the age a_i of the member's own measures,"
+        " which weighs its case-specific easing terms",
     ),
     _v1("measures[].lifted", "in force on `start` or history"),
     _v1("measures[].level", "level on `start`"),
@@ -233,8 +233,8 @@ INPUTS: tuple[FieldUse, ...] = (
         2,
         (ESCALATION, *COUP_SCALED),
         "v2-escalation: the provocation hazard and the response share, from those dated by `start`;"
-        " v2m to v2r: whether one of kind `coup` is dated within 365 days before `start` (v2n"
-        " to v2q: only where `start` is after the Cold War)",
+        " v2m to v2s: whether one of kind `coup` is dated within 365 days before `start` (v2n"
+        " to v2s: only where `start` is after the Cold War)",
     ),
     _unread("target.inducements", 2, LATER),
     _v1("observation.detection", "q"),

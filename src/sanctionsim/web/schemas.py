@@ -285,7 +285,7 @@ class FoldSetOut(_Out):
     )
     resolve_months: float | None = Field(
         default=None,
-        description="T, the months over which a fresh measure's revealed resolve fades (v2r)",
+        description="T, the months over which a fresh measure's revealed resolve fades (v2r, v2s)",
     )
     folds: int = Field(description="the calibration's folds that chose this parameter set")
 

@@ -1,0 +1,134 @@
+"""Model v2s: a fresh measure's revealed resolve only lowers its sender's easing odds
+(docs/model-v2.md, "v2s").
+
+S1: member i eases at an epoch with probability Λ(θ_t + min(x, r_i(t)·x)), x = τ_i + λ·ΔV_i/S_i
+its case-specific terms and r_i(t) = 1 − exp(−a_i(t)/T) v2r's weight; T = 0 reads as r = 1, v2q.
+S3: v2q run by run at T = 0; in month 1 (the start's view, the same for every version) each
+member's chance is the smaller of v2q's and v2r's, so a member whose terms favour holding keeps
+v2q's chance and one whose terms favour easing gets v2r's lower one; the weight rises with the
+measures' age; chunk invariance; the grid; the calibration files; ``analyze``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from sanctionsim.dynamics.calibration import FittedParameters, fitted_by, load_calibration
+from sanctionsim.dynamics.kernel_v2 import stack_choice_terms
+from sanctionsim.history.grids import RESOLVE_GRID, grid_of
+from sanctionsim.scenario.loader import load_scenario
+from sanctionsim.versions import VERSIONS
+from support import (
+    V2M_FAMILY,
+    assert_built_on_v2f,
+    assert_calibration_carries,
+    assert_version_flags,
+    played,
+    same_runs,
+    same_whatever_the_chunk_size,
+    terms_of,
+)
+
+LEVEL = FittedParameters(1.5, 0.005, 2.0, temptation_weight=0.5, coup_concession_ratio=3.0)
+FADING = dataclasses.replace(LEVEL, resolve_months=12.0)
+# France's embargo of 3 June 1967, two days before the start: its inputs say easing pays
+SIX_DAYS = load_scenario("israel-1967")
+FRANCE = [actor.id for actor in SIX_DAYS.members].index("FRA")
+
+
+def month_one(model: str, choice: FittedParameters) -> np.ndarray:
+    """Each member's chance of easing in month 1, per run (the start's view, every version's)."""
+    return np.asarray(played(SIX_DAYS, model, choice).eased_by(1))
+
+
+def test_at_t_zero_v2s_is_v2q_run_by_run() -> None:
+    assert same_runs(played(SIX_DAYS, "v2s", LEVEL), played(SIX_DAYS, "v2q", LEVEL))
+
+
+def test_in_month_one_each_member_gets_the_smaller_of_v2qs_and_v2rs_chance() -> None:
+    level, two_sided = month_one("v2q", LEVEL), month_one("v2r", FADING)
+    one_sided = month_one("v2s", FADING)
+    assert np.array_equal(one_sided, np.minimum(level, two_sided))
+    # both sides occur on this case: v2r lowers France (its terms say ease) and raises a holder
+    assert (two_sided[:, FRANCE] < level[:, FRANCE]).all()
+    raised = (two_sided > level).any(axis=0)
+    assert raised.any()
+    assert np.array_equal(one_sided[:, raised], level[:, raised])  # holders keep v2q's chance
+
+
+def test_a_fresh_measures_sender_eases_less_early_where_its_stake_says_ease() -> None:
+    fading = played(SIX_DAYS, "v2s", FADING).eased_by(3)[:, FRANCE].mean()
+    at_once = played(SIX_DAYS, "v2q", LEVEL).eased_by(3)[:, FRANCE].mean()
+    assert fading < 0.7 * at_once
+
+
+def test_the_weight_grows_with_the_measures_age() -> None:
+    from test_model_v2r import imposed_earlier
+
+    early = [
+        played(imposed_earlier(SIX_DAYS, years), "v2s", FADING).eased_by(3)[:, FRANCE].mean()
+        for years in (0, 1, 10)
+    ]
+    assert early[0] < early[1] < early[2]
+    settled = played(imposed_earlier(SIX_DAYS, 10), "v2q", LEVEL).eased_by(3)[:, FRANCE].mean()
+    assert early[2] == pytest.approx(settled, rel=0.02)  # ten years on, r ≈ 1: v2q's
+
+
+def test_v2s_is_the_same_whatever_the_chunk_size() -> None:
+    assert same_whatever_the_chunk_size(SIX_DAYS, "v2s", FADING)
+
+
+def test_v2s_is_v2r_one_sided_and_fits_its_own() -> None:
+    assert_built_on_v2f("v2s")
+    assert_version_flags(
+        "v2s",
+        {"resolve_one_sided": True},
+        resolve_revealed=True,
+        era_read=True,
+        era_factor_held=True,
+        alliance_read=False,
+        **V2M_FAMILY,
+    )
+
+
+def test_stacked_terms_must_share_the_side() -> None:
+    (one_sided,) = [t for t in terms_of(SIX_DAYS, "v2s", FADING)][FRANCE : FRANCE + 1]
+    (two_sided,) = [t for t in terms_of(SIX_DAYS, "v2r", FADING)][FRANCE : FRANCE + 1]
+    assert one_sided.resolve_one_sided and not two_sided.resolve_one_sided
+    assert stack_choice_terms([one_sided, one_sided]).resolve_one_sided
+    with pytest.raises(ValueError, match="side"):
+        stack_choice_terms([one_sided, two_sided])
+
+
+# -- S2: v2r's grid and v2s's calibration files ----------------------------------------------------
+def test_calibrate_searches_v2rs_grid_for_v2s() -> None:
+    assert grid_of("v2s") is RESOLVE_GRID
+    others = [name for name, v in VERSIONS.items() if v.fits and name not in ("v2r", "v2s")]
+    assert all(p.resolve_months == 0.0 for name in others for p in grid_of(name))
+
+
+def test_the_shipped_calibration_is_on_the_grid() -> None:
+    shipped = load_calibration(model="v2s")
+    assert shipped.model == "v2s"
+    assert shipped.fitted in RESOLVE_GRID
+    assert all(fold in RESOLVE_GRID for fold in shipped.folds.values())
+
+
+def test_a_calibration_carries_the_fading_for_v2s() -> None:
+    assert fitted_by("v2s")[-1] == "resolve_months"
+    assert_calibration_carries(
+        "v2s", FADING, "resolve_months", "T flat on the grid", refused_by="v2q"
+    )
+
+
+def test_analyze_with_model_v2s_says_the_age_the_weight_and_the_smaller_chance() -> None:
+    import sanctionsim
+
+    months = load_calibration(model="v2s").fitted.resolve_months
+    france = sanctionsim.analyze(SIX_DAYS, model="v2s").to_dict()["v2_choice"]["FRA"]
+    expected = 1.0 if not months else -math.expm1(-(france["measure_age_months"] + 1.0) / months)
+    assert france["resolve_weight"] == pytest.approx(expected)
