@@ -185,6 +185,19 @@ def played(world: Any, model: str, choice: Any) -> Any:
                         omega=1 / 12)  # fmt: skip
 
 
+def imposed_earlier(world: Any, years: int) -> Any:
+    """The world with every measure in force on the start imposed ``years`` earlier."""
+    import datetime as dt
+
+    measures = [
+        m.model_copy(update={"imposed": m.imposed - dt.timedelta(days=round(365.25 * years))})
+        if m.imposed <= world.start
+        else m
+        for m in world.measures
+    ]
+    return world.model_copy(update={"measures": measures})
+
+
 def same_runs(first: Any, second: Any) -> bool:
     """Whether two :class:`~sanctionsim.dynamics.records.RunOutcomes` are identical, run by run
     (every array the model filled: a version's forecast compared with another's)."""

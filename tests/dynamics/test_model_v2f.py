@@ -126,17 +126,18 @@ def test_v2f_plays_v2as_rules_with_the_holding_value_and_fits_its_own() -> None:
     version = model_version("v2f")
     assert not version.persistent_inclination
     assert dict(coalition_rules("v2f")) == dict(coalition_rules("v2"))
-    # v2g to v2r (docs/model-v2.md, "v2g" to "v2r") are built on v2f and fit ψ too
+    # v2g to v2s (docs/model-v2.md, "v2g" to "v2s") are built on v2f and fit ψ too
     concession_scaled = [name for name, v in VERSIONS.items() if v.concession_scaled]
     assert concession_scaled == [
-        "v2f", "v2g", "v2h", "v2i", "v2j", "v2k", "v2l", "v2m", "v2n", "v2o", "v2p", "v2q", "v2r"
+        "v2f", "v2g", "v2h", "v2i", "v2j", "v2k", "v2l", "v2m", "v2n", "v2o", "v2p", "v2q", "v2r",
+        "v2s",
     ]  # fmt: skip
 
 
 # -- F2: the grid and the prior --------------------------------------------------------------------
 def test_calibrate_searches_the_designs_grid_for_v2f_only() -> None:
     assert grid_of("v2f") is SCALED_GRID
-    own = tuple(f"v2{letter}" for letter in "fghijklmnopqr")  # ψ on, and ξ to T
+    own = tuple(f"v2{letter}" for letter in "fghijklmnopqrs")  # ψ on, and ξ to T
     others = (name for name, v in VERSIONS.items() if v.fits and name not in own)
     assert all(grid_of(name) is GRID for name in others)
     assert len(SCALED_GRID) == 48

@@ -142,9 +142,9 @@ def test_v2i_is_v2f_with_relative_temptation_and_fits_its_own() -> None:
     assert version.temptation_ranked
     assert not version.carve_outs
     assert not version.lobby_weighted
-    # v2j to v2r (docs/model-v2.md, "v2j" to "v2r") are built on v2i and rank the premiums too
+    # v2j to v2s (docs/model-v2.md, "v2j" to "v2s") are built on v2i and rank the premiums too
     ranked = [name for name, v in VERSIONS.items() if v.temptation_ranked]
-    assert ranked == ["v2i", "v2j", "v2k", "v2l", "v2m", "v2n", "v2o", "v2p", "v2q", "v2r"]
+    assert ranked == ["v2i", "v2j", "v2k", "v2l", "v2m", "v2n", "v2o", "v2p", "v2q", "v2r", "v2s"]
     assert version.leader_ranked
     assert not version.prospects_read
 

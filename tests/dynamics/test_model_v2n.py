@@ -142,7 +142,7 @@ def test_v2n_is_v2m_with_the_era_read_and_fits_its_own() -> None:
     assert_built_on_v2f("v2n")
     assert_version_flags(
         "v2n",
-        {},  # v2o to v2r read the era too: v2n reads no alliance and fits ε
+        {},  # v2o to v2s read the era too: v2n reads no alliance and fits ε
         era_read=True,
         alliance_read=False,
         **V2M_FAMILY,
@@ -150,9 +150,9 @@ def test_v2n_is_v2m_with_the_era_read_and_fits_its_own() -> None:
         lobby_weighted=False,
     )
     coup_scaled = [name for name, v in VERSIONS.items() if v.coup_scaled]
-    assert coup_scaled == ["v2m", "v2n", "v2o", "v2p", "v2q", "v2r"]
+    assert coup_scaled == ["v2m", "v2n", "v2o", "v2p", "v2q", "v2r", "v2s"]
     era_read = [name for name, v in VERSIONS.items() if v.era_read]
-    assert era_read == ["v2n", "v2o", "v2p", "v2q", "v2r"]
+    assert era_read == ["v2n", "v2o", "v2p", "v2q", "v2r", "v2s"]
 
 
 # -- N3: the grid, the prior and the calibration files ---------------------------------------------

@@ -67,7 +67,7 @@ def test_v2q_is_v2n_with_the_era_factor_held_and_fits_its_own() -> None:
     assert_built_on_v2f("v2q")
     assert_version_flags(
         "v2q",
-        {},  # v2r holds ε at 1 too: what v2q alone does is read no fading besides it
+        {},  # v2r and v2s hold ε at 1 too: what v2q alone does is read no fading besides it
         era_read=True,
         era_factor_held=True,
         resolve_revealed=False,
@@ -75,7 +75,7 @@ def test_v2q_is_v2n_with_the_era_factor_held_and_fits_its_own() -> None:
         tie_in_cold_war_only=False,
         **V2M_FAMILY,
     )
-    assert [name for name, v in VERSIONS.items() if v.era_factor_held] == ["v2q", "v2r"]
+    assert [name for name, v in VERSIONS.items() if v.era_factor_held] == ["v2q", "v2r", "v2s"]
 
 
 # -- Q2: the grid holds ε at 1; the calibration files ---------------------------------------------
@@ -102,7 +102,7 @@ def test_the_shipped_calibration_holds_epsilon_at_one_in_every_fold() -> None:
     assert shipped.fitted in ONE_LEVEL_GRID
 
 
-@pytest.mark.parametrize("model", ["v2p", "v2q", "v2r"])
+@pytest.mark.parametrize("model", ["v2p", "v2q", "v2r", "v2s"])
 def test_a_calibration_that_holds_epsilon_at_one_refuses_another(model: str) -> None:
     import json
 

@@ -10,7 +10,6 @@ rises with its measures' age; chunk invariance; the grid; the calibration files;
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import math
 
 import numpy as np
@@ -21,13 +20,13 @@ from sanctionsim.dynamics.choice import fading_weight
 from sanctionsim.history.grids import RESOLVE_GRID, grid_axes, grid_of, log_prior
 from sanctionsim.scenario.episode import measure_age_months
 from sanctionsim.scenario.loader import load_scenario
-from sanctionsim.scenario.schema import Scenario
 from sanctionsim.versions import VERSIONS
 from support import (
     V2M_FAMILY,
     assert_built_on_v2f,
     assert_calibration_carries,
     assert_version_flags,
+    imposed_earlier,
     played,
     same_runs,
     same_whatever_the_chunk_size,
@@ -39,17 +38,6 @@ FADING = dataclasses.replace(LEVEL, resolve_months=12.0)
 # France's embargo of 3 June 1967, two days before the start: its inputs say easing pays
 SIX_DAYS = load_scenario("israel-1967")
 FRANCE = [actor.id for actor in SIX_DAYS.members].index("FRA")
-
-
-def imposed_earlier(world: Scenario, years: int) -> Scenario:
-    """The world with every measure in force on the start imposed ``years`` earlier."""
-    measures = [
-        m.model_copy(update={"imposed": m.imposed - dt.timedelta(days=round(365.25 * years))})
-        if m.imposed <= world.start
-        else m
-        for m in world.measures
-    ]
-    return world.model_copy(update={"measures": measures})
 
 
 # -- R1: the measures' age, and the weight it gives the case-specific terms -----------------------

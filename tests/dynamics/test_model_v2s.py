@@ -27,6 +27,7 @@ from support import (
     assert_built_on_v2f,
     assert_calibration_carries,
     assert_version_flags,
+    imposed_earlier,
     played,
     same_runs,
     same_whatever_the_chunk_size,
@@ -55,9 +56,9 @@ def test_in_month_one_each_member_gets_the_smaller_of_v2qs_and_v2rs_chance() -> 
     assert np.array_equal(one_sided, np.minimum(level, two_sided))
     # both sides occur on this case: v2r lowers France (its terms say ease) and raises a holder
     assert (two_sided[:, FRANCE] < level[:, FRANCE]).all()
-    raised = (two_sided > level).any(axis=0)
+    raised = two_sided > level  # runs whose draws put a member's terms on holding's side
     assert raised.any()
-    assert np.array_equal(one_sided[:, raised], level[:, raised])  # holders keep v2q's chance
+    assert np.array_equal(one_sided[raised], level[raised])  # holders keep v2q's chance
 
 
 def test_a_fresh_measures_sender_eases_less_early_where_its_stake_says_ease() -> None:
@@ -67,8 +68,6 @@ def test_a_fresh_measures_sender_eases_less_early_where_its_stake_says_ease() ->
 
 
 def test_the_weight_grows_with_the_measures_age() -> None:
-    from test_model_v2r import imposed_earlier
-
     early = [
         played(imposed_earlier(SIX_DAYS, years), "v2s", FADING).eased_by(3)[:, FRANCE].mean()
         for years in (0, 1, 10)
@@ -96,9 +95,10 @@ def test_v2s_is_v2r_one_sided_and_fits_its_own() -> None:
 
 
 def test_stacked_terms_must_share_the_side() -> None:
-    (one_sided,) = [t for t in terms_of(SIX_DAYS, "v2s", FADING)][FRANCE : FRANCE + 1]
-    (two_sided,) = [t for t in terms_of(SIX_DAYS, "v2r", FADING)][FRANCE : FRANCE + 1]
-    assert one_sided.resolve_one_sided and not two_sided.resolve_one_sided
+    one_sided = terms_of(SIX_DAYS, "v2s", FADING)[FRANCE]
+    two_sided = terms_of(SIX_DAYS, "v2r", FADING)[FRANCE]
+    assert one_sided.resolve_one_sided
+    assert not two_sided.resolve_one_sided
     assert stack_choice_terms([one_sided, one_sided]).resolve_one_sided
     with pytest.raises(ValueError, match="side"):
         stack_choice_terms([one_sided, two_sided])

@@ -51,6 +51,7 @@ POSTERIOR = (
     "v2p",
     "v2q",
     "v2r",
+    "v2s",
 )
 
 # Findings, kept as strict expected failures (docs/model-v2.md, "v2f's posterior-predictive
@@ -228,6 +229,7 @@ def _band(group: str, cause: str, months: int) -> tuple[float, float, float]:
             "v2p": V2P_CONCESSION,
             "v2q": V2Q_CONCESSION,
             "v2r": V2Q_CONCESSION.replace("v2q", "v2r (T 0: v2q's structure)"),
+            "v2s": V2Q_CONCESSION.replace("v2q", "v2s (v2q's concession)"),
         },
         everywhere=("v2g", "v2h", "v2i", "v2j", "v2k", "v2l"),
     ),
