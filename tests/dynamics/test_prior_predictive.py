@@ -229,7 +229,7 @@ def _band(group: str, cause: str, months: int) -> tuple[float, float, float]:
             "v2p": V2P_CONCESSION,
             "v2q": V2Q_CONCESSION,
             "v2r": V2Q_CONCESSION.replace("v2q", "v2r (T 0: v2q's structure)"),
-            "v2s": V2Q_CONCESSION.replace("v2q", "v2s (v2q's concession)"),
+            "v2s": V2Q_CONCESSION.replace("v2q", "v2s"),
         },
         everywhere=("v2g", "v2h", "v2i", "v2j", "v2k", "v2l"),
     ),
