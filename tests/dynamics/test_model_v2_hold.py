@@ -30,7 +30,7 @@ from support import same_runs as same
 QATAR = load_scenario("qatar-2017")
 CHOICE = FittedParameters(slope=2.0, backing_down=0.01)
 # v2c-hold, v2d, v2e and v2f: test_model_v2c.py, test_model_v2d.py, test_model_v2e.py, …v2f.py
-HOLDING = ("v2-hold", "v2c-hold", "v2d", "v2e", *(f"v2{letter}" for letter in "fghijklmnopqr"))
+HOLDING = ("v2-hold", "v2c-hold", "v2d", "v2e", *(f"v2{letter}" for letter in "fghijklmnopqrs"))
 OTHERS = tuple(name for name in VERSIONS if name not in HOLDING)
 
 
