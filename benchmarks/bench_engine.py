@@ -225,6 +225,7 @@ def main() -> None:
         "engine_v2n": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2p": 4 * BLOCK if quick else 64 * BLOCK,
         "engine_v2r": 4 * BLOCK if quick else 64 * BLOCK,
+        "engine_v2s": 4 * BLOCK if quick else 64 * BLOCK,
         "bare": 4 * BLOCK if quick else 64 * BLOCK,
         "reference": 256 if quick else BLOCK,
         "mesa": 128 if quick else 512,
@@ -275,6 +276,8 @@ def main() -> None:
         # v2r: v2q (v2n at ε 1) with each member's weight on its case-specific terms computed at
         # every epoch from its measures' age (one exp per member a month)
         "engine_v2r": engine_of("v2r"),
+        # v2s: v2r's weight on one side only, the smaller of two chances (one more logistic)
+        "engine_v2s": engine_of("v2s"),
         "bare": lambda: bare_numpy(setup, params, trust, horizon),
         "reference": lambda: reference_outcomes(
             scenario, runs=sizes["reference"], horizon=horizon, seed=0
@@ -349,6 +352,8 @@ def main() -> None:
         "engine_v2p_over_mesa": ("engine_v2p", "mesa"),
         "engine_v2r_over_engine_v2n": ("engine_v2r", "engine_v2n"),
         "engine_v2r_over_mesa": ("engine_v2r", "mesa"),
+        "engine_v2s_over_engine_v2n": ("engine_v2s", "engine_v2n"),
+        "engine_v2s_over_mesa": ("engine_v2s", "mesa"),
     }
     ratios: dict[str, dict[str, float]] = {}
     for key, (a, b) in pairs.items():
