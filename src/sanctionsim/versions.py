@@ -147,7 +147,7 @@ class ModelVersion:
             the Cold War (docs/model-v2.md, "v2p", P1); ``calibrate`` then searches v2p's grid
             (τ with χ, ψ and λ, ε held at 1).
         era_factor_held: whether the version reads the era for χ only, ε held at 1 (v2q's one
-            concession level for both eras, docs/model-v2.md, "v2q", Q1; v2r's too).
+            concession level for both eras, docs/model-v2.md, "v2q", Q1; v2r's and v2s's too).
         resolve_revealed: whether the case-specific part of a member's easing logit is weighed
             by 1 − exp(−a_i/T), a_i the age of its own measures, so that a fresh measure's
             revealed resolve fades over T months (docs/model-v2.md, "v2r", R1); ``calibrate``
@@ -190,7 +190,7 @@ class ModelVersion:
 
     @property
     def era_factor_fitted(self) -> bool:
-        """Whether the version fits ε (v2n, v2o); v2p, v2q and v2r read the era but hold ε at 1,
+        """Whether the version fits ε (v2n, v2o); v2p to v2s read the era but hold ε at 1,
         so a calibration of theirs with another ε is refused (docs/model-v2.md, "v2q", Q1)."""
         return self.era_read and not (self.era_factor_held or self.tie_in_cold_war_only)
 

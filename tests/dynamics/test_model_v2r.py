@@ -79,12 +79,16 @@ def test_v2r_is_v2q_with_the_resolve_read_and_fits_its_own() -> None:
         "v2r",
         {},  # v2s reads the resolve too: what v2r alone does is weigh it both ways
         resolve_revealed=True,
-        resolve_one_sided=False,
+        resolve_one_sided=False,  # checked below: v2r alone weighs both ways
         era_read=True,
         era_factor_held=True,
         alliance_read=False,
         **V2M_FAMILY,
     )
+    both_ways = [
+        name for name, v in VERSIONS.items() if v.resolve_revealed and not v.resolve_one_sided
+    ]
+    assert both_ways == ["v2r"]
 
 
 # -- R2: the grid and the calibration files -------------------------------------------------------
@@ -110,7 +114,7 @@ def test_the_shipped_calibration_is_on_the_grid() -> None:
     assert all(fold in RESOLVE_GRID for fold in shipped.folds.values())
 
 
-def test_a_calibration_carries_the_fading_for_v2r_only() -> None:
+def test_a_calibration_carries_the_fading_for_v2r_and_not_v2q() -> None:
     assert fitted_by("v2r")[-1] == "resolve_months"
     assert "resolve_months" not in fitted_by("v2q")
     assert_calibration_carries(

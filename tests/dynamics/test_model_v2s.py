@@ -20,6 +20,7 @@ import pytest
 from sanctionsim.dynamics.calibration import FittedParameters, fitted_by, load_calibration
 from sanctionsim.dynamics.kernel_v2 import stack_choice_terms
 from sanctionsim.history.grids import RESOLVE_GRID, grid_of
+from sanctionsim.scenario.episode import measure_age_months
 from sanctionsim.scenario.loader import load_scenario
 from sanctionsim.versions import VERSIONS
 from support import (
@@ -128,7 +129,23 @@ def test_a_calibration_carries_the_fading_for_v2s() -> None:
 def test_analyze_with_model_v2s_says_the_age_the_weight_and_the_smaller_chance() -> None:
     import sanctionsim
 
-    months = load_calibration(model="v2s").fitted.resolve_months
-    france = sanctionsim.analyze(SIX_DAYS, model="v2s").to_dict()["v2_choice"]["FRA"]
-    expected = 1.0 if not months else -math.expm1(-(france["measure_age_months"] + 1.0) / months)
+    fitted = load_calibration(model="v2s").fitted
+    choice = sanctionsim.analyze(SIX_DAYS, model="v2s").to_dict()["v2_choice"]
+    france = choice["FRA"]
+    assert france["measure_age_months"] == pytest.approx(measure_age_months(SIX_DAYS, ["FRA"])[0])
+    age, months = france["measure_age_months"], fitted.resolve_months
+    expected = 1.0 if not months else -math.expm1(-(age + 1.0) / months)
     assert france["resolve_weight"] == pytest.approx(expected)
+    # each member's chance is Λ(θ_1 + min(x, r·x)) with one θ_1 for the case: recovered from
+    # every member, it is the same for France (x > 0, weighed) and Guinea (x < 0, not weighed)
+    intercepts, sides = [], set()
+    for member in choice.values():
+        if not 0.0 < member["chance_per_epoch"] < 1.0:  # nothing to ease
+            continue
+        x = member.get("temptation_shift", 0.0)
+        x += fitted.slope * member["gain_of_easing"] / member["monthly_stake"]
+        intercepts.append(math.log(member["chance_per_epoch"] / (1 - member["chance_per_epoch"])))
+        intercepts[-1] -= min(x, member["resolve_weight"] * x)
+        sides.add((x > 0, member["resolve_weight"] < 1))
+    assert sides == {(True, True), (False, True)}
+    assert max(intercepts) - min(intercepts) == pytest.approx(0.0, abs=1e-9)

@@ -12,10 +12,13 @@ in ``test_track_record.py``'s full re-run.
 
 With twenty-odd frozen versions and 160 cases, checking every pair took a quarter of CI's
 time. A CI run therefore checks each frozen version on one of ``SHARES`` interleaved shares of
-the library, the share turning with the version's place, so that every case is checked under
-several versions and any change to shared code that moves most cases still fails. A change that
-moves one case under one version only is caught by the full check, which
-``SANCTIONSIM_FROZEN_EVERY_CASE=1`` asks for (and the regeneration below always makes).
+the library (fixed: the share turns with the version's place), so that every case is checked
+under several versions and a change to shared code that moves many cases still fails. What a CI
+run can miss: a change to what one frozen version alone reads (v2m's Cold War coups, v2p's tie,
+v2r's two-sided weight, v2g's carve-outs, ...) that moves only cases outside that version's
+share. The full check catches it: ``SANCTIONSIM_FROZEN_EVERY_CASE=1`` asks for it, and the
+regeneration below makes it, listing every stored fingerprint that changed and refusing to write
+unless told ``--accept-changes``.
 
 The fingerprints are regenerated only when the library grows (every version is then scored
 again, each a row of the score history) or when a change is meant to alter a frozen version and
@@ -117,13 +120,27 @@ def test_a_frozen_versions_forecasts_are_unchanged(model: str) -> None:
 
 
 def main() -> None:
-    """Write the fingerprints of every frozen version (see the module's docstring for when)."""
+    """Write the fingerprints of every frozen version (see the module's docstring for when),
+    after listing every stored one that changed; any change is refused without
+    ``--accept-changes``."""
     document = {
         "runs": RUNS,
         "seed": SEED,
         "horizons": list(DEFAULT_HORIZONS),
         "versions": {model: fingerprints(model) for model in FROZEN},
     }
+    stored = json.loads(FINGERPRINTS.read_text())["versions"] if FINGERPRINTS.exists() else {}
+    changed = sorted(
+        (model, case)
+        for model, cases in stored.items()
+        for case, value in cases.items()
+        if document["versions"].get(model, {}).get(case, value) != value
+    )
+    for model, case in changed:
+        print(f"changed: {model} {case}", file=sys.stderr)
+    if changed and "--accept-changes" not in sys.argv[1:]:
+        print(f"{len(changed)} stored fingerprints changed; nothing written", file=sys.stderr)
+        raise SystemExit(1)
     FINGERPRINTS.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
     cases = len(case_ids())
     print(f"wrote {FINGERPRINTS} ({len(FROZEN)} versions, {cases} cases)", file=sys.stderr)

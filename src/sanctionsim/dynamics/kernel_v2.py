@@ -184,7 +184,8 @@ def choice_terms(
     logit is θ_t + ζ·(τ_L + λ·ΔV_L/S_L) (docs/model-v2.md, "v2k", K1);
     δ_i = ρ·d_i, the member's aid and diplomatic measures, in model v2l only (L1);
     τ·a_i, the sender bound to the target by a defence treaty, in model v2o (O2), and in model v2p
-    only where the episode starts in the Cold War (P1); 1/T and a_i in model v2r (R1).
+    only where the episode starts in the Cold War (P1); 1/T and a_i in models v2r (R1)
+    and v2s, with the side its weight acts on (S1).
     """
     everyone = np.ones((params.runs, params.members))
     pressure = net_pressure(params, everyone)

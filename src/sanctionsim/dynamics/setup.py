@@ -184,7 +184,8 @@ def _episode_clock(
     ranking or v2k weighs, v2l's share of aid and diplomatic measures, whether v2m's episode
     answers a coup, whether v2n's starts in the Cold War, where χ does not act, which senders
     v2o reads as bound to the target by a defence treaty, whether v2p's tie acts, and how long ago
-    each member imposed its measures, which v2r reads)."""
+    each member imposed its measures, which v2r and v2s read, and whether the weight is
+    one-sided, v2s's)."""
     import numpy as np
 
     from sanctionsim.coalition.commitment import discretionary_share, institutional_commitment

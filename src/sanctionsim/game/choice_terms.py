@@ -25,8 +25,9 @@ def v2_choice_terms(
     the one-off cost of backing down A_i, its institutional commitment γ_i, its monthly stake
     S_i, the value of easing ΔV_i as the version's ``best_response`` weighs it (v2: one month's
     gain; v2-shadow and v2b: the shadow of the future; A_i deducted), its chance of easing at
-    one decision epoch p = Λ(θ_1 + λ·ΔV_i/S_i) (v2r, v2s: the case-specific part weighed by month
-    1's r_i, with the measures' age a_i), and whether it plays Deadlock (easing pays
+    one decision epoch p = Λ(θ_1 + λ·ΔV_i/S_i) (v2r: the case-specific part weighed by month
+    1's r_i, with the measures' age a_i; v2s: the smaller of that and the unweighed chance), and
+    whether it plays Deadlock (easing pays
     whatever the others do and no answer to it costs more than it gains: only A_i and the
     leader's levers keep it in) (docs/model-v2.md, items 3, 4 and 6)."""
     from sanctionsim.coalition.payoffs import concession_hazard, easing_gain, net_pressure
@@ -101,8 +102,8 @@ def v2_choice_terms(
 
 def _logit_shifts(terms: ChoiceTerms) -> dict[str, float]:
     """The shifts already in ``chance_per_epoch``, each where its version reads it: τ_i (v2i to
-    v2r), π (v2j), ρ·d_i (v2l) and τ·a_i (v2o; v2p in the Cold War only); v2r's chance carries
-    them weighed by its ``resolve_weight``."""
+    v2s), π (v2j), ρ·d_i (v2l) and τ·a_i (v2o; v2p in the Cold War only); v2r's chance carries
+    them weighed by its ``resolve_weight``, v2s's only where that lowers the chance."""
     shifts = {
         "temptation_shift": terms.temptation,
         "prospect_shift": terms.prospects,
