@@ -184,8 +184,7 @@ def choice_terms(
     logit is θ_t + ζ·(τ_L + λ·ΔV_L/S_L) (docs/model-v2.md, "v2k", K1);
     δ_i = ρ·d_i, the member's aid and diplomatic measures, in model v2l only (L1);
     τ·a_i, the sender bound to the target by a defence treaty, in model v2o (O2), and in model v2p
-    only where the episode starts in the Cold War (P1); 1/T and a_i in models v2r (R1)
-    and v2s, with the side its weight acts on (S1).
+    only where the episode starts in the Cold War (P1); 1/T and a_i in models v2r and v2s (R1, S1).
     """
     everyone = np.ones((params.runs, params.members))
     pressure = net_pressure(params, everyone)
@@ -210,8 +209,7 @@ def choice_terms(
     discretion, alliance = _member_shifts(clock)
     resolve_rate = _resolve_rate(clock, params.runs)
     follow = np.zeros(params.members, dtype=np.bool_)
-    if followers is not None:
-        follow[:] = followers
+    follow[:] = False if followers is None else followers
     terms = []
     for i in range(params.members):
         stake = monthly_stake(
