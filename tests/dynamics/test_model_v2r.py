@@ -49,19 +49,22 @@ def test_a_members_measure_age_is_read_from_its_own_measures_on_the_start() -> N
     assert measure_age_months(older, ["FRA"])[0] == pytest.approx(120.0 + ages["FRA"], abs=0.1)
 
 
-def test_at_t_zero_v2r_is_v2q_run_by_run() -> None:
-    assert same_runs(played(SIX_DAYS, "v2r", LEVEL), played(SIX_DAYS, "v2q", LEVEL))
+@pytest.mark.parametrize("model", ["v2r", "v2s"])  # v2s: France's terms say ease, so weighed
+def test_at_t_zero_the_fading_versions_are_v2q_run_by_run(model: str) -> None:
+    assert same_runs(played(SIX_DAYS, model, LEVEL), played(SIX_DAYS, "v2q", LEVEL))
 
 
-def test_a_fresh_measures_sender_eases_less_early_where_its_stake_says_ease() -> None:
-    fading = played(SIX_DAYS, "v2r", FADING).eased_by(3)[:, FRANCE].mean()
+@pytest.mark.parametrize("model", ["v2r", "v2s"])  # v2s: France's terms say ease, so weighed
+def test_a_fresh_measures_sender_eases_less_early_where_its_stake_says_ease(model: str) -> None:
+    fading = played(SIX_DAYS, model, FADING).eased_by(3)[:, FRANCE].mean()
     at_once = played(SIX_DAYS, "v2q", LEVEL).eased_by(3)[:, FRANCE].mean()
     assert fading < 0.7 * at_once
 
 
-def test_the_weight_grows_with_the_measures_age() -> None:
+@pytest.mark.parametrize("model", ["v2r", "v2s"])  # v2s: France's terms say ease, so weighed
+def test_the_weight_grows_with_the_measures_age(model: str) -> None:
     early = [
-        played(imposed_earlier(SIX_DAYS, years), "v2r", FADING).eased_by(3)[:, FRANCE].mean()
+        played(imposed_earlier(SIX_DAYS, years), model, FADING).eased_by(3)[:, FRANCE].mean()
         for years in (0, 1, 10)
     ]
     assert early[0] < early[1] < early[2]  # France's stake says ease: less so while it is fresh
@@ -69,8 +72,9 @@ def test_the_weight_grows_with_the_measures_age() -> None:
     assert early[2] == pytest.approx(settled, rel=0.02)  # ten years on, r ≈ 1: v2q's
 
 
-def test_v2r_is_the_same_whatever_the_chunk_size() -> None:
-    assert same_whatever_the_chunk_size(SIX_DAYS, "v2r", FADING)
+@pytest.mark.parametrize("model", ["v2r", "v2s"])  # v2s: France's terms say ease, so weighed
+def test_the_fading_versions_are_the_same_whatever_the_chunk_size(model: str) -> None:
+    assert same_whatever_the_chunk_size(SIX_DAYS, model, FADING)
 
 
 def test_v2r_is_v2q_with_the_resolve_read_and_fits_its_own() -> None:
@@ -107,9 +111,10 @@ def test_calibrate_searches_the_designs_grid_for_v2r() -> None:
     assert all(p.resolve_months == 0.0 for name in others for p in grid_of(name))
 
 
-def test_the_shipped_calibration_is_on_the_grid() -> None:
-    shipped = load_calibration(model="v2r")
-    assert shipped.model == "v2r"
+@pytest.mark.parametrize("model", ["v2r", "v2s"])
+def test_the_shipped_calibration_is_on_the_grid(model: str) -> None:
+    shipped = load_calibration(model=model)
+    assert shipped.model == model
     assert shipped.fitted in RESOLVE_GRID
     assert all(fold in RESOLVE_GRID for fold in shipped.folds.values())
 

@@ -6,7 +6,9 @@ its case-specific terms and r_i(t) = 1 − exp(−a_i(t)/T) v2r's weight; T = 0 
 S3: v2q run by run at T = 0; in month 1 (the start's view, the same for every version) each
 member's chance is the smaller of v2q's and v2r's, so a member whose terms favour holding keeps
 v2q's chance and one whose terms favour easing gets v2r's lower one; the weight rises with the
-measures' age; chunk invariance; the grid; the calibration files; ``analyze``.
+measures' age; chunk invariance; the grid; the calibration files; ``analyze``. What v2s shares
+with v2r (v2q at T = 0, a fresh sender easing less, the weight growing with age, chunk
+invariance, the shipped calibration on the grid) is tested for both in test_model_v2r.py.
 """
 
 from __future__ import annotations
@@ -28,10 +30,7 @@ from support import (
     assert_built_on_v2f,
     assert_calibration_carries,
     assert_version_flags,
-    imposed_earlier,
     played,
-    same_runs,
-    same_whatever_the_chunk_size,
     terms_of,
 )
 
@@ -47,10 +46,6 @@ def month_one(model: str, choice: FittedParameters) -> np.ndarray:
     return np.asarray(played(SIX_DAYS, model, choice).eased_by(1))
 
 
-def test_at_t_zero_v2s_is_v2q_run_by_run() -> None:
-    assert same_runs(played(SIX_DAYS, "v2s", LEVEL), played(SIX_DAYS, "v2q", LEVEL))
-
-
 def test_in_month_one_each_member_gets_the_smaller_of_v2qs_and_v2rs_chance() -> None:
     level, two_sided = month_one("v2q", LEVEL), month_one("v2r", FADING)
     one_sided = month_one("v2s", FADING)
@@ -60,26 +55,6 @@ def test_in_month_one_each_member_gets_the_smaller_of_v2qs_and_v2rs_chance() -> 
     raised = two_sided > level  # runs whose draws put a member's terms on holding's side
     assert raised.any()
     assert np.array_equal(one_sided[raised], level[raised])  # holders keep v2q's chance
-
-
-def test_a_fresh_measures_sender_eases_less_early_where_its_stake_says_ease() -> None:
-    fading = played(SIX_DAYS, "v2s", FADING).eased_by(3)[:, FRANCE].mean()
-    at_once = played(SIX_DAYS, "v2q", LEVEL).eased_by(3)[:, FRANCE].mean()
-    assert fading < 0.7 * at_once
-
-
-def test_the_weight_grows_with_the_measures_age() -> None:
-    early = [
-        played(imposed_earlier(SIX_DAYS, years), "v2s", FADING).eased_by(3)[:, FRANCE].mean()
-        for years in (0, 1, 10)
-    ]
-    assert early[0] < early[1] < early[2]
-    settled = played(imposed_earlier(SIX_DAYS, 10), "v2q", LEVEL).eased_by(3)[:, FRANCE].mean()
-    assert early[2] == pytest.approx(settled, rel=0.02)  # ten years on, r ≈ 1: v2q's
-
-
-def test_v2s_is_the_same_whatever_the_chunk_size() -> None:
-    assert same_whatever_the_chunk_size(SIX_DAYS, "v2s", FADING)
 
 
 def test_v2s_is_v2r_one_sided_and_fits_its_own() -> None:
@@ -110,13 +85,6 @@ def test_calibrate_searches_v2rs_grid_for_v2s() -> None:
     assert grid_of("v2s") is RESOLVE_GRID
     others = [name for name, v in VERSIONS.items() if v.fits and name not in ("v2r", "v2s")]
     assert all(p.resolve_months == 0.0 for name in others for p in grid_of(name))
-
-
-def test_the_shipped_calibration_is_on_the_grid() -> None:
-    shipped = load_calibration(model="v2s")
-    assert shipped.model == "v2s"
-    assert shipped.fitted in RESOLVE_GRID
-    assert all(fold in RESOLVE_GRID for fold in shipped.folds.values())
 
 
 def test_a_calibration_carries_the_fading_for_v2s() -> None:
